@@ -64,7 +64,9 @@ def is_image_name(path: os.PathLike | str) -> bool:
 def _open(path: Path) -> Image.Image:
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter('error', Image.DecompressionBombWarning)
+            # Pillow warns from 89 MP; our own limit (MAX_PIXELS, checked below)
+            # decides, so the message always matches the limit it names.
+            warnings.simplefilter('ignore', Image.DecompressionBombWarning)
             img = Image.open(path)
     except FileNotFoundError:
         raise ImageError(path, 'file not found; it may have been moved or deleted') from None
@@ -72,7 +74,7 @@ def _open(path: Path) -> Image.Image:
         raise ImageError(path, 'is a folder, not a photo') from None
     except PermissionError:
         raise ImageError(path, 'permission denied; check the file can be read') from None
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except Image.DecompressionBombError:
         raise ImageError(
             path, 'image is too large (possible decompression bomb); resize it below 100 megapixels'
         ) from None
@@ -122,6 +124,51 @@ def _to_rgb(img: Image.Image) -> Image.Image:
     return img.convert('RGB')
 
 
+def _orientation(img: Image.Image) -> int:
+    try:
+        return int(img.getexif().get(0x0112, 1) or 1)
+    except Exception:  # a damaged EXIF block must not refuse an otherwise good photo
+        return 1
+
+
+def _load(path: Path, draft_size: int | None) -> tuple[Image.Image, tuple[int, int]]:
+    """Decode to upright RGB; also return the upright full-resolution size."""
+    img = _open(path)
+    out = None
+    try:
+        w, h = img.size
+        # EXIF orientations 5-8 swap width and height.
+        full_size = (h, w) if _orientation(img) in (5, 6, 7, 8) else (w, h)
+        if draft_size and img.format == 'JPEG':
+            scale = min(w, h) / draft_size
+            if scale >= 2:
+                img.draft('RGB', (max(1, int(w / scale)), max(1, int(h / scale))))
+        img.seek(0)  # GIF / multi-page TIFF: first frame
+        img.load()
+        out = ImageOps.exif_transpose(img) or img
+        out = _to_rgb(out)
+        if out is img and getattr(img, 'fp', None) is not None:
+            # Multi-frame files keep their file open; return a detached copy
+            # so no file handle outlives this call.
+            out = img.copy()
+        return out, full_size
+    except ImageError:
+        raise
+    except Image.DecompressionBombError:
+        raise ImageError(path, 'image is too large; resize it below 100 megapixels') from None
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        reason = str(exc) or type(exc).__name__
+        if 'truncated' in reason.lower() or isinstance(exc, EOFError):
+            reason = 'file is truncated (an incomplete copy or download); copy it again'
+        else:
+            reason = f'damaged image data ({reason}); re-export or copy it again'
+        raise ImageError(path, reason) from None
+    finally:
+        if out is not img:
+            # Releases the file handle; never close the image we return.
+            img.close()
+
+
 def load_rgb(path: os.PathLike | str, draft_size: int | None = None) -> Image.Image:
     """Decode a photo to an upright 8-bit RGB image.
 
@@ -134,36 +181,16 @@ def load_rgb(path: os.PathLike | str, draft_size: int | None = None) -> Image.Im
     Raises:
         ImageError: for anything that is not a readable photo.
     """
-    path = Path(path)
-    img = _open(path)
-    try:
-        if draft_size and img.format == 'JPEG':
-            w, h = img.size
-            scale = min(w, h) / draft_size
-            if scale >= 2:
-                img.draft('RGB', (max(1, int(w / scale)), max(1, int(h / scale))))
-        img.seek(0)  # GIF / multi-page TIFF: first frame
-        img.load()
-        img = ImageOps.exif_transpose(img) or img
-        return _to_rgb(img)
-    except ImageError:
-        raise
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        reason = str(exc) or type(exc).__name__
-        if 'truncated' in reason.lower() or isinstance(exc, EOFError):
-            reason = 'file is truncated (an incomplete copy or download); copy it again'
-        else:
-            reason = f'damaged image data ({reason}); re-export or copy it again'
-        raise ImageError(path, reason) from None
-    except Image.DecompressionBombError:
-        raise ImageError(path, 'image is too large; resize it below 100 megapixels') from None
+    return _load(Path(path), draft_size)[0]
 
 
 def verify_image(path: os.PathLike | str) -> tuple[int, int]:
-    """Check that a file decodes fully, and return its (width, height).
+    """Check that a file decodes fully, and return its upright full-size (width, height).
+
+    The decode itself may run at a reduced JPEG scale for speed; the size
+    returned is always that of the full image, after EXIF rotation.
 
     Raises:
         ImageError: with the reason, for any file we would refuse to train on.
     """
-    img = load_rgb(path, draft_size=64)
-    return img.size
+    return _load(Path(path), 64)[1]

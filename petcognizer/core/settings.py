@@ -1,0 +1,124 @@
+"""Per-user app settings (recent projects, last choices, window geometry), Qt-free.
+
+Stored as JSON at ``$PETCOGNIZER_CONFIG`` if set, else in the platform's user
+config folder. A missing, corrupt or unreadable file gives the defaults: a bad
+settings file must never stop the app from starting.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import uuid
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+__all__ = [
+    'MAX_RECENT',
+    'AppSettings',
+    'cache_root',
+    'load_settings',
+    'save_settings',
+    'settings_path',
+]
+
+MAX_RECENT = 10
+_APP = 'petcognizer'
+
+
+@dataclass
+class AppSettings:
+    """Settings that belong to the user, not to a project.
+
+    Attributes:
+        schema_version: format of the settings file.
+        recent_projects: project folders, most recent first (at most :data:`MAX_RECENT`).
+        last_backbone: backbone chosen last, or None.
+        last_export_dir: folder of the last export, or None.
+        window_geometry: main-window geometry as base64 text from the GUI, or None.
+        extra: anything else a module wants to remember (JSON-able).
+    """
+
+    schema_version: int = 1
+    recent_projects: list[str] = field(default_factory=list)
+    last_backbone: str | None = None
+    last_export_dir: str | None = None
+    window_geometry: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def add_recent(self, path: os.PathLike | str) -> None:
+        """Put a project folder first in :attr:`recent_projects` (no duplicates, at most 10)."""
+        p = os.path.abspath(os.fspath(path))
+        key = os.path.normcase(p)
+        rest = [r for r in self.recent_projects if os.path.normcase(os.path.abspath(r)) != key]
+        self.recent_projects = [p, *rest][:MAX_RECENT]
+
+    @classmethod
+    def from_dict(cls, data: Any) -> AppSettings:
+        """Build settings from loaded JSON, keeping each well-formed field and defaulting the rest."""
+        s = cls()
+        if not isinstance(data, dict):
+            return s
+        recent = data.get('recent_projects')
+        if isinstance(recent, list):
+            s.recent_projects = [r for r in recent if isinstance(r, str) and r][:MAX_RECENT]
+        for name in ('last_backbone', 'last_export_dir', 'window_geometry'):
+            value = data.get(name)
+            if isinstance(value, str):
+                setattr(s, name, value)
+        if isinstance(data.get('extra'), dict):
+            s.extra = data['extra']
+        return s
+
+
+def settings_path() -> Path:
+    """Where the settings file lives."""
+    env = os.environ.get('PETCOGNIZER_CONFIG')
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_config_dir(_APP)) / 'settings.json'
+
+
+def cache_root() -> Path:
+    """Per-user cache folder (``$PETCOGNIZER_CACHE`` or the platform's user cache folder)."""
+    env = os.environ.get('PETCOGNIZER_CACHE')
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_cache_dir(_APP))
+
+
+def load_settings() -> AppSettings:
+    """Read the settings; defaults if the file is missing, corrupt or unreadable."""
+    try:
+        data = json.loads(settings_path().read_text(encoding='utf-8'))
+    except (OSError, ValueError):
+        return AppSettings()
+    return AppSettings.from_dict(data)
+
+
+def save_settings(s: AppSettings) -> None:
+    """Write the settings atomically (temp file in the same folder, fsync, replace).
+
+    Raises:
+        OSError: if the folder cannot be written (callers may ignore it).
+    """
+    path = settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    known = {f.name for f in fields(AppSettings)}
+    data = {k: v for k, v in asdict(s).items() if k in known}
+    text = json.dumps(data, indent=2, ensure_ascii=False) + '\n'
+    tmp = path.parent / f'.{path.name}.{uuid.uuid4().hex}.tmp'
+    try:
+        with open(tmp, 'x', encoding='utf-8') as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
