@@ -137,14 +137,16 @@ def _load(path: Path, draft_size: int | None) -> tuple[Image.Image, tuple[int, i
     out = None
     try:
         w, h = img.size
-        # EXIF orientations 5-8 swap width and height.
-        full_size = (h, w) if _orientation(img) in (5, 6, 7, 8) else (w, h)
         if draft_size and img.format == 'JPEG':
             scale = min(w, h) / draft_size
             if scale >= 2:
                 img.draft('RGB', (max(1, int(w / scale)), max(1, int(h / scale))))
         img.seek(0)  # GIF / multi-page TIFF: first frame
         img.load()
+        # Read EXIF only after load(): for PNG getexif() itself decodes the
+        # image, and an error there must not be swallowed.
+        # Orientations 5-8 swap width and height.
+        full_size = (h, w) if _orientation(img) in (5, 6, 7, 8) else (w, h)
         out = ImageOps.exif_transpose(img) or img
         out = _to_rgb(out)
         if out is img and getattr(img, 'fp', None) is not None:
