@@ -1,0 +1,688 @@
+"""Class-name priors: use what a backbone's own ImageNet classifier already knows.
+
+A pretrained backbone's ImageNet head already tells 118 dog breeds, 5 domestic
+cats, 59 birds and hundreds of objects apart. WordNet says which of its 1,000
+outputs are dogs, cats, birds or cars. When a project's class names mean
+something ("cats", "Golden_Retriever", "automobile"), each class is matched to a
+WordNet synset and its *prior mass* is the ImageNet probability summed over the
+outputs that are that synset or below it. A learned linear head then only has to
+correct the prior, and the prior's weight is chosen from the photos by
+cross-validation, so it carries the decision with one or three photos a class
+and fades when the photos know better.
+
+Matching rules (:func:`match_class_name`), in order:
+
+1. The name is normalised: accents stripped, lower case, apostrophes dropped,
+   ``_ - . /`` and runs of spaces become one space, and a leading ordering
+   number (``"0_cat"``, ``"01 - dogs"``) is dropped.
+2. A short table of everyday words WordNet files elsewhere (``_ALIASES``):
+   "cat", "kitten", "kitty", "pussycat" mean the domestic cat n02121808 (not
+   the "true cat" family, which adds lynx and cougar, nor "big cat"; a user's
+   "cat" folder holds pets); "puppy", "pup", "doggo", "pooch" mean dog
+   n02084071 (WordNet puts "puppy" under "young mammal", which has no ImageNet
+   output); "bunny" means rabbit.
+3. Any lemma of a synset that is an ImageNet-1k class or an ancestor of one
+   (words.txt, e.g. "golden retriever", "Shih-Tzu", "automobile", "house cat").
+   Synsets with no ImageNet output below them are never matches: they would give
+   no prior.
+4. If nothing matched, the last word is singularised ("cats", "puppies",
+   "daisies", "boxes", "wolves", "mice", "golden retrievers") and 2-3 retried;
+   then the same with all spaces removed on both sides ("pussy cat",
+   "hot dog" vs "hotdog").
+5. Several senses: a synset whose *first* lemma is the name beats one where it is
+   a later lemma ("tiger" is the tiger, not "tiger cat"); then the sense with more
+   ImageNet outputs ("car" is the automobile with 10 outputs, not the railway car
+   with 2); then the lower wnid (so "crane" is the bird n02012849, not the machine
+   n03126707: both are single ImageNet classes; the user can change it).
+
+No partial-word or substring matching: "my sofa", "no_tumor", "alice" have no
+prior, which is always safe (the plain head decides).
+
+Combination (see :func:`fit_head_with_prior`)::
+
+    logits = features @ W.T + b + alpha * prior.log_probs(imagenet_logits)
+
+``W, b`` are a full-batch L2-regularised logistic regression fitted *with* the
+prior term as a fixed offset (so the head learns only what the prior gets wrong);
+``alpha`` comes from stratified k-fold cross-validation on the training photos
+among ``PRIOR_WEIGHTS`` (lowest held-out log-loss). When every class has a
+single photo, cross-validation is impossible; ``alpha`` is then fitted as a free
+non-negative scalar jointly with the regularised head (the prior's agreement
+with the labelled photos is the evidence). With no photo at all, ``alpha = 1``:
+the prior alone. ``alpha = 0`` is exactly the plain head, and with no matched
+class there is no prior and nothing changes.
+
+Classes that match nothing share the ImageNet mass that no matched class claims,
+evenly, so among themselves the prior adds the same constant and their order is
+the plain head's. An output claimed by several classes ("dog" and "golden
+retriever") goes to the most specific class (the one with fewer outputs).
+
+The data file ``petcognizer/resources/imagenet_hierarchy.json.gz`` is derived
+from WordNet 3.0 (Copyright 2006 by Princeton University; see
+``resources/LICENSES/WordNet.txt``) by ``resources/make_imagenet_hierarchy.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    import torch
+
+__all__ = [
+    'PRIOR_WEIGHTS',
+    'ClassMatch',
+    'ClassPrior',
+    'choose_prior_weight',
+    'combined_logits',
+    'fit_head_with_prior',
+    'fit_linear_head',
+    'match_class_name',
+    'normalise_name',
+    'search_synsets',
+    'suggest_labels',
+    'synset',
+]
+
+#: Candidate prior weights for cross-validation. 0 is the plain head.
+PRIOR_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
+#: L2 penalty (on W only, per mean-loss unit) of the logistic-regression head.
+WEIGHT_DECAY = 1e-3
+#: Label smoothing of the head's cross-entropy (the lead's trainer default).
+LABEL_SMOOTHING = 0.1
+#: Floor mixed into the prior so one confident wrong ImageNet output cannot veto
+#: a class outright: p' = (1 - eps) p + eps / K.
+PRIOR_FLOOR = 1e-3
+
+DOG = 'n02084071'
+DOMESTIC_CAT = 'n02121808'
+RABBIT = 'n02324045'
+CAR = 'n02958343'
+
+# Everyday words whose WordNet synset sits outside the ImageNet classes' ancestry
+# (puppy and kitten are "young mammal"; kitty is a leaf under domestic cat) or
+# whose first sense is not the one a photo folder means ("cat" → true cat).
+_ALIASES = {
+    'cat': DOMESTIC_CAT,
+    'kitten': DOMESTIC_CAT,
+    'kitty': DOMESTIC_CAT,
+    'kitty cat': DOMESTIC_CAT,
+    'pussycat': DOMESTIC_CAT,
+    'pussy cat': DOMESTIC_CAT,
+    'puss': DOMESTIC_CAT,
+    'moggy': DOMESTIC_CAT,
+    'moggie': DOMESTIC_CAT,
+    'housecat': DOMESTIC_CAT,
+    'pet cat': DOMESTIC_CAT,
+    'puppy': DOG,
+    'pup': DOG,
+    'pupper': DOG,
+    'doggy': DOG,
+    'doggie': DOG,
+    'doggo': DOG,
+    'pooch': DOG,
+    'pet dog': DOG,
+    'bunny': RABBIT,
+    'bunny rabbit': RABBIT,
+    'car': CAR,
+}
+
+_IRREGULAR = {
+    'mice': 'mouse',
+    'geese': 'goose',
+    'teeth': 'tooth',
+    'feet': 'foot',
+    'children': 'child',
+    'people': 'person',
+    'men': 'man',
+    'women': 'woman',
+    'oxen': 'ox',
+    'lice': 'louse',
+    'dice': 'die',
+    'cacti': 'cactus',
+    'fungi': 'fungus',
+    'leaves': 'leaf',
+    'wolves': 'wolf',
+    'knives': 'knife',
+    'loaves': 'loaf',
+    'calves': 'calf',
+    'halves': 'half',
+    'shelves': 'shelf',
+}
+
+
+@dataclass(frozen=True)
+class ClassMatch:
+    """A class name's meaning in ImageNet terms.
+
+    Attributes:
+        wnid: WordNet id ("n02121808"); several ids joined by ``+`` for a user
+            override that lists more than one synset.
+        name: human label, the synset's first lemma ("domestic cat").
+        outputs: ImageNet-1k output indices that are this synset or below it.
+    """
+
+    wnid: str
+    name: str
+    outputs: tuple[int, ...]
+
+    @property
+    def wnids(self) -> list[str]:
+        return self.wnid.split('+')
+
+    def to_dict(self) -> dict:
+        return {'wnid': self.wnid, 'name': self.name, 'outputs': list(self.outputs)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> ClassMatch:
+        return cls(str(d['wnid']), str(d['name']), tuple(int(i) for i in d['outputs']))
+
+
+# ------------------------------------------------------------------ the hierarchy
+
+
+class _Hierarchy:
+    """WordNet restricted to ImageNet-1k classes and their ancestors."""
+
+    def __init__(self, data: dict):
+        self.imagenet: list[str] = data['imagenet']
+        self.names: dict[str, str] = data['names']
+        index = {w: i for i, w in enumerate(self.imagenet)}
+        children: dict[str, list[str]] = {}
+        for child, parents in data['parents'].items():
+            for p in parents:
+                children.setdefault(p, []).append(child)
+        self.outputs: dict[str, tuple[int, ...]] = {}
+        for w in self.names:
+            seen, stack, out = set(), [w], set()
+            while stack:
+                x = stack.pop()
+                if x in seen:
+                    continue
+                seen.add(x)
+                if x in index:
+                    out.add(index[x])
+                stack.extend(children.get(x, ()))
+            self.outputs[w] = tuple(sorted(out))
+        # normalised lemma -> [(wnid, lemma position)]
+        self.lemmas: dict[str, list[tuple[str, int]]] = {}
+        self.squashed: dict[str, list[tuple[str, int]]] = {}
+        for w, text in self.names.items():
+            if not self.outputs[w]:
+                continue
+            for pos, lemma in enumerate(text.split(',')):
+                key = normalise_name(lemma, strip_number=False)
+                if key:
+                    self.lemmas.setdefault(key, []).append((w, pos))
+                    self.squashed.setdefault(key.replace(' ', ''), []).append((w, pos))
+
+    def label(self, wnid: str) -> str:
+        return self.names[wnid].split(',')[0].strip()
+
+    def match(self, wnid: str) -> ClassMatch:
+        return ClassMatch(wnid, self.label(wnid), self.outputs[wnid])
+
+    def best(self, hits: list[tuple[str, int]]) -> str | None:
+        if not hits:
+            return None
+        return min(hits, key=lambda h: (h[1] > 0, -len(self.outputs[h[0]]), h[0]))[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _hierarchy() -> _Hierarchy:
+    blob = resources.files('petcognizer.resources').joinpath('imagenet_hierarchy.json.gz')
+    return _Hierarchy(json.loads(gzip.decompress(blob.read_bytes()).decode('utf-8')))
+
+
+# ------------------------------------------------------------------ name matching
+
+
+def normalise_name(text: str, *, strip_number: bool = True) -> str:
+    """Lower case, no accents or apostrophes, words separated by single spaces."""
+    text = unicodedata.normalize('NFKD', str(text))
+    text = ''.join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"['\u2019`]", '', text)
+    text = re.sub(r'[^0-9a-z]+', ' ', text).strip()
+    if strip_number:
+        # Folder names like "0_cat" or "01 - dogs" carry an ordering number.
+        stripped = re.sub(r'^\d+ ', '', text)
+        text = stripped or text
+    return text
+
+
+def _singulars(word: str) -> list[str]:
+    """Candidate singular forms of an English noun (tried in order)."""
+    if word in _IRREGULAR:
+        return [_IRREGULAR[word]]
+    out = []
+    if len(word) > 3 and word.endswith('ies'):
+        out.append(word[:-3] + 'y')  # puppies, daisies
+    if len(word) > 3 and word.endswith('ves'):
+        out += [word[:-3] + 'f', word[:-3] + 'fe']  # wolves, knives
+    if len(word) > 3 and word.endswith('es'):
+        out.append(word[:-2])  # boxes, dishes, tomatoes
+    if len(word) > 2 and word.endswith('s') and not word.endswith('ss'):
+        out.append(word[:-1])  # cats, roses
+    return out
+
+
+def _candidates(key: str) -> list[str]:
+    words = key.split(' ')
+    forms = [key]
+    for s in _singulars(words[-1]):
+        forms.append(' '.join(words[:-1] + [s]))
+    return forms
+
+
+def match_class_name(name: str) -> ClassMatch | None:
+    """The ImageNet meaning of a class name, or None when it has none.
+
+    See the module docstring for the rules. Examples: "cats" → domestic cat
+    (5 outputs), "Golden_Retriever" → golden retriever (1 output), "automobile" →
+    car (10 outputs), "tumor" → None.
+    """
+    h = _hierarchy()
+    key = normalise_name(name)
+    if not key:
+        return None
+    forms = _candidates(key)
+    for form in forms:
+        if form in _ALIASES:
+            return h.match(_ALIASES[form])
+        wnid = h.best(h.lemmas.get(form, []))
+        if wnid:
+            return h.match(wnid)
+    for form in forms:
+        squashed = form.replace(' ', '')
+        if squashed in _ALIASES:
+            return h.match(_ALIASES[squashed])
+        wnid = h.best(h.squashed.get(squashed, []))
+        if wnid:
+            return h.match(wnid)
+    return None
+
+
+def synset(wnid: str) -> ClassMatch:
+    """The match for a WordNet id (for user overrides).
+
+    Raises:
+        ValueError: the id is neither an ImageNet-1k class nor an ancestor of one.
+    """
+    h = _hierarchy()
+    wnid = str(wnid).strip()
+    if wnid not in h.names:
+        raise ValueError(
+            f'{wnid!r} is not an ImageNet class or a broader WordNet concept above one; '
+            'search for a name instead'
+        )
+    return h.match(wnid)
+
+
+def search_synsets(text: str, limit: int = 20) -> list[ClassMatch]:
+    """Synsets whose names contain ``text``, best first (for a GUI picker).
+
+    Ranking: a lemma equal to the text, then one starting with it, then one with a
+    word starting with it, then any substring; within each, first lemmas before
+    later ones, then broader synsets (more outputs), then by name. A wnid
+    ("n02121808") returns that synset.
+    """
+    h = _hierarchy()
+    raw = str(text).strip()
+    if re.fullmatch(r'n\d{8}', raw):
+        return [h.match(raw)] if raw in h.names and h.outputs[raw] else []
+    key = normalise_name(raw, strip_number=False)
+    if not key:
+        return []
+    if key in _ALIASES:
+        pinned = [_ALIASES[key]]
+    else:
+        m = match_class_name(raw)
+        pinned = [m.wnid] if m else []
+    scored = []
+    for w, names in h.names.items():
+        if not h.outputs[w]:
+            continue
+        best = None
+        for pos, lemma in enumerate(names.split(',')):
+            lem = normalise_name(lemma, strip_number=False)
+            if lem == key:
+                rank = 0
+            elif lem.startswith(key):
+                rank = 1
+            elif f' {key}' in f' {lem}':
+                rank = 2
+            elif key in lem:
+                rank = 3
+            else:
+                continue
+            cand = (rank, pos > 0, -len(h.outputs[w]), h.label(w).lower())
+            best = cand if best is None or cand < best else best
+        if best is not None:
+            scored.append((best, w))
+    scored.sort()
+    order = pinned + [w for _, w in scored if w not in pinned]
+    return [h.match(w) for w in order[:limit]]
+
+
+# ------------------------------------------------------------------ the prior
+
+
+class ClassPrior:
+    """Maps ImageNet logits to a log prior over a project's classes.
+
+    Build with :meth:`from_classes`; store with :meth:`to_dict` (JSON, kept in the
+    model file so predictions never depend on the resource's version).
+    """
+
+    def __init__(self, class_names: Sequence[str], matches: Sequence[ClassMatch | None]):
+        if len(class_names) != len(matches):
+            raise ValueError('one match (or None) per class is needed')
+        self.class_names = list(class_names)
+        self.matches: list[ClassMatch | None] = list(matches)
+        if not any(self.matches):
+            raise ValueError('a ClassPrior needs at least one matched class')
+        k = len(self.matches)
+        # Each output goes to the most specific class that claims it (fewest
+        # outputs), so "dog" + "golden retriever" split the dogs sensibly; equal
+        # claims are shared.
+        owners: dict[int, list[int]] = {}
+        for c, m in enumerate(self.matches):
+            for j in m.outputs if m else ():
+                owners.setdefault(j, []).append(c)
+        self._assign: list[list[int]] = [[] for _ in range(k)]
+        for j, cs in owners.items():
+            size = min(len(self.matches[c].outputs) for c in cs)
+            for c in cs:
+                if len(self.matches[c].outputs) == size:
+                    self._assign[c].append(j)
+        self._covered = sorted(owners)
+        self._unmatched = [c for c, m in enumerate(self.matches) if m is None]
+
+    @classmethod
+    def from_classes(
+        cls, class_names: Iterable[str], overrides: dict[str, list[str]] | None = None
+    ) -> ClassPrior | None:
+        """Match every class name; ``overrides`` (project.class_matches) win.
+
+        An override is a list of wnids (their outputs are united); an empty list
+        clears the match. Returns None when no class has a match.
+        """
+        names = list(class_names)
+        overrides = overrides or {}
+        matches: list[ClassMatch | None] = []
+        for name in names:
+            if name in overrides:
+                wnids = [w for w in overrides[name] if w]
+                if not wnids:
+                    matches.append(None)
+                    continue
+                parts = [synset(w) for w in wnids]
+                if len(parts) == 1:
+                    matches.append(parts[0])
+                else:
+                    outs = tuple(sorted({j for p in parts for j in p.outputs}))
+                    matches.append(
+                        ClassMatch('+'.join(p.wnid for p in parts),
+                                   ' + '.join(p.name for p in parts), outs)
+                    )
+            else:
+                matches.append(match_class_name(name))
+        if not any(matches):
+            return None
+        return cls(names, matches)
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.matches)
+
+    def probs(self, imagenet_logits: torch.Tensor) -> torch.Tensor:
+        """``[N, 1000]`` ImageNet logits → ``[N, K]`` prior probabilities (rows sum to 1)."""
+        import torch
+
+        z = imagenet_logits.detach().to(torch.float64)
+        p = torch.softmax(z, dim=1)
+        k = self.num_classes
+        out = torch.zeros(p.shape[0], k, dtype=torch.float64)
+        for c, outs in enumerate(self._assign):
+            if outs:
+                out[:, c] = p[:, outs].sum(1)
+        if self._unmatched:
+            # Unmatched classes share what no matched class claims, evenly.
+            left = (1.0 - p[:, self._covered].sum(1)).clamp_min(0.0)
+            out[:, self._unmatched] = (left / len(self._unmatched)).unsqueeze(1)
+        # Every class matched: condition on the photo being one of them.
+        out = out / out.sum(1, keepdim=True).clamp_min(1e-300)
+        out = (1.0 - PRIOR_FLOOR) * out + PRIOR_FLOOR / k
+        return out.to(imagenet_logits.dtype if imagenet_logits.is_floating_point()
+                      else torch.float32)
+
+    def log_probs(self, imagenet_logits: torch.Tensor) -> torch.Tensor:
+        """``[N, 1000]`` ImageNet logits → ``[N, K]`` log prior per class."""
+        import torch
+
+        return torch.log(self.probs(imagenet_logits))
+
+    def to_dict(self) -> dict:
+        return {
+            'version': 1,
+            'classes': self.class_names,
+            'matches': [m.to_dict() if m else None for m in self.matches],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> ClassPrior:
+        matches = [ClassMatch.from_dict(m) if m else None for m in d['matches']]
+        return cls(list(d['classes']), matches)
+
+    def __repr__(self) -> str:
+        parts = [f'{n}={m.name if m else None}' for n, m in zip(self.class_names, self.matches)]
+        return f'ClassPrior({", ".join(parts)})'
+
+
+# ------------------------------------------------------------------ fitting
+
+
+def fit_linear_head(
+    features: torch.Tensor,
+    labels: torch.Tensor,
+    num_classes: int,
+    *,
+    offset: torch.Tensor | None = None,
+    weight_decay: float = WEIGHT_DECAY,
+    label_smoothing: float = LABEL_SMOOTHING,
+    free_offset_weight: bool = False,
+    max_iter: int = 200,
+) -> tuple[torch.Tensor, torch.Tensor, float]:
+    """Full-batch logistic regression with an optional fixed logit offset.
+
+    Minimises ``mean CE_ls(features @ W.T + b + a * offset) + weight_decay/2 ||W||^2``
+    with L-BFGS (strong Wolfe line search) from zeros, on raw (unstandardised)
+    features. ``a`` is 1 unless ``free_offset_weight``, in which case it is a
+    free non-negative scalar (``a = softplus(s)``, unpenalised, starting at 1).
+
+    Returns:
+        ``(W [K, D], b [K], a)``.
+    """
+    import torch
+
+    x = features.detach().to(torch.float64)
+    y = labels.detach().long()
+    n, d = x.shape
+    w = torch.zeros(num_classes, d, dtype=torch.float64, requires_grad=True)
+    b = torch.zeros(num_classes, dtype=torch.float64, requires_grad=True)
+    s = torch.tensor(math.log(math.e - 1.0), dtype=torch.float64, requires_grad=True)
+    off = offset.detach().to(torch.float64) if offset is not None else None
+    if n == 0:
+        return w.detach().float(), b.detach().float(), 1.0 if off is not None else 0.0
+    params = [w, b] + ([s] if free_offset_weight and off is not None else [])
+    opt = torch.optim.LBFGS(params, lr=1, max_iter=max_iter, history_size=20,
+                            line_search_fn='strong_wolfe', tolerance_grad=1e-7,
+                            tolerance_change=1e-10)
+
+    def closure():
+        opt.zero_grad()
+        logits = x @ w.T + b
+        if off is not None:
+            a = torch.nn.functional.softplus(s) if free_offset_weight else 1.0
+            logits = logits + a * off
+        loss = torch.nn.functional.cross_entropy(logits, y, label_smoothing=label_smoothing)
+        loss = loss + 0.5 * weight_decay * (w * w).sum()
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    a = float(torch.nn.functional.softplus(s)) if free_offset_weight and off is not None else (
+        1.0 if off is not None else 0.0)
+    return w.detach().float(), b.detach().float(), a
+
+
+def _folds(labels: torch.Tensor, k: int, seed: int) -> list[list[int]]:
+    """Stratified folds; photos of a class with one photo are never held out."""
+    import torch
+
+    g = torch.Generator().manual_seed(seed)
+    folds: list[list[int]] = [[] for _ in range(k)]
+    start = 0
+    for c in sorted(set(labels.tolist())):
+        idx = (labels == c).nonzero().flatten()
+        if len(idx) < 2:
+            continue
+        idx = idx[torch.randperm(len(idx), generator=g)].tolist()
+        for i, j in enumerate(idx):
+            folds[(start + i) % k].append(j)
+        start += len(idx)  # rotate so small classes do not all land in fold 0
+    return [f for f in folds if f]
+
+
+def choose_prior_weight(
+    features: torch.Tensor,
+    imagenet_logits: torch.Tensor,
+    labels: torch.Tensor,
+    prior: ClassPrior | None,
+    *,
+    seed: int = 0,
+    weights: Sequence[float] = PRIOR_WEIGHTS,
+    weight_decay: float = WEIGHT_DECAY,
+    label_smoothing: float = LABEL_SMOOTHING,
+    max_folds: int = 5,
+) -> float:
+    """The prior's weight ``alpha``, chosen from the labelled photos.
+
+    * no prior: 0.0 (the plain head);
+    * no photo: 1.0 (the prior alone);
+    * at least one class with two or more photos: stratified k-fold
+      cross-validation (``k = min(max_folds, largest class size)``; single-photo
+      classes always train) of the head fitted with ``alpha * log prior`` as an
+      offset, for each ``alpha`` in ``weights``; the lowest held-out log-loss
+      wins, ties going to the smaller weight;
+    * one photo in every class: ``alpha`` fitted jointly with the regularised
+      head as a free scalar (see :func:`fit_linear_head`).
+    """
+    import torch
+
+    if prior is None:
+        return 0.0
+    labels = labels.long()
+    if labels.numel() == 0:
+        return 1.0
+    log_prior = prior.log_probs(imagenet_logits).to(torch.float64)
+    k_cls = prior.num_classes
+    counts = torch.bincount(labels, minlength=k_cls)
+    if int(counts.max()) < 2:
+        _, _, a = fit_linear_head(features, labels, k_cls, offset=log_prior,
+                                  weight_decay=weight_decay, label_smoothing=label_smoothing,
+                                  free_offset_weight=True)
+        return a
+    k = min(max_folds, int(counts.max()))
+    folds = _folds(labels, k, seed)
+    n = labels.numel()
+    x = features.to(torch.float64)
+    losses = torch.zeros(len(weights), dtype=torch.float64)
+    for held in folds:
+        mask = torch.ones(n, dtype=torch.bool)
+        mask[held] = False
+        for i, alpha in enumerate(weights):
+            off = alpha * log_prior
+            w, b, _ = fit_linear_head(x[mask], labels[mask], k_cls, offset=off[mask],
+                                      weight_decay=weight_decay,
+                                      label_smoothing=label_smoothing)
+            logits = x[held] @ w.double().T + b.double() + off[held]
+            losses[i] += torch.nn.functional.cross_entropy(
+                logits, labels[held], reduction='sum')
+    # min() returns the first minimum: ties go to the smaller weight (safer).
+    return float(weights[int(torch.argmin(losses))])
+
+
+def fit_head_with_prior(
+    features: torch.Tensor,
+    imagenet_logits: torch.Tensor,
+    labels: torch.Tensor,
+    prior: ClassPrior | None,
+    *,
+    seed: int = 0,
+    num_classes: int | None = None,
+    weight_decay: float = WEIGHT_DECAY,
+    label_smoothing: float = LABEL_SMOOTHING,
+) -> tuple[torch.Tensor, torch.Tensor, float]:
+    """Choose ``alpha`` and fit the head with ``alpha * log prior`` as an offset.
+
+    Predict with :func:`combined_logits`. Without a prior (or when ``alpha`` is 0)
+    this is exactly the plain logistic-regression head.
+
+    Returns:
+        ``(W [K, D], b [K], alpha)``.
+    """
+    import torch
+
+    k = prior.num_classes if prior is not None else int(num_classes or int(labels.max()) + 1)
+    alpha = choose_prior_weight(features, imagenet_logits, labels, prior, seed=seed,
+                                weight_decay=weight_decay, label_smoothing=label_smoothing)
+    off = alpha * prior.log_probs(imagenet_logits).to(torch.float64) if alpha > 0 else None
+    w, b, _ = fit_linear_head(features, labels, k, offset=off, weight_decay=weight_decay,
+                              label_smoothing=label_smoothing)
+    return w, b, alpha
+
+
+def combined_logits(
+    features: torch.Tensor,
+    imagenet_logits: torch.Tensor | None,
+    weight: torch.Tensor,
+    bias: torch.Tensor,
+    prior: ClassPrior | None,
+    alpha: float,
+) -> torch.Tensor:
+    """``features @ W.T + b + alpha * prior.log_probs(imagenet_logits)``."""
+    logits = features.float() @ weight.float().T + bias.float()
+    if prior is not None and alpha > 0 and imagenet_logits is not None:
+        logits = logits + alpha * prior.log_probs(imagenet_logits.float())
+    return logits
+
+
+def suggest_labels(
+    imagenet_logits: torch.Tensor, prior: ClassPrior
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Zero-shot: the prior's best class for each photo and its probability.
+
+    Results are in input order; ``confidence.argsort(descending=True)`` lists the
+    photos most-confident first (the order to show suggestions in). A photo that
+    looks like none of the matched classes goes to an unmatched class when there
+    is one (they share the leftover ImageNet mass).
+
+    Returns:
+        ``(labels [N] int64, confidence [N] float32)``.
+    """
+    import torch
+
+    p = prior.probs(imagenet_logits).float()
+    conf, lab = p.max(dim=1)
+    return lab.long(), conf.to(torch.float32)
