@@ -1,0 +1,209 @@
+"""Run core jobs on a QThread: the only module that mixes Qt threads and core work.
+
+A *job* is a plain function ``job(callback, cancel) -> result`` from the
+Qt-free core (see :mod:`petcognizer.core.events`). :class:`Worker` runs it on a
+:class:`~PySide6.QtCore.QThread` with the worker-object pattern (superqt's
+``new_worker_qthread``) and passes a callback that re-emits each event as the
+``progressed`` signal. Qt queues cross-thread emissions, so widgets connected
+to the worker are only ever touched on the GUI thread.
+
+Signal order, always::
+
+    started -> progressed* -> (returned | errored) -> finished
+
+Cancelling is a request: :meth:`Worker.cancel` sets the job's
+:class:`~petcognizer.core.events.CancelToken`, and the core polls it between
+steps. A Python thread cannot be killed, so nothing here ever calls
+``QThread.terminate()``.
+
+Throttling: a job may report thousands of small progress events a second (a
+download reports every chunk, a tiny model every batch). Events listed in
+``droppable`` (by default :class:`~petcognizer.core.events.StageProgress`) are
+rate-limited to ``max_rate`` per second and per stage; the last one of a stage
+(``done >= total``) and any other event always pass, in order. Batch losses are
+never dropped (the loss curve needs every one); the plots coalesce their
+redraws instead (see :class:`petcognizer.gui.plots.TrainingPlots`).
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
+
+from petcognizer.core.events import CancelToken, Cancelled, StageProgress
+
+__all__ = ['Job', 'Worker', 'running_threads', 'start_worker', 'started_at', 'wait_for_workers']
+
+Job = Callable[[Callable[[Any], None], CancelToken], Any]
+
+#: Every thread started by :func:`start_worker`, for the tests' leak guard.
+_THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
+#: Strong references to running threads: a QThread collected while it runs aborts the process.
+_ALIVE: set[QThread] = set()
+#: Where each thread was started (a short stack), for the leak guard's message.
+_STARTED_AT: weakref.WeakKeyDictionary[QThread, str] = weakref.WeakKeyDictionary()
+
+
+class Worker(QObject):
+    """Run ``job(callback, cancel)`` on a thread and report through signals.
+
+    Args:
+        job: the work; receives a callback for progress events and a
+            :class:`CancelToken` it should poll.
+        max_rate: at most this many droppable events per second reach the GUI.
+        droppable: event types that may be skipped when they come too fast.
+
+    Attributes:
+        error_message: after ``errored``, the exception's text plus traceback.
+        result: after ``returned``, the job's return value.
+    """
+
+    started = Signal()
+    progressed = Signal(object)
+    returned = Signal(object)
+    errored = Signal(object)
+    finished = Signal()
+
+    def __init__(
+        self,
+        job: Job,
+        *,
+        max_rate: float = 30.0,
+        droppable: tuple[type, ...] = (StageProgress,),
+    ) -> None:
+        super().__init__()  # no parent: it is moved to its thread
+        self._job = job
+        self._token = CancelToken()
+        self._min_interval = 1.0 / max_rate if max_rate > 0 else 0.0
+        self._droppable = droppable
+        self._last_sent: dict[Any, float] = {}
+        self.error_message = ''
+        self.result: Any = None
+        self.is_done = False
+
+    @property
+    def cancel_token(self) -> CancelToken:
+        return self._token
+
+    def cancel(self) -> None:
+        """Ask the job to stop at its next check; safe from any thread."""
+        self._token.cancel()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._token.cancelled
+
+    def _emit_progress(self, value: Any) -> None:
+        """The callback handed to the job; runs on the worker thread."""
+        if self._droppable and isinstance(value, self._droppable):
+            key = (type(value), getattr(value, 'stage', None))
+            now = time.monotonic()
+            last = self._last_sent.get(key)
+            done, total = getattr(value, 'done', 0), getattr(value, 'total', 0)
+            is_last = bool(total) and done >= total
+            if last is not None and now - last < self._min_interval and not is_last:
+                return
+            self._last_sent[key] = now
+        self.progressed.emit(value)
+
+    @Slot()
+    def run(self) -> None:
+        """Run the job once; emits ``finished`` last whatever happens."""
+        self.started.emit()
+        try:
+            result = self._job(self._emit_progress, self._token)
+        except Cancelled as exc:
+            # A job may abort by raising Cancelled (e.g. from a download progress hook).
+            self.error_message = 'Cancelled.'
+            self.errored.emit(exc)
+        except Exception as exc:  # report it; a dead thread helps nobody
+            self.error_message = ''.join(traceback.format_exception(exc)).strip()
+            self.errored.emit(exc)
+        else:
+            self.result = result
+            self.returned.emit(result)
+        finally:
+            self.is_done = True
+            app = QCoreApplication.instance()
+            if app is not None:
+                # Hand the object back to the GUI thread so it can be deleted there safely.
+                self.moveToThread(app.thread())
+            self.finished.emit()
+
+
+class _ReaperObject(QObject):
+    """Lives on the GUI thread; drops the strong reference to a finished thread."""
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        thread = self.sender()
+        if isinstance(thread, QThread):
+            thread.wait()  # `finished` is emitted just before the thread really ends
+            _ALIVE.discard(thread)
+
+
+_reaper: _ReaperObject | None = None
+
+
+def _get_reaper() -> _ReaperObject:
+    global _reaper
+    if _reaper is None:
+        _reaper = _ReaperObject()
+    return _reaper
+
+
+def start_worker(worker: Worker) -> QThread:
+    """Move ``worker`` to a new QThread, start it and return the thread.
+
+    Must be called on the GUI thread. The thread quits when the worker emits
+    ``finished``; it is recorded for :func:`running_threads` and kept alive
+    until it has stopped.
+    """
+    thread = QThread()
+    thread.setObjectName(f'petcognizer-worker-{len(_THREADS) + 1}')
+    worker.moveToThread(thread)
+    thread.started.connect(worker.run)
+    # quit() is thread-safe; calling it directly lets the thread end without
+    # the GUI event loop, so shutdown() can block in wait().
+    worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+    thread.finished.connect(_get_reaper()._on_thread_finished)
+    _THREADS.add(thread)
+    _ALIVE.add(thread)
+    _STARTED_AT[thread] = ''.join(traceback.format_stack(limit=6)[:-1])
+    thread.start()
+    return thread
+
+
+def running_threads() -> list[QThread]:
+    """Threads started by :func:`start_worker` that are still running."""
+    out = []
+    for thread in list(_THREADS):
+        try:
+            if thread.isRunning():
+                out.append(thread)
+        except RuntimeError:  # the C++ object is already deleted
+            continue
+    return out
+
+
+def started_at(thread: QThread) -> str:
+    """The stack from which ``thread`` was started (for leak reports)."""
+    return _STARTED_AT.get(thread, '(unknown)')
+
+
+def wait_for_workers(timeout_ms: int = 5000) -> bool:
+    """Block until every recorded thread has stopped; True if all did in time."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    for thread in running_threads():
+        left = max(0, int((deadline - time.monotonic()) * 1000))
+        try:
+            if not thread.wait(left):
+                return False
+        except RuntimeError:
+            continue
+    return True

@@ -1,0 +1,67 @@
+"""GUI test fixtures: a thread-leak guard and fake core objects.
+
+The leak guard follows napari's ``_dangling_qthreads``: a test that leaves a
+worker thread running would crash or hang a later test at random, so it fails
+here, at the test that caused it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')
+
+
+@pytest.fixture(autouse=True)
+def _dangling_worker_threads():
+    """Fail a test that leaves a thread from ``start_worker`` running."""
+    yield
+    from PySide6.QtCore import QCoreApplication
+
+    from petcognizer.gui.workers import running_threads, started_at
+
+    app = QCoreApplication.instance()
+    deadline = time.monotonic() + 5.0
+    still = []
+    for thread in running_threads():
+        try:
+            # Process events while waiting: queued `finished` handlers must run.
+            while thread.isRunning() and time.monotonic() < deadline:
+                if app is not None:
+                    app.processEvents()
+                thread.wait(20)
+            if thread.isRunning():
+                still.append(f'{thread.objectName()} started at\n{started_at(thread)}')
+        except RuntimeError:  # deleted C++ object: it has stopped
+            continue
+    if app is not None:
+        app.processEvents()  # let the last queued handlers run before the next test
+    if still:
+        pytest.fail(
+            f'{len(still)} worker thread(s) still running 5 s after the test: '
+            f'{chr(10).join(still)}\nWait for the worker\'s `finished` signal '
+            '(qtbot.waitSignal(worker.finished)) or call page.shutdown() before '
+            'the test ends; a job that never polls its CancelToken cannot be stopped.',
+            pytrace=False,
+        )
+
+
+@pytest.fixture(autouse=True)
+def _known_stage_params(monkeypatch):
+    """Pre-fill the per-stage parameter counts, so no test builds a real backbone."""
+    try:
+        from petcognizer.gui import train_page
+    except ImportError:
+        yield
+        return
+    cache = dict(train_page.STAGE_PARAMS_CACHE)
+    # Counts for EfficientNet-Lite0 (stem, block1..7, head_conv), measured once.
+    cache.setdefault(
+        'efficientnet_lite0',
+        (928, 896, 13968, 39712, 198480, 446784, 1652640, 605440, 412160),
+    )
+    monkeypatch.setattr(train_page, 'STAGE_PARAMS_CACHE', cache)
+    yield
