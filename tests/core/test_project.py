@@ -388,9 +388,10 @@ def test_disk_full_on_final_rename(proj, sources, monkeypatch):
             raise OSError(errno.ENOSPC, 'No space left on device')
         return real_replace(a, b)
 
-    monkeypatch.setattr(project_mod.os, 'replace', failing_replace)
-    report = proj.add_files([sources / 'p0.jpg'], 'cat')
-    monkeypatch.undo()
+    # A context, not monkeypatch.undo(), which would also undo conftest's isolated settings paths.
+    with monkeypatch.context() as m:
+        m.setattr(project_mod.os, 'replace', failing_replace)
+        report = proj.add_files([sources / 'p0.jpg'], 'cat')
     assert report.added == [] and 'disk full' in report.refused[0][1]
     assert not list(proj.root.rglob('.petcognizer-tmp-*'))
     assert proj.counts()['cat'] == 0
@@ -402,10 +403,9 @@ def test_save_failure_leaves_previous_json(proj, monkeypatch):
     def no_space(*a, **k):
         raise OSError(errno.ENOSPC, 'No space left on device')
 
-    monkeypatch.setattr(project_mod.os, 'fsync', no_space)
-    with pytest.raises(ProjectError, match='free some disk space'):
+    with monkeypatch.context() as m, pytest.raises(ProjectError, match='free some disk space'):
+        m.setattr(project_mod.os, 'fsync', no_space)
         proj.add_class('bird')
-    monkeypatch.undo()
     assert (proj.root / 'project.json').read_bytes() == before
     assert not list(proj.root.glob('.petcognizer-tmp-*'))
     assert Project.open(proj.root).classes == ['cat', 'dog', 'bird']  # folder exists: rebuilt
