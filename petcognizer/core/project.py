@@ -512,13 +512,18 @@ class Project:
         changed = False
         for d in (self.images_dir, self.unlabelled_dir, self.trash_dir, self.cache_dir, self.runs_dir):
             if not d.is_dir():
-                d.mkdir(parents=True, exist_ok=True)
+                try:
+                    d.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    # A read-only copy (a DVD, a shared drive) still opens for viewing.
+                    self.warnings.append(f'{d} is missing and cannot be created ({exc.strerror or exc}).')
+                    continue
                 if d in (self.images_dir, self.unlabelled_dir):
                     self.warnings.append(f'{d} was missing and has been recreated.')
         for d in (self.root, self.cache_dir):
             self._sweep_temp(d)
         on_disk = []
-        with os.scandir(self.images_dir) as it:
+        with contextlib.suppress(FileNotFoundError), os.scandir(self.images_dir) as it:
             for e in it:
                 if e.is_dir() and not _is_ignored_dir(e.name):
                     on_disk.append(e.name)
@@ -528,7 +533,8 @@ class Project:
         present = set(on_disk)
         for name in list(classes):
             if name not in present:
-                (self.images_dir / name).mkdir(exist_ok=True)
+                with contextlib.suppress(OSError):
+                    (self.images_dir / name).mkdir(parents=True, exist_ok=True)
                 self.warnings.append(
                     f'The folder of class "{name}" ({self.images_dir / name}) was missing; '
                     'it has been recreated, empty.'
@@ -1208,6 +1214,9 @@ class Project:
         classes_changed = False
         try:
             for e in entries:
+                parts = Path(e.trashed).parts + Path(e.original).parts
+                if not e.trashed.startswith('.trash/') or '..' in parts or Path(e.original).is_absolute():
+                    raise ProjectError(f'Trash entry {e.id} is not from this project ({e.trashed}).')
                 src = self.root / e.trashed
                 if not src.is_file():
                     missing.append(e.original)

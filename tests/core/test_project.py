@@ -706,3 +706,25 @@ def test_every_mutation_saves(proj, sources):
     assert on_disk()['classes'][0] == 'owl'
     proj.delete_class('owl')
     assert on_disk()['classes'] == ['cat', 'dog']
+
+
+def test_restore_class_merges_into_a_class_made_meanwhile(proj, sources):
+    proj.add_files([sources / 'p0.jpg'], 'cat')
+    entries = proj.delete_class('cat')
+    proj.add_class('Cat')
+    proj.add_files([sources / 'p1.jpg'], 'Cat')
+    proj.restore_class('cat', entries)
+    assert proj.classes == ['dog', 'Cat'] and proj.counts()['Cat'] == 2
+
+
+def test_restore_refuses_foreign_trash_entries(proj, tmp_path):
+    outside = make_photo(tmp_path / 'outside.jpg')
+    bad = [TrashEntry('x/0', 'images/cat/a.jpg', '../outside.jpg')]
+    with pytest.raises(ProjectError, match='not from this project'):
+        proj.restore(bad)
+    assert outside.exists() and proj.counts()['cat'] == 0
+
+
+def test_add_files_to_unknown_class(proj, sources):
+    with pytest.raises(ProjectError, match='no class'):
+        proj.add_files([sources / 'p0.jpg'], 'nope')
