@@ -861,7 +861,7 @@ class Project:
         If a class of that name exists again meanwhile, the photos are merged into it.
         """
         entries = list(entries)
-        if name not in self._data['classes']:
+        if self._same_class(name) is None:
             name = validate_class_name(name, self._data['classes'])
             meta = self._batch_meta(entries)
             (self.images_dir / name).mkdir(parents=True, exist_ok=True)
@@ -877,6 +877,13 @@ class Project:
                 self._data['class_matches'][name] = list(meta['matches'])
             self._save_or_raise()
         self.restore(entries)
+
+    def _same_class(self, name: str) -> str | None:
+        """The existing class whose name equals ``name`` ignoring case, if any."""
+        if name in self._data['classes']:
+            return name
+        folded = name.casefold()
+        return next((c for c in self._data['classes'] if c.casefold() == folded), None)
 
     def _batch_meta(self, entries: list[TrashEntry]) -> dict[str, Any]:
         if not entries:
@@ -1226,7 +1233,9 @@ class Project:
                 if folder == self.unlabelled_dir:
                     c = None
                 elif folder.parent == self.images_dir:
-                    c = folder.name
+                    c = self._same_class(folder.name) or folder.name
+                    # The class may exist again spelled differently ('Cat' for 'cat'): use it.
+                    folder = self.images_dir / c
                     if c not in self._data['classes']:
                         self._data['classes'].append(c)
                         self._assign_color(c)
