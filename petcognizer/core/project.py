@@ -1262,6 +1262,7 @@ class Project:
                 self._listing.pop(c, None)
             if touched or classes_changed:
                 self._prune_trash()
+                self._save_hashes()
                 self._save_or_raise()
         if missing:
             raise ProjectError(
