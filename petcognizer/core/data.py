@@ -1,0 +1,254 @@
+"""From image files to normalised tensors: preprocessing, augmentation, parallel decode.
+
+The preprocessing of a model is data (:class:`Preprocess`), stored in the model
+file, so prediction reproduces training exactly, as timm's ``pretrained_cfg``
+and torchvision's ``weights.transforms()`` do.
+
+Decoding runs in a small thread pool: Pillow releases the GIL while it decodes
+and resizes, so two threads keep two cores busy. (DataLoader worker processes
+hang when started from a non-main thread, pytorch/pytorch#15808, and the app
+trains on a QThread, so we do not use them.) JPEGs are decoded in draft mode at
+the smallest DCT scale that still covers the resize target.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from petcognizer.core.images import ImageError, load_rgb
+
+__all__ = [
+    'Augment',
+    'natural_key',
+    'Preprocess',
+    'decode_batches',
+    'stratified_split',
+]
+
+
+def natural_key(text: str) -> list:
+    """Sort key that puts 'img2' before 'img10', case-insensitively."""
+    import re
+
+    return [int(t) if t.isdigit() else t.lower() for t in re.split(r'(\d+)', str(text))]
+
+
+@dataclass(frozen=True)
+class Preprocess:
+    """Resize the short side to ``resize``, centre-crop ``input_size``, normalise."""
+
+    input_size: int
+    resize: int
+    mean: tuple[float, float, float]
+    std: tuple[float, float, float]
+    interpolation: str = 'bilinear'
+
+    @classmethod
+    def for_backbone(cls, spec, crop_pct: float = 0.875) -> Preprocess:
+        return cls(
+            input_size=spec.input_size,
+            resize=int(round(spec.input_size / crop_pct)),
+            mean=tuple(spec.mean),
+            std=tuple(spec.std),
+        )
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Preprocess:
+        return cls(
+            input_size=int(d['input_size']),
+            resize=int(d['resize']),
+            mean=tuple(float(x) for x in d['mean']),
+            std=tuple(float(x) for x in d['std']),
+            interpolation=str(d.get('interpolation', 'bilinear')),
+        )
+
+    def resize_crop(self, img):
+        """PIL image -> PIL image of input_size x input_size (deterministic)."""
+        from PIL import Image
+
+        w, h = img.size
+        scale = self.resize / min(w, h)
+        nw, nh = max(self.input_size, round(w * scale)), max(self.input_size, round(h * scale))
+        img = img.resize((nw, nh), Image.Resampling.BILINEAR, reducing_gap=3.0)
+        left, top = (nw - self.input_size) // 2, (nh - self.input_size) // 2
+        return img.crop((left, top, left + self.input_size, top + self.input_size))
+
+    def to_tensor(self, img):
+        """PIL RGB image of input_size -> normalised float tensor [3, H, W]."""
+        import numpy as np
+        import torch
+
+        arr = torch.from_numpy(np.asarray(img, dtype=np.uint8).copy()).permute(2, 0, 1)
+        x = arr.float().div_(255.0)
+        mean = torch.tensor(self.mean).view(3, 1, 1)
+        std = torch.tensor(self.std).view(3, 1, 1)
+        return x.sub_(mean).div_(std)
+
+    def __call__(self, img):
+        return self.to_tensor(self.resize_crop(img))
+
+
+@dataclass(frozen=True)
+class Augment:
+    """Training-time augmentation (the bag of tricks' data part)."""
+
+    crop_flip: bool = True
+    color_jitter: bool = False
+    random_erasing: bool = False
+    scale: tuple[float, float] = (0.35, 1.0)
+
+    @property
+    def any(self) -> bool:
+        return self.crop_flip or self.color_jitter or self.random_erasing
+
+    def apply(self, img, pre: Preprocess, rng: random.Random):
+        """PIL image -> augmented normalised tensor, driven by ``rng`` (reproducible)."""
+        import torch
+        from PIL import Image, ImageEnhance
+
+        if self.crop_flip:
+            w, h = img.size
+            area = w * h
+            for _ in range(10):
+                target = area * rng.uniform(*self.scale)
+                ratio = pow(2.0, rng.uniform(-0.415, 0.415))  # 3/4 .. 4/3
+                cw = int(round((target * ratio) ** 0.5))
+                ch = int(round((target / ratio) ** 0.5))
+                if 0 < cw <= w and 0 < ch <= h:
+                    left, top = rng.randint(0, w - cw), rng.randint(0, h - ch)
+                    break
+            else:
+                cw = ch = min(w, h)
+                left, top = (w - cw) // 2, (h - ch) // 2
+            img = img.resize(
+                (pre.input_size, pre.input_size),
+                Image.Resampling.BILINEAR,
+                box=(left, top, left + cw, top + ch),
+                reducing_gap=3.0,
+            )
+            if rng.random() < 0.5:
+                img = img.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+        else:
+            img = pre.resize_crop(img)
+        if self.color_jitter:
+            img = ImageEnhance.Brightness(img).enhance(rng.uniform(0.7, 1.3))
+            img = ImageEnhance.Contrast(img).enhance(rng.uniform(0.7, 1.3))
+            img = ImageEnhance.Color(img).enhance(rng.uniform(0.7, 1.3))
+        x = pre.to_tensor(img)
+        if self.random_erasing and rng.random() < 0.5:
+            # cutout: one rectangle of 2-25% of the image, filled with noise
+            s = pre.input_size
+            area = s * s * rng.uniform(0.02, 0.25)
+            ratio = pow(2.0, rng.uniform(-1.7, 1.7))
+            eh = min(s, int(round((area * ratio) ** 0.5)))
+            ew = min(s, int(round((area / ratio) ** 0.5)))
+            top, left = rng.randint(0, s - eh), rng.randint(0, s - ew)
+            g = torch.Generator().manual_seed(rng.randrange(2**31))
+            x[:, top : top + eh, left : left + ew] = torch.randn(3, eh, ew, generator=g)
+        return x
+
+
+def _worker_count() -> int:
+    env = os.environ.get('PETCOGNIZER_DECODE_THREADS')
+    if env:
+        return max(1, int(env))
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+@dataclass
+class DecodeResult:
+    """One batch: ``indices`` into the input list, stacked ``tensor``, and refused files."""
+
+    indices: list[int]
+    tensor: object  # torch.Tensor [B, 3, H, W], or None if every file failed
+    errors: list[tuple[int, ImageError]] = field(default_factory=list)
+
+
+def decode_batches(
+    paths: Sequence[Path],
+    pre: Preprocess,
+    batch_size: int,
+    *,
+    augment: Augment | None = None,
+    seeds: Sequence[int] | None = None,
+    threads: int | None = None,
+    prefetch: int = 2,
+) -> Iterator[DecodeResult]:
+    """Decode ``paths`` in order, in parallel, ``batch_size`` at a time.
+
+    With ``augment``, image ``i`` is augmented with ``random.Random(seeds[i])``, so
+    a given (image, seed) always gives the same view, whichever thread decodes it.
+    Unreadable files are skipped and reported in ``DecodeResult.errors``.
+    """
+    import torch
+
+    def one(i: int):
+        try:
+            img = load_rgb(paths[i], draft_size=pre.resize)
+        except ImageError as exc:
+            return i, exc
+        if augment is not None and augment.any:
+            rng = random.Random(seeds[i] if seeds is not None else i)
+            return i, augment.apply(img, pre, rng)
+        return i, pre(img)
+
+    n = len(paths)
+    chunks = [list(range(s, min(s + batch_size, n))) for s in range(0, n, batch_size)]
+    workers = threads or _worker_count()
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix='decode') as pool:
+        pending = []
+        chunk_iter = iter(chunks)
+
+        def submit_next():
+            chunk = next(chunk_iter, None)
+            if chunk is not None:
+                pending.append([pool.submit(one, i) for i in chunk])
+
+        for _ in range(prefetch + 1):
+            submit_next()
+        while pending:
+            futures = pending.pop(0)
+            submit_next()
+            idx, tensors, errors = [], [], []
+            for fut in futures:
+                i, out = fut.result()
+                if isinstance(out, ImageError):
+                    errors.append((i, out))
+                else:
+                    idx.append(i)
+                    tensors.append(out)
+            yield DecodeResult(idx, torch.stack(tensors) if tensors else None, errors)
+
+
+def stratified_split(
+    labels: Sequence[int], val_fraction: float, seed: int, min_train_per_class: int = 1
+) -> tuple[list[int], list[int]]:
+    """Indices (train, val), stratified by class, reproducible for a seed.
+
+    Each class keeps at least ``min_train_per_class`` training images and gives
+    ``round(n * val_fraction)`` to validation (at least one when the fraction is
+    positive and the class has two or more images).
+    """
+    rng = random.Random(seed)
+    by_class: dict[int, list[int]] = {}
+    for i, y in enumerate(labels):
+        by_class.setdefault(y, []).append(i)
+    train, val = [], []
+    for y in sorted(by_class):
+        idx = by_class[y][:]
+        rng.shuffle(idx)
+        n_val = 0
+        if val_fraction > 0 and len(idx) > min_train_per_class:
+            n_val = max(1, round(len(idx) * val_fraction))
+            n_val = min(n_val, len(idx) - min_train_per_class)
+        val += idx[:n_val]
+        train += idx[n_val:]
+    return sorted(train), sorted(val)

@@ -1,0 +1,288 @@
+"""Backbone outputs computed once per image and reused: the frozen-prefix cache.
+
+When a backbone, or its frozen prefix of stages, does not train, its output for
+an image never changes, so an epoch only needs the part that trains. This module
+runs the frozen part once per image (and per augmented view, when augmentation
+is on) and caches the result on disk, keyed by
+
+* the image *content* (BLAKE2 hash of the file bytes: a renamed file is a hit,
+  an edited one a miss),
+* the backbone name, a fingerprint of its weights, the preprocessing, the
+  number of frozen stages, the storage dtype, and the view (plain or
+  augmentation number),
+
+so a changed image or backbone is never served stale. Pooled features are stored
+in float32; intermediate feature maps (partly frozen backbones) in float16,
+which halves memory and disk. Large caches live in a memory-mapped file instead
+of RAM.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from petcognizer.core.data import Augment, Preprocess, decode_batches
+from petcognizer.core.events import Callback, CancelToken, StageProgress, null_callback
+from petcognizer.core.images import ImageError
+
+__all__ = ['FeatureCache', 'ExtractResult', 'content_hash', 'extract', 'weights_fingerprint']
+
+#: Above this many bytes, extracted outputs are kept in a memory-mapped file.
+RAM_BUDGET = int(os.environ.get('PETCOGNIZER_FEATURE_RAM_MB', '2048')) * 1024 * 1024
+
+
+def content_hash(path: os.PathLike | str) -> str:
+    """BLAKE2b-128 of the file's bytes (fast: about 1 GB/s)."""
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, 'rb') as f:
+        for chunk in iter(lambda: f.read(1 << 20), b''):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def weights_fingerprint(model) -> str:
+    """A cheap fingerprint of a module's weights: shapes plus a sample of values."""
+    import torch
+
+    h = hashlib.blake2b(digest_size=8)
+    with torch.no_grad():
+        for name, t in model.state_dict().items():
+            h.update(name.encode())
+            h.update(str(tuple(t.shape)).encode())
+            flat = t.detach().reshape(-1)
+            if flat.numel():
+                step = max(1, flat.numel() // 64)
+                h.update(flat[::step][:64].float().cpu().numpy().tobytes())
+    return h.hexdigest()
+
+
+class FeatureCache:
+    """A folder of ``.npy`` files, one per (image content, view), per key.
+
+    Args:
+        root: cache folder (a project's ``.cache/features``, or the user cache).
+        key: everything besides the image that determines the output.
+    """
+
+    def __init__(self, root: os.PathLike | str, key: dict):
+        blob = json.dumps(key, sort_keys=True).encode()
+        self.key = key
+        self.dir = Path(root) / hashlib.blake2b(blob, digest_size=10).hexdigest()
+        self._meta_written = False
+
+    def _path(self, chash: str, view: int) -> Path:
+        return self.dir / chash[:2] / f'{chash}-{view}.npy'
+
+    def get(self, chash: str, view: int) -> np.ndarray | None:
+        p = self._path(chash, view)
+        try:
+            return np.load(p, allow_pickle=False)
+        except (OSError, ValueError, EOFError):
+            return None  # missing or damaged: recompute
+
+    def put(self, chash: str, view: int, arr: np.ndarray) -> None:
+        p = self._path(chash, view)
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            if not self._meta_written:
+                meta = self.dir / 'key.json'
+                if not meta.exists():
+                    meta.write_text(json.dumps(self.key, indent=1, sort_keys=True))
+                self._meta_written = True
+            tmp = p.with_name(p.name + f'.{os.getpid()}.tmp')
+            with open(tmp, 'wb') as f:
+                np.save(f, arr, allow_pickle=False)
+            os.replace(tmp, p)
+        except OSError:
+            # A full disk or read-only cache only costs speed, never a run.
+            pass
+
+
+@dataclass
+class ExtractResult:
+    """Outputs for ``paths`` x ``views``; rows of unreadable files are dropped.
+
+    Attributes:
+        data: array [n_ok, n_views, *shape] (float32 or float16; maybe memory-mapped).
+        ok: indices into the input paths that have outputs.
+        errors: files that could not be read, with reasons.
+        computed: how many (image, view) outputs were computed (not from cache).
+        seconds: wall time.
+    """
+
+    data: np.ndarray
+    ok: list[int]
+    errors: list[ImageError] = field(default_factory=list)
+    computed: int = 0
+    seconds: float = 0.0
+
+
+def _hash_all(paths: Sequence[Path]) -> list[str | None]:
+    def one(p):
+        try:
+            return content_hash(p)
+        except OSError:
+            return None
+
+    with ThreadPoolExecutor(max_workers=4, thread_name_prefix='hash') as pool:
+        return list(pool.map(one, paths))
+
+
+def extract(
+    model,
+    stage_end: int | None,
+    paths: Sequence[Path],
+    pre: Preprocess,
+    *,
+    views: int = 1,
+    augment: Augment | None = None,
+    cache_root: os.PathLike | str | None = None,
+    device=None,
+    batch_size: int = 32,
+    half: bool | None = None,
+    callback: Callback = null_callback,
+    cancel: CancelToken | None = None,
+    stage_label: str = 'features',
+) -> ExtractResult:
+    """Run the first ``stage_end`` stages (``None``: all, then pool) on every image.
+
+    View 0 is always the plain, centre-cropped image; views 1.. are augmented
+    with ``augment``, seeded by the image content, so the same image gives the
+    same views in every run (and they can be cached).
+
+    Raises:
+        Cancelled: when ``cancel`` is set between batches.
+    """
+    import torch
+
+    from petcognizer.core.perf import tune_allocator
+
+    tune_allocator()
+    t0 = time.perf_counter()
+    device = device or torch.device('cpu')
+    pooled = stage_end is None
+    if half is None:
+        half = not pooled
+    store_dtype = np.float16 if half else np.float32
+    paths = [Path(p) for p in paths]
+    hashes = _hash_all(paths)
+    cache = None
+    if cache_root is not None:
+        cache = FeatureCache(
+            cache_root,
+            {
+                'backbone': getattr(getattr(model, 'spec', None), 'name', type(model).__name__),
+                'weights': weights_fingerprint(model),
+                'preprocess': pre.to_dict(),
+                'stage_end': stage_end,
+                'dtype': np.dtype(store_dtype).name,
+                'augment': None if augment is None else repr(augment),
+                'version': 1,
+            },
+        )
+    n, v = len(paths), max(1, views)
+    errors: list[ImageError] = []
+    for i, h in enumerate(hashes):
+        if h is None:
+            errors.append(ImageError(paths[i], 'cannot be read; check the file still exists'))
+
+    # 1. what is cached already
+    out: dict[tuple[int, int], np.ndarray] = {}
+    todo: list[tuple[int, int]] = []
+    for i in range(n):
+        if hashes[i] is None:
+            continue
+        for view in range(v):
+            arr = cache.get(hashes[i], view) if cache is not None else None
+            if arr is not None:
+                out[i, view] = arr
+            else:
+                todo.append((i, view))
+
+    # 2. compute the rest, batch by batch
+    model = model.to(device).eval()
+    use_cl = device.type in ('cpu', 'cuda')
+    if use_cl:
+        model = model.to(memory_format=torch.channels_last)
+    amp = device.type == 'cuda'
+    total = len(todo)
+    done = 0
+    bad: set[int] = set()
+    if total:
+        callback(StageProgress(stage_label, 0, total, text='Reading photos'))
+        for view in range(v):
+            idx = [i for (i, vv) in todo if vv == view]
+            if not idx:
+                continue
+            seeds = [int(hashes[i][:8], 16) + 7919 * view for i in idx]
+            sub_paths = [paths[i] for i in idx]
+            for batch in decode_batches(
+                sub_paths,
+                pre,
+                batch_size,
+                augment=augment if view > 0 else None,
+                seeds=seeds,
+            ):
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
+                for local, err in batch.errors:
+                    j = idx[local]
+                    if j not in bad:
+                        bad.add(j)
+                        errors.append(err)
+                if batch.tensor is not None:
+                    x = batch.tensor.to(device, non_blocking=True)
+                    if use_cl:
+                        x = x.contiguous(memory_format=torch.channels_last)
+                    with torch.inference_mode(), torch.autocast(
+                        device.type, dtype=torch.float16, enabled=amp
+                    ):
+                        y = model.forward_stages(x, 0, stage_end)
+                        if pooled:
+                            y = model.pool(y)
+                    y = y.float().cpu().contiguous().numpy().astype(store_dtype, copy=False)
+                    for k, local in enumerate(batch.indices):
+                        i = idx[local]
+                        out[i, view] = y[k]
+                        if cache is not None:
+                            cache.put(hashes[i], view, y[k])
+                done += len(batch.indices) + len(batch.errors)
+                dt = time.perf_counter() - t0
+                rate = done / dt if dt > 0 else 0.0
+                callback(
+                    StageProgress(
+                        stage_label,
+                        done,
+                        total,
+                        images_per_s=rate,
+                        eta_s=(total - done) / rate if rate > 0 else 0.0,
+                        text='Computing backbone features',
+                    )
+                )
+    ok = [i for i in range(n) if hashes[i] is not None and i not in bad]
+    if ok:
+        shape = out[ok[0], 0].shape
+    else:
+        shape = ()
+    nbytes = len(ok) * v * int(np.prod(shape) if shape else 0) * np.dtype(store_dtype).itemsize
+    if nbytes > RAM_BUDGET and cache is not None:
+        cache.dir.mkdir(parents=True, exist_ok=True)
+        data = np.lib.format.open_memmap(
+            cache.dir / f'run-{os.getpid()}.npy', mode='w+', dtype=store_dtype,
+            shape=(len(ok), v, *shape),
+        )
+    else:
+        data = np.empty((len(ok), v, *shape), dtype=store_dtype)
+    for r, i in enumerate(ok):
+        for view in range(v):
+            data[r, view] = out[i, view]
+    return ExtractResult(data, ok, errors, total, time.perf_counter() - t0)

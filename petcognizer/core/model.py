@@ -1,0 +1,220 @@
+"""The trained classifier and its self-contained model file.
+
+A model file is one safetensors file: every weight (backbone and head), and in
+its header the class names in order, the exact preprocessing, the head and
+prior configuration, and a SHA-256 checksum over all of it. Loading never
+executes code from the file (safetensors holds only tensors and strings), and a
+file that is not ours, or was altered after saving, is refused with a clear
+message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from petcognizer import __version__
+from petcognizer.core.backbones import create_backbone, get_backbone
+from petcognizer.core.data import Preprocess
+
+__all__ = [
+    'FORMAT',
+    'HEADS',
+    'Classifier',
+    'ModelFileError',
+    'load_model',
+    'make_head',
+    'read_metadata',
+    'save_model',
+]
+
+FORMAT = 'petcognizer-model'
+FORMAT_VERSION = 1
+HEADS = ('linear', 'gap-dropout', 'fc-dropout')
+
+
+class ModelFileError(ValueError):
+    """A model file that cannot be used; the message names it and says why."""
+
+
+def make_head(kind: str, in_features: int, n_classes: int, *, dropout: float = 0.3,
+              hidden: int = 512) -> nn.Module:
+    """The seeds' heads, all acting on pooled (GAP) features.
+
+    * ``linear``: one linear layer (logistic regression on the features);
+    * ``gap-dropout``: dropout, then linear (seed 3's best: GAP + dropout + dense);
+    * ``fc-dropout``: a hidden fully connected layer + ReLU, dropout, linear.
+    """
+    if kind == 'linear':
+        return nn.Sequential(nn.Linear(in_features, n_classes))
+    if kind == 'gap-dropout':
+        return nn.Sequential(nn.Dropout(dropout), nn.Linear(in_features, n_classes))
+    if kind == 'fc-dropout':
+        return nn.Sequential(
+            nn.Linear(in_features, hidden), nn.ReLU(inplace=True), nn.Dropout(dropout),
+            nn.Linear(hidden, n_classes),
+        )
+    raise ValueError(f'unknown head {kind!r}; choose one of: {", ".join(HEADS)}')
+
+
+class Classifier(nn.Module):
+    """Backbone -> pooled features -> head (+ weighted class-name prior).
+
+    ``logits = head(f) + prior_weight * prior.log_probs(imagenet_head(f))``; the
+    prior term is absent when no class name matched ImageNet or its weight is 0.
+    """
+
+    def __init__(self, backbone: nn.Module, head: nn.Module, classes: list[str],
+                 preprocess: Preprocess, head_config: dict, prior=None,
+                 prior_weight: float = 0.0):
+        super().__init__()
+        self.backbone = backbone
+        self.head = head
+        self.classes = list(classes)
+        self.preprocess = preprocess
+        self.head_config = dict(head_config)
+        self.prior = prior
+        self.prior_weight = float(prior_weight)
+
+    @property
+    def uses_prior(self) -> bool:
+        return (self.prior is not None and self.prior_weight > 0
+                and self.backbone.imagenet_head is not None)
+
+    def logits_from_features(self, f: torch.Tensor) -> torch.Tensor:
+        out = self.head(f)
+        if self.uses_prior:
+            out = out + self.prior_weight * self.prior.log_probs(self.backbone.imagenet_head(f))
+        return out
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.logits_from_features(self.backbone(x))
+
+
+# ------------------------------------------------------------------ model file
+
+
+def _checksum(tensors: dict[str, torch.Tensor], meta_json: str) -> str:
+    h = hashlib.sha256(meta_json.encode())
+    for name in sorted(tensors):
+        t = tensors[name].contiguous()
+        h.update(name.encode())
+        h.update(str(t.dtype).encode())
+        h.update(str(tuple(t.shape)).encode())
+        h.update(t.view(-1).view(torch.uint8).numpy().tobytes() if t.numel() else b'')
+    return h.hexdigest()
+
+
+def save_model(path: os.PathLike | str, model: Classifier, extra: dict | None = None) -> Path:
+    """Write ``model`` atomically (temporary file, then rename) and return the path."""
+    from safetensors.torch import save_file
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    spec = model.backbone.spec
+    tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    meta: dict[str, Any] = {
+        'format': FORMAT,
+        'format_version': FORMAT_VERSION,
+        'petcognizer_version': __version__,
+        'backbone': spec.name,
+        'classes': model.classes,
+        'preprocess': model.preprocess.to_dict(),
+        'head': model.head_config,
+        'prior': model.prior.to_dict() if model.prior is not None else None,
+        'prior_weight': model.prior_weight,
+        'extra': extra or {},
+    }
+    meta_json = json.dumps(meta, sort_keys=True)
+    header = {'petcognizer': meta_json, 'checksum': _checksum(tensors, meta_json)}
+    tmp = path.with_name(path.name + '.partial')
+    try:
+        save_file(tensors, str(tmp), metadata=header)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OSError(f'{path}: could not save the model ({exc.strerror or exc}); '
+                      'check there is free space and the folder is writable') from None
+    return path
+
+
+def read_metadata(path: os.PathLike | str) -> dict:
+    """The model file's metadata, without loading weights (checks the format only)."""
+    from safetensors import safe_open
+
+    path = Path(path)
+    if not path.is_file():
+        raise ModelFileError(f'{path}: no such model file')
+    try:
+        with safe_open(str(path), framework='pt') as f:
+            header = f.metadata() or {}
+    except Exception:
+        raise ModelFileError(
+            f'{path}: not a petcognizer model file (it is not a safetensors file); '
+            'choose a .safetensors file saved or exported by petcognizer') from None
+    if 'petcognizer' not in header:
+        raise ModelFileError(
+            f'{path}: a safetensors file, but not one made by petcognizer '
+            '(no petcognizer metadata); train a model in petcognizer or choose another file')
+    try:
+        meta = json.loads(header['petcognizer'])
+    except json.JSONDecodeError:
+        raise ModelFileError(f'{path}: its petcognizer metadata is damaged; export the model again') from None
+    if meta.get('format') != FORMAT:
+        raise ModelFileError(f'{path}: not a petcognizer model file')
+    if int(meta.get('format_version', 0)) > FORMAT_VERSION:
+        raise ModelFileError(
+            f'{path}: made by a newer petcognizer ({meta.get("petcognizer_version")}); '
+            'update petcognizer to open it')
+    return meta
+
+
+def load_model(path: os.PathLike | str, device='cpu') -> Classifier:
+    """Load and verify a model file.
+
+    Raises:
+        ModelFileError: the file is not ours, is damaged or altered, or needs a
+            backbone this installation does not know.
+    """
+    from safetensors import safe_open
+    from safetensors.torch import load_file
+
+    path = Path(path)
+    meta = read_metadata(path)
+    with safe_open(str(path), framework='pt') as f:
+        header = f.metadata()
+    try:
+        tensors = load_file(str(path), device='cpu')
+    except Exception as exc:
+        raise ModelFileError(f'{path}: the weights cannot be read ({exc}); the file is damaged') from None
+    if _checksum(tensors, header['petcognizer']) != header.get('checksum'):
+        raise ModelFileError(
+            f'{path}: checksum mismatch: the file was altered or damaged after it was saved; '
+            'export it again from petcognizer')
+    try:
+        spec = get_backbone(meta['backbone'])
+    except KeyError as exc:
+        raise ModelFileError(f'{path}: {exc.args[0]}') from None
+    backbone = create_backbone(spec.name, pretrained=False)
+    hc = meta['head']
+    head = make_head(hc['kind'], hc['in_features'], len(meta['classes']),
+                     dropout=hc.get('dropout', 0.3), hidden=hc.get('hidden', 512))
+    prior = None
+    if meta.get('prior'):
+        from petcognizer.core.prior import ClassPrior
+
+        prior = ClassPrior.from_dict(meta['prior'])
+    model = Classifier(backbone, head, meta['classes'], Preprocess.from_dict(meta['preprocess']),
+                       hc, prior, meta.get('prior_weight', 0.0))
+    try:
+        model.load_state_dict(tensors, strict=True)
+    except RuntimeError as exc:
+        raise ModelFileError(f'{path}: weights do not fit the {spec.name} architecture ({exc})') from None
+    model.metadata = meta
+    return model.to(device).eval()

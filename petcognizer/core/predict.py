@@ -1,0 +1,195 @@
+"""Prediction and evaluation with a saved model file."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from petcognizer.core.data import decode_batches, natural_key
+from petcognizer.core.events import Callback, CancelToken, StageProgress, null_callback
+from petcognizer.core.images import is_image_name
+from petcognizer.core.model import ModelFileError, load_model
+
+__all__ = ['ModelFileError', 'Prediction', 'Predictor', 'collect_images', 'evaluate']
+
+
+@dataclass
+class Prediction:
+    """Top-k labels for one file; ``error`` says why a file could not be read."""
+
+    path: Path
+    label: str | None
+    probabilities: list[tuple[str, float]] = field(default_factory=list)
+    error: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            'path': str(self.path),
+            'label': self.label,
+            'probabilities': {k: round(v, 6) for k, v in self.probabilities},
+            **({'error': self.error} if self.error else {}),
+        }
+
+
+def collect_images(paths: Sequence[os.PathLike | str]) -> list[Path]:
+    """Files as given, folders expanded recursively to their photos (natural order)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = [q for q in p.rglob('*') if q.is_file() and is_image_name(q)]
+            out += sorted(found, key=lambda q: natural_key(str(q)))
+        else:
+            out.append(p)
+    return out
+
+
+class Predictor:
+    """A loaded model ready to classify files."""
+
+    def __init__(self, model, path: Path | None = None):
+        self.model = model
+        self.path = path
+
+    @classmethod
+    def load(cls, path: os.PathLike | str, device: str = 'auto') -> Predictor:
+        from petcognizer.core.devices import resolve_device
+        from petcognizer.core.perf import tune_allocator
+
+        tune_allocator()
+        return cls(load_model(path, device=resolve_device(device)), Path(path))
+
+    @property
+    def classes(self) -> list[str]:
+        return self.model.classes
+
+    @property
+    def backbone(self) -> str:
+        return self.model.backbone.spec.name
+
+    @property
+    def metadata(self) -> dict:
+        return getattr(self.model, 'metadata', {})
+
+    def probabilities(self, paths: Sequence[Path], *, batch_size: int = 32, tta: bool = False,
+                      callback: Callback = null_callback, cancel: CancelToken | None = None):
+        """(probability matrix [n_ok, K] as a tensor, ok indices, {index: error text})."""
+        import torch
+
+        device = next(self.model.parameters()).device
+        pre = self.model.preprocess
+        probs, ok, errors = [], [], {}
+        t0, done = time.perf_counter(), 0
+        for batch in decode_batches(list(paths), pre, batch_size):
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            for i, err in batch.errors:
+                errors[i] = err.reason
+            if batch.tensor is not None:
+                x = batch.tensor.to(device)
+                with torch.inference_mode():
+                    logits = self.model(x)
+                    p = logits.softmax(1)
+                    if tta:
+                        p = (p + self.model(torch.flip(x, dims=[3])).softmax(1)) / 2
+                probs.append(p.float().cpu())
+                ok += batch.indices
+            done += len(batch.indices) + len(batch.errors)
+            rate = done / max(time.perf_counter() - t0, 1e-9)
+            callback(StageProgress('predict', done, len(paths), rate, (len(paths) - done) / rate,
+                                   text='Classifying photos'))
+        mat = torch.cat(probs) if probs else torch.zeros(0, len(self.classes))
+        return mat, ok, errors
+
+    def predict_paths(self, paths: Sequence[os.PathLike | str], top_k: int = 3, *,
+                      tta: bool = False, callback: Callback = null_callback,
+                      cancel: CancelToken | None = None) -> list[Prediction]:
+        """Classify files (folders are expanded); one :class:`Prediction` per file, in order."""
+        files = collect_images(paths)
+        mat, ok, errors = self.probabilities(files, tta=tta, callback=callback, cancel=cancel)
+        k = max(1, min(top_k, len(self.classes)))
+        row = {i: r for r, i in enumerate(ok)}
+        out = []
+        for i, path in enumerate(files):
+            if i in errors:
+                out.append(Prediction(path, None, [], errors[i]))
+                continue
+            p = mat[row[i]]
+            vals, idx = p.topk(k)
+            pairs = [(self.classes[j], float(v)) for v, j in zip(vals.tolist(), idx.tolist())]
+            out.append(Prediction(path, pairs[0][0], pairs))
+        return out
+
+
+def evaluate(model_path: os.PathLike | str, data: os.PathLike | str, *, n_wrong: int = 12,
+             tta: bool = False, callback: Callback = null_callback,
+             cancel: CancelToken | None = None) -> dict:
+    """Evaluate a model on a labelled folder (class subfolders, or a project).
+
+    Class folders are matched to the model's classes by name; photos of classes
+    the model does not know are counted under ``unknown_classes`` and left out.
+
+    Returns:
+        ``accuracy``, ``n``, ``per_class`` ({class: precision, recall, f1, support}),
+        ``confusion`` (rows = true class, columns = predicted, in ``classes`` order),
+        ``most_confident_wrong`` (path, true, predicted, confidence), ``skipped``.
+    """
+    from petcognizer.core.training import folder_samples
+
+    pred = Predictor.load(model_path)
+    paths, labels, folder_classes = folder_samples(data)
+    classes = pred.classes
+    index = {c: k for k, c in enumerate(classes)}
+    lower = {c.lower(): k for k, c in enumerate(classes)}
+    keep, truth, unknown = [], [], {}
+    for p, y in zip(paths, labels):
+        name = folder_classes[y]
+        k = index.get(name, lower.get(name.lower()))
+        if k is None:
+            unknown[name] = unknown.get(name, 0) + 1
+        else:
+            keep.append(p)
+            truth.append(k)
+    if not keep:
+        raise ValueError(
+            f'{data}: no folder matches a class of the model ({", ".join(classes)}); '
+            'name the class folders like the classes the model was trained on')
+    mat, ok, errors = pred.probabilities(keep, tta=tta, callback=callback, cancel=cancel)
+    K = len(classes)
+    conf = [[0] * K for _ in range(K)]
+    wrong = []
+    preds = mat.argmax(1).tolist() if len(ok) else []
+    for r, i in enumerate(ok):
+        t, p = truth[i], preds[r]
+        conf[t][p] += 1
+        if t != p:
+            wrong.append((float(mat[r, p]), str(keep[i]), classes[t], classes[p]))
+    n = len(ok)
+    correct = sum(conf[k][k] for k in range(K))
+    per_class = {}
+    for k, c in enumerate(classes):
+        tp = conf[k][k]
+        support = sum(conf[k])
+        predicted = sum(conf[j][k] for j in range(K))
+        prec = tp / predicted if predicted else 0.0
+        rec = tp / support if support else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        per_class[c] = {'precision': prec, 'recall': rec, 'f1': f1, 'support': support}
+    wrong.sort(reverse=True)
+    return {
+        'model': str(model_path),
+        'data': str(data),
+        'n': n,
+        'accuracy': correct / n if n else 0.0,
+        'classes': classes,
+        'per_class': per_class,
+        'confusion': conf,
+        'most_confident_wrong': [
+            {'path': p, 'true': t, 'predicted': q, 'confidence': round(s, 4)}
+            for s, p, t, q in wrong[:n_wrong]
+        ],
+        'skipped': [{'path': str(keep[i]), 'reason': e} for i, e in errors.items()],
+        'unknown_classes': unknown,
+    }

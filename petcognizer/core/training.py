@@ -1,0 +1,637 @@
+"""Training: class folders in, a trained :class:`~petcognizer.core.model.Classifier` out.
+
+The trainer is a plain function that reports through ``callback(event)`` and
+polls a :class:`~petcognizer.core.events.CancelToken` between batches (Orange3's
+``TaskState`` shape with fastai's event vocabulary).
+
+How an epoch is kept cheap: with freeze depth ``d`` (the number of top stages
+that train) the first ``S - d`` stages never change, so their outputs are
+computed once per image by :func:`petcognizer.core.features.extract` (cached on
+disk) and every epoch runs only the top ``d`` stages and the head. With the
+whole backbone frozen (``d = 0``, the default) an epoch is a few matrix products
+over cached feature vectors. With augmentation on, a fixed number of augmented
+views per image is cached and each epoch draws one. Only ``d = S`` (everything
+trains) decodes and augments images every epoch.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+import random
+import time
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime, timezone
+from pathlib import Path
+
+from petcognizer.core.backbones import DEFAULT_BACKBONE, create_backbone, get_backbone
+from petcognizer.core.data import Augment, Preprocess, decode_batches, stratified_split
+from petcognizer.core.events import (
+    BatchEnded,
+    Callback,
+    Cancelled,
+    CancelToken,
+    EpochEnded,
+    EpochStarted,
+    Message,
+    RunEnded,
+    RunStarted,
+    StageProgress,
+    null_callback,
+)
+from petcognizer.core.images import is_image_name
+
+__all__ = [
+    'HEADS',
+    'SCHEDULES',
+    'FitResult',
+    'TrainConfig',
+    'fit',
+    'folder_samples',
+    'parse_freeze_depth',
+    'recommend_config',
+    'train_project',
+]
+
+HEADS = ('linear', 'gap-dropout', 'fc-dropout')
+SCHEDULES = ('single', 'unfreeze')
+
+
+@dataclass
+class TrainConfig:
+    """Everything that decides a training run; saved with the run and the model.
+
+    Attributes:
+        freeze_depth: how many of the backbone's top stages train (0 = head
+            only, ``spec.num_stages`` = all).
+        schedule: ``'single'`` trains the unfrozen stages and the head together
+            from the start; ``'unfreeze'`` trains the head first, then unfreezes
+            the top stages one at a time with smaller learning rates (seed 2).
+        aug_views: augmented views cached per image when augmentation is on and
+            part of the backbone is frozen.
+        backbone_lr_mult: learning rate of the top unfrozen stage relative to
+            the head; each deeper stage gets half of the one above it.
+        use_prior: combine ImageNet outputs matched to the class names with the
+            head (only with the whole backbone frozen).
+    """
+
+    backbone: str = DEFAULT_BACKBONE
+    freeze_depth: int = 0
+    head: str = 'linear'
+    epochs: int = 60
+    lr: float = 3e-3
+    batch_size: int = 32
+    weight_decay: float = 1e-3
+    label_smoothing: float = 0.1
+    augment: bool = False
+    color_jitter: bool = False
+    random_erasing: bool = False
+    aug_views: int = 4
+    val_fraction: float = 0.2
+    seed: int = 0
+    patience: int = 0
+    schedule: str = 'single'
+    warmup_epochs: int = 1
+    use_prior: bool = True
+    balance_classes: bool = True
+    dropout: float = 0.3
+    backbone_lr_mult: float = 0.1
+    device: str = 'auto'
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> TrainConfig:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})
+
+    def validate(self) -> None:
+        spec = get_backbone(self.backbone)
+        if self.head not in HEADS:
+            raise ValueError(f'unknown head {self.head!r}; choose one of: {", ".join(HEADS)}')
+        if self.schedule not in SCHEDULES:
+            raise ValueError(f'unknown schedule {self.schedule!r}; choose one of: {", ".join(SCHEDULES)}')
+        if not 0 <= self.freeze_depth <= spec.num_stages:
+            raise ValueError(
+                f'freeze depth {self.freeze_depth} is out of range for {spec.name}: '
+                f'use 0 (head only) to {spec.num_stages} (all stages)')
+        if self.epochs < 1 or self.batch_size < 1 or self.lr <= 0:
+            raise ValueError('epochs and batch size must be at least 1 and the learning rate positive')
+        if not 0 <= self.val_fraction < 1:
+            raise ValueError('the validation fraction must be between 0 and 1')
+
+
+def parse_freeze_depth(text: str | int, backbone: str) -> int:
+    """'all' -> every stage; an integer -> that many top stages train."""
+    if isinstance(text, int):
+        return text
+    if str(text).lower() == 'all':
+        return get_backbone(backbone).num_stages
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f'freeze depth must be a number or "all", not {text!r}') from None
+
+
+def recommend_config(n_images: int, n_classes: int, backbone: str = DEFAULT_BACKBONE) -> TrainConfig:
+    """Defaults chosen from the data (see bench/README and the README's tables).
+
+    Few photos: the whole backbone frozen, a linear head on cached features,
+    the class-name prior, every photo used for training (no validation split
+    below 8 photos a class). More photos: a validation split with early
+    stopping to keep the best epoch.
+    """
+    per_class = n_images / max(1, n_classes)
+    cfg = TrainConfig(backbone=backbone)
+    if per_class < 8:
+        cfg.val_fraction = 0.0
+        cfg.patience = 0
+    else:
+        cfg.val_fraction = 0.2 if n_images < 5000 else 0.1
+        cfg.patience = 10
+    n_train = max(1, int(n_images * (1 - cfg.val_fraction)))
+    cfg.batch_size = max(1, min(64, n_train))
+    steps_per_epoch = math.ceil(n_train / cfg.batch_size)
+    # about 400 optimiser steps in all, within 20..200 epochs
+    cfg.epochs = int(min(200, max(20, math.ceil(400 / steps_per_epoch))))
+    return cfg
+
+
+def folder_samples(root: os.PathLike | str) -> tuple[list[Path], list[int], list[str]]:
+    """A tree of class folders (ImageFolder layout) -> (paths, labels, classes).
+
+    Also accepts a petcognizer project folder (its ``images/`` is used).
+    """
+    from petcognizer.core.data import natural_key
+
+    root = Path(root)
+    if (root / 'project.json').is_file() and (root / 'images').is_dir():
+        root = root / 'images'
+    if not root.is_dir():
+        raise ValueError(f'{root}: no such folder; give a folder with one subfolder per class')
+    classes = sorted(
+        (d.name for d in root.iterdir() if d.is_dir() and not d.name.startswith('.')),
+        key=natural_key,
+    )
+    paths, labels = [], []
+    for k, c in enumerate(classes):
+        files = sorted(
+            (p for p in (root / c).rglob('*') if p.is_file() and is_image_name(p)
+             and not any(part.startswith('.') for part in p.relative_to(root).parts)),
+            key=lambda p: natural_key(str(p)),
+        )
+        paths += files
+        labels += [k] * len(files)
+    keep = [k for k in range(len(classes)) if k in set(labels)]
+    if len(keep) < len(classes):
+        remap = {old: new for new, old in enumerate(keep)}
+        classes = [classes[k] for k in keep]
+        labels = [remap[y] for y in labels]
+    return paths, labels, classes
+
+
+@dataclass
+class FitResult:
+    model: object  # Classifier | None (None when cancelled before any epoch)
+    config: TrainConfig
+    classes: list[str]
+    history: list[dict] = field(default_factory=list)
+    best_epoch: int | None = None
+    best_val_acc: float | None = None
+    cancelled: bool = False
+    seconds: float = 0.0
+    n_train: int = 0
+    n_val: int = 0
+    device: str = 'cpu'
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    prior_weight: float = 0.0
+    timings: dict = field(default_factory=dict)
+
+
+def _seed_all(seed: int) -> None:
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed % (2**32))
+    torch.manual_seed(seed)
+
+
+def _lr_lambda(total_steps: int, warmup_steps: int):
+    def f(step: int) -> float:
+        if warmup_steps and step < warmup_steps:
+            return (step + 1) / warmup_steps
+        progress = (step - warmup_steps) / max(1, total_steps - warmup_steps)
+        return 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+
+    return f
+
+
+def fit(
+    paths: list[Path],
+    labels: list[int],
+    classes: list[str],
+    config: TrainConfig,
+    *,
+    cache_root: os.PathLike | str | None = None,
+    class_matches: dict[str, list[str]] | None = None,
+    callback: Callback = null_callback,
+    cancel: CancelToken | None = None,
+) -> FitResult:
+    """Train a classifier on ``paths``/``labels``; see the module docstring.
+
+    Emits RunStarted ... RunEnded. A cancelled run returns ``cancelled=True`` and
+    the best model so far (or ``model=None`` if no epoch finished).
+    """
+    import numpy as np
+    import torch
+    from torch import nn
+
+    from petcognizer.core.devices import device_description, resolve_device
+    from petcognizer.core.features import extract
+    from petcognizer.core.model import Classifier, make_head
+    from petcognizer.core.perf import tune_allocator
+
+    tune_allocator()
+    t_start = time.perf_counter()
+    cancel = cancel or CancelToken()
+    config.validate()
+    if len(classes) < 2:
+        raise ValueError('training needs at least two classes with photos')
+    counts = [labels.count(k) for k in range(len(classes))]
+    empty = [c for c, n in zip(classes, counts) if n == 0]
+    if empty:
+        raise ValueError(f'class {empty[0]!r} has no photos; add photos to it or delete the class')
+    spec = get_backbone(config.backbone)
+    S, d = spec.num_stages, config.freeze_depth
+    P = S - d  # frozen prefix
+    device = resolve_device(config.device)
+    _seed_all(config.seed)
+    train_idx, val_idx = stratified_split(labels, config.val_fraction, config.seed)
+    bs = max(1, min(config.batch_size, len(train_idx)))
+    steps_per_epoch = math.ceil(len(train_idx) / bs)
+    callback(RunStarted(spec.name, device_description(device), config.epochs, steps_per_epoch,
+                        len(train_idx), len(val_idx), tuple(classes), d, config.head))
+    result = FitResult(None, config, list(classes), n_train=len(train_idx), n_val=len(val_idx),
+                       device=device.type)
+    try:
+        return _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_idx, bs,
+                    cache_root, class_matches, callback, cancel, result, t_start,
+                    np, torch, nn, extract, Classifier, make_head)
+    except Cancelled:
+        result.cancelled = True
+        result.seconds = time.perf_counter() - t_start
+        callback(RunEnded(True, result.best_epoch, result.best_val_acc, result.seconds))
+        return result
+    except Exception as exc:
+        callback(RunEnded(False, None, None, time.perf_counter() - t_start, error=str(exc)))
+        raise
+
+
+def _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_idx, bs,
+         cache_root, class_matches, callback, cancel, result, t_start,
+         np, torch, nn, extract, Classifier, make_head):
+    K = len(classes)
+
+    def weights_progress(done, total):
+        cancel.raise_if_cancelled()
+        callback(StageProgress('weights', done, total, text=f'Downloading {spec.name} weights'))
+
+    backbone = create_backbone(spec.name, pretrained=True, progress=weights_progress)
+    backbone.to(device)
+    pre = Preprocess.for_backbone(spec)
+    augment = Augment(crop_flip=config.augment, color_jitter=config.color_jitter,
+                      random_erasing=config.random_erasing)
+    aug_on = augment.any
+    cached = P > 0
+    paths = [Path(p) for p in paths]
+    timings = result.timings
+
+    # ---- inputs: cached frozen-prefix outputs, or live images
+    train_views = 1 + config.aug_views if (aug_on and cached) else 1
+    t_feat = time.perf_counter()
+    if cached:
+        stage_end = None if d == 0 else P
+        batch = 64 if device.type != 'cpu' else 32
+        tr = extract(backbone, stage_end, [paths[i] for i in train_idx], pre,
+                     views=train_views, augment=augment if aug_on else None,
+                     cache_root=cache_root, device=device, batch_size=batch,
+                     callback=callback, cancel=cancel)
+        va = extract(backbone, stage_end, [paths[i] for i in val_idx], pre, views=1,
+                     cache_root=cache_root, device=device, batch_size=batch,
+                     callback=callback, cancel=cancel) if val_idx else None
+        skipped = tr.errors + (va.errors if va else [])
+        train_idx = [train_idx[j] for j in tr.ok]
+        if va is not None:
+            val_idx = [val_idx[j] for j in va.ok]
+        x_train, x_val = tr.data, (va.data if va is not None else None)
+        timings['features_s'] = time.perf_counter() - t_feat
+        timings['features_computed'] = tr.computed + (va.computed if va else 0)
+    else:
+        skipped = []
+        x_train = x_val = None
+    for err in skipped:
+        result.skipped.append((str(err.path), err.reason))
+        callback(Message('warning', f'Skipped {err}'))
+    y_train = torch.tensor([labels[i] for i in train_idx])
+    y_val = torch.tensor([labels[i] for i in val_idx])
+    if len(set(y_train.tolist())) < 2:
+        raise ValueError('fewer than two classes have readable training photos; add photos')
+    result.n_train, result.n_val = len(train_idx), len(val_idx)
+
+    # ---- the part that trains
+    stage_mods = list(backbone.stages.values())
+    top = nn.Sequential(*stage_mods[P:]) if d > 0 else nn.Sequential()
+    head = make_head(config.head, backbone.num_features, K, dropout=config.dropout).to(device)
+    for i, m in enumerate(stage_mods):
+        m.requires_grad_(i >= P)
+    if d == 0:
+        backbone.requires_grad_(False)
+    if backbone.imagenet_head is not None:
+        backbone.imagenet_head.requires_grad_(False)
+
+    # ---- class-name prior (whole backbone frozen only: it reads ImageNet logits
+    # of the frozen features)
+    prior, prior_weight = None, 0.0
+    prior_train = prior_val = None
+    if config.use_prior and d == 0 and backbone.imagenet_head is not None:
+        try:
+            from petcognizer.core.prior import ClassPrior, choose_prior_weight
+        except ImportError:  # pragma: no cover - the prior module ships with the package
+            ClassPrior = None
+        if ClassPrior is not None:
+            prior = ClassPrior.from_classes(classes, overrides=class_matches)
+        if prior is not None:
+            with torch.inference_mode():
+                def lp(arr):
+                    f = torch.from_numpy(np.asarray(arr, dtype=np.float32)).to(device)
+                    return prior.log_probs(backbone.imagenet_head(f.flatten(0, 1))).view(
+                        f.shape[0], f.shape[1], K).cpu()
+                prior_train = lp(x_train)
+                prior_val = lp(x_val) if x_val is not None and len(x_val) else None
+                f0 = torch.from_numpy(np.asarray(x_train[:, 0], dtype=np.float32))
+                logits0 = backbone.imagenet_head(f0.to(device)).cpu()
+            prior_weight = float(choose_prior_weight(f0, logits0, y_train, prior, seed=config.seed))
+            names = [m.name if m is not None else '-' for m in prior.matches]
+            callback(Message('info', 'Class-name prior: ' + ', '.join(
+                f'{c} = {n}' for c, n in zip(classes, names)) + f'; weight {prior_weight:.2f}'))
+            if prior_weight <= 0:
+                prior = prior_train = prior_val = None
+    result.prior_weight = prior_weight
+
+    # ---- optimiser: head at lr, stages below it at smaller rates
+    groups = [{'params': list(head.parameters()), 'lr': config.lr}]
+    for k, m in enumerate(reversed(stage_mods[P:])):
+        params = [p for p in m.parameters()]
+        if params:
+            groups.append({'params': params, 'lr': config.lr * config.backbone_lr_mult * 0.5**k})
+    opt = torch.optim.AdamW(groups, weight_decay=config.weight_decay)
+    total_steps = config.epochs * math.ceil(len(train_idx) / bs)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, _lr_lambda(total_steps, config.warmup_epochs * math.ceil(len(train_idx) / bs)))
+    class_w = None
+    if config.balance_classes:
+        cnt = torch.bincount(y_train, minlength=K).float()
+        if cnt.max() > 1.5 * cnt.clamp(min=1).min():
+            class_w = (cnt.sum() / (K * cnt.clamp(min=1))).to(device)
+    loss_fn = nn.CrossEntropyLoss(weight=class_w, label_smoothing=config.label_smoothing)
+    amp = device.type == 'cuda'
+    scaler = torch.amp.GradScaler('cuda') if amp else None
+    if d > 0:
+        top.to(device)
+        if device.type in ('cpu', 'cuda'):
+            top.to(memory_format=torch.channels_last)
+
+    def unfrozen_count(epoch: int) -> int:
+        """How many top stages train in this epoch (the 'unfreeze' schedule)."""
+        if config.schedule != 'unfreeze' or d == 0:
+            return d
+        head_epochs = max(1, config.epochs // 3)
+        if epoch < head_epochs:
+            return 0
+        per = max(1, (config.epochs - head_epochs) // d)
+        return min(d, 1 + (epoch - head_epochs) // per)
+
+    def set_modes(n_unfrozen: int, training: bool):
+        head.train(training)
+        for k, m in enumerate(reversed(stage_mods[P:])):
+            on = k < n_unfrozen
+            m.requires_grad_(on)
+            m.train(training and on)  # frozen stages keep BatchNorm in eval mode
+
+    def forward_cached(xb, prior_b):
+        xb = xb.to(device, non_blocking=True).float()
+        if d > 0:
+            if xb.ndim == 4 and device.type in ('cpu', 'cuda'):
+                xb = xb.contiguous(memory_format=torch.channels_last)
+            f = backbone.pool(top(xb))
+        else:
+            f = xb
+        out = head(f)
+        if prior_b is not None:
+            out = out + prior_weight * prior_b.to(device)
+        return out
+
+    def forward_live(xb):
+        xb = xb.to(device, non_blocking=True)
+        if device.type in ('cpu', 'cuda'):
+            xb = xb.contiguous(memory_format=torch.channels_last)
+        return head(backbone.pool(top(xb)))
+
+    if not cached and device.type in ('cpu', 'cuda'):
+        backbone.to(memory_format=torch.channels_last)
+
+    def batches(epoch: int, training: bool):
+        """Yield (x, y, prior) batches for an epoch."""
+        idx_list = train_idx if training else val_idx
+        n = len(idx_list)
+        order = list(range(n))
+        if training:
+            random.Random(config.seed * 1000003 + epoch).shuffle(order)
+        if cached:
+            data = x_train if training else x_val
+            pri = prior_train if training else prior_val
+            g = np.random.default_rng(config.seed * 7919 + epoch)
+            for s in range(0, n, bs):
+                rows = order[s:s + bs]
+                if training and train_views > 1:
+                    views = g.integers(0, train_views, size=len(rows))
+                else:
+                    views = np.zeros(len(rows), dtype=int)
+                xb = torch.from_numpy(np.stack([np.asarray(data[r, v]) for r, v in zip(rows, views)]))
+                pb = pri[rows, views] if pri is not None else None
+                yb = (y_train if training else y_val)[rows]
+                yield xb, yb, pb
+        else:
+            sel = [paths[idx_list[r]] for r in order]
+            seeds = [hash((config.seed, epoch, idx_list[r])) & 0x7FFFFFFF for r in order]
+            ys = (y_train if training else y_val)
+            for b in decode_batches(sel, pre, bs, augment=augment if (training and aug_on) else None,
+                                    seeds=seeds):
+                if b.tensor is None:
+                    continue
+                rows = [order[j] for j in b.indices]
+                yield b.tensor, ys[rows], None
+
+    history = result.history
+    best_state, best_key = None, None
+    stale = 0
+    step_times: list[float] = []
+    steps_done = 0
+    total_val_steps = math.ceil(len(val_idx) / bs) if val_idx else 0
+    timings['epochs_s'] = []
+    t_train = time.perf_counter()
+    for epoch in range(config.epochs):
+        if best_state is None:
+            cancel.raise_if_cancelled()  # nothing to keep yet: end as cancelled
+        te = time.perf_counter()
+        n_unfrozen = unfrozen_count(epoch)
+        set_modes(n_unfrozen, True)
+        callback(EpochStarted(epoch, config.epochs, opt.param_groups[0]['lr']))
+        tot_loss = tot_correct = tot_n = 0.0
+        cancelled = False
+        for step, (xb, yb, pb) in enumerate(batches(epoch, True)):
+            if cancel.cancelled:
+                cancelled = True
+                break
+            ts = time.perf_counter()
+            yb = yb.to(device)
+            with torch.autocast(device.type, dtype=torch.float16, enabled=amp):
+                out = forward_cached(xb, pb) if cached else forward_live(xb)
+                loss = loss_fn(out.float(), yb)
+            opt.zero_grad(set_to_none=True)
+            if scaler is not None:
+                scaler.scale(loss).backward()
+                scaler.step(opt)
+                scaler.update()
+            else:
+                loss.backward()
+                opt.step()
+            sched.step()
+            lv = float(loss.detach())
+            nb = len(yb)
+            tot_loss += lv * nb
+            tot_correct += float((out.argmax(1) == yb).sum())
+            tot_n += nb
+            steps_done += 1
+            step_times.append(time.perf_counter() - ts)
+            recent = step_times[-20:]
+            per_step = sum(recent) / len(recent)
+            remaining = (total_steps - steps_done) + total_val_steps * (config.epochs - epoch)
+            callback(BatchEnded(epoch, step, math.ceil(len(train_idx) / bs), lv,
+                                nb / max(per_step, 1e-9), remaining * per_step))
+        if cancelled:
+            break
+        train_loss = tot_loss / max(tot_n, 1)
+        train_acc = tot_correct / max(tot_n, 1)
+        val_loss = val_acc = None
+        if val_idx:
+            set_modes(0, False)
+            vl = vc = vn = 0.0
+            with torch.inference_mode():
+                for xb, yb, pb in batches(epoch, False):
+                    if cancel.cancelled:
+                        cancelled = True
+                        break
+                    yb = yb.to(device)
+                    out = (forward_cached(xb, pb) if cached else forward_live(xb)).float()
+                    vl += float(nn.functional.cross_entropy(out, yb, reduction='sum'))
+                    vc += float((out.argmax(1) == yb).sum())
+                    vn += len(yb)
+            if cancelled:
+                break
+            val_loss, val_acc = vl / max(vn, 1), vc / max(vn, 1)
+        key = (val_acc, -val_loss) if val_acc is not None else (epoch,)
+        is_best = best_key is None or key > best_key
+        if is_best:
+            best_key = key
+            best_state = (copy.deepcopy(head.state_dict()),
+                          [copy.deepcopy(m.state_dict()) for m in stage_mods[P:]])
+            result.best_epoch, result.best_val_acc = epoch, val_acc
+            stale = 0
+        else:
+            stale += 1
+        secs = time.perf_counter() - te
+        timings['epochs_s'].append(secs)
+        history.append({'epoch': epoch, 'train_loss': train_loss, 'train_acc': train_acc,
+                        'val_loss': val_loss, 'val_acc': val_acc, 'seconds': secs})
+        callback(EpochEnded(epoch, config.epochs, train_loss, train_acc, val_loss, val_acc, secs,
+                            is_best))
+        if config.patience and val_idx and stale >= config.patience:
+            callback(Message('info', f'Stopped early: no better validation accuracy for '
+                                     f'{config.patience} epochs; keeping epoch {result.best_epoch + 1}.'))
+            break
+    timings['train_s'] = time.perf_counter() - t_train
+    result.cancelled = cancel.cancelled
+    if best_state is not None:
+        head.load_state_dict(best_state[0])
+        for m, sd in zip(stage_mods[P:], best_state[1]):
+            m.load_state_dict(sd)
+        backbone.requires_grad_(False)
+        head.requires_grad_(False)
+        backbone.to(memory_format=torch.contiguous_format)
+        model = Classifier(backbone.cpu(), head.cpu(), classes, pre,
+                           {'kind': config.head, 'in_features': backbone.num_features,
+                            'dropout': config.dropout, 'hidden': 512},
+                           prior, prior_weight if prior is not None else 0.0)
+        result.model = model.eval()
+    result.seconds = time.perf_counter() - t_start
+    callback(RunEnded(result.cancelled, result.best_epoch, result.best_val_acc, result.seconds))
+    return result
+
+
+def _run_id() -> str:
+    return datetime.now().strftime('%Y%m%d-%H%M%S-') + f'{random.randrange(16**4):04x}'
+
+
+def train_project(project, config: TrainConfig, *, callback: Callback = null_callback,
+                  cancel: CancelToken | None = None) -> dict:
+    """Train on a project's labelled photos; save the model and a run record.
+
+    Returns the run record (also appended to ``project.runs``). A cancelled run
+    is recorded too; it keeps the best model so far when an epoch finished.
+    """
+    from petcognizer.core.model import save_model
+
+    paths, labels = project.samples()
+    classes = list(project.classes)
+    used = sorted(set(labels))
+    if len(used) < len(classes):
+        # classes without photos take no part (say so); keep the order of the rest
+        missing = [c for k, c in enumerate(classes) if k not in used]
+        callback(Message('warning', 'Not training on empty classes: ' + ', '.join(missing)))
+        remap = {old: new for new, old in enumerate(used)}
+        classes = [classes[k] for k in used]
+        labels = [remap[y] for y in labels]
+    run_id = _run_id()
+    created = datetime.now(timezone.utc).isoformat(timespec='seconds')
+    res = fit(paths, labels, classes, config, cache_root=project.cache_dir / 'features',
+              class_matches=getattr(project, 'class_matches', None), callback=callback,
+              cancel=cancel)
+    model_rel = None
+    if res.model is not None:
+        rel = Path('runs') / run_id / 'model.safetensors'
+        save_model(project.root / rel, res.model, extra={'run_id': run_id, 'config': config.to_dict()})
+        model_rel = rel.as_posix()
+    record = {
+        'id': run_id,
+        'created': created,
+        'backbone': config.backbone,
+        'config': config.to_dict(),
+        'classes': classes,
+        'n_train': res.n_train,
+        'n_val': res.n_val,
+        'best_val_acc': res.best_val_acc,
+        'best_epoch': res.best_epoch,
+        'seconds': round(res.seconds, 2),
+        'cancelled': res.cancelled,
+        'model_path': model_rel,
+        'history': res.history,
+        'device': res.device,
+        'prior_weight': res.prior_weight,
+        'skipped': res.skipped,
+    }
+    project.add_run(record)
+    return record
