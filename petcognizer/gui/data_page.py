@@ -247,6 +247,7 @@ class ClassBinList(QListWidget):
         self.setAcceptDrops(True)
         self.setDropIndicatorShown(False)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self.viewport().setAcceptDrops(True)
         self.setItemDelegate(_BinDelegate(self))
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -411,6 +412,7 @@ class ThumbnailGrid(QListView):
         self.setAcceptDrops(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.viewport().setAcceptDrops(True)  # setMovement(Static) turned it off
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.verticalScrollBar().setSingleStep(24)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -994,6 +996,7 @@ class DataPage(QWidget):
             return False
         moves = [(origins[Path(p)], Path(mapping.get(p, p))) for p in moving]
         self.undo_stack.push(MoveImagesCommand(project, moves, target, **self._cmd_kwargs()))
+        self._changed()
         where = 'Unlabelled' if target is None else f"'{target}'"
         self.status_changed.emit(f'Moved {len(moves)} photo{"s" if len(moves) != 1 else ""} to {where}.')
         return True
@@ -1041,6 +1044,7 @@ class DataPage(QWidget):
         self.undo_stack.push(
             DeleteImagesCommand(self.project, entries, len(paths), **self._cmd_kwargs())
         )
+        self._changed()
         n = len(paths)
         self.status_changed.emit(
             f'Moved {n} photo{"s" if n != 1 else ""} to the project trash (Ctrl+Z to undo).'

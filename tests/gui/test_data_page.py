@@ -1,0 +1,278 @@
+"""The Data page, driven like a user: drops, drags, keys, undo."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from petcognizer.core.project import Project
+from petcognizer.gui.data_page import MIN_PHOTOS_PER_CLASS, DataPage, balance_hint
+from petcognizer.gui.thumbnails import encode_paths_mime
+
+
+def _root_conftest():
+    name = '_petcognizer_root_conftest'
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).parents[1] / 'conftest.py')
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules[name] = module
+    return sys.modules[name]
+
+
+make_photo = _root_conftest().make_photo
+
+
+def url_mime(paths) -> QMimeData:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    return mime
+
+
+def send_drop(widget, mime: QMimeData, pos: QPoint | None = None) -> bool:
+    """Drag enter, move and drop ``mime`` at ``pos`` on ``widget``; True if accepted."""
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+
+    pos = pos if pos is not None else widget.rect().center()
+    actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+    buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    QApplication.sendEvent(widget, QDragEnterEvent(pos, actions, mime, buttons, mods))
+    QApplication.sendEvent(widget, QDragMoveEvent(pos, actions, mime, buttons, mods, QEvent.Type.DragMove))
+    drop = QDropEvent(QPointF(pos), actions, mime, buttons, mods)
+    QApplication.sendEvent(widget, drop)
+    return drop.isAccepted()
+
+
+def bin_pos(page: DataPage, name: str | None) -> QPoint:
+    row = page.bins.row_of(name)
+    return page.bins.visualItemRect(page.bins.item(row)).center()
+
+
+def bad_files(folder: Path) -> tuple[Path, Path]:
+    text = folder / 'notes.jpg'
+    text.write_text('this is not a photo')
+    truncated = folder / 'cut.jpg'
+    make_photo(folder / 'whole.jpg', size=(200, 150), fmt='JPEG')
+    data = (folder / 'whole.jpg').read_bytes()
+    truncated.write_bytes(data[: len(data) // 2])
+    (folder / 'whole.jpg').unlink()
+    return text, truncated
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    return Project.create(tmp_path / 'proj', classes=['cat', 'dog'])
+
+
+@pytest.fixture
+def page(qtbot, project):
+    page = DataPage()
+    qtbot.addWidget(page)
+    page.resize(1000, 700)
+    page.set_project(project)
+    page.show()
+    qtbot.waitExposed(page)
+    yield page
+    assert page.shutdown(5000)
+
+
+def add_photos(qtbot, page: DataPage, paths, target):
+    with qtbot.waitSignal(page.add_finished, timeout=10000) as blocker:
+        page.add_paths(paths, target)
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=5000)
+    return blocker.args[0]
+
+
+def test_empty_state_says_what_to_do(page):
+    assert page.current_bin() == 'cat'
+    assert page.stack.currentWidget() is page.empty_state
+    assert 'Drop photos' in page.empty_state.text.text()
+    assert 'Add photos' in page.empty_state.text.text()
+    assert page.empty_state.add_photos_button.isVisible()
+    assert f'at least {MIN_PHOTOS_PER_CLASS}' in page.hint_label.text()
+
+
+def test_drop_good_and_bad_files_on_empty_state_then_grid(qtbot, page, project, tmp_path):
+    src = tmp_path / 'src'
+    good = [make_photo(src / f'cat{i}.png', noise_seed=i) for i in range(3)]
+    text, truncated = bad_files(src)
+    mime = url_mime([*good, text, truncated])
+    with qtbot.waitSignal(page.add_finished, timeout=10000) as blocker:
+        assert send_drop(page.empty_state, mime)
+    report = blocker.args[0]
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=5000)
+    assert len(report.added) == 3
+    assert len(project.images('cat')) == 3
+    assert page.model.rowCount() == 3
+    assert page.stack.currentWidget() is page.grid
+    assert page.report_panel.isVisible()
+    rows = dict(page.report_panel.rows())
+    assert set(rows) == {'notes.jpg', 'cut.jpg'}
+    assert 'truncated' in rows['cut.jpg'].lower()
+    assert 'count' not in page.count_label.text() and '3 photos' in page.count_label.text()
+
+    # more photos dropped on the grid itself go to the selected bin too
+    more = make_photo(src / 'cat_more.png', noise_seed=50)
+    with qtbot.waitSignal(page.add_finished, timeout=10000):
+        assert send_drop(page.grid.viewport(), url_mime([more]))
+    qtbot.waitUntil(lambda: len(project.images('cat')) == 4, timeout=5000)
+    assert not page.report_panel.isVisible()  # nothing went wrong this time
+
+    # the add is undoable
+    page.undo_stack.undo()
+    assert len(project.images('cat')) == 3
+    page.undo_stack.redo()
+    assert len(project.images('cat')) == 4
+
+
+def test_drop_folder_on_a_bin(qtbot, page, project, tmp_path):
+    folder = tmp_path / 'dogs'
+    for i in range(4):
+        make_photo(folder / 'sub' / f'd{i}.png', colour=(10, 10, 200), noise_seed=i)
+    with qtbot.waitSignal(page.add_finished, timeout=10000):
+        assert send_drop(page.bins.viewport(), url_mime([folder]), bin_pos(page, 'dog'))
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=5000)
+    assert len(project.images('dog')) == 4
+    assert page.current_bin() == 'dog'
+    counts = {
+        page.bins.item(r).text(): page.bins.item(r).data(Qt.ItemDataRole.UserRole + 11)
+        for r in range(page.bins.count())
+    }
+    assert counts == {'Unlabelled': 0, 'cat': 0, 'dog': 4}
+
+
+def test_relabel_by_dragging_photos_onto_a_bin(qtbot, page, project, tmp_path):
+    src = [make_photo(tmp_path / 'in' / f'p{i}.png', noise_seed=i) for i in range(3)]
+    add_photos(qtbot, page, src, 'cat')
+    cats = project.images('cat')
+    assert send_drop(page.bins.viewport(), encode_paths_mime(cats[:2]), bin_pos(page, 'dog'))
+    assert len(project.images('dog')) == 2 and len(project.images('cat')) == 1
+    assert page.model.rowCount() == 1  # the cat bin is still shown
+    page.undo_stack.undo()
+    assert len(project.images('cat')) == 3 and not project.images('dog')
+    page.undo_stack.redo()
+    assert len(project.images('dog')) == 2
+    # dropping onto the grid of the same bin does nothing
+    assert not send_drop(page.grid.viewport(), encode_paths_mime(project.images('cat')))
+
+
+def test_number_keys_label_the_selection(qtbot, page, project, tmp_path):
+    src = [make_photo(tmp_path / 'in' / f'p{i}.png', noise_seed=i) for i in range(4)]
+    add_photos(qtbot, page, src, None)
+    page.select_bin(None)
+    assert page.model.rowCount() == 4
+    page.grid.setFocus()
+    page.select_paths(page.model.paths()[:2])
+    qtbot.keyClick(page.grid, Qt.Key.Key_2)
+    assert len(project.images('dog')) == 2
+    assert project.n_unlabelled == 2
+    # the next photo is selected, ready for the next key
+    assert len(page.selected_paths()) == 1
+    qtbot.keyClick(page.grid, Qt.Key.Key_1)
+    assert len(project.images('cat')) == 1
+    # 9: no such class -> nothing moves, a status message says why
+    with qtbot.waitSignal(page.status_changed) as blocker:
+        qtbot.keyClick(page.grid, Qt.Key.Key_9)
+    assert 'no class 9' in blocker.args[0]
+    assert project.n_unlabelled == 1
+    # 0 moves back to Unlabelled
+    page.select_bin('dog')
+    page.select_paths(page.model.paths())
+    qtbot.keyClick(page.grid, Qt.Key.Key_0)
+    assert project.n_unlabelled == 3 and not project.images('dog')
+
+
+def test_delete_undo_redo(qtbot, page, project, tmp_path):
+    src = [make_photo(tmp_path / 'in' / f'p{i}.png', noise_seed=i) for i in range(3)]
+    add_photos(qtbot, page, src, 'cat')
+    page.select_paths(page.model.paths()[:2])
+    qtbot.keyClick(page.grid, Qt.Key.Key_Delete)
+    assert len(project.images('cat')) == 1
+    assert page.undo_stack.undoText() == 'Delete 2 photos'
+    page.undo_stack.undo()
+    assert len(project.images('cat')) == 3
+    assert page.model.rowCount() == 3
+    page.undo_stack.redo()
+    assert len(project.images('cat')) == 1
+
+
+def test_add_rename_delete_class_with_undo(qtbot, page, project, tmp_path, monkeypatch):
+    assert page.add_class('bird') == 'bird'
+    assert project.classes == ['cat', 'dog', 'bird']
+    assert page.current_bin() == 'bird'
+    assert page.bins.count() == 4
+    page.undo_stack.undo()
+    assert project.classes == ['cat', 'dog']
+    page.undo_stack.redo()
+    assert project.classes == ['cat', 'dog', 'bird']
+
+    page.select_bin('bird')
+    assert page.rename_class('bird', 'parrot')
+    assert project.classes == ['cat', 'dog', 'parrot']
+    assert page.title_label.text() == 'parrot'
+    page.undo_stack.undo()
+    assert project.classes == ['cat', 'dog', 'bird']
+
+    # an invalid name is refused with a readable message, nothing pushed
+    depth = page.undo_stack.count()
+    assert not page.rename_class('bird', 'Cat')
+    assert page.message_bar.isVisible() and 'cat' in page.message_bar.label.text().lower()
+    assert page.undo_stack.count() == depth
+
+    add_photos(qtbot, page, [make_photo(tmp_path / 'd.png')], 'dog')
+    asked = []
+
+    def no(*args, **kwargs):
+        asked.append(args[2])
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, 'question', no)
+    assert not page.delete_class('dog')
+    assert 'dog' in project.classes and '1 photo' in asked[0]
+    monkeypatch.setattr(QMessageBox, 'question', lambda *a, **k: QMessageBox.StandardButton.Yes)
+    assert page.delete_class('dog')
+    assert project.classes == ['cat', 'bird']
+    page.undo_stack.undo()
+    assert project.classes == ['cat', 'dog', 'bird']
+    assert len(project.images('dog')) == 1
+
+
+def test_thumbnails_arrive_and_are_cached(qtbot, page, project, tmp_path):
+    src = [make_photo(tmp_path / 'in' / f'p{i}.jpg', size=(300, 200), noise_seed=i) for i in range(3)]
+    add_photos(qtbot, page, src, 'cat')
+    paths = page.model.paths()
+    page.grid.viewport().update()
+    qtbot.waitUntil(lambda: all(page.model.has_thumbnail(p) for p in paths), timeout=10000)
+    pix = page.model.data(page.model.index(0), Qt.ItemDataRole.DecorationRole)
+    assert pix.width() == 128
+    assert len(list((Path(project.cache_dir) / 'thumbs').rglob('*.jpg'))) == 3
+
+
+def test_edits_wait_for_a_running_add(qtbot, page, project, tmp_path):
+    src = [make_photo(tmp_path / 'in' / f'p{i}.png', noise_seed=i) for i in range(3)]
+    add_photos(qtbot, page, src, 'cat')
+    with qtbot.waitSignal(page.add_finished, timeout=10000):
+        page.add_paths([make_photo(tmp_path / 'x.png', noise_seed=99)], 'dog')
+        assert page.is_busy()
+        assert not page.move_paths(project.images('cat')[:1], 'dog')  # refused while busy
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=5000)
+    assert page.move_paths(project.images('cat')[:1], 'dog')
+
+
+@pytest.mark.parametrize(
+    ('counts', 'unlabelled', 'expected'),
+    [
+        ({}, 0, 'Add a class'),
+        ({'cat': 30}, 0, 'second class'),
+        ({'cat': 30, 'dog': 4}, 0, "'dog' has 4"),
+        ({'cat': 40, 'dog': 10}, 0, "4× fewer photos than the largest: add more photos of 'dog'"),
+        ({'cat': 12, 'dog': 10}, 1, '1 unlabelled photo is not used'),
+    ],
+)
+def test_balance_hint(counts, unlabelled, expected):
+    assert expected in balance_hint(counts, unlabelled)
