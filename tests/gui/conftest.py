@@ -65,3 +65,38 @@ def _known_stage_params(monkeypatch):
     )
     monkeypatch.setattr(train_page, 'STAGE_PARAMS_CACHE', cache)
     yield
+
+
+@pytest.fixture
+def tiny_project(tmp_path):
+    """A real project: red/green/blue classes with 6 solid-colour 32 px photos each."""
+    from petcognizer.core.project import Project
+
+    project = Project.create(tmp_path / 'project', classes=list(GUI_COLOURS))
+    for name, colour in GUI_COLOURS.items():
+        photos = [
+            solid_photo(tmp_path / 'src' / name / f'{name}_{i}.png', colour, seed=i + 10 * len(name))
+            for i in range(6)
+        ]
+        project.add_files(photos, name)
+    return project
+
+
+GUI_COLOURS = {'red': (220, 40, 40), 'green': (40, 200, 60), 'blue': (40, 60, 220)}
+
+
+def solid_photo(path, colour, size=32, seed=0):
+    """A solid-colour PNG with a few noisy pixels (so files differ)."""
+    import random
+
+    from PIL import Image
+
+    rnd = random.Random(seed)
+    img = Image.new('RGB', (size, size), colour)
+    px = img.load()
+    for _ in range(12):
+        x, y = rnd.randrange(size), rnd.randrange(size)
+        px[x, y] = tuple(min(255, max(0, c + rnd.randint(-30, 30))) for c in colour)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    img.save(path)
+    return path

@@ -1,0 +1,298 @@
+"""Train page: fake jobs for the GUI behaviour, one real tiny run end to end."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from petcognizer.core.events import (
+    BatchEnded,
+    EpochEnded,
+    EpochStarted,
+    Message,
+    RunEnded,
+    RunStarted,
+    StageProgress,
+)
+from petcognizer.gui.train_page import (
+    StageDiagramWidget,
+    TrainPage,
+    format_duration,
+    overfitting_warning,
+)
+
+CLASSES = ('red', 'green', 'blue')
+
+
+def _record(project, config, cancelled=False, history=()):
+    return {
+        'id': f'run-{len(project.runs) + 1}',
+        'created': f'2026-01-01T00:00:{len(project.runs):02d}+00:00',
+        'backbone': config.backbone,
+        'config': config.to_dict(),
+        'classes': list(CLASSES),
+        'n_train': 12, 'n_val': 6,
+        'best_val_acc': 0.9, 'best_epoch': 1, 'seconds': 3.5,
+        'cancelled': cancelled, 'model_path': None,
+        'history': list(history), 'device': 'cpu', 'backbone_name': config.backbone,
+    }
+
+
+def make_fake_job(val_losses=(1.0, 0.8, 0.9, 1.1), steps=3, seen=None):
+    """A job factory whose jobs emit a plausible run and return its record."""
+
+    def make_job(project, config):
+        if seen is not None:
+            seen.append(config)
+
+        def job(emit, cancel):
+            epochs = len(val_losses)
+            emit(RunStarted(config.backbone, 'cpu (2 threads)', epochs, steps, 12, 6, CLASSES, 0, 'linear'))
+            emit(StageProgress('features', 6, 18, images_per_s=50.0, eta_s=1.0, text='Reading photos'))
+            emit(StageProgress('features', 18, 18, text='Reading photos'))
+            history = []
+            for e, vl in enumerate(val_losses):
+                emit(EpochStarted(e, epochs, 0.003))
+                for s in range(steps):
+                    emit(BatchEnded(e, s, steps, loss=1.0 - 0.1 * e - 0.01 * s, images_per_s=40.0, eta_s=5.0))
+                tl = 1.0 - 0.2 * e
+                emit(EpochEnded(e, epochs, tl, 0.5 + 0.1 * e, vl, 0.6, 0.1, is_best=e == 1))
+                history.append({'epoch': e, 'train_loss': tl, 'train_acc': 0.5 + 0.1 * e,
+                                'val_loss': vl, 'val_acc': 0.6})
+            emit(Message('info', 'Class-name prior: none'))
+            emit(RunEnded(False, 1, 0.9, 3.5))
+            record = _record(project, config, history=history)
+            project.add_run(record)
+            return record
+
+        return job
+
+    return make_job
+
+
+@pytest.fixture
+def page(qtbot, tiny_project):
+    seen = []
+    page = TrainPage(make_job=make_fake_job(seen=seen))
+    page.seen_configs = seen
+    qtbot.addWidget(page)
+    page.set_project(tiny_project)
+    yield page
+    assert page.shutdown(5000)
+
+
+def test_helpers():
+    assert format_duration(75) == '1:15'
+    assert format_duration(3700) == '1:01:40'
+    rising = [{'train_loss': 1.0 - 0.1 * i, 'val_loss': v} for i, v in enumerate([1.0, 0.8, 0.9, 1.0])]
+    assert overfitting_warning(rising)
+    assert overfitting_warning(rising[:3]) is None
+    falling = [{'train_loss': 1.0 - 0.1 * i, 'val_loss': 1.0 - 0.1 * i} for i in range(4)]
+    assert overfitting_warning(falling) is None
+
+
+def test_empty_project_says_what_to_do(qtbot, tmp_path):
+    from petcognizer.core.project import Project
+
+    page = TrainPage(make_job=make_fake_job())
+    qtbot.addWidget(page)
+    assert 'project' in page.summary_label.text().lower()
+    page.set_project(Project.create(tmp_path / 'empty', classes=['a', 'b']))
+    assert not page.start_button.isEnabled()
+    assert 'Add at least 2 classes' in page.summary_label.text()
+
+
+def test_train_plots_progress_and_record(qtbot, page):
+    assert page.start_button.isEnabled() and not page.stop_button.isEnabled()
+    busy = []
+    page.busy_changed.connect(busy.append)
+    with qtbot.waitSignal(page.run_finished, timeout=5000) as blocker:
+        qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=5000)
+    assert busy == [True, False]
+    record = blocker.args[0]
+    assert record['id'] == 'run-1'
+    cfg = page.seen_configs[0]
+    assert cfg.backbone == 'efficientnet_lite0' and cfg.freeze_depth == 0
+
+    page.plots.flush()
+    x, y = page.plots.raw_batch_curve.getData()
+    assert len(y) == 12 and page.plots.n_batches == 12
+    assert x[-1] == pytest.approx(4.0) and y[0] == pytest.approx(1.0)
+    _, smooth = page.plots.batch_curve.getData()
+    assert len(smooth) == 12 and np.all(np.isfinite(smooth))
+    ex, vl = page.plots.val_loss_curve.getData()
+    assert list(ex) == [1, 2, 3, 4] and list(vl) == [1.0, 0.8, 0.9, 1.1]
+    _, acc = page.plots.val_acc_curve.getData()
+    assert list(acc) == pytest.approx([60.0] * 4)  # shown in percent
+
+    assert page.progress_bar.value() == page.progress_bar.maximum()
+    assert 'cpu' in page.device_label.text()
+    assert 'Finished' in page.status_label.text()
+    assert page.overfit_banner.isVisible() or not page.isVisible()
+    assert 'Overfitting' in page.overfit_banner.text()
+    assert 'prior' in page.message_banner.text()
+    assert [r['id'] for r in page.run_records()] == ['run-1']
+    assert page.runs_table.rowCount() == 1
+    assert page.start_button.isEnabled() and not page.stop_button.isEnabled()
+
+
+def test_no_overfitting_warning_when_val_loss_falls(qtbot, tiny_project):
+    page = TrainPage(make_job=make_fake_job(val_losses=(1.0, 0.9, 0.8, 0.7)))
+    qtbot.addWidget(page)
+    page.set_project(tiny_project)
+    with qtbot.waitSignal(page.run_finished, timeout=5000):
+        page.start_button.click()
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=5000)
+    assert page.overfit_banner.isHidden()
+
+
+def test_stop_cancels_job(qtbot, page):
+    started = threading.Event()
+    saw_cancel = []
+
+    def make_job(project, config):
+        def job(emit, cancel):
+            emit(RunStarted('x', 'cpu', 100, 10, 12, 6, CLASSES, 0, 'linear'))
+            step = 0
+            while not cancel.cancelled:
+                emit(BatchEnded(0, step % 10, 10, 0.5, 10.0, 100.0))
+                step += 1
+                started.set()
+                threading.Event().wait(0.002)
+            saw_cancel.append(step)
+            emit(RunEnded(True, None, None, 0.1))
+            record = _record(project, config, cancelled=True)
+            project.add_run(record)
+            return record
+
+        return job
+
+    page._make_job = make_job
+    page.start_button.click()
+    assert started.wait(5)
+    assert page.is_busy() and page.stop_button.isEnabled() and not page.start_button.isEnabled()
+    with qtbot.waitSignal(page.run_finished, timeout=5000) as blocker:
+        qtbot.mouseClick(page.stop_button, Qt.MouseButton.LeftButton)
+        assert not page.stop_button.isEnabled()
+    assert saw_cancel and blocker.args[0]['cancelled']
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=5000)
+    assert page.start_button.isEnabled()
+    assert page.runs_table.item(0, 6).text() == 'stopped'
+
+
+def test_error_shows_message_and_reenables(qtbot, page):
+    def make_job(project, config):
+        def job(emit, cancel):
+            emit(RunStarted('x', 'cpu', 1, 1, 12, 6, CLASSES, 0, 'linear'))
+            raise ValueError("class 'blue' has no photos; add photos to it or delete the class")
+
+        return job
+
+    page._make_job = make_job
+    with qtbot.waitSignal(page.busy_changed, timeout=5000, check_params_cb=lambda b: not b):
+        page.start_button.click()
+    assert "class 'blue' has no photos" in page.error_banner.text()
+    assert not page.error_banner.isHidden()
+    assert page.start_button.isEnabled() and not page.stop_button.isEnabled()
+    assert page.backbone_combo.isEnabled()
+
+
+def test_weights_download_progress_and_cancel(qtbot, page):
+    gate = threading.Event()
+
+    def make_job(project, config):
+        def job(emit, cancel):
+            emit(StageProgress('weights', 10 * 2**20, 45 * 2**20, text='Downloading resnet18 weights'))
+            gate.wait(5)
+            cancel.raise_if_cancelled()
+            return None
+
+        return job
+
+    page._make_job = make_job
+    page.start_button.click()
+    qtbot.waitUntil(lambda: not page.cancel_download_button.isHidden(), timeout=5000)
+    assert 'MB' in page.progress_bar.format()
+    assert 'Downloading resnet18' in page.status_label.text()
+    page.cancel_download_button.click()
+    gate.set()
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=5000)
+    assert page.error_banner.isHidden()
+    assert page.cancel_download_button.isHidden()
+
+
+def test_reopen_run_shows_history_and_settings(qtbot, page, tiny_project):
+    with qtbot.waitSignal(page.run_finished, timeout=5000):
+        page.start_button.click()
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=5000)
+    page.epochs_spin.setValue(7)
+    page.plots.reset()
+    page.runs_table.clearSelection()
+    page.select_run('run-1')
+    assert page.plots.n_epochs == 4 and page.plots.n_batches == 0
+    assert page.epochs_spin.value() == tiny_project.runs[0]['config']['epochs']
+    # no model file: the run cannot be used for prediction
+    assert not page.predict_button.isEnabled()
+
+
+def test_stage_diagram_and_params(qtbot, page):
+    page.freeze_slider.setValue(2)
+    diagram = page.stage_diagram
+    assert isinstance(diagram, StageDiagramWidget)
+    n = page.freeze_slider.maximum()
+    assert [diagram.is_frozen(i) for i in range(n)] == [True] * (n - 2) + [False, False]
+    assert 'top 2' in page.freeze_label.text()
+    assert 'Trainable backbone parameters: 1.02 M of' in page.params_label.text()
+    assert not page.prior_check.isEnabled()
+    page.freeze_slider.setValue(0)
+    assert page.prior_check.isEnabled()
+
+
+def test_recommended_fills_form(qtbot, page):
+    page.epochs_spin.setValue(1)
+    page.recommend_button.click()
+    from petcognizer.core.training import recommend_config
+
+    assert page.epochs_spin.value() == recommend_config(18, 3).epochs
+
+
+@pytest.mark.slow
+def test_real_tiny_run_end_to_end(qtbot, tiny_project):
+    page = TrainPage()
+    qtbot.addWidget(page)
+    page.set_project(tiny_project)
+    page.set_config({'backbone': 'tiny_test', 'epochs': 3, 'batch_size': 4, 'val_fraction': 0.34,
+                     'use_prior': False, 'patience': 0})
+    assert page.stage_diagram._stages == ('stem', 'block1', 'block2')
+    with qtbot.waitSignal(page.run_finished, timeout=60000) as blocker:
+        page.start_button.click()
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=10000)
+    record = blocker.args[0]
+    assert not record['cancelled'] and record['backbone'] == 'tiny_test'
+    assert [r['id'] for r in tiny_project.runs] == [record['id']]
+    page.plots.flush()
+    assert page.plots.n_batches == 3 * 3 and page.plots.n_epochs == 3
+    assert page.predict_button.isEnabled()  # the new run is selected and has a model
+    with qtbot.waitSignal(page.predict_requested, timeout=1000) as req:
+        page.predict_button.click()
+    assert req.args[0].is_file()
+
+
+@pytest.mark.slow
+def test_shutdown_during_training_cancels_and_joins(qtbot, tiny_project):
+    page = TrainPage()
+    qtbot.addWidget(page)
+    page.set_project(tiny_project)
+    page.set_config({'backbone': 'tiny_test', 'epochs': 1000, 'batch_size': 2, 'use_prior': False,
+                     'val_fraction': 0.34, 'patience': 0})
+    page.start_button.click()
+    qtbot.waitUntil(lambda: page.plots.n_batches > 0, timeout=30000)
+    thread = page._thread
+    assert page.shutdown(10000)
+    assert not thread.isRunning()
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=5000)
+    assert tiny_project.runs and tiny_project.runs[-1]['cancelled']
