@@ -1,13 +1,13 @@
 """Process-wide performance settings, applied once by every entry point.
 
-glibc's malloc returns large blocks (above ``M_MMAP_THRESHOLD``, 128 KiB by
-default, growing dynamically up to 32 MiB) straight to the operating system when
-they are freed, and trims the heap top above ``M_TRIM_THRESHOLD``. A CNN's
-activation buffers are several MiB each and are freed and re-allocated every
-batch, so at the defaults each batch pays for page faults on fresh memory: on a
-2-core x86_64 machine EfficientNet-Lite0 fell from about 85 to about 21 images/s,
-mostly in system time. Raising both thresholds keeps those buffers in the heap
-and reuses them.
+glibc's malloc serves large blocks (above ``M_MMAP_THRESHOLD``, 128 KiB by
+default, growing dynamically up to 32 MiB) with fresh ``mmap`` calls and returns
+them to the operating system when they are freed, and trims the heap top above
+``M_TRIM_THRESHOLD``. A CNN's activation buffers are many MiB each and are freed
+and re-allocated every batch, so at the defaults each batch pays for page faults
+on fresh memory: on a 2-core x86_64 machine EfficientNet-Lite0 fell from about
+85 to about 21 images/s, mostly in system time. Keeping those buffers in the
+heap lets every batch reuse them.
 
 ``mallopt`` takes effect at once, for allocations made after the call, so it
 works without re-executing the process (unlike the ``MALLOC_*_`` environment
@@ -26,12 +26,16 @@ import sys
 __all__ = ['tune_allocator', 'tune_threads']
 
 _M_TRIM_THRESHOLD = -1
-_M_MMAP_THRESHOLD = -3
-# 1 GiB: keeps every activation buffer of the bundled backbones in the heap.
-# glibc caps M_MMAP_THRESHOLD at HEAP_MAX/2 (32 MiB on 64-bit) for the dynamic
-# path only; an explicit value is accepted up to that cap, so use the cap.
-_MMAP_THRESHOLD = 32 * 1024 * 1024
+_M_TOP_PAD = -2
+_M_MMAP_MAX = -4
+# glibc refuses an M_MMAP_THRESHOLD above 32 MiB (HEAP_MAX/2 on 64-bit), and a
+# batch of 32 images at 224 px has activation tensors of 50-150 MiB, which would
+# still be mmapped and faulted in afresh each batch. So mmap is switched off for
+# malloc (M_MMAP_MAX = 0): every block comes from the heap and is reused. The
+# trim threshold keeps up to 1 GiB of freed heap instead of returning it at
+# once; memory is still returned above that.
 _TRIM_THRESHOLD = 1024 * 1024 * 1024
+_TOP_PAD = 64 * 1024 * 1024
 
 _tuned: str | None = None
 
@@ -56,8 +60,10 @@ def tune_allocator() -> str:
         except (OSError, AttributeError):
             _tuned = 'no mallopt (not glibc)'
         else:
-            ok = mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD) and mallopt(
-                _M_TRIM_THRESHOLD, _TRIM_THRESHOLD
+            ok = (
+                mallopt(_M_MMAP_MAX, 0)
+                and mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD)
+                and mallopt(_M_TOP_PAD, _TOP_PAD)
             )
             _tuned = 'glibc mallopt applied' if ok else 'glibc mallopt refused'
     return _tuned
