@@ -49,6 +49,10 @@ def _settle(window, timeout_ms: int = 15000) -> None:
         QApplication.processEvents()
         if loader.is_idle():
             break
+    # Pages may compute things in the background (e.g. parameter counts): let them finish.
+    from petcognizer.gui.workers import wait_for_workers
+
+    wait_for_workers(max(0, timeout_ms - timer.elapsed()))
     for _ in range(3):
         QApplication.processEvents()
 

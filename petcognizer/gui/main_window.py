@@ -32,7 +32,7 @@ from petcognizer.core.events import StageProgress
 from petcognizer.gui.data_page import DataPage, urls_to_paths
 from petcognizer.gui.start_page import StartPage
 from petcognizer.gui.undo import AddFilesCommand
-from petcognizer.gui.workers import Worker, start_worker
+from petcognizer.gui.workers import Worker, start_worker, wait_for_workers
 
 __all__ = ['MainWindow', 'PlaceholderPage']
 
@@ -334,6 +334,8 @@ class MainWindow(QMainWindow):
                 ok = self._import_thread.wait(timeout_ms) and ok
             except RuntimeError:
                 pass
+        # Safety net: every thread any page started through workers.start_worker.
+        ok = wait_for_workers(timeout_ms) and ok
         return ok
 
     # ------------------------------------------------------------------ dialogs

@@ -15,6 +15,9 @@ from petcognizer.gui.data_page import MIN_PHOTOS_PER_CLASS, DataPage, balance_hi
 from petcognizer.gui.thumbnails import encode_paths_mime
 
 
+# PySide6 marks the QPoint constructors of drag events deprecated; Qt 6 has no other.
+pytestmark = pytest.mark.filterwarnings('ignore:Function.*QDrag.*Event:DeprecationWarning')
+
 def _root_conftest():
     name = '_petcognizer_root_conftest'
     if name not in sys.modules:

@@ -16,6 +16,9 @@ from petcognizer.core.settings import load_settings
 from petcognizer.gui.main_window import MainWindow
 
 
+# PySide6 marks the QPoint constructors of drag events deprecated; Qt 6 has no other.
+pytestmark = pytest.mark.filterwarnings('ignore:Function.*QDrag.*Event:DeprecationWarning')
+
 def _root_conftest():
     name = '_petcognizer_root_conftest'
     if name not in sys.modules:
