@@ -9,6 +9,7 @@ the events it reports. Run records come from ``project.runs``.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -349,6 +350,7 @@ class TrainPage(QWidget):
         self._worker: Worker | None = None
         self._thread: QThread | None = None
         self._param_workers: dict[str, Worker] = {}
+        self._param_threads: dict[str, QThread] = {}
         self._history: list[dict] = []
         self._extra_records: list[dict] = []
         self._run_info: RunStarted | None = None
@@ -785,7 +787,7 @@ class TrainPage(QWidget):
         worker.returned.connect(self._on_param_worker_returned)
         worker.finished.connect(self._on_param_worker_finished)
         self._param_workers[name] = worker
-        start_worker(worker)
+        self._param_threads[name] = start_worker(worker)
 
     @Slot(object)
     def _on_param_worker_returned(self, result) -> None:
@@ -799,6 +801,7 @@ class TrainPage(QWidget):
         for name, w in list(self._param_workers.items()):
             if w.is_done:
                 del self._param_workers[name]
+                self._param_threads.pop(name, None)
                 if name not in STAGE_PARAMS_CACHE and name == self._backbone_name():
                     self.params_label.setText('Parameter count unavailable.')
 
@@ -1094,16 +1097,20 @@ class TrainPage(QWidget):
 
     def shutdown(self, timeout_ms: int = 10000) -> bool:
         """Cancel a running job and wait for its thread; True when nothing runs any more."""
-        workers = [w for w in [self._worker, *self._param_workers.values()] if w is not None]
-        thread = self._thread
-        for w in workers:
-            w.cancel()
-        if thread is None:
-            return True
-        try:
-            return bool(thread.wait(timeout_ms))
-        except RuntimeError:  # already deleted
-            return True
+        deadline = time.monotonic() + timeout_ms / 1000
+        if self._worker is not None:
+            self._worker.cancel()
+        ok = True
+        # the parameter counters are short and do not poll; wait for them too
+        for thread in [self._thread, *self._param_threads.values()]:
+            if thread is None:
+                continue
+            left = max(0, int((deadline - time.monotonic()) * 1000))
+            try:
+                ok = bool(thread.wait(left)) and ok
+            except RuntimeError:  # already deleted: it has stopped
+                continue
+        return ok
 
     # ------------------------------------------------------------ runs
 

@@ -1,0 +1,634 @@
+"""The Predict page: classify photos with a trained model; fix mistakes in one click.
+
+Photos come from drag and drop (files or folders) or the Add buttons. Loading
+the model and classifying run on a worker thread
+(:meth:`petcognizer.core.predict.Predictor.predict_paths`); thumbnails are
+decoded there too, as ``QImage`` (safe off the GUI thread). A wrong prediction
+goes to the right class with one click: the page emits ``label_requested`` and
+the main window copies the photo into the project through its undo stack.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, QThread, Signal, Slot
+from PySide6.QtGui import QImage, QImageReader, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from petcognizer.core.events import StageProgress
+from petcognizer.gui.train_page import BannerLabel
+from petcognizer.gui.workers import Worker, start_worker
+
+__all__ = ['PredictPage', 'PredictionRowWidget', 'write_predictions_csv']
+
+THUMB = 88
+CSV_COLUMNS = ('path', 'label', 'probability')
+
+
+def write_predictions_csv(path: os.PathLike | str, predictions: list) -> Path:
+    """Write ``path,label,probability``: one row per photo and top-k label, best first.
+
+    A photo that could not be read gets one row with an empty label and probability.
+    """
+    path = Path(path)
+    with open(path, 'w', newline='', encoding='utf-8') as f:
+        out = csv.writer(f)
+        out.writerow(CSV_COLUMNS)
+        for pred in predictions:
+            if pred.error or not pred.probabilities:
+                out.writerow([str(pred.path), '', ''])
+                continue
+            for label, p in pred.probabilities:
+                out.writerow([str(pred.path), label, f'{p:.6f}'])
+    return path
+
+
+def _thumbnail(path: Path, size: int = THUMB) -> QImage:
+    """Decode a small, EXIF-rotated thumbnail (worker thread)."""
+    reader = QImageReader(str(path))
+    reader.setAutoTransform(True)
+    src = reader.size()
+    if src.isValid() and src.width() > 0 and src.height() > 0:
+        scale = size / max(src.width(), src.height())
+        if scale < 1:
+            reader.setScaledSize(QSize(max(1, round(src.width() * scale)), max(1, round(src.height() * scale))))
+    img = reader.read()
+    if img.isNull():
+        return QImage()
+    if max(img.width(), img.height()) != size:  # small photos are enlarged so they can be seen
+        img = img.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+    return img
+
+
+def _predict_job(model_path: Path, predictor, paths: list[Path], top_k: int):
+    def job(emit, cancel):
+        from petcognizer.core.predict import Predictor
+
+        p = predictor
+        if p is None:
+            emit(StageProgress('load', 0, 1, text='Loading the model'))
+            p = Predictor.load(model_path)
+        preds = p.predict_paths(paths, top_k=top_k, callback=emit, cancel=cancel)
+        thumbs = []
+        for pred in preds:
+            if cancel.cancelled:
+                thumbs.append(QImage())
+                continue
+            thumbs.append(QImage() if pred.error else _thumbnail(Path(pred.path)))
+        return model_path, p, preds, thumbs
+
+    return job
+
+
+class PredictionRowWidget(QFrame):
+    """One photo: thumbnail, top-k bars and one-click "add to class" buttons.
+
+    Signals:
+        label_requested(object, str): add this photo (a Path) to that class.
+    """
+
+    label_requested = Signal(object, str)
+
+    def __init__(self, prediction, thumbnail: QImage | None, classes: list[str],
+                 can_label: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.prediction = prediction
+        self.setObjectName('predictionRow')
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet('QFrame#predictionRow { background: white; border: 1px solid #ddd; border-radius: 4px; }')
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        thumb = QLabel()
+        thumb.setFixedSize(THUMB, THUMB)
+        thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        if thumbnail is not None and not thumbnail.isNull():
+            thumb.setPixmap(QPixmap.fromImage(thumbnail))
+        else:
+            thumb.setText('?' if prediction.error else '')
+            thumb.setStyleSheet('background: #eee; color: #999; font-size: 28px;')
+        lay.addWidget(thumb)
+
+        body = QVBoxLayout()
+        body.setSpacing(3)
+        path = Path(prediction.path)
+        name = QLabel(f'<b>{path.name}</b> <span style="color:#888">{path.parent}</span>')
+        name.setToolTip(str(path))
+        name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        body.addWidget(name)
+        self.add_buttons: dict[str, QToolButton] = {}
+        if prediction.error:
+            err = QLabel(f'Could not read this file: {prediction.error}')
+            err.setWordWrap(True)
+            err.setStyleSheet('color: #b71c1c;')
+            self.error_label = err
+            body.addWidget(err)
+        else:
+            grid = QGridLayout()
+            grid.setHorizontalSpacing(6)
+            grid.setVerticalSpacing(2)
+            for row, (label, p) in enumerate(prediction.probabilities):
+                text = QLabel(label)
+                text.setMinimumWidth(90)
+                if row == 0:
+                    text.setStyleSheet('font-weight: bold;')
+                grid.addWidget(text, row, 0)
+                bar = QProgressBar()
+                bar.setRange(0, 1000)
+                bar.setValue(int(round(p * 1000)))
+                bar.setFormat(f'{p * 100:.1f}%')
+                bar.setMaximumHeight(16)
+                bar.setMinimumWidth(160)
+                bar.setMaximumWidth(360)
+                grid.addWidget(bar, row, 1)
+                button = QToolButton()
+                button.setText(f'Add to “{label}”')
+                button.setAutoRaise(True)
+                button.setEnabled(can_label)
+                button.setToolTip(
+                    f'Copy this photo into the class “{label}” of the project (undo with Ctrl+Z).'
+                    if can_label else 'Open a project to add photos to its classes.'
+                )
+                button.clicked.connect(self._on_add_button_clicked)
+                button.setProperty('class_name', label)
+                grid.addWidget(button, row, 2)
+                self.add_buttons[label] = button
+            grid.setColumnStretch(3, 1)
+            body.addLayout(grid)
+        lay.addLayout(body, 1)
+
+        side = QVBoxLayout()
+        self.other_button = QToolButton()
+        self.other_button.setText('Add to class…')
+        self.other_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.other_button.setEnabled(can_label and bool(classes))
+        menu = QMenu(self.other_button)
+        for c in classes:
+            act = menu.addAction(c)
+            act.setData(c)
+        menu.triggered.connect(self._on_menu_triggered)
+        self.other_button.setMenu(menu)
+        side.addWidget(self.other_button)
+        self.status_label = QLabel()
+        self.status_label.setStyleSheet('color: #2e7d32;')
+        side.addWidget(self.status_label)
+        side.addStretch(1)
+        lay.addLayout(side)
+
+    def _request(self, class_name: str) -> None:
+        self.status_label.setText(f'Sent to “{class_name}”')
+        self.label_requested.emit(Path(self.prediction.path), class_name)
+
+    @Slot()
+    def _on_add_button_clicked(self) -> None:
+        button = self.sender()
+        if button is not None:
+            self._request(str(button.property('class_name')))
+
+    @Slot(object)
+    def _on_menu_triggered(self, action) -> None:
+        self._request(str(action.data()))
+
+
+class PredictPage(QWidget):
+    """Classify photos with a chosen model.
+
+    Signals:
+        label_requested(list, str): photos (Paths) the user put into a class;
+            the main window copies them into the project through the undo stack.
+        predictions_finished(list): a batch of predictions is shown.
+        busy_changed(bool): classification started or ended.
+    """
+
+    label_requested = Signal(list, str)
+    predictions_finished = Signal(list)
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._project = None
+        self._predictors: dict[tuple[str, float], Any] = {}
+        self._worker: Worker | None = None
+        self._thread: QThread | None = None
+        self._pending: list[Path] = []
+        self._results: list = []
+        self._rows: list[PredictionRowWidget] = []
+        self._opened: list[Path] = []
+        self.setAcceptDrops(True)
+        self._build_ui()
+        self._refresh_models()
+        self._update_state()
+
+    # ------------------------------------------------------------ building
+
+    def _build_ui(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 8, 8, 8)
+        top = QHBoxLayout()
+        top.addWidget(QLabel('Model:'))
+        self.model_combo = QComboBox()
+        self.model_combo.setMinimumContentsLength(40)
+        self.model_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.model_combo.currentIndexChanged.connect(self._on_model_combo_changed)
+        top.addWidget(self.model_combo, 1)
+        self.open_model_button = QPushButton('Open model file…')
+        self.open_model_button.clicked.connect(self._on_open_model_button_clicked)
+        top.addWidget(self.open_model_button)
+        outer.addLayout(top)
+        self.model_info = QLabel()
+        self.model_info.setStyleSheet('color: #555;')
+        self.model_info.setWordWrap(True)
+        outer.addWidget(self.model_info)
+
+        bar = QHBoxLayout()
+        self.add_files_button = QPushButton('Add photos…')
+        self.add_files_button.clicked.connect(self._on_add_files_button_clicked)
+        bar.addWidget(self.add_files_button)
+        self.add_folder_button = QPushButton('Add folder…')
+        self.add_folder_button.clicked.connect(self._on_add_folder_button_clicked)
+        bar.addWidget(self.add_folder_button)
+        bar.addSpacing(12)
+        bar.addWidget(QLabel('Show top'))
+        self.topk_spin = QSpinBox()
+        self.topk_spin.setRange(1, 10)
+        self.topk_spin.setValue(3)
+        self.topk_spin.setSuffix(' labels')
+        bar.addWidget(self.topk_spin)
+        bar.addStretch(1)
+        self.clear_button = QPushButton('Clear')
+        self.clear_button.clicked.connect(self._on_clear_button_clicked)
+        bar.addWidget(self.clear_button)
+        self.save_csv_button = QPushButton('Save CSV…')
+        self.save_csv_button.setToolTip('Save path, label, probability for every photo and top label.')
+        self.save_csv_button.clicked.connect(self._on_save_csv_button_clicked)
+        bar.addWidget(self.save_csv_button)
+        self.stop_button = QPushButton('Stop')
+        self.stop_button.clicked.connect(self._on_stop_button_clicked)
+        bar.addWidget(self.stop_button)
+        outer.addLayout(bar)
+
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setMaximumHeight(18)
+        self.progress_bar.hide()
+        outer.addWidget(self.progress_bar)
+        self.status_label = QLabel()
+        self.status_label.setStyleSheet('color: #333;')
+        outer.addWidget(self.status_label)
+        self.error_banner = BannerLabel('error')
+        outer.addWidget(self.error_banner)
+
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self._list_host = QWidget()
+        self._list = QVBoxLayout(self._list_host)
+        self._list.setContentsMargins(4, 4, 4, 4)
+        self._list.setSpacing(6)
+        self.empty_label = QLabel()
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setMinimumHeight(220)
+        self.empty_label.setStyleSheet(
+            'QLabel { color: #666; border: 2px dashed #bbb; border-radius: 8px; font-size: 15px; padding: 24px; }'
+        )
+        self._list.addWidget(self.empty_label)
+        self._list.addStretch(1)
+        self.scroll.setWidget(self._list_host)
+        outer.addWidget(self.scroll, 1)
+
+    # ------------------------------------------------------------ project and models
+
+    def set_project(self, project) -> None:
+        """List the runs of ``project`` (or none) as models to choose from."""
+        self._project = project
+        self._refresh_models()
+        self._update_state()
+
+    def _run_models(self) -> list[tuple[str, Path]]:
+        out = []
+        if self._project is None:
+            return out
+        runs = sorted(getattr(self._project, 'runs', []) or [],
+                      key=lambda r: str(r.get('created', '')), reverse=True)
+        for r in runs:
+            rel = r.get('model_path')
+            if not rel:
+                continue
+            path = Path(rel)
+            if not path.is_absolute():
+                path = Path(self._project.root) / path
+            if not path.is_file():
+                continue
+            acc = r.get('best_val_acc')
+            acc_text = f'{acc * 100:.1f}% val. accuracy' if isinstance(acc, (int, float)) else 'no validation'
+            created = str(r.get('created', ''))
+            try:
+                created = datetime.fromisoformat(created).astimezone().strftime('%d %b %H:%M')
+            except ValueError:
+                pass
+            stopped = ', stopped early' if r.get('cancelled') else ''
+            out.append((f'Run {created} · {r.get("backbone", "?")} · {acc_text}{stopped}', path))
+        return out
+
+    def _refresh_models(self, select: Path | None = None) -> None:
+        current = select or self.model_path()
+        self.model_combo.blockSignals(True)
+        self.model_combo.clear()
+        for text, path in self._run_models():
+            self.model_combo.addItem(text, str(path))
+        for path in self._opened:
+            if self.model_combo.findData(str(path)) < 0:
+                self.model_combo.addItem(f'File: {path.name}', str(path))
+                self.model_combo.setItemData(self.model_combo.count() - 1, str(path), Qt.ItemDataRole.ToolTipRole)
+        idx = self.model_combo.findData(str(current)) if current is not None else -1
+        self.model_combo.setCurrentIndex(idx if idx >= 0 else (0 if self.model_combo.count() else -1))
+        self.model_combo.blockSignals(False)
+        self._on_model_combo_changed(self.model_combo.currentIndex())
+
+    def model_path(self) -> Path | None:
+        data = self.model_combo.currentData() if hasattr(self, 'model_combo') else None
+        return Path(data) if data else None
+
+    def set_model_path(self, path: os.PathLike | str) -> None:
+        """Use the model file ``path`` (a run's model or an exported file)."""
+        path = Path(path)
+        if self.model_combo.findData(str(path)) < 0 and path not in self._opened:
+            self._opened.append(path)
+        self._refresh_models(select=path)
+
+    @Slot(int)
+    def _on_model_combo_changed(self, _index: int) -> None:
+        path = self.model_path()
+        if path is None:
+            self.model_info.setText(
+                'No model yet: train one on the Train page, or open a model file (.safetensors).'
+            )
+        else:
+            info = self._model_metadata(path)
+            self.model_info.setText(info)
+        self._update_state()
+
+    @staticmethod
+    def _model_metadata(path: Path) -> str:
+        try:
+            from petcognizer.core.model import read_metadata
+
+            meta = read_metadata(path)
+        except Exception as exc:  # a foreign file: say so, predicting will say more
+            return f'{path}: {exc}'
+        classes = meta.get('classes') or []
+        shown = ', '.join(classes[:12]) + (' …' if len(classes) > 12 else '')
+        return f'{meta.get("backbone", "?")} · {len(classes)} classes: {shown}'
+
+    def _classes(self) -> list[str]:
+        names = list(getattr(self._project, 'classes', []) or []) if self._project is not None else []
+        for pred in self._results:
+            for label, _ in pred.probabilities:
+                if label not in names:
+                    names.append(label)
+        return names
+
+    # ------------------------------------------------------------ input
+
+    @Slot()
+    def _on_open_model_button_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, 'Open a petcognizer model', str(Path.home()), 'petcognizer models (*.safetensors)'
+        )
+        if path:
+            self.set_model_path(path)
+
+    @Slot()
+    def _on_add_files_button_clicked(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, 'Photos to classify', str(Path.home()),
+            'Images (*.jpg *.jpeg *.png *.bmp *.gif *.webp *.tif *.tiff *.heic);;All files (*)'
+        )
+        if paths:
+            self.predict([Path(p) for p in paths])
+
+    @Slot()
+    def _on_add_folder_button_clicked(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, 'Folder of photos to classify', str(Path.home()))
+        if path:
+            self.predict([Path(path)])
+
+    def dragEnterEvent(self, ev) -> None:  # noqa: N802 - Qt override
+        if ev.mimeData().hasUrls() and any(u.isLocalFile() for u in ev.mimeData().urls()):
+            ev.acceptProposedAction()
+        else:
+            ev.ignore()
+
+    def dragMoveEvent(self, ev) -> None:  # noqa: N802 - Qt override
+        self.dragEnterEvent(ev)
+
+    def dropEvent(self, ev) -> None:  # noqa: N802 - Qt override
+        paths = [Path(u.toLocalFile()) for u in ev.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            ev.acceptProposedAction()
+            self.predict(paths)
+
+    # ------------------------------------------------------------ predicting
+
+    def is_busy(self) -> bool:
+        return self._worker is not None
+
+    def predict(self, paths: list[Path]) -> bool:
+        """Classify files and folders (off the GUI thread); queued while busy."""
+        paths = [Path(p) for p in paths]
+        if not paths:
+            return False
+        model = self.model_path()
+        if model is None:
+            self.error_banner.show_text(
+                'Choose a model first: train one on the Train page, or click “Open model file…”.'
+            )
+            return False
+        if self.is_busy():
+            self._pending += paths
+            return True
+        self.error_banner.hide()
+        predictor = self._predictors.get(self._model_key(model))
+        worker = Worker(_predict_job(model, predictor, paths, self.topk_spin.value()))
+        worker.progressed.connect(self._on_worker_progressed)
+        worker.returned.connect(self._on_worker_returned)
+        worker.errored.connect(self._on_worker_errored)
+        worker.finished.connect(self._on_worker_finished)
+        self._worker = worker
+        self.progress_bar.setRange(0, 0)
+        self.progress_bar.show()
+        self.status_label.setText('Classifying…')
+        self._thread = start_worker(worker)
+        self._update_state()
+        self.busy_changed.emit(True)
+        return True
+
+    @staticmethod
+    def _model_key(path: Path) -> tuple[str, float]:
+        try:
+            return str(path), path.stat().st_mtime
+        except OSError:
+            return str(path), 0.0
+
+    @Slot(object)
+    def _on_worker_progressed(self, ev) -> None:
+        if isinstance(ev, StageProgress):
+            self.progress_bar.setRange(0, max(1, ev.total))
+            self.progress_bar.setValue(min(ev.done, ev.total))
+            text = f'{ev.text or ev.stage}: {ev.done} of {ev.total}'
+            if ev.images_per_s:
+                text += f' · {ev.images_per_s:.0f} photos/s'
+            self.status_label.setText(text)
+
+    @Slot(object)
+    def _on_worker_returned(self, result) -> None:
+        model_path, predictor, preds, thumbs = result
+        self._predictors[self._model_key(model_path)] = predictor
+        self._add_results(preds, thumbs)
+        n_err = sum(1 for p in preds if p.error)
+        self.status_label.setText(
+            f'{len(self._results)} photos classified'
+            + (f'; {n_err} could not be read' if n_err else '')
+            + '. A wrong label? Click “Add to …” to put the photo in the right class.'
+        )
+        self.predictions_finished.emit(list(preds))
+
+    @Slot(object)
+    def _on_worker_errored(self, exc) -> None:
+        if type(exc).__name__ == 'Cancelled':
+            self.status_label.setText('Stopped.')
+            return
+        self.error_banner.show_text(f'<b>Could not classify.</b> {exc}')
+        self.status_label.clear()
+
+    @Slot()
+    def _on_worker_finished(self) -> None:
+        self._worker = None
+        self._thread = None
+        self.progress_bar.hide()
+        self._update_state()
+        self.busy_changed.emit(False)
+        if self._pending:
+            pending, self._pending = self._pending, []
+            self.predict(pending)
+
+    @Slot()
+    def _on_stop_button_clicked(self) -> None:
+        self._pending = []
+        if self._worker is not None:
+            self._worker.cancel()
+
+    def shutdown(self, timeout_ms: int = 10000) -> bool:
+        """Cancel classification and wait for its thread."""
+        self._pending = []
+        if self._worker is not None:
+            self._worker.cancel()
+        thread = self._thread
+        if thread is None:
+            return True
+        try:
+            return bool(thread.wait(timeout_ms))
+        except RuntimeError:
+            return True
+
+    # ------------------------------------------------------------ results
+
+    def _add_results(self, preds: list, thumbs: list) -> None:
+        classes = self._classes()
+        for pred in preds:
+            for label, _ in pred.probabilities:
+                if label not in classes:
+                    classes.append(label)
+        can_label = self._project is not None
+        for pred, thumb in zip(preds, thumbs):
+            row = PredictionRowWidget(pred, thumb, classes, can_label)
+            row.label_requested.connect(self._on_row_label_requested)
+            self._list.insertWidget(self._list.count() - 1, row)
+            self._rows.append(row)
+            self._results.append(pred)
+        self._update_state()
+
+    @Slot(object, str)
+    def _on_row_label_requested(self, path, class_name: str) -> None:
+        self.label_requested.emit([Path(path)], class_name)
+
+    def results(self) -> list:
+        """The predictions shown, in order."""
+        return list(self._results)
+
+    def rows(self) -> list[PredictionRowWidget]:
+        return list(self._rows)
+
+    @Slot()
+    def _on_clear_button_clicked(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        for row in self._rows:
+            self._list.removeWidget(row)
+            row.deleteLater()
+        self._rows = []
+        self._results = []
+        self.status_label.clear()
+        self._update_state()
+
+    @Slot()
+    def _on_save_csv_button_clicked(self) -> None:
+        if not self._results:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, 'Save predictions', str(Path.home() / 'predictions.csv'), 'CSV files (*.csv)'
+        )
+        if not path:
+            return
+        path = Path(path)
+        if path.suffix.lower() != '.csv':
+            path = path.with_name(path.name + '.csv')
+        try:
+            write_predictions_csv(path, self._results)
+        except OSError as exc:
+            self.error_banner.show_text(f'Could not save {path}: {exc.strerror or exc}')
+            return
+        self.status_label.setText(f'Saved {len(self._results)} predictions to {path}')
+
+    def _update_state(self) -> None:
+        busy = self.is_busy()
+        has_model = self.model_path() is not None
+        self.stop_button.setVisible(busy)
+        self.save_csv_button.setEnabled(bool(self._results) and not busy)
+        self.clear_button.setEnabled(bool(self._results) and not busy)
+        self.model_combo.setEnabled(not busy)
+        self.open_model_button.setEnabled(not busy)
+        self.add_files_button.setEnabled(has_model)
+        self.add_folder_button.setEnabled(has_model)
+        if not has_model:
+            self.empty_label.setText(
+                'No model to predict with yet.\n\nTrain one on the Train page, '
+                'or click “Open model file…” to use a .safetensors model.'
+            )
+        else:
+            self.empty_label.setText(
+                'Drop photos or folders here\n\nor click “Add photos…” / “Add folder…”.\n'
+                'Each photo gets its most likely classes; a wrong one can be put in the right class with one click.'
+            )
+        self.empty_label.setVisible(not self._rows)
