@@ -607,6 +607,8 @@ def train_project(project, config: TrainConfig, *, callback: Callback = null_cal
         labels = [remap[y] for y in labels]
     run_id = _run_id()
     created = datetime.now(timezone.utc).isoformat(timespec='seconds')
+    if len(classes) < 2:
+        return _zero_shot_run(project, config, run_id, created, callback)
     res = fit(paths, labels, classes, config, cache_root=project.cache_dir / 'features',
               class_matches=getattr(project, 'class_matches', None), callback=callback,
               cancel=cancel)
@@ -632,6 +634,37 @@ def train_project(project, config: TrainConfig, *, callback: Callback = null_cal
         'device': res.device,
         'prior_weight': res.prior_weight,
         'skipped': res.skipped,
+    }
+    project.add_run(record)
+    return record
+
+
+def _zero_shot_run(project, config: TrainConfig, run_id: str, created: str,
+                   callback: Callback) -> dict:
+    """Fewer than two classes have photos: save a model that predicts from class names."""
+    from petcognizer.core.model import save_model
+    from petcognizer.core.suggest import zero_shot_model
+
+    t0 = time.perf_counter()
+    classes = list(project.classes)
+    model = zero_shot_model(classes, backbone=config.backbone,
+                            overrides=getattr(project, 'class_matches', None)) if len(classes) >= 2 else None
+    if model is None:
+        raise ValueError('training needs photos in at least two classes (or class names that '
+                         'match ImageNet concepts, such as "cat" and "dog", for a zero-shot model); '
+                         'add photos on the Data page')
+    callback(RunStarted(config.backbone, 'cpu', 0, 0, 0, 0, tuple(classes), 0, 'linear'))
+    callback(Message('info', 'No photos to learn from yet: this model predicts from the class '
+                             'names alone (zero-shot). Add photos and train again to improve it.'))
+    rel = Path('runs') / run_id / 'model.safetensors'
+    save_model(project.root / rel, model, extra={'run_id': run_id, 'zero_shot': True})
+    seconds = time.perf_counter() - t0
+    callback(RunEnded(False, None, None, seconds))
+    record = {
+        'id': run_id, 'created': created, 'backbone': config.backbone, 'config': config.to_dict(),
+        'classes': classes, 'n_train': 0, 'n_val': 0, 'best_val_acc': None, 'best_epoch': None,
+        'seconds': round(seconds, 2), 'cancelled': False, 'model_path': rel.as_posix(),
+        'history': [], 'device': 'cpu', 'prior_weight': 1.0, 'skipped': [], 'zero_shot': True,
     }
     project.add_run(record)
     return record
