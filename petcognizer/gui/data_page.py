@@ -34,6 +34,7 @@ from PySide6.QtGui import (
     QIcon,
     QKeyEvent,
     QPainter,
+    QPen,
     QPixmap,
     QUndoStack,
 )
@@ -130,7 +131,12 @@ def balance_hint(counts: dict[str, int], n_unlabelled: int = 0) -> str:
         small = min(counts, key=lambda c: counts[c])
         large = max(counts, key=lambda c: counts[c])
         lo, hi = counts[small], counts[large]
-        if lo < MIN_PHOTOS_PER_CLASS:
+        if lo == 0:
+            text = (
+                f"'{small}' has no photos yet: drop some onto it "
+                f'(at least {MIN_PHOTOS_PER_CLASS} per class).'
+            )
+        elif lo < MIN_PHOTOS_PER_CLASS:
             text = (
                 f'Add at least {MIN_PHOTOS_PER_CLASS} photos per class: '
                 f"'{small}' has {lo}."
@@ -175,48 +181,43 @@ class _BinDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        count = str(index.data(CountRole) or 0)
-        key = index.data(KeyRole) or ''
-        fm = opt.fontMetrics
-        count_w = fm.horizontalAdvance(count) + 16
-        key_w = fm.horizontalAdvance('0') + 14
         text = opt.text
         opt.text = ''
         style = opt.widget.style() if opt.widget else QApplicationStyle()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        rect = opt.rect.adjusted(10, 0, -10, 0)
+        rect = opt.rect.adjusted(10, 0, -8, 0)
+        fm = opt.fontMetrics
+        count = str(index.data(CountRole) or 0)
+        unlabelled = index.data(BinRole) == _UNLABELLED
         painter.save()
-        # swatch
-        color = QColor(index.data(ColorRole) or '#9aa0a6')
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(color)
+        # colour swatch (a grey ring for Unlabelled)
         sw = QRect(rect.left(), rect.center().y() - 6, 12, 12)
-        if index.data(BinRole) == _UNLABELLED:
-            painter.setPen(QColor('#9aa0a6'))
+        if unlabelled:
+            painter.setPen(QPen(QColor('#9aa0a6'), 2))
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            sw = sw.adjusted(0, 0, -1, -1)
-        painter.drawRoundedRect(sw, 3, 3)
-        text_color = QColor('#1f2329')
-        faint = QColor(text_color)
-        faint.setAlpha(140)
+            painter.drawEllipse(sw.adjusted(1, 1, -1, -1))
+        else:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(index.data(ColorRole) or '#9aa0a6'))
+            painter.drawRoundedRect(sw, 3, 3)
+        # count pill on the right
+        pill_w = max(28, fm.horizontalAdvance(count) + 14)
+        pill = QRect(rect.right() - pill_w, rect.center().y() - 10, pill_w, 20)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor('#e9ecf0') if count != '0' else QColor('#f3f4f6'))
+        painter.drawRoundedRect(pill, 10, 10)
+        painter.setPen(QColor('#3c424a') if count != '0' else QColor('#9aa0a6'))
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, count)
+        # name
         left = sw.right() + 10
-        name_rect = QRect(left, rect.top(), rect.width() - (left - rect.left()) - count_w - key_w, rect.height())
-        painter.setPen(text_color)
+        name_rect = QRect(left, rect.top(), pill.left() - left - 8, rect.height())
+        painter.setPen(QColor('#5f6670') if unlabelled else QColor('#1f2329'))
         painter.drawText(
             name_rect,
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
             fm.elidedText(text, Qt.TextElideMode.ElideRight, name_rect.width()),
         )
-        count_rect = QRect(rect.right() - count_w - key_w, rect.top(), count_w, rect.height())
-        painter.setPen(text_color)
-        painter.drawText(count_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, count)
-        if key:
-            key_rect = QRect(rect.right() - key_w + 6, rect.center().y() - 9, key_w - 6, 18)
-            painter.setPen(faint)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(key_rect, 4, 4)
-            painter.drawText(key_rect, Qt.AlignmentFlag.AlignCenter, key)
         painter.restore()
 
 
@@ -592,7 +593,6 @@ class AddReportPanel(QFrame):
         self.tree.setHeaderLabels(['File', 'Reason'])
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
-        self.tree.setMaximumHeight(150)
         self.tree.setColumnWidth(0, 260)
         layout.addWidget(self.tree)
         self.hide()
@@ -620,13 +620,21 @@ class AddReportPanel(QFrame):
             self.hide()
             return
         parts = [f'Added {added} photo{"s" if added != 1 else ""} to {target}.']
+        problems = []
         if refused:
             n = len(refused)
-            parts.append(f'{n} file{"s" if n != 1 else ""} could not be added:')
+            problems.append(f'{n} file{"s" if n != 1 else ""} could not be added')
         if duplicates:
             n = len(duplicates)
-            parts.append(f'{n} duplicate{"s" if n != 1 else ""} skipped.')
+            problems.append(
+                f'{n} duplicate{"s were" if n != 1 else " was"} skipped (already in the project)'
+            )
+        problem = ' and '.join(problems)
+        parts.append(problem[0].upper() + problem[1:] + ':')
         self.summary.setText(' '.join(parts))
+        rows = min(self.tree.topLevelItemCount(), 6)
+        row_h = self.tree.sizeHintForRow(0) if self.tree.topLevelItemCount() else 18
+        self.tree.setFixedHeight(self.tree.header().sizeHint().height() + rows * row_h + 6)
         self.tree.setVisible(True)
         self.show()
 
@@ -692,6 +700,10 @@ class DataPage(QWidget):
         lv.addWidget(header)
         lv.addWidget(self.bins, 1)
         lv.addWidget(self.add_class_button)
+        keys = QLabel('Select photos and press 1–9 to put them in that class, 0 for Unlabelled.')
+        keys.setObjectName('KeysLabel')
+        keys.setWordWrap(True)
+        lv.addWidget(keys)
         lv.addWidget(self.hint_label)
 
         # right: photos

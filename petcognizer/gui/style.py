@@ -33,6 +33,7 @@ QMainWindow, #StartPage {{ background: #f5f6f8; }}
 #ClassBinList::item:selected {{ background: #e2ecfd; color: #1f2329; }}
 #ClassBinList::item:hover:!selected {{ background: #eef1f5; }}
 #HintLabel {{ color: #5f6670; background: #f0f2f5; border-radius: 8px; padding: 8px; }}
+#KeysLabel {{ color: #7a818b; font-size: 9pt; }}
 #BinTitle {{ font-size: 16pt; font-weight: 600; color: #1f2329; }}
 #BinCount {{ color: #5f6670; font-size: 11pt; }}
 #ThumbnailGrid {{ border: 1px solid #e3e5e9; border-radius: 8px; background: white; padding: 6px; }}
