@@ -40,6 +40,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -90,6 +91,7 @@ __all__ = [
     'ClassBinList',
     'DataPage',
     'MessageBar',
+    'SimilarPhotosDialog',
     'ThumbnailGrid',
     'balance_hint',
     'urls_to_paths',
@@ -107,6 +109,16 @@ KeyRole = Qt.ItemDataRole.UserRole + 13
 
 _UNLABELLED = ''
 _FILE_FILTER = 'Photos ({})'.format(' '.join(f'*{e}' for e in sorted(IMAGE_EXTENSIONS)))
+
+
+def _similar_available() -> bool:
+    """True if the core has similar-photo search (checked without importing torch)."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec('petcognizer.core.similar') is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def urls_to_paths(mime) -> list[Path]:
@@ -512,7 +524,15 @@ class _EmptyState(QFrame):
         layout.addLayout(row)
         layout.addStretch(3)
 
+    def show_no_project(self) -> None:
+        self.title.setText('No project open')
+        self.text.setText('Choose File ▸ New project… or File ▸ Open project… to start.')
+        self.add_photos_button.hide()
+        self.add_folder_button.hide()
+
     def set_bin(self, name: str | None, n_classes: int) -> None:
+        self.add_photos_button.show()
+        self.add_folder_button.show()
         if name is None:
             self.title.setText('No unlabelled photos')
             self.text.setText(
@@ -646,6 +666,67 @@ class AddReportPanel(QFrame):
         ]
 
 
+class SimilarPhotosDialog(QDialog):
+    """Photos like a chosen one (from petcognizer.core.similar), as thumbnails.
+
+    Signals:
+        closed(): the dialog was closed (the page cancels the search).
+    """
+
+    closed = Signal()
+
+    def __init__(self, query: Path, loader: ThumbnailLoader, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f'Photos like {query.name}')
+        self.resize(720, 480)
+        self.status_label = QLabel(f'Looking for photos like {query.name}…')
+        self.status_label.setWordWrap(True)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 0)
+        self.progress_bar.setMaximumHeight(8)
+        self.progress_bar.setTextVisible(False)
+        self.model = ThumbnailModel(loader, parent=self)
+        self.grid = ThumbnailGrid()
+        self.grid.setDragEnabled(True)
+        self.grid.setModel(self.model)
+        close = QPushButton('Close')
+        close.clicked.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.grid, 1)
+        row = QHBoxLayout()
+        row.addWidget(QLabel('Drag photos onto a class to relabel them.'))
+        row.addStretch(1)
+        row.addWidget(close)
+        layout.addLayout(row)
+
+    def show_progress(self, done: int, total: int, text: str = '') -> None:
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(done)
+        if text:
+            self.status_label.setText(text)
+
+    def show_results(self, results: Sequence[tuple[Path, float]], labels: Sequence[str]) -> None:
+        self.progress_bar.hide()
+        if not results:
+            self.status_label.setText('No similar photos found.')
+        else:
+            self.status_label.setText(f'{len(results)} most similar photos, most similar first:')
+        self.model.set_paths(
+            [p for p, _ in results],
+            [f'{label} · {score:.0%}' for (_, score), label in zip(results, labels)],
+        )
+
+    def show_error(self, text: str) -> None:
+        self.progress_bar.hide()
+        self.status_label.setText(f'Could not search: {text}')
+
+    def closeEvent(self, event) -> None:
+        self.closed.emit()
+        super().closeEvent(event)
+
+
 # ---------------------------------------------------------------------------- page
 
 
@@ -678,6 +759,9 @@ class DataPage(QWidget):
         self._queue: list[tuple[list[Path], str | None]] = []
         self._job_target: str | None = None
         self._job_sources: list[Path] = []
+        self._similar_worker: Worker | None = None
+        self._similar_thread = None
+        self.similar_dialog: SimilarPhotosDialog | None = None
 
         self.loader = ThumbnailLoader(parent=self)
         self.model = ThumbnailModel(self.loader, parent=self)
@@ -819,6 +903,7 @@ class DataPage(QWidget):
             self.title_label.setText('No project open')
             self.count_label.setText('')
             self.hint_label.setText('')
+            self.empty_state.show_no_project()
             self.stack.setCurrentWidget(self.empty_state)
             return
         if self._bin is not None and self._bin not in project.classes:
@@ -985,8 +1070,11 @@ class DataPage(QWidget):
         return ok
 
     def shutdown(self, timeout_ms: int = 10000) -> bool:
-        """Stop adding and thumbnailing and join their threads; True if all stopped."""
+        """Stop adding, searching and thumbnailing and join their threads; True if all stopped."""
         ok = self._cancel_jobs(timeout_ms)
+        ok = self._cancel_similar(timeout_ms) and ok
+        if self.similar_dialog is not None:
+            self.similar_dialog.hide()
         ok = self.loader.shutdown(timeout_ms) and ok
         return ok
 
@@ -1140,6 +1228,79 @@ class DataPage(QWidget):
             return self.delete_class(self._bin)
         return self.delete_selected()
 
+    # ------------------------------------------------------------------ similar photos
+    def find_similar(self, path: Path, k: int = 12) -> SimilarPhotosDialog | None:
+        """Search the project for photos like ``path`` off the GUI thread; show a dialog."""
+        if self.project is None:
+            return None
+        self._cancel_similar(2000)
+        project = self.project
+        path = Path(path)
+
+        def job(callback, cancel):
+            from petcognizer.core import similar  # imports torch: keep it off the GUI thread
+
+            return similar.find_similar(project, path, k=k, callback=callback, cancel=cancel)
+
+        if self.similar_dialog is not None:
+            self.similar_dialog.close()
+            self.similar_dialog.deleteLater()
+        dialog = self.similar_dialog = SimilarPhotosDialog(path, self.loader, self)
+        dialog.closed.connect(self._on_similar_dialog_closed)
+        self._similar_worker = worker = Worker(job)
+        worker.progressed.connect(self._on_similar_progressed)
+        worker.returned.connect(self._on_similar_returned)
+        worker.errored.connect(self._on_similar_errored)
+        worker.finished.connect(self._on_similar_finished)
+        self._similar_thread = start_worker(worker)
+        dialog.show()
+        return dialog
+
+    def is_searching(self) -> bool:
+        return self._similar_worker is not None
+
+    def _cancel_similar(self, timeout_ms: int = 10000) -> bool:
+        worker, thread = self._similar_worker, self._similar_thread
+        if worker is not None:
+            worker.cancel()
+        if thread is not None:
+            try:
+                return bool(thread.wait(timeout_ms))
+            except RuntimeError:
+                return True
+        return True
+
+    def _on_similar_progressed(self, event: Any) -> None:
+        if self.similar_dialog is not None and isinstance(event, StageProgress):
+            self.similar_dialog.show_progress(event.done, event.total, event.text)
+
+    def _on_similar_returned(self, results: Any) -> None:
+        if self.similar_dialog is None or self.project is None:
+            return
+        labels = []
+        for p, _ in results:
+            try:
+                label = self.project.label_of(p)
+            except Exception:
+                label = '?'
+            labels.append('Unlabelled' if label is None else label)
+        self.similar_dialog.show_results(results, labels)
+
+    def _on_similar_errored(self, exc: Any) -> None:
+        if self.similar_dialog is not None:
+            self.similar_dialog.show_error(str(exc))
+
+    def _on_similar_finished(self) -> None:
+        thread = self._similar_thread
+        self._similar_worker = None
+        self._similar_thread = None
+        if thread is not None:
+            thread.wait(2000)
+
+    def _on_similar_dialog_closed(self) -> None:
+        if self._similar_worker is not None:
+            self._similar_worker.cancel()
+
     # ------------------------------------------------------------------ slots
     def _on_bin_selected(self, name: str | None) -> None:
         self._bin = name
@@ -1206,6 +1367,10 @@ class DataPage(QWidget):
         unl = menu.addAction('Move to Unlabelled\t0')
         unl.setEnabled(self._bin is not None)
         unl.triggered.connect(lambda: self.move_paths(self.selected_paths(), None))
+        if len(paths) == 1 and _similar_available():
+            menu.addSeparator()
+            similar = menu.addAction('Find similar photos…')
+            similar.triggered.connect(lambda: self.find_similar(paths[0]))
         menu.addSeparator()
         delete = menu.addAction('Delete\tDel')
         delete.triggered.connect(self.delete_selected)

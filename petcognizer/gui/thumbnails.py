@@ -281,6 +281,7 @@ class ThumbnailModel(QAbstractListModel):
         super().__init__(parent)
         self._loader = loader
         self._paths: list[Path] = []
+        self._labels: list[str] | None = None
         self._row_of: dict[str, int] = {}
         self._pixmaps: OrderedDict[str, QPixmap] = OrderedDict()
         self._errors: dict[str, str] = {}
@@ -291,10 +292,16 @@ class ThumbnailModel(QAbstractListModel):
         loader.thumbnail_failed.connect(self._on_thumbnail_failed)
 
     # -- contents -----------------------------------------------------------
-    def set_paths(self, paths: Sequence[Path]) -> None:
-        """Show these photos (the previous requests are forgotten)."""
+    def set_paths(self, paths: Sequence[Path], labels: Sequence[str] | None = None) -> None:
+        """Show these photos (the previous requests are forgotten).
+
+        Args:
+            paths: the photos, in display order.
+            labels: captions (default: the file names).
+        """
         self.beginResetModel()
         self._paths = [Path(p) for p in paths]
+        self._labels = list(labels) if labels is not None else None
         self._row_of = {os.fspath(p): i for i, p in enumerate(self._paths)}
         self.endResetModel()
         self._loader.clear_pending()
@@ -334,7 +341,7 @@ class ThumbnailModel(QAbstractListModel):
             self._loader.request(key)
             return self._placeholder
         if role == Qt.ItemDataRole.DisplayRole:
-            return path.name
+            return self._labels[index.row()] if self._labels is not None else path.name
         if role == Qt.ItemDataRole.ToolTipRole:
             error = self._errors.get(key)
             return f'{path}\n{error}' if error else str(path)

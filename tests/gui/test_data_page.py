@@ -279,3 +279,25 @@ def test_edits_wait_for_a_running_add(qtbot, page, project, tmp_path):
 )
 def test_balance_hint(counts, unlabelled, expected):
     assert expected in balance_hint(counts, unlabelled)
+
+
+def test_find_similar_shows_results_in_a_dialog(qtbot, page, project, tmp_path, monkeypatch):
+    from petcognizer.core import similar
+
+    src = [make_photo(tmp_path / 'in' / f'p{i}.png', noise_seed=i) for i in range(3)]
+    add_photos(qtbot, page, src, 'cat')
+    cats = project.images('cat')
+    calls = []
+
+    def fake(proj, query, k=12, callback=None, cancel=None):
+        calls.append(query)
+        return [(cats[1], 0.93), (cats[2], 0.5)]
+
+    monkeypatch.setattr(similar, 'find_similar', fake)
+    dialog = page.find_similar(cats[0])
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: not page.is_searching(), timeout=5000)
+    assert calls == [cats[0]]
+    assert dialog.model.data(dialog.model.index(0)) == 'cat · 93%'
+    dialog.close()
