@@ -100,3 +100,9 @@ def solid_photo(path, colour, size=32, seed=0):
     path.parent.mkdir(parents=True, exist_ok=True)
     img.save(path)
     return path
+
+
+@pytest.fixture
+def make_solid_photo():
+    """The :func:`solid_photo` helper, as a fixture (tests/gui is not a package)."""
+    return solid_photo
