@@ -759,6 +759,7 @@ class DataPage(QWidget):
         self._queue: list[tuple[list[Path], str | None]] = []
         self._job_target: str | None = None
         self._job_sources: list[Path] = []
+        self._job_project: Any = None
         self._similar_worker: Worker | None = None
         self._similar_thread = None
         self.similar_dialog: SimilarPhotosDialog | None = None
@@ -995,6 +996,7 @@ class DataPage(QWidget):
 
         self._job_target = target
         self._job_sources = paths
+        self._job_project = project
         self._worker = worker = Worker(job)
         worker.progressed.connect(self._on_add_progressed)
         worker.returned.connect(self._on_add_returned)
@@ -1015,6 +1017,8 @@ class DataPage(QWidget):
             self.progress_label.setText(f'Adding photos to {where}: {event.done} of {event.total}')
 
     def _on_add_returned(self, report: Any) -> None:
+        if self._job_project is not self.project:  # the project was closed meanwhile
+            return
         target = self._job_target
         added = list(report.added)
         if added:

@@ -31,7 +31,6 @@ from petcognizer.core import settings as settings_mod
 from petcognizer.core.events import StageProgress
 from petcognizer.gui.data_page import DataPage, urls_to_paths
 from petcognizer.gui.start_page import StartPage
-from petcognizer.gui.undo import AddFilesCommand
 from petcognizer.gui.workers import Worker, start_worker, wait_for_workers
 
 __all__ = ['MainWindow', 'PlaceholderPage']
@@ -555,33 +554,13 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction('No recent projects').setEnabled(False)
 
     def _on_label_requested(self, paths: list, class_name: str) -> None:
-        """Predict page: copy these photos into ``class_name``, undoably."""
+        """Predict page: copy these photos into ``class_name`` (off the GUI thread, undoable)."""
         if self.project is None or not paths:
             return
-        try:
-            report = self.project.add_files(paths, class_name)
-        except Exception as exc:
-            self._error('Cannot add the photos', str(exc))
+        if class_name not in self.project.classes:
+            self.statusBar().showMessage(f"There is no class '{class_name}' any more.", 8000)
             return
-        if report.added:
-            self.undo_stack.push(
-                AddFilesCommand(
-                    self.project,
-                    [Path(p) for p in paths],
-                    class_name,
-                    report.added,
-                    on_changed=self.data_page._changed,
-                    on_error=self.data_page._on_command_error,
-                )
-            )
-        self.data_page.refresh()
-        n = len(report.added)
-        msg = f"Added {n} photo{'s' if n != 1 else ''} to '{class_name}'."
-        if report.duplicates:
-            msg += f' {len(report.duplicates)} were already in the project.'
-        if report.refused:
-            msg += f' {len(report.refused)} could not be added: {report.refused[0][1]}'
-        self.statusBar().showMessage(msg, 8000)
+        self.data_page.add_paths([Path(p) for p in paths], class_name)
 
     def _on_run_finished(self, record: dict) -> None:
         acc = record.get('best_val_acc') if isinstance(record, dict) else None

@@ -120,14 +120,18 @@ def test_label_requested_adds_to_class_undoably(qtbot, window, tmp_path):
     project = Project.create(tmp_path / 'proj', classes=['cat', 'dog'])
     window.open_project(project.root)
     photos = [make_photo(tmp_path / 'new' / f'n{i}.png', noise_seed=i) for i in range(2)]
-    window._on_label_requested(photos, 'dog')
+    with qtbot.waitSignal(window.data_page.add_finished, timeout=10000):
+        window._on_label_requested(photos, 'dog')
+    qtbot.waitUntil(lambda: not window.data_page.is_busy(), timeout=5000)
     assert len(window.project.images('dog')) == 2
     assert window.data_page.bins.item(2).data(Qt.ItemDataRole.UserRole + 11) == 2
     window.undo()
     assert window.project.images('dog') == []
     signal = getattr(window.predict_page, 'label_requested', None)
     if signal is not None:  # wired to the real Predict page
-        signal.emit(photos[:1], 'cat')
+        with qtbot.waitSignal(window.data_page.add_finished, timeout=10000):
+            signal.emit(photos[:1], 'cat')
+        qtbot.waitUntil(lambda: not window.data_page.is_busy(), timeout=5000)
         assert len(window.project.images('cat')) == 1
 
 
