@@ -330,7 +330,26 @@ def _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_i
         timings['features_s'] = time.perf_counter() - t_feat
         timings['features_computed'] = tr.computed + (va.computed if va else 0)
     else:
-        skipped = []
+        # live decoding: check every photo once up front, so an unreadable one is
+        # reported and left out (as the feature cache does), not silently dropped
+        from concurrent.futures import ThreadPoolExecutor
+
+        from petcognizer.core.images import ImageError, verify_image
+
+        def check(i):
+            try:
+                verify_image(paths[i])
+            except ImageError as exc:
+                return exc
+            return None
+
+        with ThreadPoolExecutor(max_workers=4, thread_name_prefix='verify') as pool:
+            bad_tr = list(pool.map(check, train_idx))
+            bad_va = list(pool.map(check, val_idx))
+        cancel.raise_if_cancelled()
+        skipped = [e for e in bad_tr + bad_va if e is not None]
+        train_idx = [i for i, e in zip(train_idx, bad_tr) if e is None]
+        val_idx = [i for i, e in zip(val_idx, bad_va) if e is None]
         x_train = x_val = None
     for err in skipped:
         result.skipped.append((str(err.path), err.reason))
