@@ -1,0 +1,467 @@
+"""The trainer: it learns, reports events in order, freezes what it should, cancels cleanly."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+import torch
+from conftest import COLOURS, make_photo
+
+from petcognizer.core import events as E
+from petcognizer.core.backbones import create_backbone, get_backbone
+from petcognizer.core.data import stratified_split
+from petcognizer.core.training import (
+    TrainConfig,
+    fit,
+    folder_samples,
+    parse_freeze_depth,
+    recommend_config,
+    train_project,
+)
+
+
+def cfg(**kw) -> TrainConfig:
+    base = dict(backbone='tiny_test', epochs=30, lr=0.03, val_fraction=0.0, use_prior=False, seed=0)
+    base.update(kw)
+    return TrainConfig(**base)
+
+
+class Recorder:
+    def __init__(self):
+        self.events = []
+
+    def __call__(self, ev):
+        self.events.append(ev)
+
+    def of(self, kind):
+        return [e for e in self.events if isinstance(e, kind)]
+
+
+def predicted_labels(model, paths) -> list[int]:
+    """Classify ``paths`` with a trained Classifier exactly as prediction does."""
+    from PIL import Image
+
+    x = torch.stack([model.preprocess(Image.open(p).convert('RGB')) for p in paths])
+    with torch.no_grad():
+        return model(x).argmax(1).tolist()
+
+
+def accuracy(model, paths, labels) -> float:
+    pred = predicted_labels(model, paths)
+    return sum(int(a == b) for a, b in zip(pred, labels)) / len(labels)
+
+
+@pytest.fixture
+def samples(photo_tree):
+    return folder_samples(photo_tree)
+
+
+# ------------------------------------------------------------------ learning
+
+
+def test_folder_samples_reads_class_folders(photo_tree):
+    paths, labels, classes = folder_samples(photo_tree)
+    assert classes == ['blue', 'green', 'red']
+    assert len(paths) == 18 and labels.count(0) == labels.count(1) == labels.count(2) == 6
+    for p, y in zip(paths, labels):
+        assert p.parent.name == classes[y]
+
+
+def test_fit_learns_the_colours_with_a_validation_split(samples, tmp_path):
+    paths, labels, classes = samples
+    res = fit(paths, labels, classes, cfg(val_fraction=0.34), cache_root=tmp_path / 'c')
+    assert not res.cancelled and res.model is not None
+    assert res.n_val == 6 and res.n_train == 12  # stratified: 2 of 6 per class
+    assert res.best_val_acc == pytest.approx(1.0)
+    assert accuracy(res.model, paths, labels) == 1.0
+    assert res.model.classes == classes
+
+
+def test_events_arrive_in_order(samples, tmp_path):
+    paths, labels, classes = samples
+    rec = Recorder()
+    epochs, bs = 4, 5
+    res = fit(paths, labels, classes, cfg(epochs=epochs, batch_size=bs, val_fraction=0.34),
+              cache_root=tmp_path / 'c', callback=rec)
+    ev = rec.events
+    assert isinstance(ev[0], E.RunStarted)
+    assert isinstance(ev[-1], E.RunEnded) and not ev[-1].cancelled and ev[-1].error is None
+    assert sum(isinstance(e, E.RunEnded) for e in ev) == 1
+    started = ev[0]
+    assert started.epochs == epochs and started.n_train == 12 and started.n_val == 6
+    assert started.steps_per_epoch == math.ceil(12 / bs) == 3
+    assert started.classes == tuple(classes) and started.backbone == 'tiny_test'
+    assert [e.epoch for e in rec.of(E.EpochStarted)] == list(range(epochs))
+    assert [e.epoch for e in rec.of(E.EpochEnded)] == list(range(epochs))
+    batches = rec.of(E.BatchEnded)
+    assert len(batches) == epochs * started.steps_per_epoch
+    assert [(b.epoch, b.step) for b in batches] == [
+        (e, s) for e in range(epochs) for s in range(started.steps_per_epoch)]
+    assert all(b.steps == started.steps_per_epoch and math.isfinite(b.loss) for b in batches)
+    # within an epoch: EpochStarted, its batches, EpochEnded
+    kinds = [type(e).__name__ for e in ev if isinstance(e, (E.EpochStarted, E.BatchEnded, E.EpochEnded))]
+    assert kinds == (['EpochStarted'] + ['BatchEnded'] * 3 + ['EpochEnded']) * epochs
+    # feature progress comes before the first epoch
+    first_epoch = ev.index(rec.of(E.EpochStarted)[0])
+    assert all(ev.index(p) < first_epoch for p in rec.of(E.StageProgress))
+    assert rec.of(E.StageProgress), 'feature extraction reports progress'
+    ended = rec.of(E.EpochEnded)
+    assert all(e.val_acc is not None and e.val_loss is not None for e in ended)
+    assert ev[-1].best_epoch == res.best_epoch and ev[-1].best_val_acc == res.best_val_acc
+    assert len(res.history) == epochs
+
+
+@pytest.mark.parametrize('depth', [0, 1, 3, 'all'])
+def test_freeze_depths_learn(samples, tmp_path, depth):
+    paths, labels, classes = samples
+    d = parse_freeze_depth(depth, 'tiny_test')
+    res = fit(paths, labels, classes, cfg(freeze_depth=d), cache_root=tmp_path / 'c')
+    assert res.model is not None
+    assert accuracy(res.model, paths, labels) == 1.0
+
+
+def test_parse_freeze_depth():
+    assert parse_freeze_depth('all', 'tiny_test') == get_backbone('tiny_test').num_stages == 3
+    assert parse_freeze_depth('ALL', 'efficientnet_lite0') == 9
+    assert parse_freeze_depth('2', 'tiny_test') == 2
+    assert parse_freeze_depth(1, 'tiny_test') == 1
+    with pytest.raises(ValueError, match='number or "all"'):
+        parse_freeze_depth('most', 'tiny_test')
+
+
+def test_out_of_range_freeze_depth_is_refused(samples):
+    paths, labels, classes = samples
+    with pytest.raises(ValueError, match='out of range'):
+        fit(paths, labels, classes, cfg(freeze_depth=4))
+
+
+@pytest.mark.parametrize('head', ['linear', 'gap-dropout', 'fc-dropout'])
+def test_heads(samples, tmp_path, head):
+    paths, labels, classes = samples
+    res = fit(paths, labels, classes, cfg(head=head), cache_root=tmp_path / 'c')
+    assert res.model.head_config['kind'] == head
+    linears = [m for m in res.model.head.modules() if isinstance(m, torch.nn.Linear)]
+    assert len(linears) == (2 if head == 'fc-dropout' else 1)
+    assert any(isinstance(m, torch.nn.Dropout) for m in res.model.head.modules()) == (head != 'linear')
+    assert linears[-1].out_features == 3
+    assert accuracy(res.model, paths, labels) == 1.0
+
+
+def test_unknown_head_and_schedule_are_refused(samples):
+    paths, labels, classes = samples
+    with pytest.raises(ValueError, match='unknown head'):
+        fit(paths, labels, classes, cfg(head='transformer'))
+    with pytest.raises(ValueError, match='unknown schedule'):
+        fit(paths, labels, classes, cfg(schedule='sometimes'))
+
+
+def _stage_state(model, name):
+    return {k: v.clone() for k, v in model.stages[name].state_dict().items()}
+
+
+def _same(a: dict, b: dict) -> bool:
+    return a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_freeze_depth_one_keeps_lower_stages_unchanged(samples, tmp_path):
+    paths, labels, classes = samples
+    fresh = create_backbone('tiny_test')  # deterministic random weights
+    res = fit(paths, labels, classes, cfg(freeze_depth=1, epochs=8), cache_root=tmp_path / 'c')
+    bb = res.model.backbone
+    for name in ('stem', 'block1'):
+        assert _same(_stage_state(bb, name), _stage_state(fresh, name)), name
+    assert not _same(_stage_state(bb, 'block2'), _stage_state(fresh, 'block2'))
+
+
+def test_unfreeze_schedule_keeps_frozen_batchnorm_in_eval_mode(samples, tmp_path):
+    """Full depth, schedule 'unfreeze', 3 epochs: head, then block2, then block1+block2.
+
+    The stem runs in every forward pass (live decode) but never trains, so its
+    weights *and* BatchNorm running statistics must be untouched.
+    """
+    paths, labels, classes = samples
+    fresh = create_backbone('tiny_test')
+    rec = Recorder()
+    res = fit(paths, labels, classes, cfg(freeze_depth=3, schedule='unfreeze', epochs=3),
+              callback=rec)
+    bb = res.model.backbone
+    assert _same(_stage_state(bb, 'stem'), _stage_state(fresh, 'stem'))
+    assert not _same(_stage_state(bb, 'block2'), _stage_state(fresh, 'block2'))
+    assert len(rec.of(E.EpochEnded)) == 3
+
+
+def test_unfreeze_schedule_learns(samples, tmp_path):
+    # several steps an epoch: with one step an epoch, BatchNorm running statistics of
+    # stages unfrozen late lag behind (eval accuracy 1/3 at depth 2, 30 epochs, batch 32)
+    paths, labels, classes = samples
+    res = fit(paths, labels, classes, cfg(freeze_depth=2, schedule='unfreeze', epochs=30, batch_size=6),
+              cache_root=tmp_path / 'c')
+    assert accuracy(res.model, paths, labels) == 1.0
+
+
+def test_augmentation_uses_cached_views(samples, tmp_path):
+    paths, labels, classes = samples
+    c = cfg(augment=True, aug_views=2, epochs=20)
+    res = fit(paths, labels, classes, c, cache_root=tmp_path / 'c')
+    assert res.timings['features_computed'] == 18 * 3  # plain view + 2 augmented per photo
+    assert accuracy(res.model, paths, labels) == 1.0
+    again = fit(paths, labels, classes, c, cache_root=tmp_path / 'c')
+    assert again.timings['features_computed'] == 0
+    for a, b in zip(res.model.head.parameters(), again.model.head.parameters()):
+        assert torch.allclose(a, b, atol=1e-6)
+
+
+def test_full_fine_tune_with_augmentation_decodes_live(samples, tmp_path):
+    paths, labels, classes = samples
+    res = fit(paths, labels, classes, cfg(freeze_depth=3, augment=True, color_jitter=True,
+                                          random_erasing=True, epochs=30),
+              cache_root=tmp_path / 'c')
+    assert 'features_computed' not in res.timings  # nothing cached: images each epoch
+    assert not (tmp_path / 'c').exists()
+    assert accuracy(res.model, paths, labels) >= 2 / 3
+
+
+def _poisoned_validation(photo_tree):
+    """Paths whose validation photos (for seed 0, fraction 1/3) are of another colour."""
+    paths, labels, classes = folder_samples(photo_tree)
+    _, val = stratified_split(labels, 1 / 3, 0)
+    other = {0: 'green', 1: 'red', 2: 'blue'}  # blue->green, green->red, red->blue
+    out = list(paths)
+    for j, i in enumerate(val):
+        out[i] = make_photo(photo_tree.parent / 'swapped' / f'{j}.png', COLOURS[other[labels[i]]],
+                            noise_seed=1000 + j)
+    return out, labels, classes, val
+
+
+def test_early_stopping_and_keep_best_epoch(photo_tree, tmp_path):
+    paths, labels, classes, val = _poisoned_validation(photo_tree)
+    rec = Recorder()
+    res = fit(paths, labels, classes, cfg(val_fraction=1 / 3, patience=3, epochs=60),
+              cache_root=tmp_path / 'c', callback=rec)
+    # validation can only get worse as the model learns the training colours
+    assert len(res.history) < 60
+    assert len(res.history) == res.best_epoch + 1 + 3
+    assert any('Stopped early' in m.text for m in rec.of(E.Message))
+    assert isinstance(rec.events[-1], E.RunEnded)
+    # the returned model is the best epoch's, not the last one's
+    from PIL import Image
+
+    x = torch.stack([res.model.preprocess(Image.open(paths[i]).convert('RGB')) for i in val])
+    y = torch.tensor([labels[i] for i in val])
+    with torch.no_grad():
+        loss = float(torch.nn.functional.cross_entropy(res.model(x), y))
+    best = res.history[res.best_epoch]
+    assert loss == pytest.approx(best['val_loss'], rel=1e-4, abs=1e-5)
+    assert loss < res.history[-1]['val_loss']
+
+
+def test_class_imbalance_weighting(tmp_path):
+    root = tmp_path / 'imb'
+    for name, n in (('red', 9), ('green', 6), ('blue', 2)):
+        for i in range(n):
+            make_photo(root / name / f'{i}.png', COLOURS[name], noise_seed=i + 50 * len(name))
+    paths, labels, classes = folder_samples(root)
+    res = fit(paths, labels, classes, cfg(balance_classes=True, epochs=60), cache_root=tmp_path / 'c')
+    assert accuracy(res.model, paths, labels) == 1.0  # the two blue photos too
+    res2 = fit(paths, labels, classes, cfg(balance_classes=False, epochs=2), cache_root=tmp_path / 'c')
+    assert res2.model is not None
+
+
+def test_stratified_split_is_reproducible():
+    labels = [0] * 10 + [1] * 7 + [2] * 3
+    a = stratified_split(labels, 0.3, seed=5)
+    assert a == stratified_split(labels, 0.3, seed=5)
+    train, val = a
+    assert sorted(train + val) == list(range(20)) and not set(train) & set(val)
+    assert [sum(labels[i] == k for i in val) for k in range(3)] == [3, 2, 1]
+    assert any(stratified_split(labels, 0.3, seed=s) != a for s in range(6, 12))
+    assert stratified_split(labels, 0.0, seed=5) == (list(range(20)), [])
+    # a class of one photo keeps it for training
+    tr, va = stratified_split([0, 0, 1], 0.5, 0)
+    assert 2 in tr and len(va) == 1
+
+
+def test_same_seed_same_model(samples, tmp_path):
+    paths, labels, classes = samples
+    a = fit(paths, labels, classes, cfg(val_fraction=0.34, epochs=5), cache_root=tmp_path / 'c')
+    b = fit(paths, labels, classes, cfg(val_fraction=0.34, epochs=5), cache_root=tmp_path / 'c')
+    strip = lambda hist: [{k: v for k, v in h.items() if k != 'seconds'} for h in hist]  # noqa: E731
+    assert strip(a.history) == strip(b.history)
+    for pa, pb in zip(a.model.head.parameters(), b.model.head.parameters()):
+        assert torch.equal(pa, pb)
+    assert [h['val_acc'] for h in a.history] == [h['val_acc'] for h in b.history]
+
+
+# ------------------------------------------------------------------ cancel
+
+
+def _cancel_on(kind, nth=1):
+    token = E.CancelToken()
+    rec = Recorder()
+    seen = [0]
+
+    def cb(ev):
+        rec(ev)
+        if isinstance(ev, kind):
+            seen[0] += 1
+            if seen[0] == nth:
+                token.cancel()
+
+    return token, rec, cb
+
+
+def test_cancel_after_first_batch(samples, tmp_path):
+    paths, labels, classes = samples
+    token, rec, cb = _cancel_on(E.BatchEnded)
+    res = fit(paths, labels, classes, cfg(batch_size=4, epochs=10), cache_root=tmp_path / 'c',
+              callback=cb, cancel=token)
+    assert res.cancelled
+    assert res.model is None  # no epoch finished: nothing to keep
+    assert len(rec.of(E.BatchEnded)) == 1
+    assert isinstance(rec.events[-1], E.RunEnded) and rec.events[-1].cancelled
+    assert sum(isinstance(e, E.RunEnded) for e in rec.events) == 1
+
+
+def test_cancel_after_first_epoch_keeps_best_model(samples, tmp_path):
+    paths, labels, classes = samples
+    token, rec, cb = _cancel_on(E.EpochEnded)
+    res = fit(paths, labels, classes, cfg(batch_size=4, epochs=10, val_fraction=0.34),
+              cache_root=tmp_path / 'c', callback=cb, cancel=token)
+    assert res.cancelled and res.model is not None
+    assert res.best_epoch == 0 and len(res.history) == 1
+    assert isinstance(rec.events[-1], E.RunEnded) and rec.events[-1].cancelled
+    assert rec.events[-1].best_epoch == 0
+
+
+def test_cancel_live_decode_run(samples):
+    paths, labels, classes = samples
+    token, rec, cb = _cancel_on(E.BatchEnded)
+    res = fit(paths, labels, classes, cfg(freeze_depth=3, batch_size=4, epochs=10),
+              callback=cb, cancel=token)
+    assert res.cancelled and res.model is None
+    assert isinstance(rec.events[-1], E.RunEnded) and rec.events[-1].cancelled
+
+
+def test_cancel_before_start_ends_during_features(samples, tmp_path):
+    paths, labels, classes = samples
+    token = E.CancelToken()
+    token.cancel()
+    rec = Recorder()
+    res = fit(paths, labels, classes, cfg(), cache_root=tmp_path / 'c', callback=rec, cancel=token)
+    assert res.cancelled and res.model is None and not res.history
+    assert isinstance(rec.events[0], E.RunStarted)
+    assert isinstance(rec.events[-1], E.RunEnded) and rec.events[-1].cancelled
+    assert not rec.of(E.EpochStarted)
+
+
+# ------------------------------------------------------------------ bad input
+
+
+@pytest.mark.parametrize('depth', [0, 3])
+def test_corrupt_photo_is_skipped_with_a_message(photo_tree, tmp_path, depth):
+    bad = photo_tree / 'red' / 'broken.png'
+    bad.write_bytes(b'this is not a png at all')
+    paths, labels, classes = folder_samples(photo_tree)
+    assert bad in paths
+    rec = Recorder()
+    res = fit(paths, labels, classes, cfg(freeze_depth=depth), cache_root=tmp_path / 'c', callback=rec)
+    assert res.model is not None and not res.cancelled
+    warnings = [m.text for m in rec.of(E.Message) if m.level == 'warning']
+    assert any('broken.png' in t for t in warnings), warnings
+    assert [Path(p).name for p, _ in res.skipped] == ['broken.png']
+    assert res.n_train == 18
+    good = [p for p in paths if p != bad]
+    assert accuracy(res.model, good, [labels[paths.index(p)] for p in good]) == 1.0
+
+
+def test_fewer_than_two_classes_is_a_clear_error(photo_tree):
+    paths, labels, classes = folder_samples(photo_tree)
+    red = [p for p, y in zip(paths, labels) if classes[y] == 'red']
+    with pytest.raises(ValueError, match='at least two classes'):
+        fit(red, [0] * len(red), ['red'], cfg())
+
+
+def test_class_without_photos_is_an_error(photo_tree):
+    paths, labels, classes = folder_samples(photo_tree)
+    with pytest.raises(ValueError, match="'extra' has no photos"):
+        fit(paths, labels, classes + ['extra'], cfg())
+
+
+def test_recommend_config():
+    few = recommend_config(18, 3)
+    assert few.val_fraction == 0.0 and few.patience == 0
+    assert few.freeze_depth == 0 and few.backbone == 'efficientnet_lite0'
+    many = recommend_config(600, 3)
+    assert 0 < many.val_fraction < 0.5 and many.patience > 0
+    assert 20 <= few.epochs <= 200 and 20 <= many.epochs <= 200
+    assert many.batch_size <= 64 and few.batch_size <= 18
+    few.validate()
+    many.validate()
+
+
+def test_config_round_trip():
+    c = cfg(head='fc-dropout', freeze_depth=2, augment=True)
+    d = c.to_dict()
+    assert TrainConfig.from_dict(d) == c
+    assert TrainConfig.from_dict({**d, 'future_option': 1}) == c
+
+
+# ------------------------------------------------------------------ projects
+
+
+def _project(tmp_path, photo_tree, classes=('red', 'green', 'blue')):
+    from petcognizer.core.project import Project
+
+    project = Project.create(tmp_path / 'proj', classes=classes)
+    for c in classes:
+        if (photo_tree / c).is_dir():
+            project.add_files(sorted((photo_tree / c).iterdir()), c)
+    return project
+
+
+def test_train_project_saves_model_and_run_record(photo_tree, tmp_path):
+    from petcognizer.core.predict import Predictor
+
+    project = _project(tmp_path, photo_tree)
+    rec = Recorder()
+    record = train_project(project, cfg(), callback=rec)
+    for key in ('id', 'created', 'config', 'classes', 'n_train', 'n_val', 'best_val_acc',
+                'best_epoch', 'seconds', 'cancelled', 'model_path', 'history', 'device', 'backbone'):
+        assert key in record, key
+    assert record['classes'] == ['red', 'green', 'blue']  # the project's order
+    assert record['n_train'] == 18 and record['n_val'] == 0 and record['best_val_acc'] is None
+    assert record['cancelled'] is False and record['backbone'] == 'tiny_test'
+    assert len(record['history']) == 30
+    model_file = project.root / record['model_path']
+    assert model_file.is_file()
+    assert project.runs[-1]['id'] == record['id']
+    pred = Predictor.load(model_file)
+    assert pred.classes == ['red', 'green', 'blue']
+    results = pred.predict_paths([project.images('green')[0], project.images('blue')[0]])
+    assert [r.label for r in results] == ['green', 'blue']
+    assert (project.cache_dir / 'features').is_dir()
+
+
+def test_train_project_skips_empty_classes(photo_tree, tmp_path):
+    project = _project(tmp_path, photo_tree, classes=('red', 'empty', 'blue'))
+    rec = Recorder()
+    record = train_project(project, cfg(epochs=3), callback=rec)
+    assert record['classes'] == ['red', 'blue']
+    assert any('empty' in m.text for m in rec.of(E.Message) if m.level == 'warning')
+
+
+def test_train_project_with_one_class_raises(photo_tree, tmp_path):
+    project = _project(tmp_path, photo_tree, classes=('red', 'nothing'))
+    with pytest.raises(ValueError, match='two classes'):
+        train_project(project, cfg(epochs=3))
+
+
+def test_train_project_cancelled_is_recorded(photo_tree, tmp_path):
+    project = _project(tmp_path, photo_tree)
+    token, rec, cb = _cancel_on(E.EpochEnded)
+    record = train_project(project, cfg(batch_size=4, epochs=10), callback=cb, cancel=token)
+    assert record['cancelled'] is True and record['model_path']
+    assert (project.root / record['model_path']).is_file()
+    assert project.runs[-1]['cancelled'] is True
