@@ -1,0 +1,314 @@
+"""Export a trained model: choose a format and a place, then see how to use the file.
+
+The export itself (:func:`petcognizer.core.export.export_model`) runs on a
+worker thread, since ONNX and TorchScript trace the whole network.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QThread, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from petcognizer.gui.train_page import BannerLabel
+from petcognizer.gui.workers import Worker, start_worker
+
+__all__ = ['ExportDialog', 'format_available']
+
+SUFFIX = {'safetensors': '.safetensors', 'onnx': '.onnx', 'torchscript': '.pt'}
+TITLES = {
+    'safetensors': 'petcognizer model (.safetensors)',
+    'onnx': 'ONNX (.onnx)',
+    'torchscript': 'TorchScript (.pt)',
+}
+
+
+def format_available(fmt: str) -> tuple[bool, str]:
+    """(usable, why not): ONNX needs the optional ``onnx`` package."""
+    if fmt == 'onnx' and importlib.util.find_spec('onnx') is None:
+        return False, 'needs the optional package: pip install "petcognizer[onnx]"'
+    return True, ''
+
+
+def _export_job(model_path: Path, dest: Path, fmt: str):
+    def job(emit, cancel):
+        from petcognizer.core.export import export_model
+
+        return fmt, export_model(model_path, dest, fmt)
+
+    return job
+
+
+class ExportDialog(QDialog):
+    """Export one run's model.
+
+    Args:
+        model_path: the run's ``.safetensors`` model file.
+        run: the run record (for the title and the default file name).
+        parent: the parent widget.
+        default_dir: where the file dialog starts.
+
+    Signals:
+        exported(object): the written file's Path.
+    """
+
+    exported = Signal(object)
+
+    def __init__(self, model_path: os.PathLike | str, run: dict | None = None,
+                 parent: QWidget | None = None, default_dir: os.PathLike | str | None = None) -> None:
+        super().__init__(parent)
+        from petcognizer.core.export import EXPORT_FORMATS
+
+        self.model_path = Path(model_path)
+        self.run = run or {}
+        self._worker: Worker | None = None
+        self._thread: QThread | None = None
+        self._dest: Path | None = None
+        self._default_dir = Path(default_dir) if default_dir else self._guess_dir()
+        self.setWindowTitle('Export model')
+        self.setMinimumWidth(640)
+
+        lay = QVBoxLayout(self)
+        acc = self.run.get('best_val_acc')
+        acc_text = f', best validation accuracy {acc * 100:.1f}%' if isinstance(acc, (int, float)) else ''
+        intro = QLabel(
+            f'<b>Run {self.run.get("id", self.model_path.parent.name)}</b> · '
+            f'{self.run.get("backbone", "")}{acc_text}<br>'
+            f'<span style="color:#666">{self.model_path}</span>'
+        )
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+
+        fmt_box = QGroupBox('Format')
+        fmt_lay = QVBoxLayout(fmt_box)
+        self.format_group = QButtonGroup(self)
+        self.format_buttons: dict[str, QRadioButton] = {}
+        for fmt, desc in EXPORT_FORMATS.items():
+            ok, why = format_available(fmt)
+            button = QRadioButton(TITLES.get(fmt, fmt))
+            button.setEnabled(ok)
+            button.setProperty('fmt', fmt)
+            fmt_lay.addWidget(button)
+            note = QLabel(desc if ok else f'{desc} ({why})')
+            note.setWordWrap(True)
+            note.setStyleSheet('color: #666; margin-left: 22px;')
+            fmt_lay.addWidget(note)
+            self.format_group.addButton(button)
+            self.format_buttons[fmt] = button
+        self.format_buttons[next(iter(self.format_buttons))].setChecked(True)
+        self.format_group.buttonToggled.connect(self._on_format_group_toggled)
+        lay.addWidget(fmt_box)
+
+        dest_row = QHBoxLayout()
+        dest_row.addWidget(QLabel('Save as:'))
+        self.dest_edit = QLineEdit()
+        self.dest_edit.setPlaceholderText('Choose where to save the file')
+        dest_row.addWidget(self.dest_edit, 1)
+        self.browse_button = QPushButton('Choose…')
+        self.browse_button.clicked.connect(self._on_browse_button_clicked)
+        dest_row.addWidget(self.browse_button)
+        lay.addLayout(dest_row)
+        self._set_default_dest()
+
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 0)
+        self.progress_bar.setMaximumHeight(14)
+        self.progress_bar.hide()
+        lay.addWidget(self.progress_bar)
+        self.error_banner = BannerLabel('error')
+        lay.addWidget(self.error_banner)
+
+        self.result_box = QGroupBox('How to use it')
+        res = QVBoxLayout(self.result_box)
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        res.addWidget(self.result_label)
+        self.usage_text = QPlainTextEdit()
+        self.usage_text.setReadOnly(True)
+        self.usage_text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.usage_text.setMinimumHeight(150)
+        res.addWidget(self.usage_text)
+        row = QHBoxLayout()
+        self.copy_button = QPushButton('Copy')
+        self.copy_button.clicked.connect(self._on_copy_button_clicked)
+        self.show_button = QPushButton('Show in folder')
+        self.show_button.clicked.connect(self._on_show_button_clicked)
+        row.addWidget(self.copy_button)
+        row.addWidget(self.show_button)
+        row.addStretch(1)
+        res.addLayout(row)
+        self.result_box.hide()
+        lay.addWidget(self.result_box)
+
+        self.buttons = QDialogButtonBox()
+        self.export_button = self.buttons.addButton('Export', QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button.setDefault(True)
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.export_button.clicked.connect(self._on_export_button_clicked)
+        self.close_button.clicked.connect(self.reject)
+        lay.addWidget(self.buttons)
+
+    # ------------------------------------------------------------ choices
+
+    def _guess_dir(self) -> Path:
+        try:
+            from petcognizer.core.settings import load_settings
+
+            last = load_settings().last_export_dir
+            if last and Path(last).is_dir():
+                return Path(last)
+        except Exception:  # settings are a convenience here
+            pass
+        return Path.home()
+
+    def fmt(self) -> str:
+        button = self.format_group.checkedButton()
+        return str(button.property('fmt')) if button is not None else 'safetensors'
+
+    def set_format(self, fmt: str) -> None:
+        self.format_buttons[fmt].setChecked(True)
+
+    def _default_name(self) -> str:
+        backbone = self.run.get('backbone') or 'model'
+        run_id = self.run.get('id') or self.model_path.parent.name
+        return f'{backbone}-{run_id}{SUFFIX.get(self.fmt(), "")}'
+
+    def _set_default_dest(self) -> None:
+        self.dest_edit.setText(str(self._default_dir / self._default_name()))
+
+    @Slot(object, bool)
+    def _on_format_group_toggled(self, _button, checked: bool) -> None:
+        if not checked:
+            return
+        text = self.dest_edit.text().strip()
+        if text:
+            p = Path(text)
+            self.dest_edit.setText(str(p.with_suffix(SUFFIX.get(self.fmt(), p.suffix))))
+        else:
+            self._set_default_dest()
+
+    @Slot()
+    def _on_browse_button_clicked(self) -> None:
+        fmt = self.fmt()
+        suffix = SUFFIX.get(fmt, '')
+        start = self.dest_edit.text().strip() or str(self._default_dir / self._default_name())
+        path, _ = QFileDialog.getSaveFileName(
+            self, 'Export model as', start, f'{TITLES.get(fmt, fmt)} (*{suffix})'
+        )
+        if path:
+            self.dest_edit.setText(path)
+
+    # ------------------------------------------------------------ export
+
+    def is_busy(self) -> bool:
+        return self._worker is not None
+
+    @Slot()
+    def _on_export_button_clicked(self) -> None:
+        self.export()
+
+    def export(self) -> bool:
+        """Export with the chosen format and destination (asks for one if empty)."""
+        if self.is_busy():
+            return False
+        if not self.dest_edit.text().strip():
+            self._on_browse_button_clicked()
+        text = self.dest_edit.text().strip()
+        if not text:
+            return False
+        dest = Path(text).expanduser()
+        self.error_banner.hide()
+        self.result_box.hide()
+        worker = Worker(_export_job(self.model_path, dest, self.fmt()))
+        worker.returned.connect(self._on_worker_returned)
+        worker.errored.connect(self._on_worker_errored)
+        worker.finished.connect(self._on_worker_finished)
+        self._worker = worker
+        self.progress_bar.show()
+        for w in (self.export_button, self.browse_button, self.dest_edit, self.close_button):
+            w.setEnabled(False)
+        for b in self.format_buttons.values():
+            b.setProperty('was_enabled', b.isEnabled())
+            b.setEnabled(False)
+        self._thread = start_worker(worker)
+        return True
+
+    @Slot(object)
+    def _on_worker_returned(self, result) -> None:
+        from petcognizer.core.export import usage_snippet
+
+        fmt, path = result
+        self._dest = Path(path)
+        extra = ''
+        if fmt == 'onnx':
+            extra = f' and {self._dest.with_suffix(".json").name} (classes and preprocessing)'
+        self.result_label.setText(f'Saved <b>{self._dest}</b>{extra}.')
+        self.usage_text.setPlainText(usage_snippet(fmt, self._dest))
+        self.result_box.show()
+        try:
+            from petcognizer.core.settings import load_settings, save_settings
+
+            s = load_settings()
+            s.last_export_dir = str(self._dest.parent)
+            save_settings(s)
+        except Exception:  # remembering the folder is a convenience
+            pass
+        self.exported.emit(self._dest)
+
+    @Slot(object)
+    def _on_worker_errored(self, exc) -> None:
+        self.error_banner.show_text(f'<b>Export failed.</b> {exc}')
+
+    @Slot()
+    def _on_worker_finished(self) -> None:
+        self._worker = None
+        self._thread = None
+        self.progress_bar.hide()
+        for w in (self.export_button, self.browse_button, self.dest_edit, self.close_button):
+            w.setEnabled(True)
+        for b in self.format_buttons.values():
+            b.setEnabled(bool(b.property('was_enabled')))
+
+    def exported_path(self) -> Path | None:
+        return self._dest
+
+    @Slot()
+    def _on_copy_button_clicked(self) -> None:
+        QGuiApplication.clipboard().setText(self.usage_text.toPlainText())
+
+    @Slot()
+    def _on_show_button_clicked(self) -> None:
+        if self._dest is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._dest.parent)))
+
+    def reject(self) -> None:
+        if self.is_busy():  # an export cannot be interrupted; it is short
+            return
+        super().reject()
+
+    def done(self, result: int) -> None:
+        if self._thread is not None:
+            try:
+                self._thread.wait(30000)
+            except RuntimeError:
+                pass
+        super().done(result)

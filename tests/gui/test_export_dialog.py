@@ -1,0 +1,56 @@
+"""Export dialog: export a real tiny model off the GUI thread and show how to use it."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog
+
+from petcognizer.gui.export_dialog import ExportDialog
+
+
+@pytest.fixture
+def trained(tiny_project):
+    from petcognizer.core import training
+
+    cfg = training.TrainConfig(backbone='tiny_test', epochs=1, batch_size=6, val_fraction=0.0,
+                               use_prior=False, patience=0)
+    record = training.train_project(tiny_project, cfg)
+    return tiny_project.root / record['model_path'], record
+
+
+@pytest.mark.parametrize('fmt', ['safetensors', 'torchscript'])
+def test_export_to_chosen_file_and_usage(qtbot, trained, tmp_path, monkeypatch, fmt):
+    model_path, record = trained
+    dialog = ExportDialog(model_path, run=record, default_dir=tmp_path)
+    qtbot.addWidget(dialog)
+    assert dialog.format_buttons['safetensors'].isChecked()
+    dialog.set_format(fmt)
+    target = tmp_path / 'out' / 'my model'
+    monkeypatch.setattr(QFileDialog, 'getSaveFileName', lambda *a, **k: (str(target), ''))
+    dialog.browse_button.click()
+    assert dialog.dest_edit.text() == str(target)
+    with qtbot.waitSignal(dialog.exported, timeout=30000) as blocker:
+        dialog.export_button.click()
+        assert not dialog.export_button.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=5000)
+    out = blocker.args[0]
+    suffix = {'safetensors': '.safetensors', 'torchscript': '.pt'}[fmt]
+    assert out == target.with_name('my model' + suffix) and out.is_file()
+    assert str(out) in dialog.usage_text.toPlainText()
+    assert dialog.usage_text.isReadOnly() and not dialog.result_box.isHidden()
+    dialog.copy_button.click()
+    assert QGuiApplication.clipboard().text() == dialog.usage_text.toPlainText()
+    assert dialog.export_button.isEnabled()
+
+
+def test_export_error_is_shown(qtbot, tmp_path):
+    bad = tmp_path / 'model.safetensors'
+    bad.write_bytes(b'not a model')
+    dialog = ExportDialog(bad, default_dir=tmp_path)
+    qtbot.addWidget(dialog)
+    assert dialog.dest_edit.text().startswith(str(tmp_path))
+    dialog.export()
+    qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=10000)
+    assert 'Export failed' in dialog.error_banner.text()
+    assert dialog.result_box.isHidden()
