@@ -146,6 +146,7 @@ class ExportDialog(QDialog):
         self.usage_text.setReadOnly(True)
         self.usage_text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.usage_text.setMinimumHeight(150)
+        self.usage_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         res.addWidget(self.usage_text)
         row = QHBoxLayout()
         self.copy_button = QPushButton('Copy')
