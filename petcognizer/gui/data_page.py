@@ -904,6 +904,7 @@ class DataPage(QWidget):
             self.title_label.setText('No project open')
             self.count_label.setText('')
             self.hint_label.setText('')
+            self.hint_label.hide()
             self.empty_state.show_no_project()
             self.stack.setCurrentWidget(self.empty_state)
             return
@@ -918,6 +919,7 @@ class DataPage(QWidget):
         n = len(paths)
         self.count_label.setText(f'{n} photo{"s" if n != 1 else ""}')
         self.hint_label.setText(balance_hint(counts, project.n_unlabelled))
+        self.hint_label.show()
         self.empty_state.set_bin(self._bin, len(project.classes))
         self.stack.setCurrentWidget(self.grid if paths else self.empty_state)
         if keep_row is not None and paths:
@@ -928,11 +930,11 @@ class DataPage(QWidget):
             )
             self.grid.scrollTo(idx)
 
-    def _changed(self) -> None:
-        """After any change: refresh and tell the other pages."""
+    def _changed(self, keep_row: int | None = None) -> None:
+        """After any change: refresh (keeping the cursor near ``keep_row``) and tell the other pages."""
         if self.project is None:
             return
-        self.refresh()
+        self.refresh(keep_row=keep_row)
         self.data_changed.emit()
 
     # ------------------------------------------------------------------ selection
@@ -1083,8 +1085,14 @@ class DataPage(QWidget):
         return ok
 
     # ------------------------------------------------------------------ editing
-    def move_paths(self, paths: Sequence[Path], target: str | None) -> bool:
-        """Relabel photos into ``target`` (None: Unlabelled), undoably."""
+    def move_paths(
+        self, paths: Sequence[Path], target: str | None, keep_row: int | None = None
+    ) -> bool:
+        """Relabel photos into ``target`` (None: Unlabelled), undoably.
+
+        Args:
+            keep_row: select this row of the grid afterwards (keyboard labelling).
+        """
         if not self._guard() or not paths:
             return False
         project = self.project
@@ -1100,7 +1108,7 @@ class DataPage(QWidget):
             return False
         moves = [(origins[Path(p)], Path(mapping.get(p, p))) for p in moving]
         self.undo_stack.push(MoveImagesCommand(project, moves, target, **self._cmd_kwargs()))
-        self._changed()
+        self._changed(keep_row)
         where = 'Unlabelled' if target is None else f"'{target}'"
         self.status_changed.emit(f'Moved {len(moves)} photo{"s" if len(moves) != 1 else ""} to {where}.')
         return True
@@ -1120,22 +1128,16 @@ class DataPage(QWidget):
         if not paths:
             return False
         rows = [self.model.row_of(p) for p in paths]
-        if not self.move_paths(paths, target):
-            return False
-        self.refresh(keep_row=min(rows))
-        return True
+        return self.move_paths(paths, target, keep_row=min(rows))
 
     def delete_selected(self) -> bool:
         paths = self.selected_paths()
         if not paths:
             return False
         rows = [self.model.row_of(p) for p in paths]
-        ok = self.delete_paths(paths)
-        if ok:
-            self.refresh(keep_row=min(rows))
-        return ok
+        return self.delete_paths(paths, keep_row=min(rows))
 
-    def delete_paths(self, paths: Sequence[Path]) -> bool:
+    def delete_paths(self, paths: Sequence[Path], keep_row: int | None = None) -> bool:
         """Move photos to the project trash, undoably."""
         if not self._guard() or not paths:
             return False
@@ -1148,7 +1150,7 @@ class DataPage(QWidget):
         self.undo_stack.push(
             DeleteImagesCommand(self.project, entries, len(paths), **self._cmd_kwargs())
         )
-        self._changed()
+        self._changed(keep_row)
         n = len(paths)
         self.status_changed.emit(
             f'Moved {n} photo{"s" if n != 1 else ""} to the project trash (Ctrl+Z to undo).'

@@ -300,7 +300,7 @@ class ThumbnailModel(QAbstractListModel):
             labels: captions (default: the file names).
         """
         self.beginResetModel()
-        self._paths = [Path(p) for p in paths]
+        self._paths = [p if isinstance(p, Path) else Path(p) for p in paths]
         self._labels = list(labels) if labels is not None else None
         self._row_of = {os.fspath(p): i for i, p in enumerate(self._paths)}
         self.endResetModel()
