@@ -296,3 +296,27 @@ def test_shutdown_during_training_cancels_and_joins(qtbot, tiny_project):
     assert not thread.isRunning()
     qtbot.waitUntil(lambda: not page.is_busy(), timeout=5000)
     assert tiny_project.runs and tiny_project.runs[-1]['cancelled']
+
+
+def test_plots_coalesce_redraws(qtbot):
+    from petcognizer.gui.plots import TrainingPlots
+
+    plots = TrainingPlots(max_fps=30)
+    qtbot.addWidget(plots)
+    before = plots.redraws
+    for i in range(2000):
+        plots.add_batch(1.0 / (i + 1))
+    assert plots.redraws == before  # nothing drawn yet: one timer is pending
+    qtbot.waitUntil(lambda: plots.redraws == before + 1, timeout=2000)
+    x, y = plots.batch_curve.getData()
+    assert len(x) == 2000 and y[-1] < y[0]
+    assert plots.empty_label.isHidden()
+    plots.reset()
+    assert plots.n_batches == 0 and not plots.empty_label.isHidden()
+
+
+def test_set_project_none(qtbot, page):
+    page.set_project(None)
+    assert not page.start_button.isEnabled()
+    assert page.runs_table.rowCount() == 0
+    assert 'Start page' in page.summary_label.text()
