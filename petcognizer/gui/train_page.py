@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -356,6 +356,11 @@ class TrainPage(QWidget):
         self._run_info: RunStarted | None = None
         self._export_dialog = None
         self._filling = False
+        self._pending_batch: BatchEnded | None = None
+        self._status_timer = QTimer(self)
+        self._status_timer.setSingleShot(True)
+        self._status_timer.setInterval(33)
+        self._status_timer.timeout.connect(self._on_status_timer_timeout)
         self._build_ui()
         self._fill_backbones()
         self._apply_config(self._training().TrainConfig().to_dict() if self._training() else {})
@@ -974,7 +979,9 @@ class TrainPage(QWidget):
     def _on_worker_progressed(self, ev) -> None:
         if isinstance(ev, BatchEnded):
             self._on_batch_ended(ev)
-        elif isinstance(ev, EpochEnded):
+            return
+        self._flush_batch_status()
+        if isinstance(ev, EpochEnded):
             self._on_epoch_ended(ev)
         elif isinstance(ev, StageProgress):
             self._on_stage_progress(ev)
@@ -1036,6 +1043,22 @@ class TrainPage(QWidget):
     def _on_batch_ended(self, ev: BatchEnded) -> None:
         steps = max(1, ev.steps)
         self.plots.add_batch(ev.loss, x=ev.epoch + (ev.step + 1) / steps)
+        # The progress text is redrawn at most ~30 times a second, like the plots.
+        self._pending_batch = ev
+        if not self._status_timer.isActive():
+            self._status_timer.start()
+
+    @Slot()
+    def _on_status_timer_timeout(self) -> None:
+        self._flush_batch_status()
+
+    def _flush_batch_status(self) -> None:
+        """Show the latest batch's progress now (also before any other event, to keep order)."""
+        self._status_timer.stop()
+        ev, self._pending_batch = self._pending_batch, None
+        if ev is None:
+            return
+        steps = max(1, ev.steps)
         info = self._run_info
         epochs = info.epochs if info is not None else ev.epoch + 1
         total = max(1, epochs * steps)
@@ -1081,6 +1104,7 @@ class TrainPage(QWidget):
 
     @Slot()
     def _on_worker_finished(self) -> None:
+        self._flush_batch_status()
         self._worker = None
         self._thread = None
         self.cancel_download_button.hide()
