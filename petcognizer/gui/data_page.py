@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -197,6 +197,13 @@ class _BinDelegate(QStyledItemDelegate):
         opt.text = ''
         style = opt.widget.style() if opt.widget else QApplicationStyle()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        if getattr(opt.widget, 'drop_row', -1) == index.row():
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QPen(QColor('#2f6fde'), 2))
+            painter.setBrush(QColor('#dbe8fb'))
+            painter.drawRoundedRect(QRectF(opt.rect).adjusted(1, 1, -1, -1), 6, 6)
+            painter.restore()
         rect = opt.rect.adjusted(10, 0, -8, 0)
         fm = opt.fontMetrics
         count = str(index.data(CountRole) or 0)
@@ -268,6 +275,8 @@ class ClassBinList(QListWidget):
         self.customContextMenuRequested.connect(self._on_customContextMenuRequested)
         self.currentItemChanged.connect(self._on_currentItemChanged)
         self._updating = False
+        #: Row under a drag (drawn as the drop target), or -1.
+        self.drop_row = -1
 
     def set_bins(
         self,
@@ -351,9 +360,10 @@ class ClassBinList(QListWidget):
         super().dragLeaveEvent(event)
 
     def _highlight(self, item: QListWidgetItem | None) -> None:
-        for row in range(self.count()):
-            it = self.item(row)
-            it.setBackground(QColor('#dbe8fb') if it is item else QColor(0, 0, 0, 0))
+        row = self.row(item) if item is not None else -1
+        if row != self.drop_row:
+            self.drop_row = row
+            self.viewport().update()
 
     def dropEvent(self, event: QDropEvent) -> None:
         self._highlight(None)

@@ -154,6 +154,7 @@ def test_relabel_by_dragging_photos_onto_a_bin(qtbot, page, project, tmp_path):
     add_photos(qtbot, page, src, 'cat')
     cats = project.images('cat')
     assert send_drop(page.bins.viewport(), encode_paths_mime(cats[:2]), bin_pos(page, 'dog'))
+    assert page.bins.drop_row == -1  # the drop-target highlight is gone
     assert len(project.images('dog')) == 2 and len(project.images('cat')) == 1
     assert page.model.rowCount() == 1  # the cat bin is still shown
     page.undo_stack.undo()
