@@ -139,4 +139,6 @@ def run(
     if project is not None:
         window.open_project(project)
     window.show()
-    return app.exec()
+    code = app.exec()
+    window.shutdown()  # also when the app quit without closing the window
+    return code
