@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -75,10 +76,10 @@ def export_model(model_path: os.PathLike | str, dest: os.PathLike | str,
             size = meta['preprocess']['input_size']
             example = torch.zeros(1, 3, size, size)
             if fmt == 'torchscript':
-                with torch.no_grad():
-                    traced = torch.jit.trace(wrapped, example)
                 extra = {'petcognizer.json': json.dumps(_sidecar(meta), indent=1)}
-                torch.jit.save(traced, str(tmp), _extra_files=extra)
+                with torch.no_grad(), _quiet_deprecations():
+                    traced = torch.jit.trace(wrapped, example)
+                    torch.jit.save(traced, str(tmp), _extra_files=extra)
             else:
                 _export_onnx(wrapped, example, tmp, meta)
         os.replace(tmp, dest)
@@ -95,6 +96,22 @@ def export_model(model_path: os.PathLike | str, dest: os.PathLike | str,
     return dest
 
 
+@contextlib.contextmanager
+def _quiet_deprecations():
+    """Hide torch's deprecation notices for the exporters we use on purpose.
+
+    TorchScript tracing and the TorchScript-based ONNX exporter (``dynamo=False``)
+    warn that they are deprecated; users of ``petcognizer export`` cannot act on that.
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings('ignore', message=r'.*(legacy TorchScript-based ONNX|torch\.jit\.)',
+                                category=DeprecationWarning)
+        warnings.filterwarnings('ignore', message=r'.*torch\.jit\.', category=FutureWarning)
+        yield
+
+
 def _export_onnx(wrapped, example, tmp: Path, meta: dict) -> None:
     import torch
 
@@ -102,7 +119,7 @@ def _export_onnx(wrapped, example, tmp: Path, meta: dict) -> None:
         import onnx
     except ImportError:
         raise RuntimeError('ONNX export needs the onnx package: pip install "petcognizer[onnx]"') from None
-    with torch.no_grad():
+    with torch.no_grad(), _quiet_deprecations():
         torch.onnx.export(
             wrapped, (example,), str(tmp), input_names=['image'], output_names=['probabilities'],
             dynamic_axes={'image': {0: 'batch'}, 'probabilities': {0: 'batch'}},
