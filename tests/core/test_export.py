@@ -1,0 +1,124 @@
+"""Exports run outside petcognizer and give the same probabilities as the Predictor."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from conftest import COLOURS, make_photo
+from PIL import Image
+
+from petcognizer.core.export import EXPORT_FORMATS, export_model, usage_snippet
+from petcognizer.core.model import ModelFileError, save_model
+from petcognizer.core.predict import Predictor
+from petcognizer.core.training import TrainConfig, fit, folder_samples
+
+
+@pytest.fixture(scope='module')
+def trained(tmp_path_factory):
+    base = tmp_path_factory.mktemp('export')
+    root = base / 'photos'
+    for name, colour in COLOURS.items():
+        for i in range(4):
+            make_photo(root / name / f'{i}.png', colour, noise_seed=i + 3 * len(name))
+    paths, labels, classes = folder_samples(root)
+    cfg = TrainConfig(backbone='tiny_test', epochs=10, lr=0.03, val_fraction=0.0, use_prior=False,
+                      freeze_depth=1, head='gap-dropout')
+    res = fit(paths, labels, classes, cfg)
+    return save_model(base / 'm.safetensors', res.model), paths
+
+
+def reference(model_path, paths):
+    """(preprocessed batch, Predictor probabilities) for ``paths``."""
+    pred = Predictor.load(model_path, device='cpu')
+    x = torch.stack([pred.model.preprocess(Image.open(p).convert('RGB')) for p in paths])
+    mat, ok, errors = pred.probabilities(paths)
+    assert ok == list(range(len(paths))) and not errors
+    return x, mat
+
+
+def test_formats_are_described():
+    assert set(EXPORT_FORMATS) == {'safetensors', 'onnx', 'torchscript'}
+
+
+def test_safetensors_copy_loads(trained, tmp_path):
+    model_path, paths = trained
+    out = export_model(model_path, tmp_path / 'copy', 'safetensors')
+    assert out == tmp_path / 'copy.safetensors'
+    assert out.read_bytes() == model_path.read_bytes()
+    a = Predictor.load(out).predict_paths(paths)
+    b = Predictor.load(model_path).predict_paths(paths)
+    assert [r.probabilities for r in a] == [r.probabilities for r in b]
+    assert 'petcognizer predict' in usage_snippet('safetensors', out)
+
+
+def test_torchscript_matches_predictor(trained, tmp_path):
+    model_path, paths = trained
+    out = export_model(model_path, tmp_path / 'model.pt', 'torchscript')
+    assert out == tmp_path / 'model.pt'
+    extra = {'petcognizer.json': ''}
+    ts = torch.jit.load(str(out), _extra_files=extra)
+    info = json.loads(extra['petcognizer.json'])
+    assert info['classes'] == ['blue', 'green', 'red']
+    assert info['preprocess']['input_size'] == 32
+    x, expected = reference(model_path, paths)
+    with torch.no_grad():
+        got = ts(x)
+    torch.testing.assert_close(got, expected, atol=1e-5, rtol=1e-5)
+    assert torch.allclose(got.sum(1), torch.ones(len(paths)), atol=1e-5)
+    assert 'torch.jit.load' in usage_snippet('torchscript', out)
+    assert not list(tmp_path.glob('*.partial*'))
+
+
+def test_onnx_matches_predictor(trained, tmp_path):
+    pytest.importorskip('onnx')
+    ort = pytest.importorskip('onnxruntime')
+    model_path, paths = trained
+    out = export_model(model_path, tmp_path / 'model', 'onnx')
+    assert out == tmp_path / 'model.onnx'
+    side = json.loads(out.with_suffix('.json').read_text())
+    assert side['classes'] == ['blue', 'green', 'red'] and side['backbone'] == 'tiny_test'
+    assert side['preprocess']['mean'] == [0.5, 0.5, 0.5]
+    x, expected = reference(model_path, paths)
+    session = ort.InferenceSession(str(out), providers=['CPUExecutionProvider'])
+    got = session.run(None, {'image': x.numpy().astype(np.float32)})[0]
+    assert got.shape == (len(paths), 3)
+    np.testing.assert_allclose(got, expected.numpy(), atol=1e-4)
+    # dynamic batch: one image works too
+    one = session.run(None, {'image': x[:1].numpy()})[0]
+    np.testing.assert_allclose(one, expected[:1].numpy(), atol=1e-4)
+    import onnx
+
+    props = {p.key: p.value for p in onnx.load(str(out)).metadata_props}
+    assert json.loads(props['petcognizer.classes']) == ['blue', 'green', 'red']
+    assert 'onnxruntime' in usage_snippet('onnx', out)
+    assert not list(tmp_path.glob('*.partial*'))
+
+
+@pytest.mark.parametrize('fmt', ['safetensors', 'torchscript'])
+def test_exporting_an_altered_file_is_refused(trained, tmp_path, fmt):
+    model_path, _ = trained
+    raw = bytearray(model_path.read_bytes())
+    raw[-7] ^= 0x10  # inside the last tensor's data
+    altered = tmp_path / 'altered.safetensors'
+    altered.write_bytes(bytes(raw))
+    with pytest.raises(ModelFileError, match='checksum mismatch'):
+        export_model(altered, tmp_path / 'out', fmt)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith('out')]
+
+
+def test_exporting_a_foreign_file_is_refused(tmp_path):
+    from safetensors.torch import save_file
+
+    foreign = tmp_path / 'foreign.safetensors'
+    save_file({'w': torch.zeros(2)}, str(foreign))
+    with pytest.raises(ModelFileError, match='not one made by petcognizer'):
+        export_model(foreign, tmp_path / 'out', 'onnx')
+
+
+def test_unknown_format_is_refused(trained, tmp_path):
+    model_path, _ = trained
+    with pytest.raises(ValueError, match='unknown export format'):
+        export_model(model_path, tmp_path / 'x', 'tflite')
