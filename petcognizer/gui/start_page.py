@@ -10,8 +10,8 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -20,6 +20,9 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +31,40 @@ __all__ = ['StartPage']
 
 _PathRole = Qt.ItemDataRole.UserRole + 1
 _MissingRole = Qt.ItemDataRole.UserRole + 2
+
+
+class _RecentDelegate(QStyledItemDelegate):
+    """A recent project: its name in bold, its folder below in grey."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        fm = option.fontMetrics
+        return QSize(200, fm.height() * 2 + 18)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ''
+        widget = opt.widget
+        widget.style().drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        path: Path = index.data(_PathRole)
+        missing = bool(index.data(_MissingRole))
+        rect = opt.rect.adjusted(10, 7, -10, -7)
+        fm = opt.fontMetrics
+        painter.save()
+        bold = QFont(opt.font)
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.setPen(QColor('#9aa0a6') if missing else QColor('#1f2329'))
+        name = path.name + ('  (not found)' if missing else '')
+        top = QRect(rect.left(), rect.top(), rect.width(), fm.height())
+        painter.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         QFontMetrics(bold).elidedText(name, Qt.TextElideMode.ElideRight, top.width()))
+        painter.setFont(opt.font)
+        painter.setPen(QColor('#b0b5bb') if missing else QColor('#6b727c'))
+        bottom = QRect(rect.left(), rect.top() + fm.height() + 2, rect.width(), fm.height())
+        painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         fm.elidedText(str(path.parent), Qt.TextElideMode.ElideMiddle, bottom.width()))
+        painter.restore()
 
 
 class _ActionCard(QPushButton):
@@ -105,6 +142,7 @@ class StartPage(QWidget):
         recent_header.setObjectName('SectionHeader')
         self.recent_list = QListWidget()
         self.recent_list.setObjectName('RecentList')
+        self.recent_list.setItemDelegate(_RecentDelegate(self.recent_list))
         self.recent_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.recent_list.itemActivated.connect(self._on_recent_itemActivated)
         self.recent_list.itemClicked.connect(self._on_recent_itemActivated)

@@ -24,7 +24,7 @@ QMainWindow, #StartPage {{ background: #f5f6f8; }}
 #CardTitle {{ font-size: 12pt; font-weight: 600; color: #1f2329; }}
 #CardText {{ color: #5f6670; }}
 #RecentList {{ border: 1px solid #e3e5e9; border-radius: 8px; background: #fbfbfc; padding: 4px; }}
-#RecentList::item {{ padding: 8px 6px; border-radius: 6px; }}
+#RecentList::item {{ border-radius: 6px; }}
 #RecentList::item:selected {{ background: #e6efff; color: #1f2329; }}
 #RecentList::item:hover {{ background: #f0f4fb; }}
 #BinPanel {{ background: #fafbfc; }}
