@@ -31,7 +31,6 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
-    QIcon,
     QKeyEvent,
     QPainter,
     QPen,
@@ -168,18 +167,6 @@ def balance_hint(counts: dict[str, int], n_unlabelled: int = 0) -> str:
     return text
 
 
-def _swatch(color: str, size: int = 14) -> QIcon:
-    pix = QPixmap(size, size)
-    pix.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pix)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.setPen(Qt.PenStyle.NoPen)
-    p.setBrush(QColor(color))
-    p.drawRoundedRect(1, 1, size - 2, size - 2, 4, 4)
-    p.end()
-    return QIcon(pix)
-
-
 # ---------------------------------------------------------------------------- bins
 
 
@@ -195,7 +182,7 @@ class _BinDelegate(QStyledItemDelegate):
         self.initStyleOption(opt, index)
         text = opt.text
         opt.text = ''
-        style = opt.widget.style() if opt.widget else QApplicationStyle()
+        style = opt.widget.style() if opt.widget else _app_style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
         if getattr(opt.widget, 'drop_row', -1) == index.row():
             painter.save()
@@ -240,7 +227,7 @@ class _BinDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-def QApplicationStyle() -> QStyle:  # noqa: N802 - tiny helper for the delegate
+def _app_style() -> QStyle:
     from PySide6.QtWidgets import QApplication
 
     return QApplication.style()
