@@ -194,3 +194,24 @@ def test_screenshot_mode_writes_pngs(qtbot, tmp_path):
     assert files == ['1-start.png', '2-data.png', '3-train.png', '4-predict.png']
     with Image.open(out / '2-data.png') as img:
         assert img.size[0] >= 1280
+
+
+def test_edit_delete_and_undo_redo_actions(qtbot, window, tmp_path):
+    project = Project.create(tmp_path / 'proj', classes=['cat'])
+    project.add_files([make_photo(tmp_path / 'in' / f'c{i}.png', noise_seed=i) for i in range(3)], 'cat')
+    window.open_project(project.root)
+    page = window.data_page
+    assert page.current_bin() == 'cat' and page.model.rowCount() == 3
+    page.grid.setFocus()
+    page.select_paths(page.model.paths()[:1])
+    window.delete_action.trigger()
+    assert len(window.project.images('cat')) == 2
+    assert window.undo_action.text() == '&Undo Delete 1 photo'
+    window.undo_action.trigger()
+    assert len(window.project.images('cat')) == 3
+    assert window.redo_action.isEnabled()
+    window.redo_action.trigger()
+    assert len(window.project.images('cat')) == 2
+    # closing the project forgets its history
+    window.close_project()
+    assert not window.undo_action.isEnabled()
