@@ -530,7 +530,7 @@ class TrainPage(QWidget):
         self.start_button = QPushButton('Train')
         self.start_button.setDefault(True)
         self.start_button.setMinimumWidth(110)
-        self.start_button.setStyleSheet('QPushButton { font-weight: bold; }')
+        self.start_button.setObjectName('PrimaryButton')  # styled by petcognizer.gui.style
         self.start_button.clicked.connect(self._on_start_button_clicked)
         bar.addWidget(self.start_button)
         self.stop_button = QPushButton('Stop')
@@ -857,6 +857,9 @@ class TrainPage(QWidget):
                     )
                     self._apply_config(cfg.to_dict())
         self._refresh_runs()
+        records = self.run_records()
+        if records:  # show the latest run's curves rather than empty plots
+            self.select_run(records[0].get('id'))
         self._update_state()
 
     def project(self):

@@ -280,6 +280,10 @@ def test_real_tiny_run_end_to_end(qtbot, tiny_project):
     with qtbot.waitSignal(page.predict_requested, timeout=1000) as req:
         page.predict_button.click()
     assert req.args[0].is_file()
+    page.export_button.click()
+    dialog = page._export_dialog
+    assert dialog is not None and dialog.isVisible() and dialog.model_path == req.args[0]
+    dialog.reject()
 
 
 @pytest.mark.slow
