@@ -113,11 +113,13 @@ def test_events_arrive_in_order(samples, tmp_path):
     assert len(res.history) == epochs
 
 
-@pytest.mark.parametrize('depth', [0, 1, 3, 'all'])
+@pytest.mark.parametrize('depth', [0, 1, 'all'])
 def test_freeze_depths_learn(samples, tmp_path, depth):
     paths, labels, classes = samples
     d = parse_freeze_depth(depth, 'tiny_test')
-    res = fit(paths, labels, classes, cfg(freeze_depth=d), cache_root=tmp_path / 'c')
+    # full depth decodes every photo every epoch: fewer epochs (it learns in ~4)
+    res = fit(paths, labels, classes, cfg(freeze_depth=d, epochs=12 if d == 3 else 30),
+              cache_root=tmp_path / 'c')
     assert res.model is not None
     assert accuracy(res.model, paths, labels) == 1.0
 
@@ -216,7 +218,7 @@ def test_augmentation_uses_cached_views(samples, tmp_path):
 def test_full_fine_tune_with_augmentation_decodes_live(samples, tmp_path):
     paths, labels, classes = samples
     res = fit(paths, labels, classes, cfg(freeze_depth=3, augment=True, color_jitter=True,
-                                          random_erasing=True, epochs=30),
+                                          random_erasing=True, epochs=12),
               cache_root=tmp_path / 'c')
     assert 'features_computed' not in res.timings  # nothing cached: images each epoch
     assert not (tmp_path / 'c').exists()
@@ -366,7 +368,8 @@ def test_corrupt_photo_is_skipped_with_a_message(photo_tree, tmp_path, depth):
     paths, labels, classes = folder_samples(photo_tree)
     assert bad in paths
     rec = Recorder()
-    res = fit(paths, labels, classes, cfg(freeze_depth=depth), cache_root=tmp_path / 'c', callback=rec)
+    res = fit(paths, labels, classes, cfg(freeze_depth=depth, epochs=12 if depth else 30),
+              cache_root=tmp_path / 'c', callback=rec)
     assert res.model is not None and not res.cancelled
     warnings = [m.text for m in rec.of(E.Message) if m.level == 'warning']
     assert any('broken.png' in t for t in warnings), warnings
