@@ -468,3 +468,22 @@ def test_train_project_cancelled_is_recorded(photo_tree, tmp_path):
     assert record['cancelled'] is True and record['model_path']
     assert (project.root / record['model_path']).is_file()
     assert project.runs[-1]['cancelled'] is True
+
+
+def test_failed_run_still_ends_with_run_ended(tmp_path):
+    # every photo of one class unreadable: fewer than two classes left to train on
+    root = tmp_path / 'data'
+    for i in range(3):
+        make_photo(root / 'red' / f'{i}.png', COLOURS['red'], noise_seed=i)
+        (root / 'blue').mkdir(parents=True, exist_ok=True)
+        (root / 'blue' / f'{i}.png').write_bytes(b'broken')
+    paths, labels, classes = folder_samples(root)
+    for depth in (0, 3):
+        rec = Recorder()
+        with pytest.raises(ValueError, match='readable'):
+            fit(paths, labels, classes, cfg(freeze_depth=depth, epochs=2), cache_root=tmp_path / 'c',
+                callback=rec)
+        assert isinstance(rec.events[0], E.RunStarted)
+        last = rec.events[-1]
+        assert isinstance(last, E.RunEnded) and not last.cancelled and 'readable' in last.error
+        assert sum('.png' in m.text for m in rec.of(E.Message)) == 3
