@@ -61,6 +61,26 @@ def is_image_name(path: os.PathLike | str) -> bool:
     return not is_hidden(path) and Path(path).suffix.lower() in IMAGE_EXTENSIONS
 
 
+#: The one wording for a file that ends too early, wherever Pillow notices it.
+TRUNCATED_REASON = 'file is truncated (an incomplete copy or download); copy it again'
+
+
+def _damage_reason(exc: BaseException, opened: bool = False) -> str:
+    """The reason for a decoding error: truncated files get one wording everywhere.
+
+    Args:
+        exc: what Pillow raised (``OSError`` 'Truncated File Read', 'image file
+            is truncated', ``EOFError``...).
+        opened: the header was read (the error came while decoding pixels).
+    """
+    text = str(exc) or type(exc).__name__
+    if 'truncated' in text.lower() or isinstance(exc, EOFError):
+        return TRUNCATED_REASON
+    if opened:
+        return f'damaged image data ({text}); re-export or copy it again'
+    return f'cannot be read ({text}); it may be damaged'
+
+
 def _open(path: Path) -> Image.Image:
     try:
         with warnings.catch_warnings():
@@ -82,8 +102,8 @@ def _open(path: Path) -> Image.Image:
         raise ImageError(
             path, 'not an image petcognizer can read (JPEG, PNG, WebP, BMP, GIF or TIFF)'
         ) from None
-    except OSError as exc:
-        raise ImageError(path, f'cannot be read ({exc}); it may be damaged') from None
+    except (OSError, SyntaxError, EOFError) as exc:
+        raise ImageError(path, _damage_reason(exc)) from None
     w, h = img.size
     if w * h > MAX_PIXELS:
         img.close()
@@ -159,12 +179,7 @@ def _load(path: Path, draft_size: int | None) -> tuple[Image.Image, tuple[int, i
     except Image.DecompressionBombError:
         raise ImageError(path, 'image is too large; resize it below 100 megapixels') from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        reason = str(exc) or type(exc).__name__
-        if 'truncated' in reason.lower() or isinstance(exc, EOFError):
-            reason = 'file is truncated (an incomplete copy or download); copy it again'
-        else:
-            reason = f'damaged image data ({reason}); re-export or copy it again'
-        raise ImageError(path, reason) from None
+        raise ImageError(path, _damage_reason(exc, opened=True)) from None
     finally:
         if out is not img:
             # Releases the file handle; never close the image we return.

@@ -119,6 +119,21 @@ def test_truncated_jpeg_is_refused(tmp_path):
     assert 'truncated' in info.value.reason or 'damaged' in info.value.reason
 
 
+@pytest.mark.parametrize('cut', ['half', 100])
+@pytest.mark.parametrize('reader', [verify_image, load_rgb], ids=['verify_image', 'load_rgb'])
+def test_truncated_jpeg_has_one_wording(tmp_path, cut, reader):
+    # Cut at 100 bytes Pillow fails while reading the header ('Truncated File Read', from
+    # Image.open); cut in half it fails while decoding: both must read the same.
+    good = make_photo(tmp_path / 'good.jpg', size=(256, 256))
+    data = good.read_bytes()
+    bad = tmp_path / 'cut.jpg'
+    bad.write_bytes(data[: len(data) // 2 if cut == 'half' else cut])
+    with pytest.raises(ImageError) as info:
+        reader(bad)
+    assert info.value.reason == 'file is truncated (an incomplete copy or download); copy it again'
+    assert str(info.value).startswith(str(bad))
+
+
 @pytest.mark.parametrize(
     'name,content',
     [('text.jpg', b'hello, I am not a photo\n'), ('empty.png', b''), ('noise.webp', bytes(range(256)) * 4)],
