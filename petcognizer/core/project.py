@@ -18,6 +18,7 @@ at any moment leaves a project that :meth:`Project.open` can open.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import errno
 import hashlib
@@ -690,6 +691,25 @@ class Project:
         self._listing[class_name] = listing
         return listing
 
+    def _listing_insert(self, class_name: str | None, path: Path) -> None:
+        """Add a new file to a cached listing, keeping natural order (no rescan)."""
+        listing = self._listing.get(class_name)
+        if listing is None or not is_image_name(path.name):
+            return  # not cached yet: the next _list() scans the folder anyway
+        bisect.insort(listing, path, key=natural_key)
+
+    def _listing_remove(self, class_name: str | None, path: Path) -> None:
+        """Drop a file that left a folder from its cached listing (no rescan)."""
+        listing = self._listing.get(class_name)
+        if listing is None:
+            return
+        i = bisect.bisect_left(listing, natural_key(path), key=natural_key)
+        if i < len(listing) and listing[i] == path:
+            del listing[i]
+        else:  # not where natural order says (e.g. a path spelled differently): search
+            with contextlib.suppress(ValueError):
+                listing.remove(path)
+
     def _list(self, class_name: str | None) -> list[Path]:
         listing = self._listing.get(class_name)
         if listing is None:
@@ -1028,7 +1048,6 @@ class Project:
             progress(0, total)
         self._load_hashes()
         taken: dict[str | None, set[str]] = {}
-        touched: set[str | None] = set()
         try:
             for done, (src, class_name) in enumerate(items, 1):
                 if cancel is not None and cancel.cancelled:
@@ -1036,14 +1055,11 @@ class Project:
                     break
                 if class_name not in taken:
                     taken[class_name] = self._names_in(self._folder(class_name))
-                result = self._add_one(src, class_name, taken[class_name], report)
-                if result:
-                    touched.add(class_name)
+                if self._add_one(src, class_name, taken[class_name], report):
+                    self._listing_insert(class_name, report.added[-1])
                 if progress:
                     progress(done, total)
         finally:
-            for c in touched:
-                self._listing.pop(c, None)
             self._save_hashes()
             with contextlib.suppress(OSError):
                 self.save()
@@ -1146,7 +1162,6 @@ class Project:
         folder = self._folder(class_name)
         taken = self._names_in(folder)
         moved: dict[Path, Path] = {}
-        touched: set[str | None] = {class_name}
         try:
             for src, c in located:
                 if c == class_name:
@@ -1161,12 +1176,11 @@ class Project:
                         'close programs using it and try again.'
                     ) from None
                 taken.add(dst.name.casefold())
-                touched.add(c)
                 moved[src] = dst
+                self._listing_remove(c, src)
+                self._listing_insert(class_name, dst)
                 self._rekey_hashes(self._rel(src), self._rel(dst), exact=True)
         finally:
-            for c in touched:
-                self._listing.pop(c, None)
             self._save_hashes()
             self._save_or_raise()
         return moved
@@ -1181,7 +1195,6 @@ class Project:
             return []
         batch = self._new_batch()
         entries: list[TrashEntry] = []
-        touched: set[str | None] = set()
         try:
             for i, (src, c) in enumerate(located):
                 rel = self._rel(src)
@@ -1194,12 +1207,10 @@ class Project:
                         f'Cannot move {src} to the project trash ({exc.strerror or exc}); '
                         'close programs using it and try again.'
                     ) from None
-                touched.add(c)
+                self._listing_remove(c, src)
                 entries.append(TrashEntry(f'{batch}/{i}', rel, self._rel(dst)))
                 self._to_trash_hashes(rel, self._rel(dst), exact=True)
         finally:
-            for c in touched:
-                self._listing.pop(c, None)
             if entries:
                 self._data['trash'].append({'id': batch, 'time': time.time()})
             self._save_hashes()
@@ -1256,10 +1267,9 @@ class Project:
                 taken[folder].add(dst.name.casefold())
                 touched.add(c)
                 restored.append(dst)
+                self._listing_insert(c, dst)
                 self._from_trash_hashes(e.trashed, dst)
         finally:
-            for c in touched:
-                self._listing.pop(c, None)
             if touched or classes_changed:
                 self._prune_trash()
                 self._save_hashes()

@@ -728,3 +728,70 @@ def test_restore_refuses_foreign_trash_entries(proj, tmp_path):
 def test_add_files_to_unknown_class(proj, sources):
     with pytest.raises(ProjectError, match='no class'):
         proj.add_files([sources / 'p0.jpg'], 'nope')
+
+
+def _listings(project: Project) -> dict:
+    return {c: [p.name for p in project.images(c)] for c in [None, *project.classes]}
+
+
+def test_operations_keep_listings_equal_to_a_fresh_rescan(proj, tmp_path):
+    # Listings are updated in place (no rescan) by add / move / delete / restore:
+    # after each step they must equal what a fresh Project.open reads from disk.
+    src = tmp_path / 'many'
+    names = ['img10.jpg', 'img2.jpg', 'IMG1.jpg', 'b 3.png', 'a.jpg', 'img2 (2).jpg', 'z9.jpg']
+    for i, name in enumerate(names):
+        make_photo(src / name, noise_seed=200 + i)
+    proj.images('cat'), proj.images('dog'), proj.images(None)  # cache every listing first
+
+    def check():
+        assert _listings(proj) == _listings(Project.open(proj.root))
+
+    proj.add_files([src / n for n in names[:4]], 'cat')
+    check()
+    proj.add_files([src / n for n in names[4:]], None)
+    check()
+    proj.add_files([src / 'img2.jpg'], 'dog')  # duplicate content: refused, listing unchanged
+    check()
+    unl = proj.images(None)
+    mapping = proj.move_images(unl[:2], 'cat')
+    check()
+    proj.move_images([mapping[unl[0]]], 'dog')
+    check()
+    cat = proj.images('cat')
+    make_photo(proj.images_dir / 'dog' / cat[0].name, noise_seed=999)  # a clash in the target
+    proj.refresh()
+    check()
+    proj.move_images([cat[0]], 'dog')  # renamed ' (2)'
+    check()
+    entries = proj.delete_images(proj.images('cat')[:2] + proj.images(None)[:1])
+    check()
+    proj.restore(entries)
+    check()
+    entries = proj.delete_class('dog')
+    check()
+    proj.restore_class('dog', entries)
+    check()
+    proj.remove_added(proj.images('dog')[:1])
+    check()
+    assert sum(len(v) for v in _listings(proj).values()) == 7 + 1 - 1  # + the clash, - removed
+
+
+def test_relabel_in_a_big_class_does_not_rescan(proj, monkeypatch):
+    import time
+
+    folder = proj.images_dir / 'cat'
+    for i in range(10_000):
+        (folder / f'img{i}.jpg').write_bytes(b'')  # listing never decodes, so empty files suffice
+    proj.refresh()
+    assert proj.counts() == {'cat': 10_000, 'dog': 0}
+    scans = []
+    real_scan = Project._scan
+    monkeypatch.setattr(Project, '_scan', lambda self, *a, **k: scans.append(a) or real_scan(self, *a, **k))
+    start = time.perf_counter()
+    proj.move_images([folder / 'img5000.jpg'], 'dog')
+    proj.move_images([proj.images_dir / 'dog' / 'img5000.jpg'], 'cat')
+    elapsed = time.perf_counter() - start
+    assert scans == []
+    assert proj.counts() == {'cat': 10_000, 'dog': 0}
+    assert proj.images('cat')[5000].name == 'img5000.jpg'
+    assert elapsed < 1.0, elapsed  # two relabels; was ~1 s each with a rescan
