@@ -37,7 +37,68 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 from petcognizer.core.events import CancelToken, Cancelled, StageProgress
 
-__all__ = ['Job', 'Worker', 'running_threads', 'start_worker', 'started_at', 'wait_for_workers']
+__all__ = [
+    'Job',
+    'Worker',
+    'fix_emit_refcount',
+    'running_threads',
+    'start_worker',
+    'started_at',
+    'wait_for_workers',
+]
+
+
+def fix_emit_refcount() -> bool:
+    """Work around PySide6 6.12.0 ``SignalInstance.emit`` losing a reference to ``True``.
+
+    On Python < 3.12 (where ``True`` is not immortal) every ``signal.emit(...)``
+    made from Python returns ``True`` without owning a reference, so each emit
+    lowers ``True``'s reference count by one. After a few hundred to a few
+    thousand emits (one training run reports every batch) the count reaches
+    zero and the interpreter aborts ("bool_dealloc: deallocating True or
+    False") or corrupts memory and hangs. This probes the bug once and, only if
+    it is present, wraps ``emit`` to give the returned bool its reference back.
+
+    Returns:
+        True if the workaround was installed.
+    """
+    import ctypes
+    import sys
+
+    from PySide6.QtCore import SignalInstance
+
+    if sys.version_info >= (3, 12) or getattr(SignalInstance.emit, '_petcognizer_fixed', False):
+        return False
+
+    class _ProbeObject(QObject):
+        probed = Signal()
+
+    probe = _ProbeObject()
+    before = sys.getrefcount(True)
+    for _ in range(4):
+        probe.probed.emit()
+    lost = before - sys.getrefcount(True)
+    # give back what the probe took
+    for _ in range(max(0, lost)):
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
+    if lost < 4:
+        return False
+    original = SignalInstance.emit
+    incref = ctypes.pythonapi.Py_IncRef
+
+    def emit(self, *args):
+        result = original(self, *args)
+        if result is True or result is False:
+            incref(ctypes.py_object(result))
+        return result
+
+    emit._petcognizer_fixed = True
+    emit.__doc__ = original.__doc__
+    SignalInstance.emit = emit
+    return True
+
+
+EMIT_REFCOUNT_FIXED = fix_emit_refcount()
 
 Job = Callable[[Callable[[Any], None], CancelToken], Any]
 
@@ -143,8 +204,9 @@ class _ReaperObject(QObject):
     def _on_thread_finished(self) -> None:
         thread = self.sender()
         if isinstance(thread, QThread):
-            thread.wait()  # `finished` is emitted just before the thread really ends
-            _ALIVE.discard(thread)
+            # `finished` is emitted just before the thread really ends; never block for long
+            if thread.wait(5000):
+                _ALIVE.discard(thread)
 
 
 _reaper: _ReaperObject | None = None

@@ -130,3 +130,19 @@ def test_no_thread_left_running(qtbot, n):
         for w in workers:
             start_worker(w)
     qtbot.waitUntil(lambda: not running_threads(), timeout=5000)
+
+
+def test_emit_keeps_refcount_of_true(qtbot):
+    """PySide6 6.12.0 on Python < 3.12 lost a reference to True per emit (see fix_emit_refcount)."""
+    import sys
+
+    from PySide6.QtCore import Signal
+
+    class _EmitterObject(QObject):
+        fired = Signal(object)
+
+    obj = _EmitterObject()
+    before = sys.getrefcount(True)
+    for i in range(3000):
+        obj.fired.emit(i)
+    assert sys.getrefcount(True) == before
