@@ -145,4 +145,4 @@ def test_emit_keeps_refcount_of_true(qtbot):
     before = sys.getrefcount(True)
     for i in range(3000):
         obj.fired.emit(i)
-    assert sys.getrefcount(True) == before
+    assert abs(sys.getrefcount(True) - before) < 10  # the bug lost 3000
