@@ -181,12 +181,17 @@ def decode_batches(
     seeds: Sequence[int] | None = None,
     threads: int | None = None,
     prefetch: int = 2,
+    make=None,
 ) -> Iterator[DecodeResult]:
     """Decode ``paths`` in order, in parallel, ``batch_size`` at a time.
 
     With ``augment``, image ``i`` is augmented with ``random.Random(seeds[i])``, so
     a given (image, seed) always gives the same view, whichever thread decodes it.
     Unreadable files are skipped and reported in ``DecodeResult.errors``.
+
+    With ``make(img, i) -> tensor [m, 3, H, W]``, each decoded image is turned
+    into ``m`` tensors by the caller's function (e.g. several augmented views of
+    one decode) and the batch tensor is their concatenation.
     """
     import torch
 
@@ -195,6 +200,8 @@ def decode_batches(
             img = load_rgb(paths[i], draft_size=pre.resize)
         except ImageError as exc:
             return i, exc
+        if make is not None:
+            return i, make(img, i)
         if augment is not None and augment.any:
             rng = random.Random(seeds[i] if seeds is not None else i)
             return i, augment.apply(img, pre, rng)
@@ -225,7 +232,10 @@ def decode_batches(
                 else:
                     idx.append(i)
                     tensors.append(out)
-            yield DecodeResult(idx, torch.stack(tensors) if tensors else None, errors)
+            joined = None
+            if tensors:
+                joined = torch.cat(tensors) if make is not None else torch.stack(tensors)
+            yield DecodeResult(idx, joined, errors)
 
 
 def stratified_split(

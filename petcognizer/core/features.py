@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from petcognizer.core.data import Augment, Preprocess, decode_batches
-from petcognizer.core.events import Callback, CancelToken, StageProgress, null_callback
+from petcognizer.core.events import Callback, CancelToken, Message, StageProgress, null_callback
 from petcognizer.core.images import ImageError
 
 __all__ = ['FeatureCache', 'ExtractResult', 'content_hash', 'extract', 'weights_fingerprint']
@@ -208,66 +208,100 @@ def extract(
             else:
                 todo.append((i, view))
 
-    # 2. compute the rest, batch by batch
+    # 2. compute the rest: each image is decoded once for all the views it needs
     model = model.to(device).eval()
     use_cl = device.type in ('cpu', 'cuda')
     if use_cl:
         model = model.to(memory_format=torch.channels_last)
     amp = device.type == 'cuda'
+    need: dict[int, list[int]] = {}
+    for i, view in todo:
+        need.setdefault(i, []).append(view)
+    order = sorted(need)
     total = len(todo)
     done = 0
     bad: set[int] = set()
+    fwd_batch = max(1, batch_size)
+
+    def make(img, local):
+        import random as _random
+
+        i = order[local]
+        views_i = need[i]
+        tensors = []
+        for view in views_i:
+            if view == 0 or augment is None:
+                tensors.append(pre(img))
+            else:
+                rng = _random.Random(int(hashes[i][:8], 16) + 7919 * view)
+                tensors.append(augment.apply(img, pre, rng))
+        return torch.stack(tensors)
+
+    def forward(x):
+        """Forward ``x`` in chunks; on a CUDA out-of-memory error, halve the chunk and say so."""
+        nonlocal fwd_batch
+        outs, s = [], 0
+        while s < len(x):
+            chunk = x[s:s + fwd_batch]
+            try:
+                if device.type == 'cuda':
+                    chunk = chunk.pin_memory()
+                chunk = chunk.to(device, non_blocking=True)
+                if use_cl:
+                    chunk = chunk.contiguous(memory_format=torch.channels_last)
+                with torch.inference_mode(), torch.autocast(
+                    device.type, dtype=torch.float16, enabled=amp
+                ):
+                    y = model.forward_stages(chunk, 0, stage_end)
+                    if pooled:
+                        y = model.pool(y)
+            except torch.cuda.OutOfMemoryError:
+                if fwd_batch == 1:
+                    raise
+                fwd_batch = max(1, fwd_batch // 2)
+                torch.cuda.empty_cache()
+                callback(Message('warning', f'GPU out of memory: continuing with batches of '
+                                            f'{fwd_batch} images'))
+                continue
+            outs.append(y.float().cpu())
+            s += len(chunk)
+        return torch.cat(outs)
+
     if total:
         callback(StageProgress(stage_label, 0, total, text='Reading photos'))
-        for view in range(v):
-            idx = [i for (i, vv) in todo if vv == view]
-            if not idx:
-                continue
-            seeds = [int(hashes[i][:8], 16) + 7919 * view for i in idx]
-            sub_paths = [paths[i] for i in idx]
-            for batch in decode_batches(
-                sub_paths,
-                pre,
-                batch_size,
-                augment=augment if view > 0 else None,
-                seeds=seeds,
-            ):
-                if cancel is not None:
-                    cancel.raise_if_cancelled()
-                for local, err in batch.errors:
-                    j = idx[local]
-                    if j not in bad:
-                        bad.add(j)
-                        errors.append(err)
-                if batch.tensor is not None:
-                    x = batch.tensor.to(device, non_blocking=True)
-                    if use_cl:
-                        x = x.contiguous(memory_format=torch.channels_last)
-                    with torch.inference_mode(), torch.autocast(
-                        device.type, dtype=torch.float16, enabled=amp
-                    ):
-                        y = model.forward_stages(x, 0, stage_end)
-                        if pooled:
-                            y = model.pool(y)
-                    y = y.float().cpu().contiguous().numpy().astype(store_dtype, copy=False)
-                    for k, local in enumerate(batch.indices):
-                        i = idx[local]
-                        out[i, view] = y[k]
+        per_decode = max(1, batch_size // max(1, max(len(vs) for vs in need.values())))
+        for batch in decode_batches([paths[i] for i in order], pre, per_decode, make=make):
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            for local, err in batch.errors:
+                i = order[local]
+                if i not in bad:
+                    bad.add(i)
+                    errors.append(err)
+            if batch.tensor is not None:
+                y = forward(batch.tensor).contiguous().numpy().astype(store_dtype, copy=False)
+                row = 0
+                for local in batch.indices:
+                    i = order[local]
+                    for view in need[i]:
+                        out[i, view] = y[row]
                         if cache is not None:
-                            cache.put(hashes[i], view, y[k])
-                done += len(batch.indices) + len(batch.errors)
-                dt = time.perf_counter() - t0
-                rate = done / dt if dt > 0 else 0.0
-                callback(
-                    StageProgress(
-                        stage_label,
-                        done,
-                        total,
-                        images_per_s=rate,
-                        eta_s=(total - done) / rate if rate > 0 else 0.0,
-                        text='Computing backbone features',
-                    )
+                            cache.put(hashes[i], view, y[row])
+                        row += 1
+            done += sum(len(need[order[j]]) for j in batch.indices) + sum(
+                len(need[order[j]]) for j, _ in batch.errors)
+            dt = time.perf_counter() - t0
+            rate = done / dt if dt > 0 else 0.0
+            callback(
+                StageProgress(
+                    stage_label,
+                    done,
+                    total,
+                    images_per_s=rate,
+                    eta_s=(total - done) / rate if rate > 0 else 0.0,
+                    text='Computing backbone features',
                 )
+            )
     ok = [i for i in range(n) if hashes[i] is not None and i not in bad]
     if ok:
         shape = out[ok[0], 0].shape
