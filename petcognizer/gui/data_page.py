@@ -65,6 +65,8 @@ from PySide6.QtWidgets import (
 
 from petcognizer.core.events import StageProgress
 from petcognizer.core.images import IMAGE_EXTENSIONS
+from petcognizer.gui.class_match_dialog import ClassMatchCommand, ClassMatchDialog, describe_match
+from petcognizer.gui.suggestions import NO_PRIOR_TEXT, SuggestionsPanel, latest_model_path
 from petcognizer.gui.thumbnails import (
     PATHS_MIME,
     THUMB_SIZE,
@@ -105,6 +107,8 @@ BinRole = Qt.ItemDataRole.UserRole + 10
 CountRole = Qt.ItemDataRole.UserRole + 11
 ColorRole = Qt.ItemDataRole.UserRole + 12
 KeyRole = Qt.ItemDataRole.UserRole + 13
+#: Item data role of a class bin: its ImageNet match as shown ("→ domestic cat", "no match").
+MatchRole = Qt.ItemDataRole.UserRole + 14
 
 _UNLABELLED = ''
 _FILE_FILTER = 'Photos ({})'.format(' '.join(f'*{e}' for e in sorted(IMAGE_EXTENSIONS)))
@@ -175,6 +179,9 @@ class _BinDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         size = super().sizeHint(option, index)
+        if index.data(MatchRole):
+            line = option.fontMetrics.height()
+            return QSize(size.width(), max(size.height(), 2 * line + 14, 44))
         return QSize(size.width(), max(size.height(), 34))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
@@ -215,15 +222,32 @@ class _BinDelegate(QStyledItemDelegate):
         painter.drawRoundedRect(pill, 10, 10)
         painter.setPen(QColor('#3c424a') if count != '0' else QColor('#9aa0a6'))
         painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, count)
-        # name
+        # name, and under it the ImageNet match, dimmed
         left = sw.right() + 10
         name_rect = QRect(left, rect.top(), pill.left() - left - 8, rect.height())
+        match = index.data(MatchRole)
         painter.setPen(QColor('#5f6670') if unlabelled else QColor('#1f2329'))
+        if match:
+            line = fm.height()
+            top = rect.center().y() - line
+            name_rect = QRect(left, top, name_rect.width(), line)
+            match_rect = QRect(left, top + line + 1, name_rect.width(), line)
         painter.drawText(
             name_rect,
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
             fm.elidedText(text, Qt.TextElideMode.ElideRight, name_rect.width()),
         )
+        if match:
+            font = painter.font()
+            font.setPointSizeF(max(7.0, font.pointSizeF() * 0.88))
+            painter.setFont(font)
+            painter.setPen(QColor('#8a9099') if match != 'no match' else QColor('#aab0b7'))
+            small = painter.fontMetrics()
+            painter.drawText(
+                match_rect,
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                small.elidedText(match, Qt.TextElideMode.ElideRight, match_rect.width()),
+            )
         painter.restore()
 
 
@@ -272,8 +296,15 @@ class ClassBinList(QListWidget):
         colors: dict[str, str],
         n_unlabelled: int,
         current: str | None,
+        matches: dict[str, str] | None = None,
     ) -> None:
-        """Rebuild the list, keeping ``current`` selected (no bin_selected emitted)."""
+        """Rebuild the list, keeping ``current`` selected (no bin_selected emitted).
+
+        Args:
+            matches: per class, its ImageNet match as text ("→ domestic cat",
+                "no match"), drawn dimmed under the name.
+        """
+        matches = matches or {}
         self._updating = True
         try:
             self.clear()
@@ -290,9 +321,16 @@ class ClassBinList(QListWidget):
                 item.setData(ColorRole, colors.get(name))
                 key = str(i + 1) if i < 9 else ''
                 item.setData(KeyRole, key)
+                match = matches.get(name)
+                item.setData(MatchRole, match)
                 tip = f"Class '{name}': {counts.get(name, 0)} photos."
                 if key:
                     tip += f' Press {key} to label selected photos as {name}.'
+                if match:
+                    meaning = 'nothing ImageNet knows' if match == 'no match' else match[2:]
+                    tip += (
+                        f'\nImageNet match: {meaning}. Right-click ▸ ImageNet match… to change it.'
+                    )
                 item.setToolTip(tip)
                 self.addItem(item)
             self.select_bin(current)
@@ -760,6 +798,10 @@ class DataPage(QWidget):
         self._similar_worker: Worker | None = None
         self._similar_thread = None
         self.similar_dialog: SimilarPhotosDialog | None = None
+        self._suggest_worker: Worker | None = None
+        self._suggest_thread = None
+        self._suggest_project: Any = None
+        self._suggestions_open = False
 
         self.loader = ThumbnailLoader(parent=self)
         self.model = ThumbnailModel(self.loader, parent=self)
@@ -795,11 +837,18 @@ class DataPage(QWidget):
         self.count_label.setObjectName('BinCount')
         self.add_photos_button = QPushButton('Add photos…')
         self.add_folder_button = QPushButton('Add folder…')
+        self.suggest_button = QPushButton('Suggest labels')
+        self.suggest_button.setToolTip(
+            'Guess a class for every unlabelled photo (from your trained model, or from the '
+            'class names when none is trained yet); you check and accept them'
+        )
+        self.suggest_button.hide()
         head = QHBoxLayout()
         head.setSpacing(10)
         head.addWidget(self.title_label)
         head.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBaseline)
         head.addStretch(1)
+        head.addWidget(self.suggest_button)
         head.addWidget(self.add_photos_button)
         head.addWidget(self.add_folder_button)
 
@@ -809,6 +858,8 @@ class DataPage(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty_state)
         self.stack.addWidget(self.grid)
+        self.suggestions = SuggestionsPanel(self.loader)
+        self.stack.addWidget(self.suggestions)
 
         self.message_bar = MessageBar()
         self.report_panel = AddReportPanel()
@@ -862,12 +913,18 @@ class DataPage(QWidget):
         for button in (self.add_folder_button, self.empty_state.add_folder_button):
             button.clicked.connect(self._on_add_folder_clicked)
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
+        self.suggest_button.clicked.connect(self._on_suggest_clicked)
+        self.suggestions.accept_requested.connect(self._on_suggestions_accept_requested)
+        self.suggestions.cancel_requested.connect(self._on_suggestions_cancel_requested)
+        self.suggestions.close_requested.connect(self._on_suggestions_close_requested)
         self.set_project(None)
 
     # ------------------------------------------------------------------ project
     def set_project(self, project: Any) -> None:
         """Show ``project`` (None: nothing)."""
         self._cancel_jobs()
+        self._cancel_suggest()
+        self._suggestions_open = False
         self.project = project
         self.loader.clear_pending()
         self.loader.cache_dir = (Path(project.cache_dir) / 'thumbs') if project is not None else None
@@ -896,6 +953,8 @@ class DataPage(QWidget):
         for w in (self.add_class_button, self.add_photos_button, self.add_folder_button, self.bins):
             w.setEnabled(enabled)
         if project is None:
+            self._suggestions_open = False
+            self.suggest_button.hide()
             self.bins.clear()
             self.model.set_paths([])
             self.title_label.setText('No project open')
@@ -909,7 +968,8 @@ class DataPage(QWidget):
             self._bin = None
         counts = project.counts()
         colors = {c: project.class_color(c) for c in project.classes}
-        self.bins.set_bins(project.classes, counts, colors, project.n_unlabelled, self._bin)
+        matches = {c: describe_match(c, project.class_matches) for c in project.classes}
+        self.bins.set_bins(project.classes, counts, colors, project.n_unlabelled, self._bin, matches)
         paths = project.images(self._bin)
         self.model.set_paths(paths)
         self.title_label.setText('Unlabelled' if self._bin is None else self._bin)
@@ -918,6 +978,19 @@ class DataPage(QWidget):
         self.hint_label.setText(balance_hint(counts, project.n_unlabelled))
         self.hint_label.show()
         self.empty_state.set_bin(self._bin, len(project.classes))
+        can_suggest = self._bin is None and bool(paths) and len(project.classes) >= 2
+        self.suggest_button.setVisible(can_suggest)
+        self.suggest_button.setEnabled(not self.is_suggesting())
+        if self._suggestions_open and (self._bin is not None or not paths):
+            self.close_suggestions()
+        if self._suggestions_open:
+            # Photos labelled meanwhile (or by an accept) leave the list.
+            unlabelled = {os.fspath(p) for p in paths}
+            self.suggestions.remove_paths(
+                [p for p, *_ in self.suggestions.rows() if os.fspath(p) not in unlabelled]
+            )
+            self.stack.setCurrentWidget(self.suggestions)
+            return
         self.stack.setCurrentWidget(self.grid if paths else self.empty_state)
         if keep_row is not None and paths:
             row = min(keep_row, len(paths) - 1)
@@ -1076,6 +1149,7 @@ class DataPage(QWidget):
         """Stop adding, searching and thumbnailing and join their threads; True if all stopped."""
         ok = self._cancel_jobs(timeout_ms)
         ok = self._cancel_similar(timeout_ms) and ok
+        ok = self._cancel_suggest(timeout_ms) and ok
         if self.similar_dialog is not None:
             self.similar_dialog.hide()
         ok = self.loader.shutdown(timeout_ms) and ok
@@ -1231,6 +1305,200 @@ class DataPage(QWidget):
             return self.delete_class(self._bin)
         return self.delete_selected()
 
+    # ------------------------------------------------------------------ ImageNet matches
+    def edit_class_match(self, name: str) -> ClassMatchDialog | None:
+        """Open the dialog that shows and changes the ImageNet match of ``name``."""
+        if self.project is None or name not in self.project.classes:
+            return None
+        dialog = ClassMatchDialog(name, self.project.class_matches, self)
+        dialog.finished.connect(lambda result, d=dialog: self._on_class_match_dialog_finished(d, result))
+        dialog.open()
+        return dialog
+
+    def set_class_match(self, name: str, wnids: list[str] | None) -> bool:
+        """Override the ImageNet match of ``name`` (None: automatic; []: none), undoably."""
+        if not self._guard() or name not in self.project.classes:
+            return False
+        project = self.project
+        old = project.class_matches.get(name)
+        old = None if old is None else list(old)
+        new = None if wnids is None else list(wnids)
+        if old == new:
+            return False
+        try:
+            ClassMatchCommand.apply(project, name, new)
+        except Exception as exc:
+            self.show_error(f'Could not save the match of {name!r}: {exc}')
+            return False
+        self.undo_stack.push(ClassMatchCommand(project, name, old, new, **self._cmd_kwargs()))
+        self._changed()
+        self.status_changed.emit(f"'{name}' now means: {describe_match(name, project.class_matches)}.")
+        return True
+
+    def _on_class_match_dialog_finished(self, dialog: ClassMatchDialog, result: int) -> None:
+        if result == QDialog.DialogCode.Accepted:
+            self.set_class_match(dialog.name, dialog.choice)
+        dialog.deleteLater()
+
+    # ------------------------------------------------------------------ suggestions
+    def is_suggesting(self) -> bool:
+        """True while suggestions are being computed."""
+        return self._suggest_worker is not None
+
+    def suggest_labels(self) -> bool:
+        """Show the suggestions panel and compute a class for every unlabelled photo.
+
+        Uses the latest run's model when it was trained on the project's
+        classes, else a zero-shot model from the class names. Returns True if
+        a job started.
+        """
+        project = self.project
+        if project is None or self.is_suggesting():
+            return False
+        if self._bin is not None:
+            self._bin = None
+            self.refresh()
+        paths = project.images(None)
+        if not paths or len(project.classes) < 2:
+            return False
+        self._suggestions_open = True
+        self.stack.setCurrentWidget(self.suggestions)
+        model_path = latest_model_path(project)
+        if model_path is None:
+            from petcognizer.core.prior import ClassPrior
+
+            try:
+                has_prior = ClassPrior.from_classes(project.classes, overrides=project.class_matches)
+            except ValueError:
+                has_prior = None
+            if has_prior is None:
+                self.suggestions.clear()
+                self.suggestions.source_label.setText('')
+                self.suggestions.show_message(NO_PRIOR_TEXT)
+                return False
+            source = (
+                'No model is trained yet, so these come from the class names alone '
+                '(what the pretrained network knows about them). Check before accepting.'
+            )
+        else:
+            source = f'From your latest trained model ({model_path.parent.name}). Check before accepting.'
+        self.suggestions.show_running(len(paths), source)
+
+        def job(callback, cancel):
+            from petcognizer.core.suggest import suggest_for_unlabelled  # imports torch
+
+            return suggest_for_unlabelled(project, model_path=model_path, callback=callback, cancel=cancel)
+
+        self._suggest_project = project
+        self._suggest_worker = worker = Worker(job)
+        worker.progressed.connect(self._on_suggest_progressed)
+        worker.returned.connect(self._on_suggest_returned)
+        worker.errored.connect(self._on_suggest_errored)
+        worker.finished.connect(self._on_suggest_finished)
+        self.suggest_button.setEnabled(False)
+        self._suggest_thread = start_worker(worker)
+        return True
+
+    def close_suggestions(self) -> None:
+        """Leave the suggestions panel (stops a running job)."""
+        if self._suggest_worker is not None:
+            self._suggest_worker.cancel()
+        self._suggestions_open = False
+        if self.project is not None:
+            paths = self.model.paths()
+            self.stack.setCurrentWidget(self.grid if paths else self.empty_state)
+
+    def accept_suggestions(self, pairs: Sequence[tuple[Path, str]]) -> int:
+        """Move photos into their suggested classes as one undoable step; return how many moved."""
+        if not self._guard() or not pairs:
+            return 0
+        project = self.project
+        groups: dict[str, list[Path]] = {}
+        for path, label in pairs:
+            if label in project.classes:
+                groups.setdefault(label, []).append(Path(path))
+        n = sum(len(v) for v in groups.values())
+        if not n:
+            return 0
+        self.undo_stack.beginMacro(f'Label {n} suggested photo{"s" if n != 1 else ""}')
+        moved = 0
+        try:
+            for label, paths in groups.items():
+                try:
+                    origins = {p: project.label_of(p) for p in paths}
+                    mapping = project.move_images(paths, label)
+                except Exception as exc:
+                    self.show_error(str(exc))
+                    continue
+                moves = [(origins[p], Path(mapping.get(p, p))) for p in paths]
+                self.undo_stack.push(MoveImagesCommand(project, moves, label, **self._cmd_kwargs()))
+                moved += len(moves)
+        finally:
+            self.undo_stack.endMacro()
+        self._changed()
+        self.status_changed.emit(
+            f'Labelled {moved} photo{"s" if moved != 1 else ""} from the suggestions (Ctrl+Z to undo).'
+        )
+        return moved
+
+    def _cancel_suggest(self, timeout_ms: int = 10000) -> bool:
+        worker, thread = self._suggest_worker, self._suggest_thread
+        if worker is not None:
+            worker.cancel()
+        if thread is not None:
+            try:
+                return bool(thread.wait(timeout_ms))
+            except RuntimeError:
+                return True
+        return True
+
+    def _on_suggest_clicked(self) -> None:
+        self.suggest_labels()
+
+    def _on_suggest_progressed(self, event: Any) -> None:
+        if isinstance(event, StageProgress) and event.stage == 'predict':
+            self.suggestions.show_progress(event.done, event.total)
+        elif isinstance(event, StageProgress) and event.stage == 'weights':
+            self.suggestions.show_progress(0, 0, 'Loading the pretrained network…')
+
+    def _on_suggest_returned(self, suggestions: Any) -> None:
+        if self._suggest_project is not self.project or self.project is None:
+            return
+        if not suggestions:
+            self.suggestions.show_message(NO_PRIOR_TEXT)
+            return
+        colors = {c: self.project.class_color(c) for c in self.project.classes}
+        self.suggestions.show_suggestions(suggestions, colors)
+        self.status_changed.emit(f'{len(suggestions)} suggested labels: check them and click Accept.')
+
+    def _on_suggest_errored(self, exc: Any) -> None:
+        from petcognizer.core.events import Cancelled
+
+        if isinstance(exc, Cancelled):
+            self.suggestions.show_message('Stopped. Click "Suggest labels" to start again.')
+        else:
+            self.suggestions.show_message(f'Could not suggest labels: {exc}')
+
+    def _on_suggest_finished(self) -> None:
+        thread = self._suggest_thread
+        self._suggest_worker = None
+        self._suggest_thread = None
+        self._suggest_project = None
+        if thread is not None:
+            thread.wait(2000)
+        self.suggest_button.setEnabled(True)
+
+    def _on_suggestions_accept_requested(self, pairs: list) -> None:
+        self.accept_suggestions(pairs)
+
+    def _on_suggestions_cancel_requested(self) -> None:
+        if self._suggest_worker is not None:
+            self._suggest_worker.cancel()
+            self.suggestions.show_stopping()
+
+    def _on_suggestions_close_requested(self) -> None:
+        self.close_suggestions()
+
     # ------------------------------------------------------------------ similar photos
     def find_similar(self, path: Path, k: int = 12) -> SimilarPhotosDialog | None:
         """Search the project for photos like ``path`` off the GUI thread; show a dialog."""
@@ -1348,6 +1616,9 @@ class DataPage(QWidget):
         else:
             rename = menu.addAction('Rename…')
             rename.triggered.connect(lambda: self.rename_class(name))
+            match = menu.addAction('ImageNet match…')
+            match.setToolTip('What the pretrained network knows this class as')
+            match.triggered.connect(lambda: self.edit_class_match(name))
             delete = menu.addAction('Delete class…')
             delete.triggered.connect(lambda: self.delete_class(name))
         menu.exec(global_pos)

@@ -302,3 +302,72 @@ def test_find_similar_shows_results_in_a_dialog(qtbot, page, project, tmp_path, 
     assert calls == [cats[0]]
     assert dialog.model.data(dialog.model.index(0)) == 'cat · 93%'
     dialog.close()
+
+
+# ---------------------------------------------------------------- ImageNet matches
+
+
+def test_bins_show_the_imagenet_match_of_each_class(page, project):
+    from petcognizer.gui.data_page import MatchRole
+
+    page.add_class('tumor')
+    matches = {page.bins.bin_at_row(r): page.bins.item(r).data(MatchRole) for r in range(page.bins.count())}
+    assert matches == {None: None, 'cat': '→ domestic cat', 'dog': '→ dog', 'tumor': 'no match'}
+    row = page.bins.row_of('cat')
+    assert 'domestic cat' in page.bins.item(row).toolTip()
+    # a class row is tall enough for the name and the match under it
+    assert page.bins.visualItemRect(page.bins.item(row)).height() >= 2 * page.bins.fontMetrics().height()
+
+
+def test_match_dialog_sets_clears_and_resets_the_override(qtbot, page, project):
+    from petcognizer.gui.class_match_dialog import ClassMatchDialog
+    from petcognizer.gui.data_page import MatchRole
+
+    def shown(name):
+        return page.bins.item(page.bins.row_of(name)).data(MatchRole)
+
+    dialog = page.edit_class_match('cat')
+    assert isinstance(dialog, ClassMatchDialog)
+    assert "knows about 'cat'" in dialog.findChildren(type(dialog.current_label))[0].text()
+    assert 'domestic cat' in dialog.current_label.text() and 'automatic' in dialog.current_label.text()
+    assert not dialog.automatic_button.isEnabled()  # nothing to reset yet
+    dialog.search_edit.setText('tiger cat')
+    dialog.search()
+    names = [dialog.results.item(i).text() for i in range(dialog.results.count())]
+    assert names and names[0].startswith('tiger cat') and 'ImageNet output' in names[0]
+    dialog.results.setCurrentRow(0)
+    wnid = dialog.selected_wnid()
+    dialog.use_button.click()
+    assert project.class_matches == {'cat': [wnid]}
+    assert Project.open(project.root).class_matches == {'cat': [wnid]}  # saved
+    assert shown('cat') == '→ tiger cat'
+
+    page.undo_stack.undo()
+    assert project.class_matches == {}
+    assert shown('cat') == '→ domestic cat'
+    page.undo_stack.redo()
+    assert project.class_matches == {'cat': [wnid]}
+
+    dialog = page.edit_class_match('cat')
+    assert 'your choice' in dialog.current_label.text()
+    dialog.clear_button.click()
+    assert project.class_matches == {'cat': []}
+    assert Project.open(project.root).class_matches == {'cat': []}
+    assert shown('cat') == 'no match'
+
+    dialog = page.edit_class_match('cat')
+    assert dialog.automatic_button.isEnabled()
+    dialog.automatic_button.click()
+    assert project.class_matches == {}
+    assert Project.open(project.root).class_matches == {}
+    assert shown('cat') == '→ domestic cat'
+
+
+def test_match_dialog_search_finds_nothing_politely(qtbot, page):
+    dialog = page.edit_class_match('dog')
+    dialog.search_edit.setText('qwxzzy')
+    dialog.search()
+    assert dialog.results.count() == 0
+    assert 'Nothing in ImageNet' in dialog.status_label.text()
+    assert not dialog.use_button.isEnabled()
+    dialog.reject()
