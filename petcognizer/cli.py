@@ -118,7 +118,7 @@ def cmd_train(args) -> int:
     if args.freeze_depth is not None:
         cfg.freeze_depth = parse_freeze_depth(args.freeze_depth, cfg.backbone)
     for flag, name in (('augment', 'augment'), ('color_jitter', 'color_jitter'),
-                       ('cutout', 'random_erasing')):
+                       ('cutout', 'random_erasing'), ('progressive_resize', 'progressive_resize')):
         if getattr(args, flag):
             setattr(cfg, name, True)
     if args.no_prior:
@@ -324,6 +324,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument('--color-jitter', action='store_true')
     t.add_argument('--cutout', action='store_true', help='random erasing')
     t.add_argument('--aug-views', type=int, help='augmented views cached per photo')
+    t.add_argument('--progressive-resize', action='store_true',
+                   help='first half of the epochs at 3/4 size (with --freeze-depth all)')
     t.add_argument('--val-fraction', type=float)
     t.add_argument('--no-prior', action='store_true', help='do not use ImageNet knowledge of class names')
     t.add_argument('--device', choices=('auto', 'cpu', 'cuda', 'mps'))

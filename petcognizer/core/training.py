@@ -72,6 +72,10 @@ class TrainConfig:
             part of the backbone is frozen.
         backbone_lr_mult: learning rate of the top unfrozen stage relative to
             the head; each deeper stage gets half of the one above it.
+        progressive_resize: train the first half of the epochs on images at
+            3/4 of the input size, then at full size (the bag of tricks'
+            progressive resizing). Applies when every stage trains (freeze depth
+            = all); with a frozen prefix the cached features fix the size.
         use_prior: combine ImageNet outputs matched to the class names with the
             head (only with the whole backbone frozen).
         weight_decay: AdamW's decoupled weight decay, for every trained weight.
@@ -104,6 +108,7 @@ class TrainConfig:
     balance_classes: bool = True
     dropout: float = 0.3
     backbone_lr_mult: float = 0.1
+    progressive_resize: bool = False
     device: str = 'auto'
 
     def to_dict(self) -> dict:
@@ -502,13 +507,20 @@ def _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_i
             sel = [paths[idx_list[r]] for r in order]
             seeds = [hash((config.seed, epoch, idx_list[r])) & 0x7FFFFFFF for r in order]
             ys = (y_train if training else y_val)
-            for b in decode_batches(sel, pre, bs, augment=augment if (training and aug_on) else None,
+            pre_e = small_pre if (training and epoch < config.epochs // 2) else pre
+            for b in decode_batches(sel, pre_e, bs,
+                                    augment=augment if (training and aug_on) else None,
                                     seeds=seeds):
                 if b.tensor is None:
                     continue
                 rows = [order[j] for j in b.indices]
                 yield b.tensor, ys[rows], None
 
+    small_pre = pre
+    if config.progressive_resize and not cached:
+        small = max(32, int(round(pre.input_size * 0.75 / 32)) * 32)
+        small_pre = Preprocess(small, int(round(pre.resize * small / pre.input_size)),
+                               pre.mean, pre.std, pre.interpolation)
     history = result.history
     best_state, best_key = None, None
     stale = 0
