@@ -135,6 +135,7 @@ class ClassMatchDialog(QDialog):
         self.name = name
         self.choice: list[str] | None = AUTOMATIC
         match, overridden = current_match(name, overrides)
+        self._current_wnid = match.wnid if match is not None else None
         auto = prior.match_class_name(name)
 
         why = QLabel(
@@ -209,7 +210,10 @@ class ClassMatchDialog(QDialog):
         self.results.clear()
         found = prior.search_synsets(text) if text.strip() else []
         for m in found:
-            item = QListWidgetItem(f'{m.name}  ·  {_outputs_text(len(m.outputs))}')
+            text = f'{m.name}  ·  {_outputs_text(len(m.outputs))}'
+            if m.wnid == self._current_wnid:
+                text += '  (current)'
+            item = QListWidgetItem(text)
             item.setData(_WnidRole, m.wnid)
             item.setToolTip(f'WordNet {m.wnid}: {len(m.outputs)} of the 1,000 ImageNet outputs')
             self.results.addItem(item)

@@ -65,7 +65,12 @@ from PySide6.QtWidgets import (
 
 from petcognizer.core.events import StageProgress
 from petcognizer.core.images import IMAGE_EXTENSIONS
-from petcognizer.gui.class_match_dialog import ClassMatchCommand, ClassMatchDialog, describe_match
+from petcognizer.gui.class_match_dialog import (
+    ClassMatchCommand,
+    ClassMatchDialog,
+    current_match,
+    describe_match,
+)
 from petcognizer.gui.suggestions import NO_PRIOR_TEXT, SuggestionsPanel, latest_model_path
 from petcognizer.gui.thumbnails import (
     PATHS_MIME,
@@ -1378,8 +1383,17 @@ class DataPage(QWidget):
                 return False
             source = (
                 'No model is trained yet, so these come from the class names alone '
-                '(what the pretrained network knows about them). Check before accepting.'
+                '(what the pretrained network knows about them).'
             )
+            unmatched = [c for c in project.classes if current_match(c, project.class_matches)[0] is None]
+            if unmatched:
+                names = ', '.join(f"'{c}'" for c in unmatched)
+                it = 'it gets' if len(unmatched) == 1 else 'they get'
+                source += (
+                    f' {names} {"has" if len(unmatched) == 1 else "have"} no ImageNet match, so {it} '
+                    'the photos that look like none of the other classes.'
+                )
+            source += ' Check before accepting.'
         else:
             source = f'From your latest trained model ({model_path.parent.name}). Check before accepting.'
         self.suggestions.show_running(len(paths), source)

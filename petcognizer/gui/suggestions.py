@@ -121,6 +121,10 @@ class SuggestionsPanel(QFrame):
 
         self.title_label = QLabel('Suggested labels')
         self.title_label.setObjectName('SuggestTitle')
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        font.setBold(True)
+        self.title_label.setFont(font)
         self.source_label = QLabel()
         self.source_label.setObjectName('KeysLabel')
         self.source_label.setWordWrap(True)
