@@ -210,7 +210,8 @@ class SuggestionsPanel(QFrame):
         self.clear()
         self.source_label.setText(source)
         self.message_label.hide()
-        self.progress_label.setText(f'Looking at {n_photos} unlabelled photo{"s" if n_photos != 1 else ""}…')
+        plural = 's' if n_photos != 1 else ''
+        self.progress_label.setText(f'Looking at {n_photos} unlabelled photo{plural}…')
         self.progress_bar.setRange(0, 0)
         self.progress_row.show()
         self.cancel_button.setEnabled(True)
@@ -248,7 +249,8 @@ class SuggestionsPanel(QFrame):
             path = Path(s.path)
             item = _ConfidenceItem([path.name, s.label, f'{s.confidence:.0%}'])
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(0, Qt.CheckState.Checked if s.confidence >= threshold else Qt.CheckState.Unchecked)
+            on = s.confidence >= threshold
+            item.setCheckState(0, Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
             item.setData(0, _PathRole, path)
             item.setData(0, _LabelRole, s.label)
             item.setData(0, _ConfRole, float(s.confidence))
