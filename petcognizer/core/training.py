@@ -76,6 +76,8 @@ class TrainConfig:
             3/4 of the input size, then at full size (the bag of tricks'
             progressive resizing). Applies when every stage trains (freeze depth
             = all); with a frozen prefix the cached features fix the size.
+        train_bn: update BatchNorm running statistics in the stages that train
+            (off by default: they keep ImageNet's, see ``set_modes``).
         use_prior: combine ImageNet outputs matched to the class names with the
             head (only with the whole backbone frozen).
         weight_decay: AdamW's decoupled weight decay, for every trained weight.
@@ -109,6 +111,7 @@ class TrainConfig:
     dropout: float = 0.3
     backbone_lr_mult: float = 0.1
     progressive_resize: bool = False
+    train_bn: bool = False
     device: str = 'auto'
 
     def to_dict(self) -> dict:
@@ -419,6 +422,22 @@ def _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_i
                 prior = prior_train = prior_val = None
     result.prior_weight = prior_weight
 
+    # ---- a linear head on frozen features starts from the optimum of its
+    # regularised objective (full-batch L-BFGS on the plain views, with the prior
+    # offset the weight was cross-validated for); the epochs then refine it, so
+    # few epochs never leave the head under-fitted next to a strong prior.
+    if d == 0 and config.head == 'linear':
+        from petcognizer.core.prior import fit_linear_head
+
+        f0 = torch.from_numpy(np.asarray(x_train[:, 0], dtype=np.float32))
+        off = prior_weight * prior_train[:, 0].double() if prior_train is not None else None
+        with limit_threads(1):
+            w0, b0, _ = fit_linear_head(f0, y_train, K, offset=off, weight_decay=config.head_l2,
+                                        label_smoothing=config.label_smoothing)
+        with torch.no_grad():
+            head[0].weight.copy_(w0)
+            head[0].bias.copy_(b0)
+
     # ---- optimiser: head at lr, stages below it at smaller rates
     groups = [{'params': list(head.parameters()), 'lr': config.lr}]
     for k, m in enumerate(reversed(stage_mods[P:])):
@@ -459,6 +478,14 @@ def _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_i
             on = k < n_unfrozen
             m.requires_grad_(on)
             m.train(training and on)  # frozen stages keep BatchNorm in eval mode
+            if not config.train_bn:
+                # Trained stages keep their ImageNet BatchNorm statistics too (their
+                # scale and shift still learn), as Keras' fine-tuning guide advises:
+                # small batches of a few photos give noisy batch statistics, and
+                # stages unfrozen late would otherwise keep stale running stats.
+                for bn in m.modules():
+                    if isinstance(bn, nn.modules.batchnorm._BatchNorm):
+                        bn.eval()
 
     def forward_cached(xb, prior_b):
         xb = xb.to(device, non_blocking=True).float()
