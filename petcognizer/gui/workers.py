@@ -3,9 +3,10 @@
 A *job* is a plain function ``job(callback, cancel) -> result`` from the
 Qt-free core (see :mod:`petcognizer.core.events`). :class:`Worker` runs it on a
 :class:`~PySide6.QtCore.QThread` with the worker-object pattern (superqt's
-``new_worker_qthread``) and passes a callback that re-emits each event as the
-``progressed`` signal. Qt queues cross-thread emissions, so widgets connected
-to the worker are only ever touched on the GUI thread.
+``new_worker_qthread``: a small runner object is moved to the thread) and passes
+a callback that re-emits each event as the ``progressed`` signal. The worker
+itself stays on the GUI thread, so Qt queues every emission to the GUI thread:
+any receiver (a widget's slot, a lambda, pytest-qt's ``waitSignal``) runs there.
 
 Signal order, always::
 
@@ -33,7 +34,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from petcognizer.core.events import CancelToken, Cancelled, StageProgress
 
@@ -106,6 +107,8 @@ Job = Callable[[Callable[[Any], None], CancelToken], Any]
 _THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
 #: Strong references to running threads: a QThread collected while it runs aborts the process.
 _ALIVE: set[QThread] = set()
+#: The runner of each live thread (it must outlive the thread's event loop).
+_RUNNERS: dict[QThread, QObject] = {}
 #: Where each thread was started (a short stack), for the leak guard's message.
 _STARTED_AT: weakref.WeakKeyDictionary[QThread, str] = weakref.WeakKeyDictionary()
 
@@ -190,11 +193,27 @@ class Worker(QObject):
             self.returned.emit(result)
         finally:
             self.is_done = True
-            app = QCoreApplication.instance()
-            if app is not None:
-                # Hand the object back to the GUI thread so it can be deleted there safely.
-                self.moveToThread(app.thread())
             self.finished.emit()
+
+
+class _RunnerObject(QObject):
+    """Lives on the worker thread and calls :meth:`Worker.run` there.
+
+    The :class:`Worker` itself stays on the GUI thread, so every receiver of its
+    signals (bound methods, lambdas, pytest-qt's ``waitSignal``) is called on the
+    GUI thread: Qt queues an emission from another thread to the receiver's
+    context thread. Had the worker been moved to the thread, a lambda (whose
+    context is the sender) would run on the worker thread instead; pytest-qt's
+    blocker then races with its own event loop and can wait forever.
+    """
+
+    def __init__(self, worker: Worker) -> None:
+        super().__init__()
+        self._worker = worker
+
+    @Slot()
+    def run(self) -> None:
+        self._worker.run()
 
 
 class _ReaperObject(QObject):
@@ -207,6 +226,7 @@ class _ReaperObject(QObject):
             # `finished` is emitted just before the thread really ends; never block for long
             if thread.wait(5000):
                 _ALIVE.discard(thread)
+                _RUNNERS.pop(thread, None)
 
 
 _reaper: _ReaperObject | None = None
@@ -220,20 +240,25 @@ def _get_reaper() -> _ReaperObject:
 
 
 def start_worker(worker: Worker) -> QThread:
-    """Move ``worker`` to a new QThread, start it and return the thread.
+    """Run ``worker`` on a new QThread; return the thread.
 
-    Must be called on the GUI thread. The thread quits when the worker emits
+    Must be called on the GUI thread. A small runner object is moved to the
+    thread (superqt's ``new_worker_qthread`` pattern) and calls ``worker.run()``
+    there; the worker stays on the GUI thread, so its signals always reach
+    receivers on the GUI thread. The thread quits when the worker emits
     ``finished``; it is recorded for :func:`running_threads` and kept alive
-    until it has stopped.
+    (with the runner and the worker) until it has stopped.
     """
     thread = QThread()
-    thread.setObjectName(f'petcognizer-worker-{len(_THREADS) + 1}')
-    worker.moveToThread(thread)
-    thread.started.connect(worker.run)
+    thread.setObjectName(f'petcognizer-worker-{len(_STARTED_AT) + 1}')
+    runner = _RunnerObject(worker)
+    runner.moveToThread(thread)
+    thread.started.connect(runner.run)
     # quit() is thread-safe; calling it directly lets the thread end without
     # the GUI event loop, so shutdown() can block in wait().
     worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
     thread.finished.connect(_get_reaper()._on_thread_finished)
+    _RUNNERS[thread] = runner
     _THREADS.add(thread)
     _ALIVE.add(thread)
     _STARTED_AT[thread] = ''.join(traceback.format_stack(limit=6)[:-1])
