@@ -58,6 +58,8 @@ class TrainingPlots(pg.GraphicsLayoutWidget):
             plot.setLabel('bottom', 'epoch')
             plot.setDownsampling(mode='peak')
             plot.setClipToView(True)
+            for side in ('left', 'bottom'):
+                plot.getAxis(side).enableAutoSIPrefix(False)  # no "(x0.001)" on a loss axis
             legend = plot.addLegend(offset=(-10, 10), labelTextSize='8pt')
             legend.setBrush(pg.mkBrush(255, 255, 255, 210))
         self._acc_plot.setLabel('left', 'accuracy', units='%')
