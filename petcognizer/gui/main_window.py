@@ -127,6 +127,9 @@ class MainWindow(QMainWindow):
         run_finished = getattr(self.train_page, 'run_finished', None)
         if run_finished is not None:
             run_finished.connect(self._on_run_finished)
+        predict_requested = getattr(self.train_page, 'predict_requested', None)
+        if predict_requested is not None:
+            predict_requested.connect(self._on_predict_requested)
 
         self._build_menus()
         self.statusBar().showMessage('Ready')
@@ -566,6 +569,19 @@ class MainWindow(QMainWindow):
         acc = record.get('best_val_acc') if isinstance(record, dict) else None
         if acc is not None:
             self.statusBar().showMessage(f'Training finished: validation accuracy {acc:.0%}.', 15000)
+        elif isinstance(record, dict) and not record.get('cancelled'):
+            self.statusBar().showMessage('Training finished.', 15000)
+        # the Predict page lists the project's runs: show the new model there
+        set_project = getattr(self.predict_page, 'set_project', None)
+        if callable(set_project) and self.project is not None:
+            set_project(self.project)
+
+    def _on_predict_requested(self, model_path) -> None:
+        """Train page: 'Predict with this run' opens the Predict tab on that model."""
+        set_model_path = getattr(self.predict_page, 'set_model_path', None)
+        if callable(set_model_path):
+            set_model_path(Path(model_path))
+            self.tabs.setCurrentWidget(self.predict_page)
 
     def _on_about_triggered(self) -> None:
         from petcognizer import __version__ as version  # type: ignore[attr-defined]

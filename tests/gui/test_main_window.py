@@ -215,3 +215,21 @@ def test_edit_delete_and_undo_redo_actions(qtbot, window, tmp_path):
     # closing the project forgets its history
     window.close_project()
     assert not window.undo_action.isEnabled()
+
+
+def test_predict_with_a_run_opens_the_predict_tab(qtbot, window, tmp_path):
+    """Train page's 'Predict with this run' selects that model on the Predict tab."""
+    from petcognizer.core.training import TrainConfig, train_project
+
+    project = Project.create(tmp_path / 'proj', classes=['red', 'blue'])
+    for name, colour in (('red', (220, 30, 30)), ('blue', (30, 30, 220))):
+        project.add_files([make_photo(tmp_path / 'src' / f'{name}{i}.png', colour, noise_seed=i)
+                           for i in range(3)], name)
+    record = train_project(project, TrainConfig(backbone='tiny_test', epochs=3, lr=0.03,
+                                                val_fraction=0.0, use_prior=False))
+    window.open_project(project.root)
+    window.train_page.run_finished.emit(record)  # the Predict page re-lists the runs
+    model = project.root / record['model_path']
+    window.train_page.predict_requested.emit(model)
+    assert window.tabs.currentWidget() is window.predict_page
+    assert window.predict_page.model_path() == model
