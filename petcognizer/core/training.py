@@ -578,6 +578,7 @@ def _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_i
             with torch.autocast(device.type, dtype=torch.float16, enabled=amp):
                 out = forward_cached(xb, pb) if cached else forward_live(xb)
                 loss = loss_fn(out.float(), yb)
+            data_loss = float(loss.detach())  # what the plots show: the penalty is not data fit
             if config.head_l2:
                 loss = loss + 0.5 * config.head_l2 * sum((w * w).sum() for w in head_weights)
             opt.zero_grad(set_to_none=True)
@@ -589,7 +590,7 @@ def _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_i
                 loss.backward()
                 opt.step()
             sched.step()
-            lv = float(loss.detach())
+            lv = data_loss
             nb = len(yb)
             tot_loss += lv * nb
             tot_correct += float((out.argmax(1) == yb).sum())
