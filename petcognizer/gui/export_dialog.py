@@ -159,6 +159,7 @@ class ExportDialog(QDialog):
         res.addLayout(row)
         self.result_box.hide()
         lay.addWidget(self.result_box)
+        lay.addStretch(1)  # extra height goes below the content, not between rows
 
         self.buttons = QDialogButtonBox()
         self.export_button = self.buttons.addButton('Export', QDialogButtonBox.ButtonRole.AcceptRole)
