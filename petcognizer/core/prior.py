@@ -47,12 +47,25 @@ Combination (see :func:`fit_head_with_prior`)::
 prior term as a fixed offset (so the head learns only what the prior gets wrong;
 without label smoothing when ``alpha > 0``, see ``_smoothing``);
 ``alpha`` comes from stratified k-fold cross-validation on the training photos
-among ``PRIOR_WEIGHTS`` (lowest held-out log-loss). When every class has a
+among ``PRIOR_WEIGHTS`` (lowest held-out log-loss; ties to the smaller weight). When every class has a
 single photo, cross-validation is impossible; ``alpha`` is then fitted as a free
 non-negative scalar jointly with the regularised head (the prior's agreement
 with the labelled photos is the evidence). With no photo at all, ``alpha = 1``:
 the prior alone. ``alpha = 0`` is exactly the plain head, and with no matched
 class there is no prior and nothing changes.
+
+From a trainer, with pooled features ``f`` and the backbone's ImageNet logits
+``z`` of the training photos (``z = model.imagenet_head(f)``)::
+
+    prior = ClassPrior.from_classes(project.classes, project.class_matches)
+    W, b, alpha = fit_head_with_prior(f, z, y, prior, num_classes=len(classes))
+    # store prior.to_dict() and alpha in the model file; at prediction time:
+    logits = combined_logits(f_new, z_new, W, b, prior, alpha)
+
+A trainer that fits its own head (AdamW, fine-tuning) can instead take
+``alpha = choose_prior_weight(f, z, y, prior)`` and add
+``alpha * prior.log_probs(z)`` to its head's logits during training and
+prediction, without label smoothing when ``alpha > 0``.
 
 Classes that match nothing share the ImageNet mass that no matched class claims,
 evenly, so among themselves the prior adds the same constant and their order is
