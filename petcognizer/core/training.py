@@ -421,6 +421,13 @@ def _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_i
             if prior_weight <= 0:
                 prior = prior_train = prior_val = None
     result.prior_weight = prior_weight
+    # Label smoothing works against a confident prior (the head learns to undo
+    # it): with the prior in use, the head is fitted unsmoothed, as the weight
+    # was cross-validated (prior.fit_head_with_prior does the same). With one
+    # photo a class the weight came from a smoothed joint fit, so keep smoothing.
+    smoothing = config.label_smoothing
+    if prior_weight > 0 and int(torch.bincount(y_train).max()) >= 2:
+        smoothing = 0.0
 
     # ---- a linear head on frozen features starts from the optimum of its
     # regularised objective (full-batch L-BFGS on the plain views, with the prior
@@ -433,7 +440,7 @@ def _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_i
         off = prior_weight * prior_train[:, 0].double() if prior_train is not None else None
         with limit_threads(1):
             w0, b0, _ = fit_linear_head(f0, y_train, K, offset=off, weight_decay=config.head_l2,
-                                        label_smoothing=config.label_smoothing)
+                                        label_smoothing=smoothing)
         with torch.no_grad():
             head[0].weight.copy_(w0)
             head[0].bias.copy_(b0)
@@ -454,7 +461,7 @@ def _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_i
         cnt = torch.bincount(y_train, minlength=K).float()
         if cnt.max() > 1.5 * cnt.clamp(min=1).min():
             class_w = (cnt.sum() / (K * cnt.clamp(min=1))).to(device)
-    loss_fn = nn.CrossEntropyLoss(weight=class_w, label_smoothing=config.label_smoothing)
+    loss_fn = nn.CrossEntropyLoss(weight=class_w, label_smoothing=smoothing)
     amp = device.type == 'cuda'
     scaler = torch.amp.GradScaler('cuda') if amp else None
     if d > 0:
