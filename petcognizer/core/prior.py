@@ -469,6 +469,22 @@ class ClassPrior:
     def num_classes(self) -> int:
         return len(self.matches)
 
+    def masses(self, imagenet_logits: torch.Tensor) -> torch.Tensor:
+        """``[N, 1000]`` -> ``[N, K]``: ImageNet probability on each matched class's outputs.
+
+        Not renormalised over the project's classes, so a photo of none of them
+        (a sofa, for 'cat' and 'dog') has small masses everywhere; unmatched
+        classes get 0. Zero-shot suggestions use this as their confidence.
+        """
+        import torch
+
+        p = torch.softmax(imagenet_logits.detach().to(torch.float64), dim=1)
+        out = torch.zeros(p.shape[0], self.num_classes, dtype=torch.float64)
+        for c, outs in enumerate(self._assign):
+            if outs:
+                out[:, c] = p[:, outs].sum(1)
+        return out.float()
+
     def probs(self, imagenet_logits: torch.Tensor) -> torch.Tensor:
         """``[N, 1000]`` ImageNet logits → ``[N, K]`` prior probabilities (rows sum to 1)."""
         import torch

@@ -65,14 +65,51 @@ def suggest_for_unlabelled(project, *, model_path: os.PathLike | str | None = No
         predictor = Predictor.load(model_path)
         if set(predictor.classes) - set(project.classes):
             predictor = None
-    if predictor is None:
+    if predictor is not None:
+        mat, ok, _errors = predictor.probabilities(paths, callback=callback, cancel=cancel)
+        classes = predictor.classes
+    else:
         model = zero_shot_model(project.classes, overrides=project.class_matches)
         if model is None:
             return []
-        predictor = Predictor(model)
-    mat, ok, _errors = predictor.probabilities(paths, callback=callback, cancel=cancel)
-    conf, idx = mat.max(1) if len(ok) else (mat.new_zeros(0), mat.new_zeros(0).long())
-    out = [Suggestion(paths[i], predictor.classes[int(k)], float(c))
+        mat, ok = _zero_shot_masses(model, paths, callback, cancel)
+        classes = model.classes
+    if not ok:
+        return []
+    conf, idx = mat.max(1)
+    out = [Suggestion(paths[i], classes[int(k)], float(c))
            for i, c, k in zip(ok, conf.tolist(), idx.tolist())]
     out.sort(key=lambda s: -s.confidence)
     return out
+
+
+def _zero_shot_masses(model, paths, callback: Callback, cancel: CancelToken | None):
+    """Per photo and class, the ImageNet probability of the class itself.
+
+    Unlike the zero-shot model's prediction, this is not renormalised over the
+    project's classes: a photo of something else gets a low confidence instead
+    of a confident guess, and unmatched classes (about which nothing is known)
+    get 0, so they are never suggested.
+    """
+    import time
+
+    import torch
+
+    from petcognizer.core.data import decode_batches
+    from petcognizer.core.events import StageProgress
+
+    rows, ok = [], []
+    t0, done = time.perf_counter(), 0
+    for batch in decode_batches(list(paths), model.preprocess, 32):
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        if batch.tensor is not None:
+            with torch.inference_mode():
+                z = model.backbone.imagenet_head(model.backbone(batch.tensor))
+            rows.append(model.prior.masses(z))
+            ok += batch.indices
+        done += len(batch.indices) + len(batch.errors)
+        rate = done / max(time.perf_counter() - t0, 1e-9)
+        callback(StageProgress('predict', done, len(paths), rate, (len(paths) - done) / rate,
+                               text='Suggesting labels'))
+    return (torch.cat(rows) if rows else torch.zeros(0, len(model.classes))), ok
