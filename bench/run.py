@@ -356,15 +356,20 @@ def section_speed(args) -> dict:
         for p in [p for p, y in zip(paths, labels) if y == k][:3]:
             shutil.copy(p, six / c / p.name)
     cli = str(ROOT / '.venv' / 'bin' / 'petcognizer')
-    walls, inner = [], []
+    walls, inner, cpus = [], [], []
     for r in range(reps):
         tmp = Path(tempfile.mkdtemp(prefix='cache-', dir=WORK))
         env = dict(os.environ, PETCOGNIZER_CACHE=str(tmp), PETCOGNIZER_CONFIG=str(tmp / 'settings.json'))
         model = tmp / 'model.safetensors'
         cmd = [cli, 'train', str(six), '--out', str(model), '--quiet', '--json']
+        import resource
+
+        ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         p = subprocess.run(cmd, env=env, capture_output=True, text=True)
         walls.append(time.perf_counter() - t0)
+        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(ru1.ru_utime - ru0.ru_utime + ru1.ru_stime - ru0.ru_stime)
         if p.returncode != 0:
             out['six_photos'] = {'error': p.stderr[-2000:]}
             break
@@ -376,6 +381,8 @@ def section_speed(args) -> dict:
             'photos': 6, 'classes': ['beagle', 'samoyed'], 'runs': reps,
             'wall_s_median': rnd(med(walls), 2), 'wall_s_all': [rnd(w, 2) for w in walls],
             'in_process_s_median': rnd(med(inner), 2),
+            'process_cpu_s_median (user+sys)': rnd(med(cpus), 2),
+            'cpu_s_all': [rnd(c, 2) for c in cpus],
             'startup_and_import_s_median': rnd(med(walls) - med(inner), 2),
             'note': 'wall = process start to model saved and process exit; in_process = the CLI\'s own '
                     'timer (after imports)'}
@@ -487,6 +494,7 @@ def section_speed(args) -> dict:
     configs = [('mallopt+channels_last', False, True), ('no_mallopt+channels_last', True, True),
                ('mallopt+contiguous', False, False), ('no_mallopt+contiguous', True, False)]
     rates = {c[0]: [] for c in configs}
+    cpu_rates = {c[0]: [] for c in configs}
     for _ in range(reps_d):
         for label, no_mallopt, cl in configs:
             env = dict(os.environ)
@@ -495,12 +503,15 @@ def section_speed(args) -> dict:
                 env['PETCOGNIZER_NO_MALLOPT'] = '1'
             r = run_worker('forward_rate', {'channels_last': cl, 'batches': 4 if args.quick else 6}, env=env)
             rates[label].append(r['img_per_s'])
+            cpu_rates[label].append(r['img_per_cpu_s'])
     m = {k: med(v) for k, v in rates.items()}
     out['allocator'] = {
         'command': f'{BASE_CMD} --only speed   # each figure: a fresh `{BASE_CMD} --worker forward_rate` '
                    'process, PETCOGNIZER_NO_MALLOPT=1 for "no_mallopt"',
         'img_per_s_median': {k: rnd(v, 1) for k, v in m.items()},
         'img_per_s_all': {k: [rnd(x, 1) for x in v] for k, v in rates.items()},
+        'img_per_cpu_s_median (images per CPU-second, less sensitive to other jobs)':
+            {k: rnd(med(v), 1) for k, v in cpu_rates.items()},
         'runs_each': reps_d,
         'mallopt_speedup (channels_last)': rnd(m['mallopt+channels_last'] / m['no_mallopt+channels_last'], 2),
         'channels_last_speedup (mallopt)': rnd(m['mallopt+channels_last'] / m['mallopt+contiguous'], 2),
@@ -526,12 +537,14 @@ def worker_forward_rate(a):
     with torch.inference_mode():
         for _ in range(2):
             model(x)
-        ts = []
+        ts, cs = [], []
         for _ in range(a['batches']):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             model(x)
             ts.append(time.perf_counter() - t0)
-    return {'img_per_s': 32 / statistics.median(ts), 'allocator': tuned}
+            cs.append(time.process_time() - c0)
+    return {'img_per_s': 32 / statistics.median(ts), 'img_per_cpu_s': 32 / statistics.median(cs),
+            'allocator': tuned}
 
 
 # ---------------------------------------------------------------- 3. cache
@@ -557,9 +570,19 @@ def worker_cache_one(a):
     cache_root = Path(tempfile.mkdtemp(prefix=f'cache-d{d}-a{int(aug)}-', dir=WORK))
     cfg = recommend_config(len(paths), len(classes))
     cfg.freeze_depth, cfg.augment, cfg.epochs, cfg.patience = d, aug, a['epochs'], 0
+    from petcognizer.core.events import EpochEnded, EpochStarted
+
+    ep_cpu, mark = [], {}
+
+    def cb(ev):
+        if isinstance(ev, EpochStarted):
+            mark['c'] = time.process_time()
+        elif isinstance(ev, EpochEnded):
+            ep_cpu.append(time.process_time() - mark['c'])
+
     rss0 = peak_rss_mb()
     t0 = time.perf_counter()
-    res = fit(paths, labels, classes, cfg, cache_root=cache_root)
+    res = fit(paths, labels, classes, cfg, cache_root=cache_root, callback=cb)
     wall = time.perf_counter() - t0
     rss_fit = peak_rss_mb()
     size = du(cache_root)
@@ -585,9 +608,9 @@ def worker_cache_one(a):
     tp = [paths[i] for i in train_idx]
     ty = torch.tensor([labels[i] for i in train_idx])
     augment = Augment(crop_flip=True) if aug else None
-    full = []
+    full, full_cpu = [], []
     for ep in range(a['full_epochs']):
-        te = time.perf_counter()
+        te, ce = time.perf_counter(), time.process_time()
         for b in decode_batches(tp, pre, cfg.batch_size, augment=augment,
                                 seeds=[ep * 100003 + i for i in range(len(tp))]):
             x = b.tensor.contiguous(memory_format=torch.channels_last)
@@ -599,6 +622,7 @@ def worker_cache_one(a):
             loss.backward()
             opt.step()
         full.append(time.perf_counter() - te)
+        full_cpu.append(time.process_time() - ce)
     shutil.rmtree(cache_root, ignore_errors=True)
     full_epoch = statistics.median(full)
     return {
@@ -609,6 +633,9 @@ def worker_cache_one(a):
         'epoch_s_cached_median': cached_epoch,
         'epoch_s_full_forward_median': full_epoch,
         'speedup_full_over_cached': full_epoch / cached_epoch,
+        'epoch_cpu_s_cached_median': statistics.median(ep_cpu),
+        'epoch_cpu_s_full_forward_median': statistics.median(full_cpu),
+        'speedup_cpu_full_over_cached': statistics.median(full_cpu) / max(statistics.median(ep_cpu), 1e-9),
         'features_s (one-off extraction)': tm.get('features_s'),
         'fit_wall_s': wall,
         'cache_mb_on_disk': size / 1e6,
@@ -725,7 +752,9 @@ def section_tricks(args) -> dict:
     t_sec = time.perf_counter()
     table = {}
     tta_check = None
-    for name in DATASET_NAMES:
+    partial = RESULTS / 'tricks-partial.json'
+    # smallest first; a partial table is written after each dataset (long runs on a busy machine)
+    for name in ('brain-mri', 'flowers5-mini', 'imagewoof-mini'):
         paths, labels, classes = dataset(name)
         lab = np.array(labels)
         F = pooled_features(name, paths, cache_root)['data']
@@ -764,6 +793,9 @@ def section_tricks(args) -> dict:
                 table.setdefault(trick, {})[f'{name} {regime}'] = {'mean': rnd(m), 'std': rnd(s),
                                                                    'n_runs': len(accs)}
             log('tricks', name, regime, {t: rnd(mean_std(v)[0], 3) for t, v in res_row.items()})
+            partial.write_text(json.dumps({'seeds': seeds, 'seeds_all_regime': seeds_all, 'table': table,
+                                           'tta_check': tta_check,
+                                           'seconds': time.perf_counter() - t_sec}, indent=1))
     for trick in ('cosine schedule', 'progressive resizing'):
         table[trick] = ('always on: the trainer always uses a cosine schedule (not switchable), so every '
                         'row above uses it' if trick.startswith('cosine') else 'not implemented')
@@ -962,6 +994,7 @@ def section_gui(args) -> dict:
         'wall_s_median': rnd(med([r['wall_s'] for r in good]), 2),
         'wall_s_all': [rnd(r['wall_s'], 2) for r in good],
         'peak_rss_mb_median': rnd(med([r['peak_rss_mb'] for r in good]), 1),
+        'process_cpu_s_median': rnd(med([r.get('process_cpu_s') for r in good]), 2),
         'breakdown_first_run': {k: rnd(v, 3) for k, v in good[0].items()} if good else None,
         'target_s': 2.0, 'target_rss_mb': 1536,
         'met': bool(good) and med([r['wall_s'] for r in good]) <= 2.0
@@ -1015,12 +1048,19 @@ def markdown(report) -> str:
         if 'wall_s_median' in sp.get('six_photos', {}):
             x = sp['six_photos']
             md.append(f'| `petcognizer train` on 6 photos, cold cache, whole process (median of {x["runs"]}) | '
-                      f'{x["wall_s_median"]} s (of which start-up/imports {x["startup_and_import_s_median"]} s) |')
+                      f'{x["wall_s_median"]} s wall (start-up/imports {x["startup_and_import_s_median"]} s); '
+                      f'{x.get("process_cpu_s_median (user+sys)")} CPU-s |')
         if 'thousand_photos' in sp:
             x = sp['thousand_photos']
             md.append(f'| {x["photos"]} photos, 17 classes, defaults: time to model | {x["fit_wall_s"]} s |')
             md.append(f'| one plain forward pass over the same photos | {x["plain_forward_s_median"]} s |')
-            md.append(f'| ratio (target ≤ 1.2) | {x["ratio_fit_over_forward"]} |')
+            md.append(f'| ratio, wall (target ≤ 1.2) | {x["ratio_fit_over_forward"]} |')
+            if 'ratio_cpu_fit_over_forward' in x:
+                md.append(f'| ratio, CPU-seconds | {x["ratio_cpu_fit_over_forward"]} |')
+            pw = x['breakdown_s'].get('of which choose_prior_weight (wall / cpu)')
+            if pw:
+                md.append(f'| … of the fit: features / epochs / class-name prior weight selection | '
+                          f'{x["breakdown_s"]["features"]} / {x["breakdown_s"]["epochs_total"]} / {pw[0]} s wall ({pw[1]} CPU-s) |')
         if 'decode' in sp:
             x = sp['decode']
             md.append(f'| decode + resize, {x["pool_threads"]}-thread pool / 1 thread | '
@@ -1034,16 +1074,20 @@ def markdown(report) -> str:
                       f'{x["no_mallopt+channels_last"]} img/s |')
             md.append(f'| lite0 forward: channels_last / contiguous (mallopt on) | {x["mallopt+channels_last"]} / '
                       f'{x["mallopt+contiguous"]} img/s |')
+            c = sp['allocator'].get('img_per_cpu_s_median (images per CPU-second, less sensitive to other jobs)')
+            if c:
+                md.append(f'| same, images per CPU-second: mallopt on / off / contiguous | {c["mallopt+channels_last"]} / '
+                          f'{c["no_mallopt+channels_last"]} / {c["mallopt+contiguous"]} |')
         md.append('')
     if 'cache' in s and 'rows' in s['cache']:
         c = s['cache']
         md += ['**Frozen-prefix cache** (imagewoof-mini; per-epoch seconds, median)', '',
-               '| freeze depth | augmentation | epoch, cached | epoch, full forward | speed-up | cache on disk | peak RSS |',
-               '|---|---|---|---|---|---|---|']
+               '| freeze depth | augmentation | epoch, cached | epoch, full forward | speed-up (wall) | speed-up (CPU-s) | cache on disk | peak RSS |',
+               '|---|---|---|---|---|---|---|---|']
         for r in c['rows']:
             md.append(f'| {r["freeze_depth"]} | {"crop+flip, " + str(r["cached_views_per_image"]) + " views" if r["augment"] else "off"} | '
                       f'{r["epoch_s_cached_median"]:.3f} s | {r["epoch_s_full_forward_median"]:.2f} s | '
-                      f'{r["speedup_full_over_cached"]:.0f}× | {r["cache_mb_on_disk"]:.1f} MB | '
+                      f'{r["speedup_full_over_cached"]:.0f}× | {r.get("speedup_cpu_full_over_cached", 0):.0f}× | {r["cache_mb_on_disk"]:.1f} MB | '
                       f'{r["peak_rss_mb_after_fit"]:.0f} MB |')
         h = c['float16_vs_float32_cache']
         md += ['', f'float16 vs float32 cache at freeze depth 2: {h["float16_acc_mean"]} vs {h["float32_acc_mean"]} '
@@ -1053,7 +1097,10 @@ def markdown(report) -> str:
         cols = list(next(v for v in t['table'].values() if isinstance(v, dict)).keys())
         md += [f'**Tricks** (accuracy % mean ± std, n runs; {t["seeds"]} seeds)', '',
                '| trick | ' + ' | '.join(cols) + ' |', '|---' * (len(cols) + 1) + '|']
-        for trick, row in t['table'].items():
+        rows = dict(t['table'])
+        rows.setdefault('cosine schedule', 'always on (the trainer always uses cosine; every row uses it)')
+        rows.setdefault('progressive resizing', 'not implemented')
+        for trick, row in rows.items():
             if isinstance(row, dict):
                 md.append(f'| {trick} | ' + ' | '.join(fmt_pct(row.get(c)) for c in cols) + ' |')
             else:
@@ -1066,7 +1113,10 @@ def markdown(report) -> str:
                f'{g["stall"]["p50_ms"]} / {g["stall"]["p99_ms"]} / {g["stall"]["max_ms"]} ms | p99 ≤ 50 ms |',
                f'| open a {g["open_10k"]["photos"]}-photo project: process start to usable window | '
                f'{g["open_10k"]["wall_s_median"]} s | ≤ 2 s |',
-               f'| … peak RSS | {g["open_10k"]["peak_rss_mb_median"]} MB | ≤ 1,536 MB |', '']
+               f'| … peak RSS | {g["open_10k"]["peak_rss_mb_median"]} MB | ≤ 1,536 MB |',
+               f'| … process CPU-seconds to that point | '
+               f'{g["open_10k"].get("process_cpu_s_median") or (g["open_10k"].get("breakdown_first_run") or {}).get("process_cpu_s")} | |',
+               '']
     md += ['Caveats: ' + ' '.join(CAVEATS.values())]
     return '\n'.join(md)
 
@@ -1089,7 +1139,17 @@ def main(argv=None) -> int:
         print('RESULT ' + json.dumps(res), flush=True)
         return 0
     if args.merge:
-        reports = [json.loads(Path(p).read_text()) for p in args.merge]
+        reports = []
+        for p in args.merge:
+            r = json.loads(Path(p).read_text())
+            if 'sections' not in r:  # a tricks-partial.json written during an unfinished run
+                r = {'command': f'{BASE_CMD} --only tricks (unfinished; partial table from {p})',
+                     'date': datetime.fromtimestamp(Path(p).stat().st_mtime, timezone.utc).isoformat(
+                         timespec='seconds'), 'machine': {},
+                     'sections': {'tricks': {**r, 'partial': True, 'command': f'{BASE_CMD} --only tricks '
+                                             f'--seeds {r["seeds"]} --seeds-all {r["seeds_all_regime"]}',
+                                             'regimes': ['10/class', 'all (80/20)']}}}
+            reports.append(r)
         report = dict(reports[0])
         report['sections'] = {}
         report['merged_from'] = [{'file': str(p), 'command': r['command'], 'date': r['date'],
