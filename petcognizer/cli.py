@@ -311,7 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument('--backbone', default='efficientnet_lite0', help='see `petcognizer backbones`')
     t.add_argument('--freeze-depth', metavar='N|all',
                    help='how many top backbone stages train (0 = head only, "all" = everything)')
-    t.add_argument('--head', choices=('linear', 'gap-dropout', 'fc-dropout'))
+    t.add_argument('--head', choices=('linear', 'gap-dropout', 'fc-dropout', 'prototype'),
+                   help='prototype = nearest class mean (frozen backbone only)')
     t.add_argument('--epochs', type=int)
     t.add_argument('--seed', type=int)
     t.add_argument('--lr', type=float, help='learning rate of the head')

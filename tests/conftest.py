@@ -15,12 +15,7 @@ os.environ.setdefault('PETCOGNIZER_DEVICE', 'cpu')
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
-#: Colours that the tiny test backbone separates easily.
-COLOURS = {
-    'red': (220, 40, 40),
-    'green': (40, 200, 60),
-    'blue': (40, 60, 220),
-}
+from photos import COLOURS, make_photo  # noqa: E402  (shared with test modules)
 
 
 @pytest.fixture(autouse=True)
@@ -31,21 +26,6 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv('PETCOGNIZER_CACHE', str(base / 'cache'))
     monkeypatch.setenv('TORCH_HOME', str(base / 'torch'))
     yield
-
-
-def make_photo(path: Path, colour=(200, 30, 30), size=(48, 40), fmt=None, noise_seed=0) -> Path:
-    """Write a solid-colour photo with a little noise so files differ."""
-    import random
-
-    rnd = random.Random(noise_seed)
-    img = Image.new('RGB', size, colour)
-    px = img.load()
-    for _ in range(20):
-        x, y = rnd.randrange(size[0]), rnd.randrange(size[1])
-        px[x, y] = tuple(min(255, max(0, c + rnd.randint(-30, 30))) for c in colour)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    img.save(path, format=fmt)
-    return path
 
 
 @pytest.fixture

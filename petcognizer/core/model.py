@@ -22,6 +22,7 @@ from torch import nn
 from petcognizer import __version__
 from petcognizer.core.backbones import create_backbone, get_backbone
 from petcognizer.core.data import Preprocess
+from petcognizer.core.training import HEADS
 
 __all__ = [
     'FORMAT',
@@ -36,7 +37,8 @@ __all__ = [
 
 FORMAT = 'petcognizer-model'
 FORMAT_VERSION = 1
-HEADS = ('linear', 'gap-dropout', 'fc-dropout')
+#: Cosine-similarity scale of the prototype head (logits = scale * cos).
+PROTOTYPE_SCALE = 16.0
 
 
 class ModelFileError(ValueError):
@@ -49,7 +51,10 @@ def make_head(kind: str, in_features: int, n_classes: int, *, dropout: float = 0
 
     * ``linear``: one linear layer (logistic regression on the features);
     * ``gap-dropout``: dropout, then linear (seed 3's best: GAP + dropout + dense);
-    * ``fc-dropout``: a hidden fully connected layer + ReLU, dropout, linear.
+    * ``fc-dropout``: a hidden fully connected layer + ReLU, dropout, linear;
+    * ``prototype``: nearest class mean by cosine similarity (L2-normalised
+      features, then a linear layer whose rows are the normalised class means
+      times :data:`PROTOTYPE_SCALE`); set from the photos, not trained.
     """
     if kind == 'linear':
         return nn.Sequential(nn.Linear(in_features, n_classes))
@@ -60,7 +65,16 @@ def make_head(kind: str, in_features: int, n_classes: int, *, dropout: float = 0
             nn.Linear(in_features, hidden), nn.ReLU(inplace=True), nn.Dropout(dropout),
             nn.Linear(hidden, n_classes),
         )
+    if kind == 'prototype':
+        return nn.Sequential(L2Normalize(), nn.Linear(in_features, n_classes, bias=False))
     raise ValueError(f'unknown head {kind!r}; choose one of: {", ".join(HEADS)}')
+
+
+class L2Normalize(nn.Module):
+    """Scale each feature vector to unit length (the prototype head's first step)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return nn.functional.normalize(x, dim=1)
 
 
 class Classifier(nn.Module):

@@ -21,7 +21,7 @@ import math
 import os
 import random
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -54,7 +54,8 @@ __all__ = [
     'train_project',
 ]
 
-HEADS = ('linear', 'gap-dropout', 'fc-dropout')
+#: Head types (built by :func:`petcognizer.core.model.make_head`).
+HEADS = ('linear', 'gap-dropout', 'fc-dropout', 'prototype')
 SCHEDULES = ('single', 'unfreeze')
 
 
@@ -128,6 +129,9 @@ class TrainConfig:
             raise ValueError(f'unknown head {self.head!r}; choose one of: {", ".join(HEADS)}')
         if self.schedule not in SCHEDULES:
             raise ValueError(f'unknown schedule {self.schedule!r}; choose one of: {", ".join(SCHEDULES)}')
+        if self.head == 'prototype' and self.freeze_depth != 0:
+            raise ValueError('the prototype head (nearest class mean) works on frozen features: '
+                             'use freeze depth 0')
         if not 0 <= self.freeze_depth <= spec.num_stages:
             raise ValueError(
                 f'freeze depth {self.freeze_depth} is out of range for {spec.name}: '
@@ -312,6 +316,11 @@ def _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_i
          cache_root, class_matches, callback, cancel, result, t_start,
          np, torch, nn, extract, Classifier, make_head):
     from petcognizer.core.perf import limit_threads
+
+    prototype = config.head == 'prototype'
+    if prototype:
+        # set from the class means, not trained: one pass reports its accuracy
+        config = replace(config, epochs=1)
     K = len(classes)
 
     def weights_progress(done, total):
@@ -394,7 +403,7 @@ def _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_i
     # of the frozen features)
     prior, prior_weight = None, 0.0
     prior_train = prior_val = None
-    if config.use_prior and d == 0 and backbone.imagenet_head is not None:
+    if config.use_prior and d == 0 and backbone.imagenet_head is not None and not prototype:
         try:
             from petcognizer.core.prior import ClassPrior, choose_prior_weight
         except ImportError:  # pragma: no cover - the prior module ships with the package
@@ -445,8 +454,16 @@ def _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_i
             head[0].weight.copy_(w0)
             head[0].bias.copy_(b0)
 
+    if prototype:
+        from petcognizer.core.model import PROTOTYPE_SCALE
+
+        f0 = torch.from_numpy(np.asarray(x_train[:, 0], dtype=np.float32))
+        means = torch.stack([f0[y_train == k].mean(0) for k in range(K)])
+        with torch.no_grad():
+            head[1].weight.copy_(PROTOTYPE_SCALE * nn.functional.normalize(means, dim=1))
+
     # ---- optimiser: head at lr, stages below it at smaller rates
-    groups = [{'params': list(head.parameters()), 'lr': config.lr}]
+    groups = [{'params': list(head.parameters()), 'lr': 0.0 if prototype else config.lr}]
     for k, m in enumerate(reversed(stage_mods[P:])):
         params = [p for p in m.parameters()]
         if params:
@@ -586,7 +603,7 @@ def _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_i
                 out = forward_cached(xb, pb) if cached else forward_live(xb)
                 loss = loss_fn(out.float(), yb)
             data_loss = float(loss.detach())  # what the plots show: the penalty is not data fit
-            if config.head_l2:
+            if config.head_l2 and not prototype:
                 loss = loss + 0.5 * config.head_l2 * sum((w * w).sum() for w in head_weights)
             opt.zero_grad(set_to_none=True)
             if scaler is not None:

@@ -72,6 +72,7 @@ HEAD_LABELS = {
     'linear': 'Linear (fastest; best with few photos)',
     'gap-dropout': 'Pooling + dropout + linear',
     'fc-dropout': 'Hidden layer + dropout',
+    'prototype': 'Nearest class mean (frozen backbone)',
 }
 SCHEDULE_LABELS = {
     'single': 'All at once',

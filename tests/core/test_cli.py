@@ -6,7 +6,7 @@ import csv
 import json
 
 import pytest
-from conftest import COLOURS, make_photo
+from photos import COLOURS, make_photo
 
 from petcognizer.cli import main
 from petcognizer.core.model import ModelFileError

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 import torch
-from conftest import COLOURS, make_photo
+from photos import COLOURS, make_photo
 from PIL import Image
 
 from petcognizer.core.export import EXPORT_FORMATS, export_model, usage_snippet

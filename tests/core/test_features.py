@@ -7,7 +7,7 @@ import shutil
 import numpy as np
 import pytest
 import torch
-from conftest import COLOURS, make_photo
+from photos import COLOURS, make_photo
 from PIL import Image
 
 from petcognizer.core.backbones import create_backbone, get_backbone

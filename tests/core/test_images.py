@@ -7,7 +7,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import make_photo
+from photos import make_photo
 from PIL import Image
 
 from petcognizer.core.images import (

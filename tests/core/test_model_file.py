@@ -8,7 +8,7 @@ import struct
 
 import pytest
 import torch
-from conftest import COLOURS, make_photo
+from photos import COLOURS, make_photo
 from PIL import Image
 
 from petcognizer.core.model import ModelFileError, load_model, read_metadata, save_model

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import COLOURS, make_photo
+from photos import COLOURS, make_photo
 
 from petcognizer.core import events as E
 from petcognizer.core.model import save_model

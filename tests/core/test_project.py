@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import make_photo
+from photos import make_photo
 
 import petcognizer.core.project as project_mod
 from petcognizer.core.events import CancelToken

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
-from conftest import COLOURS, make_photo
+from photos import COLOURS, make_photo
 
 from petcognizer.core.images import ImageError
 from petcognizer.core.project import Project

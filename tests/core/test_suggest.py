@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import make_photo
+from photos import make_photo
 
 from petcognizer.core.predict import Predictor
 from petcognizer.core.project import Project

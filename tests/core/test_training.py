@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import COLOURS, make_photo
+from photos import COLOURS, make_photo
 
 from petcognizer.core import events as E
 from petcognizer.core.backbones import create_backbone, get_backbone
@@ -489,3 +489,18 @@ def test_failed_run_still_ends_with_run_ended(tmp_path):
         last = rec.events[-1]
         assert isinstance(last, E.RunEnded) and not last.cancelled and 'readable' in last.error
         assert sum('.png' in m.text for m in rec.of(E.Message)) == 3
+
+
+def test_prototype_head_is_set_from_class_means(photo_tree, tmp_path):
+    """The nearest-class-mean head needs no training and separates the colours."""
+    from petcognizer.core.training import folder_samples
+
+    paths, labels, classes = folder_samples(photo_tree)
+    cfg = TrainConfig(backbone='tiny_test', head='prototype', epochs=50, use_prior=False,
+                      val_fraction=0.0)
+    res = fit(paths, labels, classes, cfg, cache_root=tmp_path / 'c')
+    assert len(res.history) == 1 and res.history[0]['train_acc'] == 1.0
+    w = res.model.head[1].weight.detach()
+    assert torch.allclose(w.norm(dim=1), torch.full((3,), 16.0), atol=1e-4)
+    with pytest.raises(ValueError, match='frozen features'):
+        TrainConfig(backbone='tiny_test', head='prototype', freeze_depth=1).validate()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,17 +16,8 @@ from petcognizer.gui.thumbnails import encode_paths_mime
 # PySide6 marks the QPoint constructors of drag events deprecated; Qt 6 has no other.
 pytestmark = pytest.mark.filterwarnings('ignore:Function.*QDrag.*Event:DeprecationWarning')
 
-def _root_conftest():
-    name = '_petcognizer_root_conftest'
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).parents[1] / 'conftest.py')
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        sys.modules[name] = module
-    return sys.modules[name]
 
-
-make_photo = _root_conftest().make_photo
+from photos import make_photo  # noqa: E402
 
 
 def url_mime(paths) -> QMimeData:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,17 +13,8 @@ from petcognizer.gui.suggestions import NO_PRIOR_TEXT, SuggestionsPanel, latest_
 from petcognizer.gui.thumbnails import ThumbnailLoader
 
 
-def _root_conftest():
-    name = '_petcognizer_root_conftest'
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).parents[1] / 'conftest.py')
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        sys.modules[name] = module
-    return sys.modules[name]
 
-
-make_photo = _root_conftest().make_photo
+from photos import make_photo  # noqa: E402
 
 
 def _page(qtbot, project) -> DataPage:

@@ -22,20 +22,8 @@ from petcognizer.gui.thumbnails import (
     thumbnail_cache_path,
 )
 
-def _root_conftest():
-    import importlib.util
-    import sys
 
-    name = '_petcognizer_root_conftest'
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).parents[1] / 'conftest.py')
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        sys.modules[name] = module
-    return sys.modules[name]
-
-
-make_photo = _root_conftest().make_photo
+from photos import make_photo  # noqa: E402
 
 
 def test_make_thumbnail_caches_on_disk_and_rekeys_on_change(tmp_path):
