@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from petcognizer.core.events import CancelToken
+from petcognizer.core.fsutil import atomic_write_text, fsync_dir
 from petcognizer.core.images import ImageError, is_hidden, is_image_name, verify_image
 
 __all__ = [
@@ -199,33 +200,10 @@ def _sanitize_class_name(name: str, existing: Iterable[str]) -> str:
     return validate_class_name(cleaned, existing)
 
 
-def _fsync_dir(path: Path) -> None:
-    # Makes a rename durable on POSIX; directories cannot be opened on Windows.
-    if os.name != 'posix':
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def _atomic_write_json(path: Path, data: Any) -> None:
     """Write JSON via a temp file in the same folder, fsync, then os.replace."""
     text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + '\n'
-    tmp = path.parent / f'{_TMP_PREFIX}{uuid.uuid4().hex}.json'
-    try:
-        with open(tmp, 'x', encoding='utf-8') as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    _fsync_dir(path.parent)
+    atomic_write_text(path, text, tmp_prefix=_TMP_PREFIX)
 
 
 def _copy_hashing(src: Path, dst: Path) -> str:

@@ -7,15 +7,15 @@ settings file must never stop the app from starting.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import uuid
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+
+from petcognizer.core.fsutil import atomic_write_text
 
 __all__ = [
     'MAX_RECENT',
@@ -111,14 +111,4 @@ def save_settings(s: AppSettings) -> None:
     known = {f.name for f in fields(AppSettings)}
     data = {k: v for k, v in asdict(s).items() if k in known}
     text = json.dumps(data, indent=2, ensure_ascii=False) + '\n'
-    tmp = path.parent / f'.{path.name}.{uuid.uuid4().hex}.tmp'
-    try:
-        with open(tmp, 'x', encoding='utf-8') as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    atomic_write_text(path, text, tmp_prefix=f'.{path.name}.')

@@ -1,0 +1,45 @@
+"""Crash-safe file writes shared by projects, settings and caches."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from pathlib import Path
+
+__all__ = ['atomic_write_text', 'fsync_dir']
+
+
+def fsync_dir(path: Path) -> None:
+    """Flush a folder's entry list (so a rename survives a power cut); no-op on Windows."""
+    if os.name == 'nt':
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def atomic_write_text(path: os.PathLike | str, text: str, *, tmp_prefix: str = '.tmp-') -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder.
+
+    The temporary file is flushed and fsynced, then renamed over ``path``
+    (atomic on every platform Python supports), so a reader, or the next start
+    after a crash, sees either the old file or the new one, never a mix. On any
+    error the temporary file is removed and the old file is left as it was.
+    """
+    path = Path(path)
+    tmp = path.parent / f'{tmp_prefix}{uuid.uuid4().hex}{path.suffix}'
+    try:
+        with open(tmp, 'x', encoding='utf-8') as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    fsync_dir(path.parent)
