@@ -286,10 +286,20 @@ for _i, (_p, _s, _t) in _LITE_INFO.items():
 
 
 def hub_checkpoint_dir() -> Path:
-    """Where downloaded weights live (``$TORCH_HOME/hub/checkpoints``)."""
-    import torch.hub
+    """Where downloaded weights live (``$TORCH_HOME/hub/checkpoints``).
 
-    return Path(torch.hub.get_dir()) / 'checkpoints'
+    Computed as ``torch.hub.get_dir()`` does, without importing torch (which
+    takes seconds): the app lists backbone status at start-up. Once torch is
+    loaded, its own answer is used (it honours ``torch.hub.set_dir``).
+    """
+    import sys
+
+    hub = sys.modules.get('torch.hub')
+    if hub is not None:
+        return Path(hub.get_dir()) / 'checkpoints'
+    xdg = os.getenv('XDG_CACHE_HOME', os.path.join('~', '.cache'))
+    home = os.path.expanduser(os.getenv('TORCH_HOME', os.path.join(xdg, 'torch')))
+    return Path(home) / 'hub' / 'checkpoints'
 
 
 def _tv_weights(tv_name: str):
