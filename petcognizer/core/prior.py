@@ -109,6 +109,8 @@ __all__ = [
     'synset',
 ]
 
+#: From this many labelled photos on, the weight is chosen on one held-out quarter.
+LARGE_N = 200
 #: Candidate prior weights for cross-validation. 0 is the plain head.
 PRIOR_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 #: L2 penalty (on W only, per mean-loss unit) of the logistic-regression head.
@@ -542,6 +544,7 @@ def fit_linear_head(
     label_smoothing: float = LABEL_SMOOTHING,
     free_offset_weight: bool = False,
     max_iter: int = 200,
+    init: tuple[torch.Tensor, torch.Tensor] | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor, float]:
     """Full-batch logistic regression with an optional fixed logit offset.
 
@@ -558,8 +561,12 @@ def fit_linear_head(
     x = features.detach().to(torch.float64)
     y = labels.detach().long()
     n, d = x.shape
-    w = torch.zeros(num_classes, d, dtype=torch.float64, requires_grad=True)
-    b = torch.zeros(num_classes, dtype=torch.float64, requires_grad=True)
+    if init is not None:  # warm start (e.g. from the fit for a neighbouring prior weight)
+        w = init[0].detach().to(torch.float64).clone().requires_grad_(True)
+        b = init[1].detach().to(torch.float64).clone().requires_grad_(True)
+    else:
+        w = torch.zeros(num_classes, d, dtype=torch.float64, requires_grad=True)
+        b = torch.zeros(num_classes, dtype=torch.float64, requires_grad=True)
     s = torch.tensor(math.log(math.e - 1.0), dtype=torch.float64, requires_grad=True)
     off = offset.detach().to(torch.float64) if offset is not None else None
     if n == 0:
@@ -637,6 +644,7 @@ def choose_prior_weight(
     weight_decay: float = WEIGHT_DECAY,
     label_smoothing: float = LABEL_SMOOTHING,
     max_folds: int = 5,
+    cv_max_iter: int | None = None,
 ) -> float:
     """The prior's weight ``alpha``, chosen from the labelled photos.
 
@@ -669,6 +677,17 @@ def choose_prior_weight(
     k = min(max_folds, int(counts.max()))
     folds = _folds(labels, k, seed)
     n = labels.numel()
+    if n >= LARGE_N:
+        # Hundreds of photos: one stratified quarter held out estimates the
+        # held-out loss well enough, at a fifth of the cost of 5 folds (each fit
+        # is an L-BFGS run over every photo; 5 folds x 7 weights took ~80 s for
+        # 1,000 photos on a loaded 2-core machine).
+        folds = _folds(labels, 4, seed)[:1]
+    if cv_max_iter is None:
+        # With hundreds of photos the comparison between weights is settled long
+        # before L-BFGS converges (same weight at 60 and 200 steps on 1,028
+        # photos, 1.4 s instead of 4.2 s).
+        cv_max_iter = 60 if n >= LARGE_N else 200
     x = features.to(torch.float64)
     # Every candidate, alpha = 0 included, is fitted the same way (unsmoothed)
     # so held-out log-losses compare like with like; a smoothed alpha = 0 would
@@ -677,10 +696,15 @@ def choose_prior_weight(
     for held in folds:
         mask = torch.ones(n, dtype=torch.bool)
         mask[held] = False
+        prev = None
         for i, alpha in enumerate(weights):
             off = alpha * log_prior
+            # each weight's fit starts from the previous one's optimum: the
+            # optima move little between neighbouring weights (2-3x fewer steps)
             w, b, _ = fit_linear_head(x[mask], labels[mask], k_cls, offset=off[mask],
-                                      weight_decay=weight_decay, label_smoothing=0.0)
+                                      weight_decay=weight_decay, label_smoothing=0.0, init=prev,
+                                      max_iter=cv_max_iter)
+            prev = (w, b)
             logits = x[held] @ w.double().T + b.double() + off[held]
             losses[i] += torch.nn.functional.cross_entropy(
                 logits, labels[held], reduction='sum')
