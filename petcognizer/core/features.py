@@ -209,10 +209,11 @@ def extract(
                 todo.append((i, view))
 
     # 2. compute the rest: each image is decoded once for all the views it needs
-    model = model.to(device).eval()
     use_cl = device.type in ('cpu', 'cuda')
-    if use_cl:
-        model = model.to(memory_format=torch.channels_last)
+    if todo:  # nothing to run when every output is cached
+        model = model.to(device).eval()
+        if use_cl:
+            model = model.to(memory_format=torch.channels_last)
     amp = device.type == 'cuda'
     need: dict[int, list[int]] = {}
     for i, view in todo:
