@@ -123,6 +123,8 @@ def cmd_train(args) -> int:
             setattr(cfg, name, True)
     if args.no_prior:
         cfg.use_prior = False
+    if args.ensemble is not None:
+        cfg.ensemble = args.ensemble
     progress = _Progress(quiet=args.quiet)
     cancel = CancelToken()
     try:
@@ -329,6 +331,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help='first half of the epochs at 3/4 size (with --freeze-depth all)')
     t.add_argument('--val-fraction', type=float)
     t.add_argument('--no-prior', action='store_true', help='do not use ImageNet knowledge of class names')
+    t.add_argument('--ensemble', action='store_true', default=None,
+                   help='average heads on EfficientNet-Lite0/1/2 (default for few photos)')
+    t.add_argument('--no-ensemble', dest='ensemble', action='store_false',
+                   help='one backbone only')
     t.add_argument('--device', choices=('auto', 'cpu', 'cuda', 'mps'))
     t.add_argument('--json', action='store_true', help='print a JSON summary')
     t.set_defaults(func=cmd_train)

@@ -28,6 +28,7 @@ __all__ = [
     'FORMAT',
     'HEADS',
     'Classifier',
+    'Ensemble',
     'ModelFileError',
     'load_model',
     'make_head',
@@ -97,6 +98,10 @@ class Classifier(nn.Module):
         self.prior_weight = float(prior_weight)
 
     @property
+    def backbone_name(self) -> str:
+        return self.backbone.spec.name
+
+    @property
     def uses_prior(self) -> bool:
         return (self.prior is not None and self.prior_weight > 0
                 and self.backbone.imagenet_head is not None)
@@ -111,7 +116,58 @@ class Classifier(nn.Module):
         return self.logits_from_features(self.backbone(x))
 
 
+class Ensemble(nn.Module):
+    """Several classifiers over the same classes and input; probabilities are averaged.
+
+    ``forward`` returns the log of the mean probability, so ``softmax`` of it is
+    that mean, and the ensemble is used, saved and exported like one classifier.
+    All members read the same preprocessed image (``preprocess``).
+    """
+
+    def __init__(self, members: list[Classifier]):
+        super().__init__()
+        if not members:
+            raise ValueError('an ensemble needs at least one member')
+        self.members = nn.ModuleList(members)
+        self.classes = list(members[0].classes)
+        self.preprocess = members[0].preprocess
+
+    @property
+    def backbone_name(self) -> str:
+        return '+'.join(m.backbone_name for m in self.members)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        probs = torch.stack([m(x).softmax(dim=1) for m in self.members]).mean(dim=0)
+        return probs.clamp_min(1e-12).log()
+
+
 # ------------------------------------------------------------------ model file
+
+
+def _member_meta(model: Classifier) -> dict[str, Any]:
+    return {
+        'backbone': model.backbone_name,
+        'head': model.head_config,
+        'prior': model.prior.to_dict() if model.prior is not None else None,
+        'prior_weight': model.prior_weight,
+    }
+
+
+def _build_member(part: dict, classes: list[str], preprocess: Preprocess, path: Path) -> Classifier:
+    try:
+        spec = get_backbone(part['backbone'])
+    except KeyError as exc:
+        raise ModelFileError(f'{path}: {exc.args[0]}') from None
+    backbone = create_backbone(spec.name, pretrained=False)
+    hc = part['head']
+    head = make_head(hc['kind'], hc['in_features'], len(classes),
+                     dropout=hc.get('dropout', 0.3), hidden=hc.get('hidden', 512))
+    prior = None
+    if part.get('prior'):
+        from petcognizer.core.prior import ClassPrior
+
+        prior = ClassPrior.from_dict(part['prior'])
+    return Classifier(backbone, head, classes, preprocess, hc, prior, part.get('prior_weight', 0.0))
 
 
 def _checksum(tensors: dict[str, torch.Tensor], meta_json: str) -> str:
@@ -125,26 +181,27 @@ def _checksum(tensors: dict[str, torch.Tensor], meta_json: str) -> str:
     return h.hexdigest()
 
 
-def save_model(path: os.PathLike | str, model: Classifier, extra: dict | None = None) -> Path:
+def save_model(path: os.PathLike | str, model: Classifier | Ensemble,
+               extra: dict | None = None) -> Path:
     """Write ``model`` atomically (temporary file, then rename) and return the path."""
     from safetensors.torch import save_file
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    spec = model.backbone.spec
     tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     meta: dict[str, Any] = {
         'format': FORMAT,
         'format_version': FORMAT_VERSION,
         'petcognizer_version': __version__,
-        'backbone': spec.name,
+        'backbone': model.backbone_name,
         'classes': model.classes,
         'preprocess': model.preprocess.to_dict(),
-        'head': model.head_config,
-        'prior': model.prior.to_dict() if model.prior is not None else None,
-        'prior_weight': model.prior_weight,
         'extra': extra or {},
     }
+    if isinstance(model, Ensemble):
+        meta['members'] = [_member_meta(m) for m in model.members]
+    else:
+        meta.update(_member_meta(model))
     meta_json = json.dumps(meta, sort_keys=True)
     header = {'petcognizer': meta_json, 'checksum': _checksum(tensors, meta_json)}
     tmp = path.with_name(path.name + '.partial')
@@ -211,24 +268,16 @@ def load_model(path: os.PathLike | str, device='cpu') -> Classifier:
         raise ModelFileError(
             f'{path}: checksum mismatch: the file was altered or damaged after it was saved; '
             'export it again from petcognizer')
-    try:
-        spec = get_backbone(meta['backbone'])
-    except KeyError as exc:
-        raise ModelFileError(f'{path}: {exc.args[0]}') from None
-    backbone = create_backbone(spec.name, pretrained=False)
-    hc = meta['head']
-    head = make_head(hc['kind'], hc['in_features'], len(meta['classes']),
-                     dropout=hc.get('dropout', 0.3), hidden=hc.get('hidden', 512))
-    prior = None
-    if meta.get('prior'):
-        from petcognizer.core.prior import ClassPrior
-
-        prior = ClassPrior.from_dict(meta['prior'])
-    model = Classifier(backbone, head, meta['classes'], Preprocess.from_dict(meta['preprocess']),
-                       hc, prior, meta.get('prior_weight', 0.0))
+    pre = Preprocess.from_dict(meta['preprocess'])
+    if meta.get('members'):
+        model = Ensemble([_build_member(part, meta['classes'], pre, path)
+                          for part in meta['members']])
+    else:
+        model = _build_member(meta, meta['classes'], pre, path)
     try:
         model.load_state_dict(tensors, strict=True)
     except RuntimeError as exc:
-        raise ModelFileError(f'{path}: weights do not fit the {spec.name} architecture ({exc})') from None
+        raise ModelFileError(f'{path}: weights do not fit the {meta["backbone"]} architecture '
+                             f'({exc})') from None
     model.metadata = meta
     return model.to(device).eval()

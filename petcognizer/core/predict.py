@@ -74,7 +74,7 @@ class Predictor:
 
     @property
     def backbone(self) -> str:
-        return self.model.backbone.spec.name
+        return self.model.backbone_name
 
     @property
     def metadata(self) -> dict:

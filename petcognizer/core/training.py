@@ -77,6 +77,9 @@ class TrainConfig:
             3/4 of the input size, then at full size (the bag of tricks'
             progressive resizing). Applies when every stage trains (freeze depth
             = all); with a frozen prefix the cached features fix the size.
+        ensemble: train one head on each bundled backbone (EfficientNet-Lite0,
+            1 and 2, all reading the ``backbone``'s input size) and average their
+            probabilities; ``freeze_depth`` and the head apply to each member.
         train_bn: update BatchNorm running statistics in the stages that train
             (off by default: they keep ImageNet's, see ``set_modes``).
         use_prior: combine ImageNet outputs matched to the class names with the
@@ -113,6 +116,7 @@ class TrainConfig:
     backbone_lr_mult: float = 0.1
     progressive_resize: bool = False
     train_bn: bool = False
+    ensemble: bool = False
     device: str = 'auto'
 
     def to_dict(self) -> dict:
@@ -129,6 +133,9 @@ class TrainConfig:
             raise ValueError(f'unknown head {self.head!r}; choose one of: {", ".join(HEADS)}')
         if self.schedule not in SCHEDULES:
             raise ValueError(f'unknown schedule {self.schedule!r}; choose one of: {", ".join(SCHEDULES)}')
+        if self.ensemble and self.backbone not in ENSEMBLE_BACKBONES:
+            raise ValueError('an ensemble is made of the bundled EfficientNet-Lite backbones; '
+                             f'choose one of them, or turn the ensemble off for {self.backbone}')
         if self.head == 'prototype' and self.freeze_depth != 0:
             raise ValueError('the prototype head (nearest class mean) works on frozen features: '
                              'use freeze depth 0')
@@ -258,12 +265,19 @@ def fit(
     class_matches: dict[str, list[str]] | None = None,
     callback: Callback = null_callback,
     cancel: CancelToken | None = None,
+    preprocess: Preprocess | None = None,
 ) -> FitResult:
     """Train a classifier on ``paths``/``labels``; see the module docstring.
 
     Emits RunStarted ... RunEnded. A cancelled run returns ``cancelled=True`` and
-    the best model so far (or ``model=None`` if no epoch finished).
+    the best model so far (or ``model=None`` if no epoch finished). With
+    ``config.ensemble``, one classifier per bundled backbone is trained and their
+    probabilities are averaged (:class:`~petcognizer.core.model.Ensemble`).
     """
+    if config.ensemble:
+        config.validate()
+        return _fit_ensemble(paths, labels, classes, config, cache_root=cache_root,
+                             class_matches=class_matches, callback=callback, cancel=cancel)
     import numpy as np
     import torch
     from torch import nn
@@ -299,7 +313,7 @@ def fit(
     try:
         return _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_idx, bs,
                     cache_root, class_matches, callback, cancel, result, t_start,
-                    np, torch, nn, extract, Classifier, make_head)
+                    np, torch, nn, extract, Classifier, make_head, preprocess)
     except Cancelled:
         result.cancelled = True
         result.seconds = time.perf_counter() - t_start
@@ -314,7 +328,7 @@ def fit(
 
 def _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_idx, bs,
          cache_root, class_matches, callback, cancel, result, t_start,
-         np, torch, nn, extract, Classifier, make_head):
+         np, torch, nn, extract, Classifier, make_head, preprocess=None):
     from petcognizer.core.perf import limit_threads
 
     prototype = config.head == 'prototype'
@@ -329,7 +343,7 @@ def _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_i
 
     backbone = create_backbone(spec.name, pretrained=True, progress=weights_progress)
     backbone.to(device)
-    pre = Preprocess.for_backbone(spec)
+    pre = preprocess or Preprocess.for_backbone(spec)
     augment = Augment(crop_flip=config.augment, color_jitter=config.color_jitter,
                       random_erasing=config.random_erasing)
     aug_on = augment.any
@@ -684,6 +698,73 @@ def _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_i
     result.seconds = time.perf_counter() - t_start
     callback(RunEnded(result.cancelled, result.best_epoch, result.best_val_acc, result.seconds))
     return result
+
+
+#: Members of an ensemble: the bundled backbones, which work offline.
+ENSEMBLE_BACKBONES = ('efficientnet_lite0', 'efficientnet_lite1', 'efficientnet_lite2')
+
+
+def _fit_ensemble(paths, labels, classes, config: TrainConfig, *, cache_root, class_matches,
+                  callback: Callback, cancel: CancelToken | None) -> FitResult:
+    """Train one member per bundled backbone; average their probabilities.
+
+    The first member's run reports as usual (its curves are the ones plotted);
+    the others report their feature extraction and messages only, so a UI sees
+    one run. A cancelled run keeps the members that finished.
+    """
+    from petcognizer.core.model import Ensemble
+
+    t0 = time.perf_counter()
+    cancel = cancel or CancelToken()
+    pre = Preprocess.for_backbone(get_backbone(config.backbone))
+    names = [config.backbone] + [b for b in ENSEMBLE_BACKBONES if b != config.backbone]
+    results: list[FitResult] = []
+    for k, name in enumerate(names):
+        member_cfg = replace(config, backbone=name, ensemble=False)
+
+        def relay(ev, first=(k == 0)):
+            if isinstance(ev, RunEnded) or (not first and not isinstance(ev, (StageProgress, Message))):
+                return
+            callback(ev)
+
+        if k:
+            callback(Message('info', f'Ensemble: training member {k + 1} of {len(names)} ({name})'))
+        res = fit(paths, labels, classes, member_cfg, cache_root=cache_root,
+                  class_matches=class_matches, callback=relay, cancel=cancel, preprocess=pre)
+        if res.model is not None:
+            results.append(res)
+        if res.cancelled:
+            break
+    first = results[0] if results else None
+    out = FitResult(None, config, list(classes), cancelled=cancel.cancelled,
+                    history=first.history if first else [],
+                    n_train=first.n_train if first else 0, n_val=first.n_val if first else 0,
+                    device=first.device if first else 'cpu',
+                    prior_weight=first.prior_weight if first else 0.0)
+    if results:
+        out.model = Ensemble([r.model for r in results]).eval()
+        out.skipped = first.skipped
+        out.best_epoch = first.best_epoch
+        out.timings = {'members': [r.timings for r in results]}
+        if first.n_val:
+            out.best_val_acc = _ensemble_val_accuracy(out.model, paths, labels, config)
+    out.seconds = time.perf_counter() - t0
+    callback(RunEnded(out.cancelled, out.best_epoch, out.best_val_acc, out.seconds))
+    return out
+
+
+def _ensemble_val_accuracy(model, paths, labels, config: TrainConfig) -> float:
+    """The ensemble's accuracy on the validation photos (the members' own split)."""
+    import torch
+
+    from petcognizer.core.predict import Predictor
+
+    _, val_idx = stratified_split(labels, config.val_fraction, config.seed)
+    mat, ok, _ = Predictor(model).probabilities([paths[i] for i in val_idx])
+    if not ok:
+        return 0.0
+    truth = torch.tensor([labels[val_idx[i]] for i in ok])
+    return float((mat.argmax(1) == truth).float().mean())
 
 
 def _run_id() -> str:

@@ -460,6 +460,12 @@ class TrainPage(QWidget):
             'the backbone already knows. Only with the whole backbone frozen.'
         )
         form.addRow(self.prior_check)
+        self.ensemble_check = QCheckBox('Ensemble of the 3 bundled backbones')
+        self.ensemble_check.setToolTip(
+            'Train a head on EfficientNet-Lite0, -Lite1 and -Lite2 and average their answers: '
+            'more accurate with few photos, about 5x the compute.'
+        )
+        form.addRow(self.ensemble_check)
         self.recommend_button = QPushButton('Recommended settings')
         self.recommend_button.setToolTip('Fill the settings from the number of photos and classes.')
         self.recommend_button.clicked.connect(self._on_recommend_button_clicked)
@@ -678,6 +684,7 @@ class TrainPage(QWidget):
             'schedule': self.schedule_combo.currentData(),
             'warmup_epochs': self.warmup_spin.value(),
             'use_prior': self.prior_check.isChecked(),
+            'ensemble': self.ensemble_check.isChecked(),
             'device': self.device_combo.currentData(),
         }
 
@@ -722,6 +729,7 @@ class TrainPage(QWidget):
             for key, box in (
                 ('augment', self.augment_check), ('color_jitter', self.jitter_check),
                 ('random_erasing', self.erasing_check), ('use_prior', self.prior_check),
+                ('ensemble', self.ensemble_check),
             ):
                 if key in d:
                     box.setChecked(bool(d[key]))
@@ -895,8 +903,8 @@ class TrainPage(QWidget):
         self.stop_button.setEnabled(busy and not (self._worker and self._worker.cancelled))
         for w in (self.backbone_combo, self.freeze_slider, self.head_combo, self.epochs_spin,
                   self.lr_spin, self.batch_spin, self.schedule_combo, self.augment_check,
-                  self.jitter_check, self.erasing_check, self.recommend_button,
-                  self.advanced_box):
+                  self.jitter_check, self.erasing_check, self.ensemble_check,
+                  self.recommend_button, self.advanced_box):
             w.setEnabled(not busy)
         self.prior_check.setEnabled(not busy and self.freeze_slider.value() == 0)
         self.runs_table.setEnabled(not busy)
