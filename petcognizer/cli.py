@@ -70,6 +70,8 @@ class _Progress:
             self.close()
 
     def _say(self, text: str):
+        if self.quiet:
+            return
         if self.bar is not None:
             self.bar.write(text, file=sys.stderr)
         elif not self.quiet:
