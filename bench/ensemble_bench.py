@@ -6,7 +6,7 @@ recipe) on each of EfficientNet-Lite0/1/2, all at Lite0's 224 px input as the en
 them; the ensemble averages the three members' probabilities.
 
 Run by hand: .venv/bin/python bench/ensemble_bench.py  (JSON in bench/results/ensemble.json)
-Reads ../shared/datasets; features are cached in /tmp/exp/cache.
+Reads ../shared/datasets; features are cached in /tmp/petcognizer_bench/ensemble-cache.
 """
 import random, torch, numpy as np, json
 from petcognizer.core.training import folder_samples
@@ -21,7 +21,7 @@ for ds in ['imagewoof-mini', 'flowers5-mini', 'brain-mri']:
     feats = {}
     for name in ['efficientnet_lite0', 'efficientnet_lite1', 'efficientnet_lite2']:
         bb = create_backbone(name)
-        res = extract(bb, None, paths, Preprocess.for_backbone(get_backbone('efficientnet_lite0')), cache_root='/tmp/exp/cache')
+        res = extract(bb, None, paths, Preprocess.for_backbone(get_backbone('efficientnet_lite0')), cache_root='/tmp/petcognizer_bench/ensemble-cache')
         X = torch.from_numpy(res.data[:, 0]).float()
         with torch.no_grad(): Z = bb.imagenet_head(X)
         feats[name] = (X, Z, res.ok)
