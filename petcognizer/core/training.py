@@ -470,9 +470,11 @@ def _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_i
 
         f0 = torch.from_numpy(np.asarray(x_train[:, 0], dtype=np.float32))
         off = prior_weight * prior_train[:, 0].double() if prior_train is not None else None
+        # with hundreds of photos the epochs below do the last part of the fit
+        steps = 100 if len(y_train) >= 200 else 200
         with limit_threads(1):
             w0, b0, _ = fit_linear_head(f0, y_train, K, offset=off, weight_decay=config.head_l2,
-                                        label_smoothing=smoothing)
+                                        label_smoothing=smoothing, max_iter=steps)
         with torch.no_grad():
             head[0].weight.copy_(w0)
             head[0].bias.copy_(b0)
