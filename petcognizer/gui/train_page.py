@@ -133,6 +133,32 @@ def overfitting_warning(history: list[dict], patience: int = 2) -> str | None:
     )
 
 
+def _last_backbone() -> str | None:
+    """The backbone of the user's last run, if it is still registered."""
+    from petcognizer.core.settings import load_settings
+
+    name = load_settings().last_backbone
+    try:
+        backbones.get_backbone(name)
+    except (KeyError, TypeError):
+        return None
+    return name
+
+
+def _remember_backbone(name: str | None) -> None:
+    from petcognizer.core.settings import load_settings, save_settings
+
+    if not name:
+        return
+    s = load_settings()
+    if s.last_backbone != name:
+        s.last_backbone = name
+        try:
+            save_settings(s)
+        except OSError:
+            pass  # a read-only config folder only loses the preference
+
+
 def _stage_param_job(name: str):
     """A job counting each stage's parameters on a random-weight build (no download)."""
 
@@ -364,7 +390,11 @@ class TrainPage(QWidget):
         self._status_timer.timeout.connect(self._on_status_timer_timeout)
         self._build_ui()
         self._fill_backbones()
-        self._apply_config(self._training().TrainConfig().to_dict() if self._training() else {})
+        defaults = self._training().TrainConfig().to_dict() if self._training() else {}
+        last = _last_backbone()
+        if last:  # the backbone chosen last time, for a new project (settings persist per user)
+            defaults['backbone'] = last
+        self._apply_config(defaults)
         self._update_state()
 
     # ------------------------------------------------------------ building
@@ -684,7 +714,7 @@ class TrainPage(QWidget):
             'schedule': self.schedule_combo.currentData(),
             'warmup_epochs': self.warmup_spin.value(),
             'use_prior': self.prior_check.isChecked(),
-            'ensemble': self.ensemble_check.isChecked(),
+            'ensemble': self.ensemble_check.isChecked() and self._ensemble_possible(),
             'device': self.device_combo.currentData(),
         }
 
@@ -738,8 +768,15 @@ class TrainPage(QWidget):
         self._update_freeze_texts()
 
     @Slot(int)
+    def _ensemble_possible(self) -> bool:
+        """An ensemble is made of the bundled backbones: only with one of them chosen."""
+        from petcognizer.core.training import ENSEMBLE_BACKBONES
+
+        return self._backbone_name() in ENSEMBLE_BACKBONES
+
     def _on_backbone_combo_changed(self, _index: int) -> None:
         name = self._backbone_name()
+        self.ensemble_check.setEnabled(self._ensemble_possible() and not self.is_busy())
         try:
             spec = backbones.get_backbone(name)
         except KeyError:
@@ -903,9 +940,10 @@ class TrainPage(QWidget):
         self.stop_button.setEnabled(busy and not (self._worker and self._worker.cancelled))
         for w in (self.backbone_combo, self.freeze_slider, self.head_combo, self.epochs_spin,
                   self.lr_spin, self.batch_spin, self.schedule_combo, self.augment_check,
-                  self.jitter_check, self.erasing_check, self.ensemble_check,
+                  self.jitter_check, self.erasing_check,
                   self.recommend_button, self.advanced_box):
             w.setEnabled(not busy)
+        self.ensemble_check.setEnabled(not busy and self._ensemble_possible())
         self.prior_check.setEnabled(not busy and self.freeze_slider.value() == 0)
         self.runs_table.setEnabled(not busy)
         if self._project is None:
@@ -952,6 +990,7 @@ class TrainPage(QWidget):
         except (ValueError, KeyError) as exc:
             self.error_banner.show_text(f'Cannot start training: {exc}')
             return False
+        _remember_backbone(d.get('backbone'))
         self._history = []
         self._run_info = None
         self.plots.reset()

@@ -324,3 +324,16 @@ def test_set_project_none(qtbot, page):
     assert not page.start_button.isEnabled()
     assert page.runs_table.rowCount() == 0
     assert 'Start page' in page.summary_label.text()
+
+
+def test_last_backbone_is_remembered_for_the_next_window(qtbot, tmp_path):
+    """Settings persist per user: the backbone of the last run is preselected next time."""
+    from petcognizer.core.settings import load_settings, save_settings
+    from petcognizer.gui.train_page import TrainPage
+
+    s = load_settings()
+    s.last_backbone = 'efficientnet_lite2'
+    save_settings(s)
+    page = TrainPage()
+    qtbot.addWidget(page)
+    assert page.config_dict()['backbone'] == 'efficientnet_lite2'
