@@ -187,24 +187,28 @@ def reuse_backbone():
     _BACKBONE_PATCHED = True
 
 
-def pooled_features(name, paths, cache_root):
-    """Pooled lite0 features (view 0) of every photo, via the trainer's own cache."""
+def pooled_features(name, paths, cache_root, backbone='efficientnet_lite0'):
+    """Pooled features (view 0) of every photo, via the trainer's own cache.
+
+    Every backbone reads Lite0's 224 px input, as ensemble members do (for Lite0
+    itself that is its own preprocessing).
+    """
     import torch  # noqa: F401
 
     from petcognizer.core.backbones import create_backbone, get_backbone
     from petcognizer.core.data import Preprocess
     from petcognizer.core.features import extract
 
-    if name in _FEATS:
-        return _FEATS[name]
+    if (name, backbone) in _FEATS:
+        return _FEATS[name, backbone]
     spec = get_backbone('efficientnet_lite0')
-    bb = create_backbone(spec.name)
+    bb = create_backbone(backbone)
     t0 = time.perf_counter()
     r = extract(bb, None, paths, Preprocess.for_backbone(spec), cache_root=cache_root)
     assert len(r.ok) == len(paths), r.errors
     out = {'data': r.data[:, 0].astype('float32'), 'computed': r.computed,
            'seconds': time.perf_counter() - t0}
-    _FEATS[name] = out
+    _FEATS[name, backbone] = out
     return out
 
 
@@ -231,10 +235,15 @@ def flipped_features(name, paths):
     return out
 
 
-def acc_from_features(model, feats, labels, flip=None):
+def acc_from_features(model, feats, labels, flip=None, member_feats=None):
+    """Accuracy from cached pooled features; an Ensemble needs each member's (``member_feats``)."""
     import torch
 
     with torch.inference_mode():
+        if hasattr(model, 'members'):
+            p = torch.stack([m.logits_from_features(torch.from_numpy(member_feats[m.backbone_name]))
+                             .softmax(1) for m in model.members]).mean(0)
+            return float((p.argmax(1).numpy() == labels).mean())
         f = torch.from_numpy(feats)
         p = model.logits_from_features(f).softmax(1)
         if flip is not None:
@@ -258,7 +267,7 @@ def section_accuracy(args) -> dict:
     shots_list = (1, 3, 10)
     out = {'command': f'{BASE_CMD} --only accuracy --draws {draws}',
            'what': 'k photos a class drawn at random (seeded), trained with recommend_config(n, K) '
-                   '(efficientnet_lite0 frozen, linear head), tested on every other photo of the '
+                   '(frozen backbone, linear head; up to 300 photos the Lite0/1/2 ensemble), tested on every other photo of the '
                    'dataset; with the class-name prior (default) and without (use_prior=False)',
            'draws': draws, 'datasets': {}, 'caveats': [CAVEATS[n] for n in DATASET_NAMES]}
     t_sec = time.perf_counter()
@@ -268,6 +277,9 @@ def section_accuracy(args) -> dict:
         lab = np.array(labels)
         feats = pooled_features(name, paths, cache_root)
         F = feats['data']
+        from petcognizer.core.training import ENSEMBLE_BACKBONES
+
+        FM = {b: pooled_features(name, paths, cache_root, b)['data'] for b in ENSEMBLE_BACKBONES}
         ds = {'n_photos': len(paths), 'classes': classes, 'features_first_pass_s': rnd(feats['seconds'], 2),
               'features_computed_first_pass': feats['computed'], 'results': {}}
         fit_s, computed_after = [], 0
@@ -285,13 +297,15 @@ def section_accuracy(args) -> dict:
                               cache_root=cache_root)
                     fit_s.append(time.perf_counter() - t0)
                     computed_after += res.timings.get('features_computed', 0)
-                    a = acc_from_features(res.model, F[te], lab[te])
+                    a = acc_from_features(res.model, F[te], lab[te],
+                                          member_feats={b: v[te] for b, v in FM.items()})
                     if not checked:
                         # the feature shortcut must agree with the real predictor
                         sub = te[:96]
                         mat, ok, _ = Predictor(res.model).probabilities([paths[i] for i in sub])
                         a_pred = float((mat.argmax(1).numpy() == lab[sub]).mean())
-                        a_feat = acc_from_features(res.model, F[sub], lab[sub])
+                        a_feat = acc_from_features(res.model, F[sub], lab[sub],
+                                                   member_feats={b: v[sub] for b, v in FM.items()})
                         out['check_feature_eval_vs_predictor'] = {
                             'dataset': name, 'n': len(sub), 'acc_predictor': a_pred,
                             'acc_features': a_feat}
@@ -570,6 +584,7 @@ def worker_cache_one(a):
     cache_root = Path(tempfile.mkdtemp(prefix=f'cache-d{d}-a{int(aug)}-', dir=WORK))
     cfg = recommend_config(len(paths), len(classes))
     cfg.freeze_depth, cfg.augment, cfg.epochs, cfg.patience = d, aug, a['epochs'], 0
+    cfg.ensemble = False  # one backbone: this measures its frozen-prefix cache
     from petcognizer.core.events import EpochEnded, EpochStarted
 
     ep_cpu, mark = [], {}
@@ -668,6 +683,7 @@ def worker_half_one(a):
         cache_root = Path(tempfile.mkdtemp(prefix=f'half{int(a["half"])}-', dir=WORK))
         cfg = recommend_config(len(tr), len(classes))
         cfg.freeze_depth, cfg.seed = 2, seed
+        cfg.ensemble = False
         cfg.epochs = min(cfg.epochs, a['epochs'])
         res = fit([paths[i] for i in tr], [labels[i] for i in tr], classes, cfg, cache_root=cache_root)
         size = du(cache_root)
@@ -781,6 +797,7 @@ def section_tricks(args) -> dict:
                         continue
                     cfg = recommend_config(len(tr), len(classes))
                     cfg.seed = seed
+                    cfg.ensemble = False  # the tricks table compares tricks on Lite0 alone
                     for k, v in change.items():
                         setattr(cfg, k, v)
                     r = fit([paths[i] for i in tr], [labels[i] for i in tr], classes, cfg,
