@@ -480,18 +480,19 @@ class ClassPrior:
         """
         import torch
 
-        p = torch.softmax(imagenet_logits.detach().to(torch.float64), dim=1)
+        # on the CPU in float64 (MPS has no float64); the result goes back to the input's device
+        p = torch.softmax(imagenet_logits.detach().cpu().to(torch.float64), dim=1)
         out = torch.zeros(p.shape[0], self.num_classes, dtype=torch.float64)
         for c, outs in enumerate(self._assign):
             if outs:
                 out[:, c] = p[:, outs].sum(1)
-        return out.float()
+        return out.float().to(imagenet_logits.device)
 
     def probs(self, imagenet_logits: torch.Tensor) -> torch.Tensor:
         """``[N, 1000]`` ImageNet logits → ``[N, K]`` prior probabilities (rows sum to 1)."""
         import torch
 
-        z = imagenet_logits.detach().to(torch.float64)
+        z = imagenet_logits.detach().cpu().to(torch.float64)  # CPU: MPS has no float64
         p = torch.softmax(z, dim=1)
         k = self.num_classes
         out = torch.zeros(p.shape[0], k, dtype=torch.float64)
@@ -505,7 +506,8 @@ class ClassPrior:
         # Every class matched: condition on the photo being one of them.
         out = out / out.sum(1, keepdim=True).clamp_min(1e-300)
         out = (1.0 - PRIOR_FLOOR) * out + PRIOR_FLOOR / k
-        return out.to(imagenet_logits.dtype if imagenet_logits.is_floating_point()
+        return out.to(device=imagenet_logits.device,
+                      dtype=imagenet_logits.dtype if imagenet_logits.is_floating_point()
                       else torch.float32)
 
     def log_probs(self, imagenet_logits: torch.Tensor) -> torch.Tensor:

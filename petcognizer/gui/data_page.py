@@ -797,6 +797,7 @@ class DataPage(QWidget):
         self._worker: Worker | None = None
         self._thread = None
         self._queue: list[tuple[list[Path], str | None]] = []
+        self._training_busy = False
         self._job_target: str | None = None
         self._job_sources: list[Path] = []
         self._job_project: Any = None
@@ -1041,7 +1042,18 @@ class DataPage(QWidget):
         if self.is_busy():
             self.status_changed.emit('Wait until the photos being added are in, then try again.')
             return False
+        if self._training_busy:
+            # the training thread reads the class lists and writes the run record
+            self.status_changed.emit('Training is running: wait for it to finish, or stop it, '
+                                     'before changing classes or photos.')
+            return False
         return True
+
+    def set_training_busy(self, busy: bool) -> None:
+        """The Train page's busy_changed: edits wait while a run reads the project."""
+        self._training_busy = bool(busy)
+        if not busy and self._worker is None and self._queue:
+            self._start_next()
 
     def _cmd_kwargs(self) -> dict[str, Any]:
         return {'on_changed': self._changed, 'on_error': self._on_command_error}
@@ -1056,7 +1068,9 @@ class DataPage(QWidget):
         if self.project is None or not paths:
             return
         self._queue.append(([Path(p) for p in paths], class_name))
-        if self._worker is None:
+        if self._training_busy:
+            self.status_changed.emit('Training is running: the photos will be added when it ends.')
+        elif self._worker is None:
             self._start_next()
 
     def _start_next(self) -> None:

@@ -127,6 +127,9 @@ class MainWindow(QMainWindow):
         run_finished = getattr(self.train_page, 'run_finished', None)
         if run_finished is not None:
             run_finished.connect(self._on_run_finished)
+        train_busy = getattr(self.train_page, 'busy_changed', None)
+        if train_busy is not None:
+            train_busy.connect(self.data_page.set_training_busy)
         predict_requested = getattr(self.train_page, 'predict_requested', None)
         if predict_requested is not None:
             predict_requested.connect(self._on_predict_requested)

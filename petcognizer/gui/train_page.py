@@ -767,13 +767,13 @@ class TrainPage(QWidget):
             self._filling = False
         self._update_freeze_texts()
 
-    @Slot(int)
     def _ensemble_possible(self) -> bool:
         """An ensemble is made of the bundled backbones: only with one of them chosen."""
         from petcognizer.core.training import ENSEMBLE_BACKBONES
 
         return self._backbone_name() in ENSEMBLE_BACKBONES
 
+    @Slot(int)
     def _on_backbone_combo_changed(self, _index: int) -> None:
         name = self._backbone_name()
         self.ensemble_check.setEnabled(self._ensemble_possible() and not self.is_busy())
@@ -1185,6 +1185,10 @@ class TrainPage(QWidget):
                 ok = bool(thread.wait(left)) and ok
             except RuntimeError:  # already deleted: it has stopped
                 continue
+        if ok and self._worker is not None:
+            # the queued 'finished' slot has not run yet (the event loop was
+            # blocked in wait()): settle now, so the page accepts a new project
+            self._on_worker_finished()
         return ok
 
     # ------------------------------------------------------------ runs

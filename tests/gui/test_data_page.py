@@ -360,3 +360,23 @@ def test_match_dialog_search_finds_nothing_politely(qtbot, page):
     assert 'Nothing in ImageNet' in dialog.status_label.text()
     assert not dialog.use_button.isEnabled()
     dialog.reject()
+
+
+def test_edits_wait_while_training_reads_the_project(qtbot, page, project, tmp_path):
+    """While a run trains on the project, labelling is refused and new photos queue up."""
+    src = [make_photo(tmp_path / 'in' / f'p{i}.png', noise_seed=i) for i in range(3)]
+    add_photos(qtbot, page, src[:2], None)
+    page.select_bin(None)
+    messages = []
+    page.status_changed.connect(messages.append)
+    page.set_training_busy(True)
+    page.grid.setFocus()
+    page.select_paths(page.model.paths()[:1])
+    qtbot.keyClick(page.grid, Qt.Key.Key_1)
+    assert project.n_unlabelled == 2 and not project.images('cat')
+    assert any('Training is running' in m for m in messages)
+    page.add_paths([src[2]], None)
+    assert project.n_unlabelled == 2  # queued, not copied during the run
+    page.set_training_busy(False)
+    qtbot.waitUntil(lambda: project.n_unlabelled == 3, timeout=10000)
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=10000)
