@@ -8,14 +8,15 @@ import os
 import shutil
 from pathlib import Path
 
+from petcognizer.core.fsutil import atomic_write_text
 from petcognizer.core.model import load_model, read_metadata
 
-__all__ = ['EXPORT_FORMATS', 'export_model', 'usage_snippet']
+__all__ = ['EXPORT_FORMATS', 'export_model', 'sidecar_path', 'usage_snippet']
 
 EXPORT_FORMATS = {
     'safetensors': 'petcognizer model file (.safetensors): weights, classes and preprocessing; '
                    'load with petcognizer or safetensors',
-    'onnx': 'ONNX (.onnx + .json): runs in ONNX Runtime, no PyTorch needed',
+    'onnx': 'ONNX (.onnx + .onnx.json): runs in ONNX Runtime, no PyTorch needed',
     'torchscript': 'TorchScript (.pt): runs with plain PyTorch, no petcognizer needed',
 }
 _SUFFIX = {'safetensors': '.safetensors', 'onnx': '.onnx', 'torchscript': '.pt'}
@@ -82,6 +83,9 @@ def export_model(model_path: os.PathLike | str, dest: os.PathLike | str,
                     torch.jit.save(traced, str(tmp), _extra_files=extra)
             else:
                 _export_onnx(wrapped, example, tmp, meta)
+                # the sidecar first, so an .onnx never appears without it; its own
+                # name (not <stem>.json) so it can never replace a project.json
+                atomic_write_text(sidecar_path(dest), json.dumps(_sidecar(meta), indent=1))
         os.replace(tmp, dest)
     except OSError as exc:
         raise OSError(f'{dest}: export failed ({exc.strerror or exc}); check free space and '
@@ -90,10 +94,13 @@ def export_model(model_path: os.PathLike | str, dest: os.PathLike | str,
         tmp.unlink(missing_ok=True)
         data = tmp.with_name(tmp.name + '.data')
         data.unlink(missing_ok=True)
-    if fmt == 'onnx':
-        side = dest.with_suffix('.json')
-        side.write_text(json.dumps(_sidecar(meta), indent=1))
     return dest
+
+
+def sidecar_path(onnx_path: os.PathLike | str) -> Path:
+    """Where an ONNX export's classes and preprocessing go: ``<name>.onnx.json``."""
+    onnx_path = Path(onnx_path)
+    return onnx_path.with_name(onnx_path.name + '.json')
 
 
 @contextlib.contextmanager
@@ -149,7 +156,7 @@ def usage_snippet(fmt: str, dest: os.PathLike | str) -> str:
                 '# x: float tensor [N, 3, H, W] preprocessed as info["input"] says\n'
                 'probs = model(x)\n'
                 'print(info["classes"][int(probs[0].argmax())])\n')
-    side = str(Path(dest).with_suffix('.json'))
+    side = str(sidecar_path(dest))
     return ('import json, onnxruntime as ort\n'
             f'info = json.load(open(r"{side}"))  # classes + preprocessing\n'
             f'session = ort.InferenceSession(r"{dest}")\n'

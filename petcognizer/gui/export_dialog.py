@@ -263,7 +263,9 @@ class ExportDialog(QDialog):
         self._dest = Path(path)
         extra = ''
         if fmt == 'onnx':
-            extra = f' and {self._dest.with_suffix(".json").name} (classes and preprocessing)'
+            from petcognizer.core.export import sidecar_path
+
+            extra = f' and {sidecar_path(self._dest).name} (classes and preprocessing)'
         self.result_label.setText(f'Saved <b>{self._dest}</b>{extra}.')
         self.usage_text.setPlainText(usage_snippet(fmt, self._dest))
         self.result_box.show()

@@ -78,7 +78,7 @@ def test_onnx_matches_predictor(trained, tmp_path):
     model_path, paths = trained
     out = export_model(model_path, tmp_path / 'model', 'onnx')
     assert out == tmp_path / 'model.onnx'
-    side = json.loads(out.with_suffix('.json').read_text())
+    side = json.loads(out.with_name(out.name + '.json').read_text())
     assert side['classes'] == ['blue', 'green', 'red'] and side['backbone'] == 'tiny_test'
     assert side['preprocess']['mean'] == [0.5, 0.5, 0.5]
     x, expected = reference(model_path, paths)
@@ -122,3 +122,16 @@ def test_unknown_format_is_refused(trained, tmp_path):
     model_path, _ = trained
     with pytest.raises(ValueError, match='unknown export format'):
         export_model(model_path, tmp_path / 'x', 'tflite')
+
+
+def test_onnx_sidecar_never_replaces_a_project_json(trained, tmp_path):
+    """Exporting 'project.onnx' into a project folder leaves its project.json alone."""
+    pytest.importorskip('onnx')
+    model_path, _ = trained
+    project_json = tmp_path / 'project.json'
+    project_json.write_text('{"schema_version": 1}')
+    out = export_model(model_path, tmp_path / 'project', 'onnx')
+    assert out.name == 'project.onnx'
+    assert project_json.read_text() == '{"schema_version": 1}'
+    assert json.loads((tmp_path / 'project.onnx.json').read_text())['classes'] == [
+        'blue', 'green', 'red']
