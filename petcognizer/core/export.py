@@ -8,7 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
-from petcognizer.core.fsutil import atomic_write_text
+from petcognizer.core.fsutil import atomic_write_text, commit_file
 from petcognizer.core.model import load_model, read_metadata
 
 __all__ = ['EXPORT_FORMATS', 'export_model', 'sidecar_path', 'usage_snippet']
@@ -86,7 +86,7 @@ def export_model(model_path: os.PathLike | str, dest: os.PathLike | str,
                 # the sidecar first, so an .onnx never appears without it; its own
                 # name (not <stem>.json) so it can never replace a project.json
                 atomic_write_text(sidecar_path(dest), json.dumps(_sidecar(meta), indent=1))
-        os.replace(tmp, dest)
+        commit_file(tmp, dest)
     except OSError as exc:
         raise OSError(f'{dest}: export failed ({exc.strerror or exc}); check free space and '
                       'that the folder is writable') from None

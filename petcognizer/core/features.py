@@ -310,11 +310,17 @@ def extract(
         shape = ()
     nbytes = len(ok) * v * int(np.prod(shape) if shape else 0) * np.dtype(store_dtype).itemsize
     if nbytes > RAM_BUDGET and cache is not None:
+        import tempfile
+
         cache.dir.mkdir(parents=True, exist_ok=True)
-        data = np.lib.format.open_memmap(
-            cache.dir / f'run-{os.getpid()}.npy', mode='w+', dtype=store_dtype,
-            shape=(len(ok), v, *shape),
-        )
+        # a private file per call: two extractions with the same key (training
+        # and validation photos) must not share it
+        fd, name = tempfile.mkstemp(dir=cache.dir, prefix='.run-', suffix='.npy')
+        os.close(fd)
+        data = np.lib.format.open_memmap(name, mode='w+', dtype=store_dtype,
+                                         shape=(len(ok), v, *shape))
+        if os.name != 'nt':
+            os.unlink(name)  # the mapping stays valid; the disk space goes with it
     else:
         data = np.empty((len(ok), v, *shape), dtype=store_dtype)
     for r, i in enumerate(ok):

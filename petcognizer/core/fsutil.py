@@ -7,7 +7,7 @@ import os
 import uuid
 from pathlib import Path
 
-__all__ = ['atomic_write_text', 'fsync_dir']
+__all__ = ['atomic_write_text', 'commit_file', 'fsync_dir']
 
 
 def fsync_dir(path: Path) -> None:
@@ -43,3 +43,19 @@ def atomic_write_text(path: os.PathLike | str, text: str, *, tmp_prefix: str = '
             tmp.unlink()
         raise
     fsync_dir(path.parent)
+
+
+def commit_file(tmp: os.PathLike | str, dst: os.PathLike | str) -> None:
+    """Make a fully written temporary file durable, then rename it over ``dst``.
+
+    For files written by other libraries (safetensors, torch, ONNX): their data
+    is fsynced before the rename, so after a power cut ``dst`` is either the old
+    file or the complete new one, never an empty name.
+    """
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, dst)
+    fsync_dir(Path(dst).parent)

@@ -22,6 +22,7 @@ from torch import nn
 from petcognizer import __version__
 from petcognizer.core.backbones import create_backbone, get_backbone
 from petcognizer.core.data import Preprocess
+from petcognizer.core.fsutil import commit_file
 from petcognizer.core.training import HEADS
 
 __all__ = [
@@ -207,10 +208,11 @@ def save_model(path: os.PathLike | str, model: Classifier | Ensemble,
     tmp = path.with_name(path.name + '.partial')
     try:
         save_file(tensors, str(tmp), metadata=header)
-        os.replace(tmp, path)
-    except OSError as exc:
+        commit_file(tmp, path)
+    except Exception as exc:  # safetensors reports a full disk as its own error type
         tmp.unlink(missing_ok=True)
-        raise OSError(f'{path}: could not save the model ({exc.strerror or exc}); '
+        reason = getattr(exc, 'strerror', None) or exc
+        raise OSError(f'{path}: could not save the model ({reason}); '
                       'check there is free space and the folder is writable') from None
     return path
 

@@ -38,6 +38,8 @@ class SimilarIndex:
         paths = [Path(p) for p in paths]
         res = extract(model, None, paths, Preprocess.for_backbone(spec), cache_root=cache_root,
                       callback=callback, cancel=cancel, stage_label='similar')
+        if not res.ok:
+            return cls([], torch.zeros(0, model.num_features), res.errors)
         vec = torch.from_numpy(res.data[:, 0].astype('float32'))
         vec = torch.nn.functional.normalize(vec, dim=1)
         return cls([paths[i] for i in res.ok], vec, res.errors)

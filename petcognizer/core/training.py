@@ -755,21 +755,25 @@ def _fit_ensemble(paths, labels, classes, config: TrainConfig, *, cache_root, cl
         out.skipped = first.skipped
         out.best_epoch = first.best_epoch
         out.timings = {'members': [r.timings for r in results]}
-        if first.n_val:
-            out.best_val_acc = _ensemble_val_accuracy(out.model, paths, labels, config)
+        if first.n_val and not cancel.cancelled:
+            out.best_val_acc = _ensemble_val_accuracy(out.model, paths, labels, config, cancel)
     out.seconds = time.perf_counter() - t0
     callback(RunEnded(out.cancelled, out.best_epoch, out.best_val_acc, out.seconds))
     return out
 
 
-def _ensemble_val_accuracy(model, paths, labels, config: TrainConfig) -> float:
+def _ensemble_val_accuracy(model, paths, labels, config: TrainConfig,
+                           cancel: CancelToken) -> float | None:
     """The ensemble's accuracy on the validation photos (the members' own split)."""
     import torch
 
     from petcognizer.core.predict import Predictor
 
     _, val_idx = stratified_split(labels, config.val_fraction, config.seed)
-    mat, ok, _ = Predictor(model).probabilities([paths[i] for i in val_idx])
+    try:
+        mat, ok, _ = Predictor(model).probabilities([paths[i] for i in val_idx], cancel=cancel)
+    except Cancelled:
+        return None
     if not ok:
         return 0.0
     truth = torch.tensor([labels[val_idx[i]] for i in ok])
@@ -806,6 +810,8 @@ def train_project(project, config: TrainConfig, *, callback: Callback = null_cal
     res = fit(paths, labels, classes, config, cache_root=project.cache_dir / 'features',
               class_matches=getattr(project, 'class_matches', None), callback=callback,
               cancel=cancel)
+    if res.cancelled and res.model is None:
+        raise Cancelled()  # stopped before anything was learnt: nothing to record
     model_rel = None
     if res.model is not None:
         rel = Path('runs') / run_id / 'model.safetensors'
@@ -814,7 +820,7 @@ def train_project(project, config: TrainConfig, *, callback: Callback = null_cal
     record = {
         'id': run_id,
         'created': created,
-        'backbone': config.backbone,
+        'backbone': res.model.backbone_name if res.model is not None else config.backbone,
         'config': config.to_dict(),
         'classes': classes,
         'n_train': res.n_train,

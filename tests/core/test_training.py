@@ -504,3 +504,30 @@ def test_prototype_head_is_set_from_class_means(photo_tree, tmp_path):
     assert torch.allclose(w.norm(dim=1), torch.full((3,), 16.0), atol=1e-4)
     with pytest.raises(ValueError, match='frozen features'):
         TrainConfig(backbone='tiny_test', head='prototype', freeze_depth=1).validate()
+
+
+def test_train_project_cancelled_before_anything_is_learnt_records_nothing(photo_tree, tmp_path):
+    from petcognizer.core.project import Project
+    from petcognizer.core.training import train_project
+
+    project, _ = Project.from_folder(photo_tree, tmp_path / 'proj')
+    token = E.CancelToken()
+    token.cancel()
+    with pytest.raises(E.Cancelled):
+        train_project(project, TrainConfig(backbone='tiny_test', epochs=2, use_prior=False),
+                      cancel=token)
+    assert project.runs == []
+
+
+def test_large_feature_sets_are_memory_mapped_privately(photo_tree, tmp_path, monkeypatch):
+    """Above the RAM budget, train and validation features get their own file, left nowhere."""
+    import petcognizer.core.features as F
+    from petcognizer.core.training import folder_samples
+
+    monkeypatch.setattr(F, 'RAM_BUDGET', 1)
+    paths, labels, classes = folder_samples(photo_tree)
+    cfg = TrainConfig(backbone='tiny_test', freeze_depth=1, epochs=3, lr=0.03, val_fraction=0.34,
+                      use_prior=False)
+    res = fit(paths, labels, classes, cfg, cache_root=tmp_path / 'c')
+    assert res.best_val_acc is not None and res.model is not None
+    assert not list((tmp_path / 'c').rglob('.run-*'))
