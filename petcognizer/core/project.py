@@ -1004,13 +1004,39 @@ class Project:
     def _import_project(
         self, src: Path, report: AddReport, progress: Progress | None, cancel: CancelToken | None
     ) -> AddReport:
-        other = Project.open(src)
-        items: list[tuple[Path, str | None]] = [(p, None) for p in other.images(None)]
-        for c in other.classes:
+        # Read the other project without opening it: Project.open repairs and
+        # saves, and a source is only ever read (it may be a read-only backup).
+        order: list[str] = []
+        colors: dict = {}
+        try:
+            data = json.loads((src / self.FILE_NAME).read_text(encoding='utf-8'))
+            order = [c for c in data.get('classes', []) if isinstance(c, str)]
+            colors = data.get('class_colors') or {}
+        except (OSError, ValueError, AttributeError):
+            pass  # a damaged project.json: its folders still say what is there
+
+        def photos_in(folder: Path) -> list[Path]:
+            try:
+                with os.scandir(folder) as it:
+                    names = [e.name for e in it if is_image_name(e.name) and e.is_file()]
+            except OSError:
+                return []
+            return [folder / n for n in sorted(names, key=natural_key)]
+
+        images = src / 'images'
+        try:
+            on_disk = sorted((d.name for d in images.iterdir() if d.is_dir() and not is_hidden(d.name)),
+                             key=natural_key)
+        except OSError:
+            on_disk = []
+        items: list[tuple[Path, str | None]] = [(p, None) for p in photos_in(src / 'unlabelled')]
+        for c in [c for c in order if c in on_disk] + [c for c in on_disk if c not in order]:
             name = _sanitize_class_name(c, self._data['classes'])
             if name not in self._data['classes']:
-                self.add_class(name, other.class_color(c))
-            items += [(p, name) for p in other.images(c)]
+                color = colors.get(c) if isinstance(colors, dict) else None
+                valid = isinstance(color, str) and _COLOR_RE.match(color)
+                self.add_class(name, color if valid else None)
+            items += [(p, name) for p in photos_in(images / c)]
         self._add_many(items, report, progress, cancel)
         return report
 

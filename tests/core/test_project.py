@@ -795,3 +795,18 @@ def test_relabel_in_a_big_class_does_not_rescan(proj, monkeypatch):
     assert proj.counts() == {'cat': 10_000, 'dog': 0}
     assert proj.images('cat')[5000].name == 'img5000.jpg'
     assert elapsed < 1.0, elapsed  # two relabels; was ~1 s each with a rescan
+
+
+def test_importing_another_project_only_reads_it(photo_tree, tmp_path):
+    """A project used as an import source is read, never repaired or rewritten."""
+    src, _ = Project.from_folder(photo_tree, tmp_path / 'theirs')
+    src.add_files([make_photo(tmp_path / 'loose.png', noise_seed=99)], None)
+    (src.root / 'images' / 'red' / '.petcognizer-tmp-leftover.png').write_bytes(b'x')
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in src.root.rglob('*') if p.is_file()}
+    mine = Project.create(tmp_path / 'mine')
+    report = mine.import_tree(src.root)
+    assert not report.refused
+    assert mine.classes == src.classes
+    assert mine.counts() == src.counts() and mine.n_unlabelled == 1
+    after = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in src.root.rglob('*') if p.is_file()}
+    assert after == before
