@@ -503,7 +503,8 @@ class PredictPage(QWidget):
     @Slot(object)
     def _on_worker_returned(self, result) -> None:
         model_path, predictor, preds, thumbs = result
-        self._predictors[self._model_key(model_path)] = predictor
+        # keep one loaded model: an ensemble holds three backbones, and runs pile up
+        self._predictors = {self._model_key(model_path): predictor}
         self._add_results(preds, thumbs)
         n_err = sum(1 for p in preds if p.error)
         self.status_label.setText(
