@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from petcognizer.core.events import StageProgress
-from petcognizer.gui.train_page import BannerLabel
+from petcognizer.gui.train_page import BannerLabel, short_backbone_name
 from petcognizer.gui.workers import Worker, start_worker
 
 __all__ = ['PredictPage', 'PredictionRowWidget', 'write_predictions_csv']
@@ -347,7 +347,8 @@ class PredictPage(QWidget):
             except ValueError:
                 pass
             stopped = ', stopped early' if r.get('cancelled') else ''
-            out.append((f'Run {created} · {r.get("backbone", "?")} · {acc_text}{stopped}', path))
+            name = short_backbone_name(r.get('backbone', '?'))
+            out.append((f'Run {created} · {name} · {acc_text}{stopped}', path))
         return out
 
     def _refresh_models(self, select: Path | None = None) -> None:
@@ -398,7 +399,7 @@ class PredictPage(QWidget):
             return f'{path}: {exc}'
         classes = meta.get('classes') or []
         shown = ', '.join(classes[:12]) + (' …' if len(classes) > 12 else '')
-        return f'{meta.get("backbone", "?")} · {len(classes)} classes: {shown}'
+        return f'{short_backbone_name(meta.get("backbone", "?"))} · {len(classes)} classes: {shown}'
 
     def _classes(self) -> list[str]:
         names = list(getattr(self._project, 'classes', []) or []) if self._project is not None else []

@@ -133,6 +133,14 @@ def overfitting_warning(history: list[dict], patience: int = 2) -> str | None:
     )
 
 
+def short_backbone_name(name: str) -> str:
+    """'efficientnet_lite0+efficientnet_lite1+...' -> 'ensemble: lite0+lite1+...'."""
+    parts = name.split('+')
+    if len(parts) == 1:
+        return name
+    return 'ensemble: ' + '+'.join(p.replace('efficientnet_', '') for p in parts)
+
+
 def _last_backbone() -> str | None:
     """The backbone of the user's last run, if it is still registered."""
     from petcognizer.core.settings import load_settings
@@ -1217,7 +1225,7 @@ class TrainPage(QWidget):
             n_epochs = len(r.get('history') or [])
             cells = [
                 when,
-                r.get('backbone') or cfg.get('backbone', '?'),
+                short_backbone_name(r.get('backbone') or cfg.get('backbone', '?')),
                 'head only' if not depth else f'head + {depth} stages',
                 f'{acc * 100:.1f}%' if isinstance(acc, (int, float)) else 'no validation',
                 f'{n_epochs} of {cfg.get("epochs", n_epochs)}',
