@@ -1052,7 +1052,7 @@ def markdown(report) -> str:
           f'Command: `{report["command"]}`.', '']
     if 'accuracy' in s and 'datasets' in s['accuracy']:
         a = s['accuracy']
-        md += [f'**Accuracy** (efficientnet_lite0 frozen, defaults; mean ± std over {a["draws"]} random draws; '
+        md += [f'**Accuracy** (the CLI defaults: frozen backbone, linear head, up to 300 photos the Lite0/1/2 ensemble; mean ± std over {a["draws"]} random draws; '
                'test = every other photo of the dataset)', '',
                '| dataset | photos/class | with class-name prior | plain head |', '|---|---|---|---|']
         for name, ds in a['datasets'].items():
