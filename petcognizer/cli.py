@@ -145,6 +145,7 @@ def cmd_train(args) -> int:
     out = save_model(args.out, res.model, extra={'config': cfg.to_dict()})
     summary = {
         'model': str(out),
+        'backbone': res.model.backbone_name,
         'classes': classes,
         'n_train': res.n_train,
         'n_val': res.n_val,
@@ -161,8 +162,9 @@ def cmd_train(args) -> int:
     else:
         val = (f', best validation accuracy {res.best_val_acc:.1%} (epoch {res.best_epoch + 1})'
                if res.best_val_acc is not None else ' (no validation split: every photo trained)')
-        print(f'Saved {out}: {len(classes)} classes ({", ".join(classes)}), '
-              f'{res.n_train} training photos{val}, {summary["seconds"]:.1f} s')
+        print(f'Saved {out}: {res.model.backbone_name}, {len(classes)} classes '
+              f'({", ".join(classes)}), {res.n_train} training photos{val}, '
+              f'{summary["seconds"]:.1f} s')
     return 0
 
 
