@@ -294,12 +294,15 @@ def test_shutdown_during_training_cancels_and_joins(qtbot, tiny_project):
     page.set_config({'backbone': 'tiny_test', 'epochs': 1000, 'batch_size': 2, 'use_prior': False,
                      'val_fraction': 0.34, 'patience': 0})
     page.start_button.click()
-    qtbot.waitUntil(lambda: page.plots.n_batches > 0, timeout=30000)
+    # after one finished epoch there is a model to keep (a run stopped earlier
+    # has learnt nothing and is not recorded)
+    qtbot.waitUntil(lambda: page.plots.n_epochs > 0, timeout=30000)
     thread = page._thread
     assert page.shutdown(10000)
     assert not thread.isRunning()
     qtbot.waitUntil(lambda: not page.is_busy(), timeout=5000)
     assert tiny_project.runs and tiny_project.runs[-1]['cancelled']
+    assert tiny_project.runs[-1]['model_path']
 
 
 def test_plots_coalesce_redraws(qtbot):
