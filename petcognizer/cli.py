@@ -113,7 +113,8 @@ def cmd_train(args) -> int:
     paths, labels, classes, cache, matches = _samples(args.data)
     cfg = recommend_config(len(paths), len(classes), args.backbone)
     for name in ('head', 'epochs', 'seed', 'lr', 'batch_size', 'schedule', 'device',
-                 'val_fraction', 'aug_views', 'weight_decay', 'label_smoothing'):
+                 'val_fraction', 'aug_views', 'weight_decay', 'label_smoothing', 'patience',
+                 'warmup_epochs', 'dropout', 'head_l2'):
         value = getattr(args, name)
         if value is not None:
             setattr(cfg, name, value)
@@ -334,6 +335,11 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument('--progressive-resize', action='store_true',
                    help='first half of the epochs at 3/4 size (with --freeze-depth all)')
     t.add_argument('--val-fraction', type=float)
+    t.add_argument('--patience', type=int, help='early stopping: epochs without a better validation '
+                                                'accuracy (0 = off)')
+    t.add_argument('--warmup-epochs', type=int)
+    t.add_argument('--dropout', type=float, help='for the gap-dropout and fc-dropout heads')
+    t.add_argument('--head-l2', type=float, help="L2 penalty on the head's weights")
     t.add_argument('--no-prior', action='store_true', help='do not use ImageNet knowledge of class names')
     t.add_argument('--ensemble', action='store_true', default=None,
                    help='average heads on EfficientNet-Lite0/1/2 (default for few photos)')

@@ -548,6 +548,17 @@ class TrainPage(QWidget):
         self.warmup_spin.setRange(0, 100)
         self.warmup_spin.setSuffix(' epochs')
         adv.addRow('Warm-up:', self.warmup_spin)
+        self.views_spin = QSpinBox()
+        self.views_spin.setRange(1, 32)
+        self.views_spin.setSuffix(' per photo')
+        self.views_spin.setToolTip('With augmentation and a frozen backbone (or prefix), this many '
+                                   'augmented views of each photo are computed once and reused.')
+        adv.addRow('Augmented views:', self.views_spin)
+        self.progressive_check = QCheckBox('Progressive resizing (3/4 size first; all stages training)')
+        self.balance_check = QCheckBox('Weight classes by their photo counts')
+        self.train_bn_check = QCheckBox('Update BatchNorm statistics in trained stages')
+        for box in (self.progressive_check, self.balance_check, self.train_bn_check):
+            adv.addRow(box)
         self.seed_spin = QSpinBox()
         self.seed_spin.setRange(0, 2**31 - 1)
         adv.addRow('Random seed:', self.seed_spin)
@@ -723,6 +734,10 @@ class TrainPage(QWidget):
             'warmup_epochs': self.warmup_spin.value(),
             'use_prior': self.prior_check.isChecked(),
             'ensemble': self.ensemble_check.isChecked() and self._ensemble_possible(),
+            'aug_views': self.views_spin.value(),
+            'progressive_resize': self.progressive_check.isChecked(),
+            'balance_classes': self.balance_check.isChecked(),
+            'train_bn': self.train_bn_check.isChecked(),
             'device': self.device_combo.currentData(),
         }
 
@@ -755,6 +770,7 @@ class TrainPage(QWidget):
                 ('epochs', self.epochs_spin, 1), ('batch_size', self.batch_spin, 1),
                 ('patience', self.patience_spin, 1), ('warmup_epochs', self.warmup_spin, 1),
                 ('seed', self.seed_spin, 1), ('val_fraction', self.val_spin, 100),
+                ('aug_views', self.views_spin, 1),
             ):
                 if key in d and d[key] is not None:
                     spin.setValue(int(round(float(d[key]) * scale)))
@@ -767,7 +783,8 @@ class TrainPage(QWidget):
             for key, box in (
                 ('augment', self.augment_check), ('color_jitter', self.jitter_check),
                 ('random_erasing', self.erasing_check), ('use_prior', self.prior_check),
-                ('ensemble', self.ensemble_check),
+                ('ensemble', self.ensemble_check), ('progressive_resize', self.progressive_check),
+                ('balance_classes', self.balance_check), ('train_bn', self.train_bn_check),
             ):
                 if key in d:
                     box.setChecked(bool(d[key]))

@@ -340,3 +340,20 @@ def test_last_backbone_is_remembered_for_the_next_window(qtbot, tmp_path):
     page = TrainPage()
     qtbot.addWidget(page)
     assert page.config_dict()['backbone'] == 'efficientnet_lite2'
+
+
+def test_form_round_trips_every_setting_it_shows(qtbot):
+    """What the form sends is what TrainConfig holds, and a run's settings come back intact."""
+    from petcognizer.core.training import TrainConfig
+    from petcognizer.gui.train_page import TrainPage
+
+    page = TrainPage()
+    qtbot.addWidget(page)
+    cfg = TrainConfig(backbone='efficientnet_lite1', epochs=7, aug_views=6, progressive_resize=True,
+                      balance_classes=False, train_bn=True, ensemble=True, use_prior=False)
+    page.set_config(cfg)
+    d = page.config_dict()
+    assert set(d) <= set(TrainConfig().to_dict())
+    for key in ('backbone', 'epochs', 'aug_views', 'progressive_resize', 'balance_classes',
+                'train_bn', 'ensemble', 'use_prior'):
+        assert d[key] == getattr(cfg, key), key
