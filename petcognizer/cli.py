@@ -89,18 +89,14 @@ def _samples(data: str):
         Project = None
     if Project is not None and Project.is_project(root):
         project = Project.open(root)
-        paths, labels = project.samples()
-        used = sorted(set(labels))
-        classes = [project.classes[k] for k in used]
-        remap = {old: new for new, old in enumerate(used)}
-        return (paths, [remap[y] for y in labels], classes, project.cache_dir / 'features',
-                project.class_matches)
+        paths, labels, classes, _empty = project.training_samples()
+        return paths, labels, classes, project.cache_dir / 'features', project.class_matches
     from petcognizer.core.settings import cache_root
 
     paths, labels, classes = folder_samples(root)
     if not paths:
         raise ValueError(f'{root}: no photos found; put them in one subfolder per class '
-                         '(e.g. {root}/cat/*.jpg, {root}/dog/*.jpg)')
+                         f'(e.g. {root}/cat/*.jpg, {root}/dog/*.jpg)')
     return paths, labels, classes, cache_root() / 'features', None
 
 

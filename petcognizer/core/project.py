@@ -719,6 +719,20 @@ class Project:
             labels += [i] * len(listing)
         return paths, labels
 
+    def training_samples(self) -> tuple[list[Path], list[int], list[str], list[str]]:
+        """Labelled photos for training: classes without photos take no part.
+
+        Returns:
+            ``(paths, labels, classes, empty)``: labels index ``classes`` (the
+            project's class order minus the empty classes, listed in ``empty``).
+        """
+        paths, labels = self.samples()
+        used = sorted(set(labels))
+        remap = {old: new for new, old in enumerate(used)}
+        classes = [self._data['classes'][k] for k in used]
+        empty = [c for c in self._data['classes'] if c not in classes]
+        return paths, [remap[y] for y in labels], classes, empty
+
     def refresh(self) -> None:
         """Forget cached listings and hashes and re-read the folders (after outside changes)."""
         self._hashes = None

@@ -793,16 +793,9 @@ def train_project(project, config: TrainConfig, *, callback: Callback = null_cal
     """
     from petcognizer.core.model import save_model
 
-    paths, labels = project.samples()
-    classes = list(project.classes)
-    used = sorted(set(labels))
-    if len(used) < len(classes):
-        # classes without photos take no part (say so); keep the order of the rest
-        missing = [c for k, c in enumerate(classes) if k not in used]
-        callback(Message('warning', 'Not training on empty classes: ' + ', '.join(missing)))
-        remap = {old: new for new, old in enumerate(used)}
-        classes = [classes[k] for k in used]
-        labels = [remap[y] for y in labels]
+    paths, labels, classes, empty = project.training_samples()
+    if empty and len(classes) >= 2:
+        callback(Message('warning', 'Not training on empty classes: ' + ', '.join(empty)))
     run_id = _run_id()
     created = datetime.now(timezone.utc).isoformat(timespec='seconds')
     if len(classes) < 2:

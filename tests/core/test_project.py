@@ -810,3 +810,12 @@ def test_importing_another_project_only_reads_it(photo_tree, tmp_path):
     assert mine.counts() == src.counts() and mine.n_unlabelled == 1
     after = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in src.root.rglob('*') if p.is_file()}
     assert after == before
+
+
+def test_training_samples_leave_out_empty_classes(tmp_path):
+    p = Project.create(tmp_path / 'p', classes=['a', 'empty', 'b'])
+    p.add_files([make_photo(tmp_path / 'x.png', noise_seed=1)], 'b')
+    p.add_files([make_photo(tmp_path / 'y.png', noise_seed=2)], 'a')
+    paths, labels, classes, empty = p.training_samples()
+    assert classes == ['a', 'b'] and empty == ['empty']
+    assert [classes[y] for y in labels] == [p.label_of(q) for q in paths]
