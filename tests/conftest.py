@@ -13,7 +13,6 @@ os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')
 os.environ.setdefault('PETCOGNIZER_DEVICE', 'cpu')
 
 import pytest  # noqa: E402
-from PIL import Image  # noqa: E402
 
 from photos import COLOURS, make_photo  # noqa: E402  (shared with test modules)
 

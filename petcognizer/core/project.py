@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from petcognizer.core.events import CancelToken
-from petcognizer.core.fsutil import atomic_write_text, fsync_dir
+from petcognizer.core.fsutil import atomic_write_text
 from petcognizer.core.images import ImageError, is_hidden, is_image_name, verify_image
 
 __all__ = [

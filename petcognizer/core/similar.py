@@ -62,8 +62,6 @@ def find_similar(project, query_path: os.PathLike | str, k: int = 12, *,
 
     The query may be a project photo (it is left out of the results) or any file.
     """
-    import torch
-
     paths = [p for c in project.classes for p in project.images(c)] + project.images(None)
     query_path = Path(query_path)
     if query_path not in paths:

@@ -56,7 +56,6 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -89,6 +88,7 @@ from petcognizer.gui.undo import (
     MoveImagesCommand,
     RenameClassCommand,
 )
+from petcognizer.gui.widgets import BannerLabel
 from petcognizer.gui.workers import Worker, start_worker
 
 __all__ = [
@@ -605,32 +605,16 @@ class _EmptyState(QFrame):
 # ---------------------------------------------------------------------------- panels
 
 
-class MessageBar(QFrame):
+class MessageBar(BannerLabel):
     """A dismissible one-line message (error or info) above the photos."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName('MessageBar')
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 8, 8, 8)
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        close = QToolButton()
-        close.setText('✕')
-        close.setAutoRaise(True)
-        close.setToolTip('Dismiss')
-        close.clicked.connect(self.hide)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
-        self.hide()
+        super().__init__('error', parent)
+        self.setContentsMargins(4, 4, 0, 4)
 
     def show_message(self, text: str, kind: str = 'error') -> None:
-        self.setProperty('kind', kind)
-        self.style().unpolish(self)
-        self.style().polish(self)
-        self.label.setText(text)
-        self.show()
+        self.set_kind(kind)
+        self.show_text(text)
 
 
 class AddReportPanel(QFrame):

@@ -53,6 +53,7 @@ from petcognizer.core.events import (
     StageProgress,
 )
 from petcognizer.gui.plots import TrainingPlots
+from petcognizer.gui.widgets import BannerLabel
 from petcognizer.gui.workers import Worker, start_worker
 
 __all__ = [
@@ -187,45 +188,6 @@ def _default_make_job(project, config):
 
 
 # ------------------------------------------------------------------ widgets
-
-
-class BannerLabel(QFrame):
-    """A coloured inline message with a close button (no modal dialogs)."""
-
-    STYLES = {
-        'error': ('#fdecea', '#b71c1c', '#f5c2c0'),
-        'warning': ('#fff8e1', '#7a5200', '#f3d98b'),
-        'info': ('#e8f1fb', '#0d3c61', '#b9d3ee'),
-    }
-
-    def __init__(self, kind: str = 'info', parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        bg, fg, border = self.STYLES[kind]
-        self.setObjectName('banner')
-        self.setStyleSheet(
-            f'QFrame#banner {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; }}'
-            f'QLabel {{ color: {fg}; background: transparent; border: none; }}'
-        )
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(8, 4, 4, 4)
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        lay.addWidget(self.label, 1)
-        close = QToolButton()
-        close.setText('✕')
-        close.setAutoRaise(True)
-        close.setToolTip('Dismiss')
-        close.clicked.connect(self.hide)
-        lay.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
-        self.hide()
-
-    def show_text(self, text: str) -> None:
-        self.label.setText(text)
-        self.show()
-
-    def text(self) -> str:
-        return self.label.text()
 
 
 class StageDiagramWidget(QWidget):
