@@ -89,7 +89,7 @@ from petcognizer.gui.undo import (
     RenameClassCommand,
 )
 from petcognizer.gui.widgets import BannerLabel
-from petcognizer.gui.workers import Worker, start_worker
+from petcognizer.gui.workers import Worker, start_worker, stop_worker
 
 __all__ = [
     'MIN_PHOTOS_PER_CLASS',
@@ -1137,16 +1137,7 @@ class DataPage(QWidget):
 
     def _cancel_jobs(self, timeout_ms: int = 10000) -> bool:
         self._queue.clear()
-        worker, thread = self._worker, self._thread
-        if worker is not None:
-            worker.cancel()
-        ok = True
-        if thread is not None:
-            try:
-                ok = thread.wait(timeout_ms)
-            except RuntimeError:
-                ok = True
-        return ok
+        return stop_worker(self._worker, self._thread, timeout_ms)
 
     def shutdown(self, timeout_ms: int = 10000) -> bool:
         """Stop adding, searching and thumbnailing and join their threads; True if all stopped."""
@@ -1454,15 +1445,7 @@ class DataPage(QWidget):
         return moved
 
     def _cancel_suggest(self, timeout_ms: int = 10000) -> bool:
-        worker, thread = self._suggest_worker, self._suggest_thread
-        if worker is not None:
-            worker.cancel()
-        if thread is not None:
-            try:
-                return bool(thread.wait(timeout_ms))
-            except RuntimeError:
-                return True
-        return True
+        return stop_worker(self._suggest_worker, self._suggest_thread, timeout_ms)
 
     def _on_suggest_clicked(self) -> None:
         self.suggest_labels()
@@ -1543,15 +1526,7 @@ class DataPage(QWidget):
         return self._similar_worker is not None
 
     def _cancel_similar(self, timeout_ms: int = 10000) -> bool:
-        worker, thread = self._similar_worker, self._similar_thread
-        if worker is not None:
-            worker.cancel()
-        if thread is not None:
-            try:
-                return bool(thread.wait(timeout_ms))
-            except RuntimeError:
-                return True
-        return True
+        return stop_worker(self._similar_worker, self._similar_thread, timeout_ms)
 
     def _on_similar_progressed(self, event: Any) -> None:
         if self.similar_dialog is not None and isinstance(event, StageProgress):

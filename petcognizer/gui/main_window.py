@@ -31,7 +31,7 @@ from petcognizer.core import settings as settings_mod
 from petcognizer.core.events import StageProgress
 from petcognizer.gui.data_page import DataPage, urls_to_paths
 from petcognizer.gui.start_page import StartPage
-from petcognizer.gui.workers import Worker, start_worker, wait_for_workers
+from petcognizer.gui.workers import Worker, start_worker, stop_worker, wait_for_workers
 
 __all__ = ['MainWindow', 'PlaceholderPage']
 
@@ -332,13 +332,7 @@ class MainWindow(QMainWindow):
         """Stop every background job and join every thread; True if all stopped."""
         ok = self._shutdown_pages(timeout_ms)
         ok = self.data_page.shutdown(timeout_ms) and ok
-        if self._import_worker is not None:
-            self._import_worker.cancel()
-        if self._import_thread is not None:
-            try:
-                ok = self._import_thread.wait(timeout_ms) and ok
-            except RuntimeError:
-                pass
+        ok = stop_worker(self._import_worker, self._import_thread, timeout_ms) and ok
         # Safety net: every thread any page started through workers.start_worker.
         ok = wait_for_workers(timeout_ms) and ok
         return ok

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from petcognizer.core.events import StageProgress
 from petcognizer.gui.train_page import BannerLabel, short_backbone_name
-from petcognizer.gui.workers import Worker, start_worker
+from petcognizer.gui.workers import Worker, start_worker, stop_worker
 
 __all__ = ['PredictPage', 'PredictionRowWidget', 'write_predictions_csv']
 
@@ -543,15 +543,7 @@ class PredictPage(QWidget):
     def shutdown(self, timeout_ms: int = 10000) -> bool:
         """Cancel classification and wait for its thread."""
         self._pending = []
-        if self._worker is not None:
-            self._worker.cancel()
-        thread = self._thread
-        if thread is None:
-            return True
-        try:
-            return bool(thread.wait(timeout_ms))
-        except RuntimeError:
-            return True
+        return stop_worker(self._worker, self._thread, timeout_ms)
 
     # ------------------------------------------------------------ results
 

@@ -45,6 +45,7 @@ __all__ = [
     'running_threads',
     'start_worker',
     'started_at',
+    'stop_worker',
     'wait_for_workers',
 ]
 
@@ -294,3 +295,19 @@ def wait_for_workers(timeout_ms: int = 5000) -> bool:
         except RuntimeError:
             continue
     return True
+
+
+def stop_worker(worker: Worker | None, thread: QThread | None, timeout_ms: int = 10000) -> bool:
+    """Ask ``worker`` to cancel and wait for ``thread``; True when nothing runs any more.
+
+    Either may be None (nothing started, or already finished); a thread whose
+    C++ object is already deleted has stopped.
+    """
+    if worker is not None:
+        worker.cancel()
+    if thread is None:
+        return True
+    try:
+        return bool(thread.wait(timeout_ms))
+    except RuntimeError:
+        return True
