@@ -81,8 +81,13 @@ class Predictor:
         return getattr(self.model, 'metadata', {})
 
     def probabilities(self, paths: Sequence[Path], *, batch_size: int = 32, tta: bool = False,
-                      callback: Callback = null_callback, cancel: CancelToken | None = None):
-        """(probability matrix [n_ok, K] as a tensor, ok indices, {index: error text})."""
+                      callback: Callback = null_callback, cancel: CancelToken | None = None,
+                      score=None, text: str = 'Classifying photos'):
+        """(probability matrix [n_ok, K] as a tensor, ok indices, {index: error text}).
+
+        ``score(model, x) -> [B, K]`` replaces the model's softmax (zero-shot
+        suggestions score each class by its own ImageNet probability).
+        """
         import torch
 
         device = next(self.model.parameters()).device
@@ -99,16 +104,18 @@ class Predictor:
                 if device.type in ('cpu', 'cuda'):
                     x = x.contiguous(memory_format=torch.channels_last)
                 with torch.inference_mode():
-                    logits = self.model(x)
-                    p = logits.softmax(1)
-                    if tta:
+                    if score is not None:
+                        p = score(self.model, x)
+                    else:
+                        p = self.model(x).softmax(1)
+                    if tta and score is None:
                         p = (p + self.model(torch.flip(x, dims=[3])).softmax(1)) / 2
                 probs.append(p.float().cpu())
                 ok += batch.indices
             done += len(batch.indices) + len(batch.errors)
             rate = done / max(time.perf_counter() - t0, 1e-9)
             callback(StageProgress('predict', done, len(paths), rate, (len(paths) - done) / rate,
-                                   text='Classifying photos'))
+                                   text=text))
         mat = torch.cat(probs) if probs else torch.zeros(0, len(self.classes))
         return mat, ok, errors
 

@@ -72,7 +72,12 @@ def suggest_for_unlabelled(project, *, model_path: os.PathLike | str | None = No
         model = zero_shot_model(project.classes, overrides=project.class_matches)
         if model is None:
             return []
-        mat, ok = _zero_shot_masses(model, paths, callback, cancel)
+        # Confidence is the class's own ImageNet probability, not renormalised
+        # over the project's classes: a photo of something else gets a low
+        # confidence instead of a confident guess, and unmatched classes (about
+        # which nothing is known) get 0, so they are never suggested.
+        mat, ok, _errors = Predictor(model).probabilities(
+            paths, score=_imagenet_mass, callback=callback, cancel=cancel, text='Suggesting labels')
         classes = model.classes
     if not ok:
         return []
@@ -83,33 +88,6 @@ def suggest_for_unlabelled(project, *, model_path: os.PathLike | str | None = No
     return out
 
 
-def _zero_shot_masses(model, paths, callback: Callback, cancel: CancelToken | None):
-    """Per photo and class, the ImageNet probability of the class itself.
-
-    Unlike the zero-shot model's prediction, this is not renormalised over the
-    project's classes: a photo of something else gets a low confidence instead
-    of a confident guess, and unmatched classes (about which nothing is known)
-    get 0, so they are never suggested.
-    """
-    import time
-
-    import torch
-
-    from petcognizer.core.data import decode_batches
-    from petcognizer.core.events import StageProgress
-
-    rows, ok = [], []
-    t0, done = time.perf_counter(), 0
-    for batch in decode_batches(list(paths), model.preprocess, 32):
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        if batch.tensor is not None:
-            with torch.inference_mode():
-                z = model.backbone.imagenet_head(model.backbone(batch.tensor))
-            rows.append(model.prior.masses(z))
-            ok += batch.indices
-        done += len(batch.indices) + len(batch.errors)
-        rate = done / max(time.perf_counter() - t0, 1e-9)
-        callback(StageProgress('predict', done, len(paths), rate, (len(paths) - done) / rate,
-                               text='Suggesting labels'))
-    return (torch.cat(rows) if rows else torch.zeros(0, len(model.classes))), ok
+def _imagenet_mass(model, x):
+    """Per photo and class, the ImageNet probability on the class's matched outputs."""
+    return model.prior.masses(model.backbone.imagenet_head(model.backbone(x)))
