@@ -200,16 +200,6 @@ def Backbone(*args, **kwargs):  # noqa: N802 - a lazily defined nn.Module class
     return _BACKBONE_CLS(*args, **kwargs)
 
 
-def trainable_parameter_count(name: str, freeze_depth: int) -> tuple[int, int]:
-    """(trainable, total) backbone parameters for a freeze depth, without weights."""
-    model = create_backbone(name, pretrained=False)
-    mods = list(model.stages.values())
-    total = sum(p.numel() for m in mods for p in m.parameters())
-    first = len(mods) - freeze_depth
-    trainable = sum(p.numel() for m in mods[first:] for p in m.parameters())
-    return trainable, total
-
-
 # -------------------------------------------------------------- EfficientNet-Lite
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -31,11 +32,14 @@ __all__ = [
 ]
 
 
-def natural_key(text: str) -> list:
-    """Sort key that puts 'img2' before 'img10', case-insensitively."""
-    import re
+_DIGITS = re.compile(r'(\d+)')
 
-    return [int(t) if t.isdigit() else t.lower() for t in re.split(r'(\d+)', str(text))]
+
+def natural_key(text: os.PathLike | str) -> tuple:
+    """Sort key that puts 'img2' before 'img10', case-insensitively (whole string)."""
+    parts = _DIGITS.split(os.fspath(text).casefold())
+    # re.split alternates text, number, text...: positions always hold the same type.
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(parts))
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from petcognizer.core.data import natural_key as data_natural_key
 from petcognizer.core.events import CancelToken
 from petcognizer.core.fsutil import atomic_write_text
 from petcognizer.core.images import ImageError, is_hidden, is_image_name, verify_image
@@ -117,15 +118,10 @@ class TrashEntry:
     trashed: str
 
 
-_DIGITS = re.compile(r'(\d+)')
-
-
 def natural_key(path: os.PathLike | str) -> tuple:
     """Sort key putting 'img2' before 'img10' (case-insensitive, by file name)."""
     name = os.path.basename(os.fspath(path))
-    parts = _DIGITS.split(name.casefold())
-    # re.split alternates text, number, text...: positions always hold the same type.
-    return tuple(int(p) if i % 2 else p for i, p in enumerate(parts)), name
+    return data_natural_key(name), name
 
 
 def validate_class_name(name: str, existing: Iterable[str] = ()) -> str:
