@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from petcognizer.core.fsutil import commit_file
+
 if TYPE_CHECKING:
     import torch
     from torch import nn
@@ -318,7 +320,7 @@ def _download(url: str, dst: Path, progress: ProgressFn | None) -> None:
                 if progress is not None:
                     progress(done, total)
         _check_hash(tmp, dst.name)
-        os.replace(tmp, dst)
+        commit_file(tmp, dst)
     except (urllib.error.URLError, OSError, TimeoutError) as exc:
         tmp.unlink(missing_ok=True)
         raise WeightsUnavailable(_offline_message(url, dst, exc)) from None
@@ -380,8 +382,12 @@ def import_weights(file: os.PathLike | str) -> Path:
     dst = hub_checkpoint_dir() / file.name
     dst.parent.mkdir(parents=True, exist_ok=True)
     tmp = dst.with_name(dst.name + '.partial')
-    shutil.copyfile(file, tmp)
-    os.replace(tmp, dst)
+    try:
+        shutil.copyfile(file, tmp)
+        commit_file(tmp, dst)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
     return dst
 
 
