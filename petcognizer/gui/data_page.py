@@ -88,7 +88,7 @@ from petcognizer.gui.undo import (
     MoveImagesCommand,
     RenameClassCommand,
 )
-from petcognizer.gui.widgets import BannerLabel
+from petcognizer.gui.widgets import BannerLabel, ProgressRow
 from petcognizer.gui.workers import Worker, start_worker, stop_worker
 
 __all__ = [
@@ -853,18 +853,10 @@ class DataPage(QWidget):
 
         self.message_bar = MessageBar()
         self.report_panel = AddReportPanel()
-        self.progress_label = QLabel()
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setTextVisible(False)
-        self.progress_bar.setMaximumHeight(8)
-        self.cancel_button = QPushButton('Cancel')
-        self.progress_row = QWidget()
-        pr = QHBoxLayout(self.progress_row)
-        pr.setContentsMargins(0, 0, 0, 0)
-        pr.addWidget(self.progress_label)
-        pr.addWidget(self.progress_bar, 1)
-        pr.addWidget(self.cancel_button)
-        self.progress_row.hide()
+        self.progress_row = ProgressRow()
+        self.progress_label = self.progress_row.label
+        self.progress_bar = self.progress_row.bar
+        self.cancel_button = self.progress_row.cancel_button
 
         right = QWidget()
         rv = QVBoxLayout(right)

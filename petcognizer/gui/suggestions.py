@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSpinBox,
     QTreeWidget,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from petcognizer.gui.thumbnails import ThumbnailLoader, placeholder_pixmap
+from petcognizer.gui.widgets import ProgressRow
 
 __all__ = [
     'DEFAULT_THRESHOLD',
@@ -133,18 +133,10 @@ class SuggestionsPanel(QFrame):
         self.message_label.setWordWrap(True)
         self.message_label.hide()
 
-        self.progress_label = QLabel()
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setTextVisible(False)
-        self.progress_bar.setMaximumHeight(8)
-        self.cancel_button = QPushButton('Cancel')
-        self.progress_row = QWidget()
-        pr = QHBoxLayout(self.progress_row)
-        pr.setContentsMargins(0, 0, 0, 0)
-        pr.addWidget(self.progress_label)
-        pr.addWidget(self.progress_bar, 1)
-        pr.addWidget(self.cancel_button)
-        self.progress_row.hide()
+        self.progress_row = ProgressRow()
+        self.progress_label = self.progress_row.label
+        self.progress_bar = self.progress_row.bar
+        self.cancel_button = self.progress_row.cancel_button
 
         self.tree = QTreeWidget()
         self.tree.setObjectName('SuggestionsTree')

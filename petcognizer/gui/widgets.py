@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QToolButton,
+    QWidget,
+)
 
-__all__ = ['BannerLabel']
+__all__ = ['BannerLabel', 'ProgressRow']
 
 
 class BannerLabel(QFrame):
@@ -49,3 +57,21 @@ class BannerLabel(QFrame):
 
     def text(self) -> str:
         return self.label.text()
+
+
+class ProgressRow(QWidget):
+    """A thin progress line for background work: text, bar and a Cancel button (hidden at first)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setTextVisible(False)
+        self.bar.setMaximumHeight(8)
+        self.cancel_button = QPushButton('Cancel')
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.label)
+        lay.addWidget(self.bar, 1)
+        lay.addWidget(self.cancel_button)
+        self.hide()
