@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import uuid
 from pathlib import Path
 
-__all__ = ['atomic_write_text', 'commit_file', 'fsync_dir']
+__all__ = ['CHUNK', 'atomic_write_text', 'commit_file', 'copy_hashing', 'fsync_dir', 'hash_file']
 
 
 def fsync_dir(path: Path) -> None:
@@ -59,3 +60,33 @@ def commit_file(tmp: os.PathLike | str, dst: os.PathLike | str) -> None:
         os.close(fd)
     os.replace(tmp, dst)
     fsync_dir(Path(dst).parent)
+
+
+#: Read size for hashing and copying.
+CHUNK = 1 << 20
+
+
+def hash_file(path: os.PathLike | str) -> str:
+    """SHA-256 hex digest of a file's content: the one content hash of petcognizer.
+
+    The project indexes photos by it (so a photo is hashed once, at import),
+    the feature cache keys on it, and imported weights are checked with it.
+    Raises OSError as ``open`` does.
+    """
+    digest = hashlib.sha256()
+    with open(path, 'rb') as f:
+        while chunk := f.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def copy_hashing(src: os.PathLike | str, dst: os.PathLike | str) -> str:
+    """Copy ``src`` to the new file ``dst`` (exclusive create, fsynced); return its SHA-256."""
+    digest = hashlib.sha256()
+    with open(src, 'rb') as fin, open(dst, 'xb') as fout:
+        while chunk := fin.read(CHUNK):
+            digest.update(chunk)
+            fout.write(chunk)
+        fout.flush()
+        os.fsync(fout.fileno())
+    return digest.hexdigest()
