@@ -17,7 +17,7 @@ from dataclasses import MISSING, asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Any
 
-__all__ = ['RunRecord', 'new_run_id', 'utc_now']
+__all__ = ['RunRecord', 'TrainingSnapshot', 'new_run_id', 'utc_now']
 
 
 def new_run_id() -> str:
@@ -125,3 +125,54 @@ def _coerce(value: Any, default: Any) -> Any:
     if isinstance(default, dict):
         return dict(value) if isinstance(value, dict) else default
     return value
+
+
+@dataclass(frozen=True)
+class TrainingSnapshot:
+    """What a run trains on, fixed when it starts: edits made meanwhile do not reach it.
+
+    Taken by :meth:`Project.snapshot` on the thread that owns the project, then
+    handed (as :meth:`to_dict`) to the engine process. ``digests`` are the
+    SHA-256 of each photo from the project's hash index (None where not known),
+    so features are not hashed again and a photo moved during the run can be
+    found by its content.
+
+    Attributes:
+        root: the project folder (absolute, as a string).
+        paths: absolute photo paths, in training order.
+        labels: index into ``classes`` of each photo.
+        classes: the classes that have photos, in project order.
+        empty: classes without photos (not trained on).
+        digests: content hash of each photo, or None.
+        class_matches: the project's class-name -> ImageNet concept overrides.
+    """
+
+    root: str
+    paths: tuple[str, ...]
+    labels: tuple[int, ...]
+    classes: tuple[str, ...]
+    empty: tuple[str, ...] = ()
+    digests: tuple[str | None, ...] = ()
+    class_matches: dict[str, list[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if len(self.paths) != len(self.labels):
+            raise ValueError('a snapshot needs one label per photo')
+        if self.digests and len(self.digests) != len(self.paths):
+            raise ValueError('a snapshot needs one digest per photo (or none)')
+
+    @property
+    def n_photos(self) -> int:
+        return len(self.paths)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {'root': self.root, 'paths': list(self.paths), 'labels': list(self.labels),
+                'classes': list(self.classes), 'empty': list(self.empty),
+                'digests': list(self.digests), 'class_matches': dict(self.class_matches)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TrainingSnapshot:
+        return cls(root=str(d['root']), paths=tuple(map(str, d['paths'])),
+                   labels=tuple(int(y) for y in d['labels']), classes=tuple(d['classes']),
+                   empty=tuple(d.get('empty', ())), digests=tuple(d.get('digests', ())),
+                   class_matches=dict(d.get('class_matches') or {}))
