@@ -96,8 +96,12 @@ class RunRecord:
             if name not in d:
                 continue
             value = d[name]
-            default = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
-            kwargs[name] = _coerce(value, default)
+            if f.default is not MISSING:
+                kwargs[name] = _coerce(value, f.default)
+            elif f.default_factory is not MISSING:
+                kwargs[name] = _coerce(value, f.default_factory())
+            else:
+                kwargs[name] = value
         extra = {k: v for k, v in d.items() if k not in known}
         return cls(**kwargs, extra=extra)
 
