@@ -22,7 +22,6 @@ Weights come from two places:
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from collections.abc import Callable
@@ -30,7 +29,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from petcognizer.core.fsutil import commit_file
+from petcognizer.core.fsutil import commit_file, hash_file
+from petcognizer.core.tvsplits import (
+    split_convnext,
+    split_efficientnet_b0,
+    split_mobilenet_v3,
+    split_resnet,
+    split_vgg,
+)
 
 if TYPE_CHECKING:
     import torch
@@ -81,6 +87,12 @@ class BackboneSpec:
         weights_url: where ``download`` weights come from.
         download_mb: size of that file.
         has_imagenet_head: whether :attr:`Backbone.imagenet_head` exists.
+        crop_pct: input size over resize size, where ``weights_preprocess``
+            does not say (timm's default, 0.875: 224 from 256).
+        weights_preprocess: ``() -> dict`` with the preprocessing the weights
+            define (``input_size``, ``resize``, ``mean``, ``std``,
+            ``interpolation``); may import torchvision. None: computed from
+            ``input_size``, ``crop_pct``, ``mean`` and ``std``, bilinear.
     """
 
     name: str
@@ -98,6 +110,8 @@ class BackboneSpec:
     download_mb: float | None = None
     has_imagenet_head: bool = True
     description: str = ''
+    crop_pct: float = 0.875
+    weights_preprocess: Callable[[], dict] | None = field(default=None, repr=False, compare=False)
 
     @property
     def weights_filename(self) -> str | None:
@@ -106,6 +120,18 @@ class BackboneSpec:
     @property
     def num_stages(self) -> int:
         return len(self.stages)
+
+    def preprocess_config(self) -> dict:
+        """Resize, crop, normalisation and interpolation of this backbone's weights.
+
+        Returns a dict for :meth:`petcognizer.core.data.Preprocess.for_backbone`.
+        For torchvision's backbones it is read from the weights enum
+        (``weights.transforms()``, no download needed), so it is theirs exactly.
+        """
+        if self.weights_preprocess is not None:
+            return self.weights_preprocess()
+        return {'input_size': self.input_size, 'resize': int(round(self.input_size / self.crop_pct)),
+                'mean': tuple(self.mean), 'std': tuple(self.std), 'interpolation': 'bilinear'}
 
 
 _REGISTRY: dict[str, BackboneSpec] = {}
@@ -300,6 +326,19 @@ def _tv_weights(tv_name: str):
     return get_model_weights(tv_name).DEFAULT
 
 
+def _tv_preprocess(tv_name: str) -> dict:
+    """The preprocessing torchvision's weights define (``weights.transforms()``).
+
+    E.g. resnet50: resize 232, crop 224, bilinear; efficientnet_b0: resize 256,
+    crop 224, bicubic. Building the transform downloads nothing.
+    """
+    t = _tv_weights(tv_name).transforms()
+    crop = t.crop_size[0] if isinstance(t.crop_size, (list, tuple)) else t.crop_size
+    resize = t.resize_size[0] if isinstance(t.resize_size, (list, tuple)) else t.resize_size
+    return {'input_size': int(crop), 'resize': int(resize), 'mean': tuple(t.mean),
+            'std': tuple(t.std), 'interpolation': t.interpolation.value}
+
+
 def _download(url: str, dst: Path, progress: ProgressFn | None) -> None:
     """Download to a temporary file, check the hash prefix in the name, then rename."""
     import urllib.error
@@ -349,14 +388,11 @@ def _hash_prefix(name: str) -> str | None:
 
 
 def _check_hash(path: Path, name: str) -> None:
+    """Refuse a weights file whose SHA-256 does not start with the prefix in its name."""
     prefix = _hash_prefix(name)
     if prefix is None:
         return
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for chunk in iter(lambda: f.read(1 << 20), b''):
-            h.update(chunk)
-    if not h.hexdigest().startswith(prefix):
+    if not hash_file(path).startswith(prefix):
         raise WeightsUnavailable(
             f'{path}: SHA-256 does not match {name} (expected {prefix}...); '
             'the file is damaged or is a different file: download it again'
@@ -429,89 +465,15 @@ def _build_tv(tv_name: str, split: Callable, pretrained: bool, progress: Progres
     return Backbone(stages, num_features, head)
 
 
-def _split_resnet(net):
-    from torch import nn
-
-    stages = [
-        ('stem', nn.Sequential(net.conv1, net.bn1, net.relu, net.maxpool)),
-        ('layer1', net.layer1),
-        ('layer2', net.layer2),
-        ('layer3', net.layer3),
-        ('layer4', net.layer4),
-    ]
-    return stages, net.fc.in_features, net.fc
-
-
-def _split_vgg(net):
-    from torch import nn
-
-    stages, current, n = [], [], 0
-    for mod in net.features:
-        current.append(mod)
-        if isinstance(mod, nn.MaxPool2d):
-            n += 1
-            stages.append((f'conv{n}', nn.Sequential(*current)))
-            current = []
-    # fc6 + fc7 as the last stage: VGG's ImageNet head needs the 4096-d fc7 vector.
-    fc = nn.Sequential(net.avgpool, nn.Flatten(1), *list(net.classifier.children())[:-1])
-    stages.append(('fc6_fc7', fc))
-    return stages, 4096, net.classifier[-1]
-
-
-def _split_mobilenet_v3(net):
-    from torch import nn
-
-    feats = list(net.features.children())
-    stages = [('stem', feats[0])]
-    # group inverted-residual blocks by output resolution change points
-    groups = [(1, 2), (2, 4), (4, 7), (7, 13), (13, 16)]
-    for i, (a, b) in enumerate(groups, 1):
-        stages.append((f'block{i}', nn.Sequential(*feats[a:b])))
-    stages.append(('head_conv', feats[16]))
-    return stages, 960, net.classifier
-
-
-def _split_efficientnet_b0(net):
-    from torch import nn
-
-    feats = list(net.features.children())
-    stages = [('stem', feats[0])]
-    stages += [(f'block{i}', feats[i]) for i in range(1, 8)]
-    stages.append(('head_conv', feats[8]))
-    head = nn.Sequential(*list(net.classifier.children()))
-    return stages, 1280, head
-
-
-def _split_convnext(net):
-    from torch import nn
-
-    feats = list(net.features.children())
-    stages = [('stem', feats[0])]
-    for i in range(1, 8, 2):
-        stages.append((f'stage{(i + 1) // 2}', nn.Sequential(feats[i], feats[i + 1]) if i + 1 < len(feats) else feats[i]))
-    # classifier = LayerNorm2d, Flatten, Linear, applied to (N, C, 1, 1)
-    ln, _flatten, fc = net.classifier
-
-    class _Head(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.norm, self.fc = ln, fc
-
-        def forward(self, x):
-            return self.fc(self.norm(x[:, :, None, None]).flatten(1))
-
-    return stages, fc.in_features, _Head()
-
-
 _TV = [
     # name, family, split, params M, top-1, MB, stages
-    ('resnet18', 'ResNet', _split_resnet, 11.7, 69.76, 45),
-    ('resnet50', 'ResNet', _split_resnet, 25.6, 80.86, 98),
-    ('vgg16', 'VGG', _split_vgg, 138.4, 71.59, 528),
-    ('vgg19', 'VGG', _split_vgg, 143.7, 72.38, 548),
-    ('mobilenet_v3_large', 'MobileNetV3', _split_mobilenet_v3, 5.5, 75.27, 21),
-    ('efficientnet_b0', 'EfficientNet', _split_efficientnet_b0, 5.3, 77.69, 21),
-    ('convnext_tiny', 'ConvNeXt', _split_convnext, 28.6, 82.52, 109),
+    ('resnet18', 'ResNet', split_resnet, 11.7, 69.76, 45),
+    ('resnet50', 'ResNet', split_resnet, 25.6, 80.86, 98),
+    ('vgg16', 'VGG', split_vgg, 138.4, 71.59, 528),
+    ('vgg19', 'VGG', split_vgg, 143.7, 72.38, 548),
+    ('mobilenet_v3_large', 'MobileNetV3', split_mobilenet_v3, 5.5, 75.27, 21),
+    ('efficientnet_b0', 'EfficientNet', split_efficientnet_b0, 5.3, 77.69, 21),
+    ('convnext_tiny', 'ConvNeXt', split_convnext, 28.6, 82.52, 109),
 ]
 _TV_STAGES = {
     'ResNet': ('stem', 'layer1', 'layer2', 'layer3', 'layer4'),
@@ -548,6 +510,7 @@ for _name, _family, _split, _params, _top1, _mb in _TV:
             ),
             weights_url=_TV_URLS[_name],
             download_mb=_mb,
+            weights_preprocess=lambda _n=_name: _tv_preprocess(_n),
             description=f'Downloaded once ({_mb} MB) into the torch hub cache.',
         )
     )

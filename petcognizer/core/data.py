@@ -21,13 +21,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from petcognizer.core.images import ImageError, load_rgb
+from petcognizer.core.images import ImageError, is_image_name, load_rgb
 
 __all__ = [
+    'INTERPOLATIONS',
     'Augment',
     'natural_key',
     'Preprocess',
     'decode_batches',
+    'folder_samples',
     'stratified_split',
 ]
 
@@ -42,9 +44,25 @@ def natural_key(text: os.PathLike | str) -> tuple:
     return tuple(int(p) if i % 2 else p for i, p in enumerate(parts))
 
 
+#: Resampling filters a :class:`Preprocess` can name (PIL's, by torchvision's names).
+INTERPOLATIONS = ('nearest', 'bilinear', 'bicubic', 'box', 'hamming', 'lanczos')
+
+
+def _resampling(name: str):
+    """The PIL resampling filter for an interpolation name ('bicubic' -> BICUBIC)."""
+    from PIL import Image
+
+    return Image.Resampling[name.upper()]
+
+
 @dataclass(frozen=True)
 class Preprocess:
-    """Resize the short side to ``resize``, centre-crop ``input_size``, normalise."""
+    """Resize the short side to ``resize``, centre-crop ``input_size``, normalise.
+
+    ``interpolation`` is the resampling filter of the resize (and of the
+    augmented crops), one of :data:`INTERPOLATIONS`; torchvision's weights ask
+    for bicubic on some backbones (EfficientNet-B0), bilinear on most.
+    """
 
     input_size: int
     resize: int
@@ -52,20 +70,32 @@ class Preprocess:
     std: tuple[float, float, float]
     interpolation: str = 'bilinear'
 
+    def __post_init__(self) -> None:
+        if self.interpolation not in INTERPOLATIONS:
+            raise ValueError(f'unknown interpolation {self.interpolation!r}; '
+                             f'choose one of: {", ".join(INTERPOLATIONS)}')
+
     @classmethod
-    def for_backbone(cls, spec, crop_pct: float = 0.875) -> Preprocess:
-        return cls(
-            input_size=spec.input_size,
-            resize=int(round(spec.input_size / crop_pct)),
-            mean=tuple(spec.mean),
-            std=tuple(spec.std),
-        )
+    def for_backbone(cls, spec) -> Preprocess:
+        """The preprocessing a backbone's weights were trained with.
+
+        ``spec`` is a :class:`~petcognizer.core.backbones.BackboneSpec`; its
+        ``preprocess_config()`` says sizes, normalisation and interpolation
+        (read from torchvision's weights for the downloadable backbones).
+        """
+        cfg = spec.preprocess_config()
+        return cls(input_size=int(cfg['input_size']), resize=int(cfg['resize']),
+                   mean=tuple(float(x) for x in cfg['mean']),
+                   std=tuple(float(x) for x in cfg['std']),
+                   interpolation=str(cfg.get('interpolation', 'bilinear')))
 
     def to_dict(self) -> dict:
+        """Plain data, as stored in model files and feature-cache keys."""
         return asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict) -> Preprocess:
+        """Read :meth:`to_dict` output; files without ``interpolation`` mean bilinear."""
         return cls(
             input_size=int(d['input_size']),
             resize=int(d['resize']),
@@ -76,12 +106,10 @@ class Preprocess:
 
     def resize_crop(self, img):
         """PIL image -> PIL image of input_size x input_size (deterministic)."""
-        from PIL import Image
-
         w, h = img.size
         scale = self.resize / min(w, h)
         nw, nh = max(self.input_size, round(w * scale)), max(self.input_size, round(h * scale))
-        img = img.resize((nw, nh), Image.Resampling.BILINEAR, reducing_gap=3.0)
+        img = img.resize((nw, nh), _resampling(self.interpolation), reducing_gap=3.0)
         left, top = (nw - self.input_size) // 2, (nh - self.input_size) // 2
         return img.crop((left, top, left + self.input_size, top + self.input_size))
 
@@ -134,7 +162,7 @@ class Augment:
                 left, top = (w - cw) // 2, (h - ch) // 2
             img = img.resize(
                 (pre.input_size, pre.input_size),
-                Image.Resampling.BILINEAR,
+                _resampling(pre.interpolation),
                 box=(left, top, left + cw, top + ch),
                 reducing_gap=3.0,
             )
@@ -266,3 +294,34 @@ def stratified_split(
         val += idx[:n_val]
         train += idx[n_val:]
     return sorted(train), sorted(val)
+
+
+def folder_samples(root: os.PathLike | str) -> tuple[list[Path], list[int], list[str]]:
+    """A tree of class folders (ImageFolder layout) -> (paths, labels, classes).
+
+    Also accepts a petcognizer project folder (its ``images/`` is used).
+    """
+    root = Path(root)
+    if (root / 'project.json').is_file() and (root / 'images').is_dir():
+        root = root / 'images'
+    if not root.is_dir():
+        raise ValueError(f'{root}: no such folder; give a folder with one subfolder per class')
+    classes = sorted(
+        (d.name for d in root.iterdir() if d.is_dir() and not d.name.startswith('.')),
+        key=natural_key,
+    )
+    paths, labels = [], []
+    for k, c in enumerate(classes):
+        files = sorted(
+            (p for p in (root / c).rglob('*') if p.is_file() and is_image_name(p)
+             and not any(part.startswith('.') for part in p.relative_to(root).parts)),
+            key=lambda p: natural_key(str(p)),
+        )
+        paths += files
+        labels += [k] * len(files)
+    keep = [k for k in range(len(classes)) if k in set(labels)]
+    if len(keep) < len(classes):
+        remap = {old: new for new, old in enumerate(keep)}
+        classes = [classes[k] for k in keep]
+        labels = [remap[y] for y in labels]
+    return paths, labels, classes

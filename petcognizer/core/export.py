@@ -9,7 +9,8 @@ import shutil
 from pathlib import Path
 
 from petcognizer.core.fsutil import atomic_write_text, commit_file
-from petcognizer.core.model import load_model, read_metadata
+from petcognizer.core.model import load_model
+from petcognizer.core.modelfile import read_metadata
 
 __all__ = ['EXPORT_FORMATS', 'export_model', 'sidecar_path', 'usage_snippet']
 

@@ -5,8 +5,10 @@ an image never changes, so an epoch only needs the part that trains. This module
 runs the frozen part once per image (and per augmented view, when augmentation
 is on) and caches the result on disk, keyed by
 
-* the image *content* (BLAKE2 hash of the file bytes: a renamed file is a hit,
-  an edited one a miss),
+* the image *content* (its SHA-256, :func:`petcognizer.core.fsutil.hash_file`,
+  the hash the project indexes photos by, so a caller that knows the digests
+  passes them and nothing is hashed again; a renamed file is a hit, an edited
+  one a miss),
 * the backbone name, a fingerprint of its weights, the preprocessing, the
   number of frozen stages, the storage dtype, and the view (plain or
   augmentation number),
@@ -22,6 +24,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
+import tempfile
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -32,21 +36,14 @@ import numpy as np
 
 from petcognizer.core.data import Augment, Preprocess, decode_batches
 from petcognizer.core.events import Callback, CancelToken, Message, StageProgress, null_callback
+from petcognizer.core.fsutil import hash_file
 from petcognizer.core.images import ImageError
+from petcognizer.core.perf import tune_allocator
 
-__all__ = ['FeatureCache', 'ExtractResult', 'content_hash', 'extract', 'weights_fingerprint']
+__all__ = ['FeatureCache', 'ExtractResult', 'extract', 'weights_fingerprint']
 
 #: Above this many bytes, extracted outputs are kept in a memory-mapped file.
 RAM_BUDGET = int(os.environ.get('PETCOGNIZER_FEATURE_RAM_MB', '2048')) * 1024 * 1024
-
-
-def content_hash(path: os.PathLike | str) -> str:
-    """BLAKE2b-128 of the file's bytes (fast: about 1 GB/s)."""
-    h = hashlib.blake2b(digest_size=16)
-    with open(path, 'rb') as f:
-        for chunk in iter(lambda: f.read(1 << 20), b''):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def weights_fingerprint(model) -> str:
@@ -126,15 +123,23 @@ class ExtractResult:
     seconds: float = 0.0
 
 
-def _hash_all(paths: Sequence[Path]) -> list[str | None]:
-    def one(p):
+def _hash_all(paths: Sequence[Path], digests: Sequence[str | None] | None = None) -> list[str | None]:
+    """Each file's SHA-256: the known digest where given, else hashed (None: unreadable).
+
+    A known digest is trusted only for a file that exists: a photo deleted
+    since the digest was taken is reported as unreadable, not served from cache.
+    """
+    def one(k: int) -> str | None:
+        known = digests[k] if digests is not None and k < len(digests) else None
+        if known:
+            return known if paths[k].is_file() else None
         try:
-            return content_hash(p)
+            return hash_file(paths[k])
         except OSError:
             return None
 
     with ThreadPoolExecutor(max_workers=4, thread_name_prefix='hash') as pool:
-        return list(pool.map(one, paths))
+        return list(pool.map(one, range(len(paths))))
 
 
 def extract(
@@ -152,6 +157,7 @@ def extract(
     callback: Callback = null_callback,
     cancel: CancelToken | None = None,
     stage_label: str = 'features',
+    digests: Sequence[str | None] | None = None,
 ) -> ExtractResult:
     """Run the first ``stage_end`` stages (``None``: all, then pool) on every image.
 
@@ -159,12 +165,14 @@ def extract(
     with ``augment``, seeded by the image content, so the same image gives the
     same views in every run (and they can be cached).
 
+    ``digests`` (one SHA-256 hex per path, or None where unknown; e.g. a
+    :class:`~petcognizer.core.runs.TrainingSnapshot`'s) are the cache keys of
+    those files, so they are not read twice.
+
     Raises:
         Cancelled: when ``cancel`` is set between batches.
     """
     import torch
-
-    from petcognizer.core.perf import tune_allocator
 
     tune_allocator()
     t0 = time.perf_counter()
@@ -174,7 +182,7 @@ def extract(
         half = not pooled
     store_dtype = np.float16 if half else np.float32
     paths = [Path(p) for p in paths]
-    hashes = _hash_all(paths)
+    hashes = _hash_all(paths, digests)
     cache = None
     if cache_root is not None:
         cache = FeatureCache(
@@ -186,7 +194,7 @@ def extract(
                 'stage_end': stage_end,
                 'dtype': np.dtype(store_dtype).name,
                 'augment': None if augment is None else repr(augment),
-                'version': 1,
+                'version': 2,  # 2: SHA-256 content keys
             },
         )
     n, v = len(paths), max(1, views)
@@ -225,8 +233,6 @@ def extract(
     fwd_batch = max(1, batch_size)
 
     def make(img, local):
-        import random as _random
-
         i = order[local]
         views_i = need[i]
         tensors = []
@@ -234,7 +240,7 @@ def extract(
             if view == 0 or augment is None:
                 tensors.append(pre(img))
             else:
-                rng = _random.Random(int(hashes[i][:8], 16) + 7919 * view)
+                rng = random.Random(int(hashes[i][:8], 16) + 7919 * view)
                 tensors.append(augment.apply(img, pre, rng))
         return torch.stack(tensors)
 
@@ -310,8 +316,6 @@ def extract(
         shape = ()
     nbytes = len(ok) * v * int(np.prod(shape) if shape else 0) * np.dtype(store_dtype).itemsize
     if nbytes > RAM_BUDGET and cache is not None:
-        import tempfile
-
         cache.dir.mkdir(parents=True, exist_ok=True)
         # a private file per call: two extractions with the same key (training
         # and validation photos) must not share it

@@ -21,30 +21,23 @@ from torch import nn
 
 from petcognizer import __version__
 from petcognizer.core.backbones import create_backbone, get_backbone
+from petcognizer.core.config import HEADS
 from petcognizer.core.data import Preprocess
 from petcognizer.core.fsutil import commit_file
-from petcognizer.core.training import HEADS
+from petcognizer.core.modelfile import FORMAT, FORMAT_VERSION, ModelFileError, read_header, read_metadata
+from petcognizer.core.prior import ClassPrior
 
 __all__ = [
-    'FORMAT',
-    'HEADS',
+    'PROTOTYPE_SCALE',
     'Classifier',
     'Ensemble',
-    'ModelFileError',
     'load_model',
     'make_head',
-    'read_metadata',
     'save_model',
 ]
 
-FORMAT = 'petcognizer-model'
-FORMAT_VERSION = 1
 #: Cosine-similarity scale of the prototype head (logits = scale * cos).
 PROTOTYPE_SCALE = 16.0
-
-
-class ModelFileError(ValueError):
-    """A model file that cannot be used; the message names it and says why."""
 
 
 def make_head(kind: str, in_features: int, n_classes: int, *, dropout: float = 0.3,
@@ -163,11 +156,7 @@ def _build_member(part: dict, classes: list[str], preprocess: Preprocess, path: 
     hc = part['head']
     head = make_head(hc['kind'], hc['in_features'], len(classes),
                      dropout=hc.get('dropout', 0.3), hidden=hc.get('hidden', 512))
-    prior = None
-    if part.get('prior'):
-        from petcognizer.core.prior import ClassPrior
-
-        prior = ClassPrior.from_dict(part['prior'])
+    prior = ClassPrior.from_dict(part['prior']) if part.get('prior') else None
     return Classifier(backbone, head, classes, preprocess, hc, prior, part.get('prior_weight', 0.0))
 
 
@@ -217,37 +206,6 @@ def save_model(path: os.PathLike | str, model: Classifier | Ensemble,
     return path
 
 
-def read_metadata(path: os.PathLike | str) -> dict:
-    """The model file's metadata, without loading weights (checks the format only)."""
-    from safetensors import safe_open
-
-    path = Path(path)
-    if not path.is_file():
-        raise ModelFileError(f'{path}: no such model file')
-    try:
-        with safe_open(str(path), framework='pt') as f:
-            header = f.metadata() or {}
-    except Exception:
-        raise ModelFileError(
-            f'{path}: not a petcognizer model file (it is not a safetensors file); '
-            'choose a .safetensors file saved or exported by petcognizer') from None
-    if 'petcognizer' not in header:
-        raise ModelFileError(
-            f'{path}: a safetensors file, but not one made by petcognizer '
-            '(no petcognizer metadata); train a model in petcognizer or choose another file')
-    try:
-        meta = json.loads(header['petcognizer'])
-    except json.JSONDecodeError:
-        raise ModelFileError(f'{path}: its petcognizer metadata is damaged; export the model again') from None
-    if meta.get('format') != FORMAT:
-        raise ModelFileError(f'{path}: not a petcognizer model file')
-    if int(meta.get('format_version', 0)) > FORMAT_VERSION:
-        raise ModelFileError(
-            f'{path}: made by a newer petcognizer ({meta.get("petcognizer_version")}); '
-            'update petcognizer to open it')
-    return meta
-
-
 def load_model(path: os.PathLike | str, device='cpu') -> Classifier:
     """Load and verify a model file.
 
@@ -255,13 +213,11 @@ def load_model(path: os.PathLike | str, device='cpu') -> Classifier:
         ModelFileError: the file is not ours, is damaged or altered, or needs a
             backbone this installation does not know.
     """
-    from safetensors import safe_open
     from safetensors.torch import load_file
 
     path = Path(path)
     meta = read_metadata(path)
-    with safe_open(str(path), framework='pt') as f:
-        header = f.metadata()
+    header = read_header(path)
     try:
         tensors = load_file(str(path), device='cpu')
     except Exception as exc:

@@ -8,12 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from petcognizer.core.data import decode_batches, natural_key
+from petcognizer.core.data import decode_batches, folder_samples, natural_key
+from petcognizer.core.devices import resolve_device
 from petcognizer.core.events import Callback, CancelToken, StageProgress, null_callback
 from petcognizer.core.images import is_image_name
-from petcognizer.core.model import ModelFileError, load_model
+from petcognizer.core.model import load_model
+from petcognizer.core.perf import tune_allocator
 
-__all__ = ['ModelFileError', 'Prediction', 'Predictor', 'collect_images', 'evaluate']
+__all__ = ['Prediction', 'Predictor', 'collect_images', 'evaluate']
 
 
 @dataclass
@@ -55,9 +57,6 @@ class Predictor:
 
     @classmethod
     def load(cls, path: os.PathLike | str, device: str = 'auto') -> Predictor:
-        from petcognizer.core.devices import resolve_device
-        from petcognizer.core.perf import tune_allocator
-
         import torch
 
         tune_allocator()
@@ -152,8 +151,6 @@ def evaluate(model_path: os.PathLike | str, data: os.PathLike | str, *, n_wrong:
         ``confusion`` (rows = true class, columns = predicted, in ``classes`` order),
         ``most_confident_wrong`` (path, true, predicted, confidence), ``skipped``.
     """
-    from petcognizer.core.training import folder_samples
-
     pred = Predictor.load(model_path)
     paths, labels, folder_classes = folder_samples(data)
     classes = pred.classes

@@ -13,6 +13,8 @@ from pathlib import Path
 from petcognizer.core.backbones import DEFAULT_BACKBONE, create_backbone, get_backbone
 from petcognizer.core.data import Preprocess
 from petcognizer.core.events import Callback, CancelToken, null_callback
+from petcognizer.core.features import extract
+from petcognizer.core.images import ImageError
 
 __all__ = ['SimilarIndex', 'find_similar']
 
@@ -30,8 +32,6 @@ class SimilarIndex:
               cache_root: os.PathLike | str | None = None, callback: Callback = null_callback,
               cancel: CancelToken | None = None) -> SimilarIndex:
         import torch
-
-        from petcognizer.core.features import extract
 
         spec = get_backbone(backbone)
         model = create_backbone(backbone)
@@ -71,8 +71,6 @@ def find_similar(project, query_path: os.PathLike | str, k: int = 12, *,
     try:
         qi = index.paths.index(query_path)
     except ValueError:
-        from petcognizer.core.images import ImageError
-
         err = next((e for e in index.errors if e.path == query_path), None)
         raise ImageError(query_path, err.reason if err else 'cannot be read') from None
     results = index.query(index.vectors[qi], k, exclude=qi)

@@ -16,6 +16,9 @@ from pathlib import Path
 from petcognizer.core.backbones import DEFAULT_BACKBONE, create_backbone, get_backbone
 from petcognizer.core.data import Preprocess
 from petcognizer.core.events import Callback, CancelToken, null_callback
+from petcognizer.core.model import Classifier, make_head
+from petcognizer.core.predict import Predictor
+from petcognizer.core.prior import ClassPrior
 
 __all__ = ['Suggestion', 'suggest_for_unlabelled', 'zero_shot_model']
 
@@ -30,9 +33,6 @@ class Suggestion:
 def zero_shot_model(classes: list[str], *, backbone: str = DEFAULT_BACKBONE,
                     overrides: dict[str, list[str]] | None = None):
     """A Classifier that predicts from class names alone, or None if no class matches."""
-    from petcognizer.core.model import Classifier, make_head
-    from petcognizer.core.prior import ClassPrior
-
     prior = ClassPrior.from_classes(classes, overrides=overrides)
     if prior is None:
         return None
@@ -55,8 +55,6 @@ def suggest_for_unlabelled(project, *, model_path: os.PathLike | str | None = No
     Uses the given trained model if its classes are the project's; otherwise the
     zero-shot model from the class names. Returns [] when neither is possible.
     """
-    from petcognizer.core.predict import Predictor
-
     paths = project.images(None)
     if not paths:
         return []

@@ -1,8 +1,10 @@
-"""Training: class folders in, a trained :class:`~petcognizer.core.model.Classifier` out.
+"""Fitting: photos and labels in, a trained :class:`~petcognizer.core.model.Classifier` out.
 
 The trainer is a plain function that reports through ``callback(event)`` and
 polls a :class:`~petcognizer.core.events.CancelToken` between batches (Orange3's
-``TaskState`` shape with fastai's event vocabulary).
+``TaskState`` shape with fastai's event vocabulary). What to train with is a
+:class:`~petcognizer.core.config.TrainConfig`; saving the model and recording
+the run is the run service's job (:mod:`petcognizer.core.service`).
 
 How an epoch is kept cheap: with freeze depth ``d`` (the number of top stages
 that train) the first ``S - d`` stages never change, so their outputs are
@@ -21,12 +23,17 @@ import math
 import os
 import random
 import time
-from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import datetime, timezone
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from petcognizer.core.backbones import DEFAULT_BACKBONE, create_backbone, get_backbone
+import numpy as np
+
+from petcognizer.core.backbones import create_backbone, get_backbone
+from petcognizer.core.config import ENSEMBLE_BACKBONES, TrainConfig
 from petcognizer.core.data import Augment, Preprocess, decode_batches, stratified_split
+from petcognizer.core.devices import device_description, resolve_device
 from petcognizer.core.events import (
     BatchEnded,
     Callback,
@@ -40,195 +47,24 @@ from petcognizer.core.events import (
     StageProgress,
     null_callback,
 )
-from petcognizer.core.images import is_image_name
+from petcognizer.core.features import extract
+from petcognizer.core.images import ImageError, verify_image
+from petcognizer.core.model import PROTOTYPE_SCALE, Classifier, Ensemble, make_head
+from petcognizer.core.perf import limit_threads, tune_allocator
+from petcognizer.core.prior import ClassPrior, choose_prior_weight, fit_linear_head
 
-__all__ = [
-    'HEADS',
-    'SCHEDULES',
-    'FitResult',
-    'TrainConfig',
-    'fit',
-    'folder_samples',
-    'parse_freeze_depth',
-    'recommend_config',
-    'train_project',
-]
-
-#: Members of an ensemble: the bundled backbones, which work offline.
-ENSEMBLE_BACKBONES = ('efficientnet_lite0', 'efficientnet_lite1', 'efficientnet_lite2')
-#: Up to this many photos, recommend_config trains the ensemble.
-ENSEMBLE_MAX_PHOTOS = 300
-#: Head types (built by :func:`petcognizer.core.model.make_head`).
-HEADS = ('linear', 'gap-dropout', 'fc-dropout', 'prototype')
-SCHEDULES = ('single', 'unfreeze')
-
-
-@dataclass
-class TrainConfig:
-    """Everything that decides a training run; saved with the run and the model.
-
-    Attributes:
-        freeze_depth: how many of the backbone's top stages train (0 = head
-            only, ``spec.num_stages`` = all).
-        schedule: ``'single'`` trains the unfrozen stages and the head together
-            from the start; ``'unfreeze'`` trains the head first, then unfreezes
-            the top stages one at a time with smaller learning rates (seed 2).
-        aug_views: augmented views cached per image when augmentation is on and
-            part of the backbone is frozen.
-        backbone_lr_mult: learning rate of the top unfrozen stage relative to
-            the head; each deeper stage gets half of the one above it.
-        progressive_resize: train the first half of the epochs on images at
-            3/4 of the input size, then at full size (the bag of tricks'
-            progressive resizing). Applies when every stage trains (freeze depth
-            = all); with a frozen prefix the cached features fix the size.
-        ensemble: train one head on each bundled backbone (EfficientNet-Lite0,
-            1 and 2, all reading the ``backbone``'s input size) and average their
-            probabilities; ``freeze_depth`` and the head apply to each member.
-        train_bn: update BatchNorm running statistics in the stages that train
-            (off by default: they keep ImageNet's, see ``set_modes``).
-        use_prior: combine ImageNet outputs matched to the class names with the
-            head (only with the whole backbone frozen).
-        weight_decay: AdamW's decoupled weight decay, for every trained weight.
-        head_l2: an L2 penalty ``head_l2 / 2 * ||W||^2`` on the head's weight
-            matrices, added to the loss: the regularised logistic regression the
-            class-name prior's weight is cross-validated for (measured on
-            imagewoof-mini: +0.8 to +1.6 points over plain AdamW at 3 and 10
-            photos a class).
-    """
-
-    backbone: str = DEFAULT_BACKBONE
-    freeze_depth: int = 0
-    head: str = 'linear'
-    epochs: int = 60
-    lr: float = 3e-3
-    batch_size: int = 32
-    weight_decay: float = 1e-4
-    head_l2: float = 1e-2
-    label_smoothing: float = 0.1
-    augment: bool = False
-    color_jitter: bool = False
-    random_erasing: bool = False
-    aug_views: int = 4
-    val_fraction: float = 0.2
-    seed: int = 0
-    patience: int = 0
-    schedule: str = 'single'
-    warmup_epochs: int = 1
-    use_prior: bool = True
-    balance_classes: bool = True
-    dropout: float = 0.3
-    backbone_lr_mult: float = 0.1
-    progressive_resize: bool = False
-    train_bn: bool = False
-    ensemble: bool = False
-    device: str = 'auto'
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> TrainConfig:
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in names})
-
-    def validate(self) -> None:
-        spec = get_backbone(self.backbone)
-        if self.head not in HEADS:
-            raise ValueError(f'unknown head {self.head!r}; choose one of: {", ".join(HEADS)}')
-        if self.schedule not in SCHEDULES:
-            raise ValueError(f'unknown schedule {self.schedule!r}; choose one of: {", ".join(SCHEDULES)}')
-        if self.ensemble and self.backbone not in ENSEMBLE_BACKBONES:
-            raise ValueError('an ensemble is made of the bundled EfficientNet-Lite backbones; '
-                             f'choose one of them, or turn the ensemble off for {self.backbone}')
-        if self.head == 'prototype' and self.freeze_depth != 0:
-            raise ValueError('the prototype head (nearest class mean) works on frozen features: '
-                             'use freeze depth 0')
-        if not 0 <= self.freeze_depth <= spec.num_stages:
-            raise ValueError(
-                f'freeze depth {self.freeze_depth} is out of range for {spec.name}: '
-                f'use 0 (head only) to {spec.num_stages} (all stages)')
-        if self.epochs < 1 or self.batch_size < 1 or self.lr <= 0:
-            raise ValueError('epochs and batch size must be at least 1 and the learning rate positive')
-        if not 0 <= self.val_fraction < 1:
-            raise ValueError('the validation fraction must be between 0 and 1')
-
-
-def parse_freeze_depth(text: str | int, backbone: str) -> int:
-    """'all' -> every stage; an integer -> that many top stages train."""
-    if isinstance(text, int):
-        return text
-    if str(text).lower() == 'all':
-        return get_backbone(backbone).num_stages
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError(f'freeze depth must be a number or "all", not {text!r}') from None
-
-
-def recommend_config(n_images: int, n_classes: int, backbone: str = DEFAULT_BACKBONE) -> TrainConfig:
-    """Defaults chosen from the data (see bench/README and the README's tables).
-
-    Few photos: the whole backbone frozen, a linear head on cached features,
-    the class-name prior, every photo used for training (no validation split
-    below 8 photos a class), and up to 300 photos an ensemble of the three
-    bundled backbones. More photos: a validation split with early
-    stopping to keep the best epoch.
-    """
-    per_class = n_images / max(1, n_classes)
-    cfg = TrainConfig(backbone=backbone)
-    if per_class < 8:
-        cfg.val_fraction = 0.0
-        cfg.patience = 0
-    else:
-        cfg.val_fraction = 0.2 if n_images < 5000 else 0.1
-        cfg.patience = 10
-    # An ensemble of the three bundled backbones beat Lite0 alone on every data
-    # set and size measured (+1.2 to +2.9 points; bench/ensemble_bench.py), at
-    # about 4x the feature extraction: the default while that stays seconds.
-    cfg.ensemble = n_images <= ENSEMBLE_MAX_PHOTOS and backbone in ENSEMBLE_BACKBONES
-    n_train = max(1, int(n_images * (1 - cfg.val_fraction)))
-    cfg.batch_size = max(1, min(64, n_train))
-    steps_per_epoch = math.ceil(n_train / cfg.batch_size)
-    # about 400 optimiser steps in all, within 20..200 epochs
-    cfg.epochs = int(min(200, max(20, math.ceil(400 / steps_per_epoch))))
-    return cfg
-
-
-def folder_samples(root: os.PathLike | str) -> tuple[list[Path], list[int], list[str]]:
-    """A tree of class folders (ImageFolder layout) -> (paths, labels, classes).
-
-    Also accepts a petcognizer project folder (its ``images/`` is used).
-    """
-    from petcognizer.core.data import natural_key
-
-    root = Path(root)
-    if (root / 'project.json').is_file() and (root / 'images').is_dir():
-        root = root / 'images'
-    if not root.is_dir():
-        raise ValueError(f'{root}: no such folder; give a folder with one subfolder per class')
-    classes = sorted(
-        (d.name for d in root.iterdir() if d.is_dir() and not d.name.startswith('.')),
-        key=natural_key,
-    )
-    paths, labels = [], []
-    for k, c in enumerate(classes):
-        files = sorted(
-            (p for p in (root / c).rglob('*') if p.is_file() and is_image_name(p)
-             and not any(part.startswith('.') for part in p.relative_to(root).parts)),
-            key=lambda p: natural_key(str(p)),
-        )
-        paths += files
-        labels += [k] * len(files)
-    keep = [k for k in range(len(classes)) if k in set(labels)]
-    if len(keep) < len(classes):
-        remap = {old: new for new, old in enumerate(keep)}
-        classes = [classes[k] for k in keep]
-        labels = [remap[y] for y in labels]
-    return paths, labels, classes
+__all__ = ['FitResult', 'fit']
 
 
 @dataclass
 class FitResult:
+    """What :func:`fit` returns: the model (None if cancelled before an epoch) and the run's facts.
+
+    ``history`` has one dict per finished epoch; ``skipped`` lists
+    ``(path, reason)`` for unreadable photos; ``timings`` holds the seconds of
+    the run's phases (for ``bench/``).
+    """
+
     model: object  # Classifier | None (None when cancelled before any epoch)
     config: TrainConfig
     classes: list[str]
@@ -246,7 +82,6 @@ class FitResult:
 
 
 def _seed_all(seed: int) -> None:
-    import numpy as np
     import torch
 
     random.seed(seed)
@@ -275,26 +110,24 @@ def fit(
     callback: Callback = null_callback,
     cancel: CancelToken | None = None,
     preprocess: Preprocess | None = None,
+    digests: Sequence[str | None] | None = None,
 ) -> FitResult:
     """Train a classifier on ``paths``/``labels``; see the module docstring.
 
     Emits RunStarted ... RunEnded. A cancelled run returns ``cancelled=True`` and
     the best model so far (or ``model=None`` if no epoch finished). With
     ``config.ensemble``, one classifier per bundled backbone is trained and their
-    probabilities are averaged (:class:`~petcognizer.core.model.Ensemble`).
+    probabilities are averaged (:class:`~petcognizer.core.model.Ensemble`); its
+    ``best_val_acc`` is then None (the run service measures the ensemble).
+    ``digests`` (SHA-256 per path, or None) key the feature cache without
+    hashing the photos again.
     """
     if config.ensemble:
         config.validate()
         return _fit_ensemble(paths, labels, classes, config, cache_root=cache_root,
-                             class_matches=class_matches, callback=callback, cancel=cancel)
-    import numpy as np
+                             class_matches=class_matches, callback=callback, cancel=cancel,
+                             digests=digests)
     import torch
-    from torch import nn
-
-    from petcognizer.core.devices import device_description, resolve_device
-    from petcognizer.core.features import extract
-    from petcognizer.core.model import Classifier, make_head
-    from petcognizer.core.perf import tune_allocator
 
     tune_allocator()
     t_start = time.perf_counter()
@@ -320,9 +153,9 @@ def fit(
                        device=device.type)
     threads = torch.get_num_threads()
     try:
-        return _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_idx, bs,
+        return _fit(paths, labels, classes, config, spec, d, P, device, train_idx, val_idx, bs,
                     cache_root, class_matches, callback, cancel, result, t_start,
-                    np, torch, nn, extract, Classifier, make_head, preprocess)
+                    preprocess, digests)
     except Cancelled:
         result.cancelled = True
         result.seconds = time.perf_counter() - t_start
@@ -335,10 +168,13 @@ def fit(
         torch.set_num_threads(threads)
 
 
-def _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_idx, bs,
-         cache_root, class_matches, callback, cancel, result, t_start,
-         np, torch, nn, extract, Classifier, make_head, preprocess=None):
-    from petcognizer.core.perf import limit_threads
+def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, device,
+         train_idx: list[int], val_idx: list[int], bs: int, cache_root, class_matches,
+         callback: Callback, cancel: CancelToken, result: FitResult, t_start: float,
+         preprocess: Preprocess | None, digests: Sequence[str | None] | None) -> FitResult:
+    """The body of :func:`fit` for one backbone (``d`` top stages train, ``P`` are frozen)."""
+    import torch
+    from torch import nn
 
     prototype = config.head == 'prototype'
     if prototype:
@@ -366,13 +202,16 @@ def _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_i
     if cached:
         stage_end = None if d == 0 else P
         batch = 64 if device.type != 'cpu' else 32
+        def keys(idx):
+            return [digests[i] for i in idx] if digests else None
+
         tr = extract(backbone, stage_end, [paths[i] for i in train_idx], pre,
                      views=train_views, augment=augment if aug_on else None,
                      cache_root=cache_root, device=device, batch_size=batch,
-                     callback=callback, cancel=cancel)
+                     callback=callback, cancel=cancel, digests=keys(train_idx))
         va = extract(backbone, stage_end, [paths[i] for i in val_idx], pre, views=1,
                      cache_root=cache_root, device=device, batch_size=batch,
-                     callback=callback, cancel=cancel) if val_idx else None
+                     callback=callback, cancel=cancel, digests=keys(val_idx)) if val_idx else None
         skipped = tr.errors + (va.errors if va else [])
         train_idx = [train_idx[j] for j in tr.ok]
         if va is not None:
@@ -383,10 +222,6 @@ def _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_i
     else:
         # live decoding: check every photo once up front, so an unreadable one is
         # reported and left out (as the feature cache does), not silently dropped
-        from concurrent.futures import ThreadPoolExecutor
-
-        from petcognizer.core.images import ImageError, verify_image
-
         def check(i):
             try:
                 verify_image(paths[i])
@@ -427,12 +262,7 @@ def _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_i
     prior, prior_weight = None, 0.0
     prior_train = prior_val = None
     if config.use_prior and d == 0 and backbone.imagenet_head is not None and not prototype:
-        try:
-            from petcognizer.core.prior import ClassPrior, choose_prior_weight
-        except ImportError:  # pragma: no cover - the prior module ships with the package
-            ClassPrior = None
-        if ClassPrior is not None:
-            prior = ClassPrior.from_classes(classes, overrides=class_matches)
+        prior = ClassPrior.from_classes(classes, overrides=class_matches)
         if prior is not None:
             with torch.inference_mode():
                 def lp(arr):
@@ -466,8 +296,6 @@ def _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_i
     # offset the weight was cross-validated for); the epochs then refine it, so
     # few epochs never leave the head under-fitted next to a strong prior.
     if d == 0 and config.head == 'linear':
-        from petcognizer.core.prior import fit_linear_head
-
         f0 = torch.from_numpy(np.asarray(x_train[:, 0], dtype=np.float32))
         off = prior_weight * prior_train[:, 0].double() if prior_train is not None else None
         # with hundreds of photos the epochs below do the last part of the fit
@@ -480,8 +308,6 @@ def _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_i
             head[0].bias.copy_(b0)
 
     if prototype:
-        from petcognizer.core.model import PROTOTYPE_SCALE
-
         f0 = torch.from_numpy(np.asarray(x_train[:, 0], dtype=np.float32))
         means = torch.stack([f0[y_train == k].mean(0) for k in range(K)])
         with torch.no_grad():
@@ -711,18 +537,17 @@ def _fit(paths, labels, classes, config, spec, S, d, P, device, train_idx, val_i
     return result
 
 
-
-
 def _fit_ensemble(paths, labels, classes, config: TrainConfig, *, cache_root, class_matches,
-                  callback: Callback, cancel: CancelToken | None) -> FitResult:
+                  callback: Callback, cancel: CancelToken | None,
+                  digests: Sequence[str | None] | None = None) -> FitResult:
     """Train one member per bundled backbone; average their probabilities.
 
     The first member's run reports as usual (its curves are the ones plotted);
     the others report their feature extraction and messages only, so a UI sees
-    one run. A cancelled run keeps the members that finished.
+    one run. A cancelled run keeps the members that finished. ``best_val_acc``
+    is left None: measuring the ensemble needs prediction, which the run
+    service does (:func:`petcognizer.core.service.ensemble_val_accuracy`).
     """
-    from petcognizer.core.model import Ensemble
-
     t0 = time.perf_counter()
     cancel = cancel or CancelToken()
     pre = Preprocess.for_backbone(get_backbone(config.backbone))
@@ -739,7 +564,8 @@ def _fit_ensemble(paths, labels, classes, config: TrainConfig, *, cache_root, cl
         if k:
             callback(Message('info', f'Ensemble: training member {k + 1} of {len(names)} ({name})'))
         res = fit(paths, labels, classes, member_cfg, cache_root=cache_root,
-                  class_matches=class_matches, callback=relay, cancel=cancel, preprocess=pre)
+                  class_matches=class_matches, callback=relay, cancel=cancel, preprocess=pre,
+                  digests=digests)
         if res.model is not None:
             results.append(res)
         if res.cancelled:
@@ -755,109 +581,6 @@ def _fit_ensemble(paths, labels, classes, config: TrainConfig, *, cache_root, cl
         out.skipped = first.skipped
         out.best_epoch = first.best_epoch
         out.timings = {'members': [r.timings for r in results]}
-        if first.n_val and not cancel.cancelled:
-            out.best_val_acc = _ensemble_val_accuracy(out.model, paths, labels, config, cancel)
     out.seconds = time.perf_counter() - t0
     callback(RunEnded(out.cancelled, out.best_epoch, out.best_val_acc, out.seconds))
     return out
-
-
-def _ensemble_val_accuracy(model, paths, labels, config: TrainConfig,
-                           cancel: CancelToken) -> float | None:
-    """The ensemble's accuracy on the validation photos (the members' own split)."""
-    import torch
-
-    from petcognizer.core.predict import Predictor
-
-    _, val_idx = stratified_split(labels, config.val_fraction, config.seed)
-    try:
-        mat, ok, _ = Predictor(model).probabilities([paths[i] for i in val_idx], cancel=cancel)
-    except Cancelled:
-        return None
-    if not ok:
-        return 0.0
-    truth = torch.tensor([labels[val_idx[i]] for i in ok])
-    return float((mat.argmax(1) == truth).float().mean())
-
-
-def _run_id() -> str:
-    return datetime.now().strftime('%Y%m%d-%H%M%S-') + f'{random.randrange(16**4):04x}'
-
-
-def train_project(project, config: TrainConfig, *, callback: Callback = null_callback,
-                  cancel: CancelToken | None = None) -> dict:
-    """Train on a project's labelled photos; save the model and a run record.
-
-    Returns the run record (also appended to ``project.runs``). A cancelled run
-    is recorded too; it keeps the best model so far when an epoch finished.
-    """
-    from petcognizer.core.model import save_model
-
-    paths, labels, classes, empty = project.training_samples()
-    if empty and len(classes) >= 2:
-        callback(Message('warning', 'Not training on empty classes: ' + ', '.join(empty)))
-    run_id = _run_id()
-    created = datetime.now(timezone.utc).isoformat(timespec='seconds')
-    if len(classes) < 2:
-        return _zero_shot_run(project, config, run_id, created, callback)
-    res = fit(paths, labels, classes, config, cache_root=project.cache_dir / 'features',
-              class_matches=getattr(project, 'class_matches', None), callback=callback,
-              cancel=cancel)
-    if res.cancelled and res.model is None:
-        raise Cancelled()  # stopped before anything was learnt: nothing to record
-    model_rel = None
-    if res.model is not None:
-        rel = Path('runs') / run_id / 'model.safetensors'
-        save_model(project.root / rel, res.model, extra={'run_id': run_id, 'config': config.to_dict()})
-        model_rel = rel.as_posix()
-    record = {
-        'id': run_id,
-        'created': created,
-        'backbone': res.model.backbone_name if res.model is not None else config.backbone,
-        'config': config.to_dict(),
-        'classes': classes,
-        'n_train': res.n_train,
-        'n_val': res.n_val,
-        'best_val_acc': res.best_val_acc,
-        'best_epoch': res.best_epoch,
-        'seconds': round(res.seconds, 2),
-        'cancelled': res.cancelled,
-        'model_path': model_rel,
-        'history': res.history,
-        'device': res.device,
-        'prior_weight': res.prior_weight,
-        'skipped': res.skipped,
-    }
-    project.add_run(record)
-    return record
-
-
-def _zero_shot_run(project, config: TrainConfig, run_id: str, created: str,
-                   callback: Callback) -> dict:
-    """Fewer than two classes have photos: save a model that predicts from class names."""
-    from petcognizer.core.model import save_model
-    from petcognizer.core.suggest import zero_shot_model
-
-    t0 = time.perf_counter()
-    classes = list(project.classes)
-    model = zero_shot_model(classes, backbone=config.backbone,
-                            overrides=getattr(project, 'class_matches', None)) if len(classes) >= 2 else None
-    if model is None:
-        raise ValueError('training needs photos in at least two classes (or class names that '
-                         'match ImageNet concepts, such as "cat" and "dog", for a zero-shot model); '
-                         'add photos on the Data page')
-    callback(RunStarted(config.backbone, 'cpu', 0, 0, 0, 0, tuple(classes), 0, 'linear'))
-    callback(Message('info', 'No photos to learn from yet: this model predicts from the class '
-                             'names alone (zero-shot). Add photos and train again to improve it.'))
-    rel = Path('runs') / run_id / 'model.safetensors'
-    save_model(project.root / rel, model, extra={'run_id': run_id, 'zero_shot': True})
-    seconds = time.perf_counter() - t0
-    callback(RunEnded(False, None, None, seconds))
-    record = {
-        'id': run_id, 'created': created, 'backbone': config.backbone, 'config': config.to_dict(),
-        'classes': classes, 'n_train': 0, 'n_val': 0, 'best_val_acc': None, 'best_epoch': None,
-        'seconds': round(seconds, 2), 'cancelled': False, 'model_path': rel.as_posix(),
-        'history': [], 'device': 'cpu', 'prior_weight': 1.0, 'skipped': [], 'zero_shot': True,
-    }
-    project.add_run(record)
-    return record

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from petcognizer.core import prior
+from petcognizer.core import classnames as prior
 from petcognizer.gui.undo import ProjectCommand
 
 __all__ = [

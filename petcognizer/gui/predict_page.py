@@ -392,7 +392,7 @@ class PredictPage(QWidget):
     @staticmethod
     def _model_metadata(path: Path) -> str:
         try:
-            from petcognizer.core.model import read_metadata
+            from petcognizer.core.modelfile import read_metadata
 
             meta = read_metadata(path)
         except Exception as exc:  # a foreign file: say so, predicting will say more

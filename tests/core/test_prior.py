@@ -10,18 +10,16 @@ import json
 import pytest
 import torch
 
+from petcognizer.core import classnames as N
 from petcognizer.core import prior as P
+from petcognizer.core.classnames import ClassMatch, match_class_name, search_synsets, synset
 from petcognizer.core.prior import (
-    ClassMatch,
     ClassPrior,
     choose_prior_weight,
     combined_logits,
     fit_head_with_prior,
     fit_linear_head,
-    match_class_name,
-    search_synsets,
     suggest_labels,
-    synset,
 )
 
 DOG, DOMESTIC_CAT, CAR = 'n02084071', 'n02121808', 'n02958343'
@@ -29,14 +27,14 @@ GOLDEN = 'n02099601'
 
 
 def _imagenet_index(wnid: str) -> int:
-    return P._hierarchy().imagenet.index(wnid)
+    return N._hierarchy().imagenet.index(wnid)
 
 
 # ------------------------------------------------------------------ matching
 
 
 def test_resource_has_the_imagenet_classes():
-    h = P._hierarchy()
+    h = N._hierarchy()
     assert len(h.imagenet) == 1000
     assert len(synset(DOG).outputs) == 118
     assert len(synset(DOMESTIC_CAT).outputs) == 5

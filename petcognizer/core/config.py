@@ -1,0 +1,165 @@
+"""What decides a training run: :class:`TrainConfig` and the defaults chosen from the data.
+
+Torch-free at import (the window reads and edits configs without loading torch):
+only the backbone registry is needed, to check a freeze depth against a
+backbone's stages.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields
+
+from petcognizer.core.backbones import DEFAULT_BACKBONE, get_backbone
+
+__all__ = [
+    'ENSEMBLE_BACKBONES',
+    'ENSEMBLE_MAX_PHOTOS',
+    'HEADS',
+    'SCHEDULES',
+    'TrainConfig',
+    'parse_freeze_depth',
+    'recommend_config',
+]
+
+#: Members of an ensemble: the bundled backbones, which work offline.
+ENSEMBLE_BACKBONES = ('efficientnet_lite0', 'efficientnet_lite1', 'efficientnet_lite2')
+#: Up to this many photos, recommend_config trains the ensemble.
+ENSEMBLE_MAX_PHOTOS = 300
+#: Head types (built by :func:`petcognizer.core.model.make_head`).
+HEADS = ('linear', 'gap-dropout', 'fc-dropout', 'prototype')
+SCHEDULES = ('single', 'unfreeze')
+
+
+@dataclass
+class TrainConfig:
+    """Everything that decides a training run; saved with the run and the model.
+
+    Attributes:
+        freeze_depth: how many of the backbone's top stages train (0 = head
+            only, ``spec.num_stages`` = all).
+        schedule: ``'single'`` trains the unfrozen stages and the head together
+            from the start; ``'unfreeze'`` trains the head first, then unfreezes
+            the top stages one at a time with smaller learning rates (seed 2).
+        aug_views: augmented views cached per image when augmentation is on and
+            part of the backbone is frozen.
+        backbone_lr_mult: learning rate of the top unfrozen stage relative to
+            the head; each deeper stage gets half of the one above it.
+        progressive_resize: train the first half of the epochs on images at
+            3/4 of the input size, then at full size (the bag of tricks'
+            progressive resizing). Applies when every stage trains (freeze depth
+            = all); with a frozen prefix the cached features fix the size.
+        ensemble: train one head on each bundled backbone (EfficientNet-Lite0,
+            1 and 2, all reading the ``backbone``'s input size) and average their
+            probabilities; ``freeze_depth`` and the head apply to each member.
+        train_bn: update BatchNorm running statistics in the stages that train
+            (off by default: they keep ImageNet's, see ``set_modes``).
+        use_prior: combine ImageNet outputs matched to the class names with the
+            head (only with the whole backbone frozen).
+        weight_decay: AdamW's decoupled weight decay, for every trained weight.
+        head_l2: an L2 penalty ``head_l2 / 2 * ||W||^2`` on the head's weight
+            matrices, added to the loss: the regularised logistic regression the
+            class-name prior's weight is cross-validated for (measured on
+            imagewoof-mini: +0.8 to +1.6 points over plain AdamW at 3 and 10
+            photos a class).
+    """
+
+    backbone: str = DEFAULT_BACKBONE
+    freeze_depth: int = 0
+    head: str = 'linear'
+    epochs: int = 60
+    lr: float = 3e-3
+    batch_size: int = 32
+    weight_decay: float = 1e-4
+    head_l2: float = 1e-2
+    label_smoothing: float = 0.1
+    augment: bool = False
+    color_jitter: bool = False
+    random_erasing: bool = False
+    aug_views: int = 4
+    val_fraction: float = 0.2
+    seed: int = 0
+    patience: int = 0
+    schedule: str = 'single'
+    warmup_epochs: int = 1
+    use_prior: bool = True
+    balance_classes: bool = True
+    dropout: float = 0.3
+    backbone_lr_mult: float = 0.1
+    progressive_resize: bool = False
+    train_bn: bool = False
+    ensemble: bool = False
+    device: str = 'auto'
+
+    def to_dict(self) -> dict:
+        """The config as a JSON-able dict (saved in run records and model files)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> TrainConfig:
+        """A config from :meth:`to_dict` output; unknown keys (older or newer files) are ignored."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})
+
+    def validate(self) -> None:
+        """Raise ValueError, with a message naming the fix, for a config that cannot train."""
+        spec = get_backbone(self.backbone)
+        if self.head not in HEADS:
+            raise ValueError(f'unknown head {self.head!r}; choose one of: {", ".join(HEADS)}')
+        if self.schedule not in SCHEDULES:
+            raise ValueError(f'unknown schedule {self.schedule!r}; choose one of: {", ".join(SCHEDULES)}')
+        if self.ensemble and self.backbone not in ENSEMBLE_BACKBONES:
+            raise ValueError('an ensemble is made of the bundled EfficientNet-Lite backbones; '
+                             f'choose one of them, or turn the ensemble off for {self.backbone}')
+        if self.head == 'prototype' and self.freeze_depth != 0:
+            raise ValueError('the prototype head (nearest class mean) works on frozen features: '
+                             'use freeze depth 0')
+        if not 0 <= self.freeze_depth <= spec.num_stages:
+            raise ValueError(
+                f'freeze depth {self.freeze_depth} is out of range for {spec.name}: '
+                f'use 0 (head only) to {spec.num_stages} (all stages)')
+        if self.epochs < 1 or self.batch_size < 1 or self.lr <= 0:
+            raise ValueError('epochs and batch size must be at least 1 and the learning rate positive')
+        if not 0 <= self.val_fraction < 1:
+            raise ValueError('the validation fraction must be between 0 and 1')
+
+
+def parse_freeze_depth(text: str | int, backbone: str) -> int:
+    """'all' -> every stage; an integer -> that many top stages train."""
+    if isinstance(text, int):
+        return text
+    if str(text).lower() == 'all':
+        return get_backbone(backbone).num_stages
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f'freeze depth must be a number or "all", not {text!r}') from None
+
+
+def recommend_config(n_images: int, n_classes: int, backbone: str = DEFAULT_BACKBONE) -> TrainConfig:
+    """Defaults chosen from the data (see bench/README and the README's tables).
+
+    Few photos: the whole backbone frozen, a linear head on cached features,
+    the class-name prior, every photo used for training (no validation split
+    below 8 photos a class), and up to 300 photos an ensemble of the three
+    bundled backbones. More photos: a validation split with early
+    stopping to keep the best epoch.
+    """
+    per_class = n_images / max(1, n_classes)
+    cfg = TrainConfig(backbone=backbone)
+    if per_class < 8:
+        cfg.val_fraction = 0.0
+        cfg.patience = 0
+    else:
+        cfg.val_fraction = 0.2 if n_images < 5000 else 0.1
+        cfg.patience = 10
+    # An ensemble of the three bundled backbones beat Lite0 alone on every data
+    # set and size measured (+1.2 to +2.9 points; bench/ensemble_bench.py), at
+    # about 4x the feature extraction: the default while that stays seconds.
+    cfg.ensemble = n_images <= ENSEMBLE_MAX_PHOTOS and backbone in ENSEMBLE_BACKBONES
+    n_train = max(1, int(n_images * (1 - cfg.val_fraction)))
+    cfg.batch_size = max(1, min(64, n_train))
+    steps_per_epoch = math.ceil(n_train / cfg.batch_size)
+    # about 400 optimiser steps in all, within 20..200 epochs
+    cfg.epochs = int(min(200, max(20, math.ceil(400 / steps_per_epoch))))
+    return cfg

@@ -1,0 +1,261 @@
+"""The run service: train a project, a snapshot or a folder, save the model, record the run.
+
+One place assembles "a training run", for every caller: the CLI
+(``petcognizer train``), the engine process the window talks to, and
+``bench/``. Three entry points, from the bottom up:
+
+* :func:`train_snapshot` trains on a :class:`~petcognizer.core.runs.TrainingSnapshot`
+  (labels fixed when the run started) and writes ``run_dir/model.safetensors``.
+  It never opens ``project.json``: the engine process calls it while the window
+  keeps editing the project.
+* :func:`train_project` takes the project's snapshot, trains into
+  ``project.runs_dir/<run id>/`` and records the run with ``project.add_run``,
+  so a run trained from the command line is listed by the window.
+* :func:`train_folder` trains on a tree of class folders, with no project.
+
+With fewer than two classes holding photos, a project run is *zero-shot*: a
+model that predicts from the class names alone (see
+:func:`petcognizer.core.suggest.zero_shot_model`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from petcognizer.core import project as project_module
+from petcognizer.core.config import TrainConfig
+from petcognizer.core.data import folder_samples, stratified_split
+from petcognizer.core.events import (
+    Callback,
+    Cancelled,
+    CancelToken,
+    Message,
+    RunEnded,
+    RunStarted,
+    null_callback,
+)
+from petcognizer.core.fsutil import commit_file
+from petcognizer.core.model import save_model
+from petcognizer.core.predict import Predictor
+from petcognizer.core.runs import RunRecord, TrainingSnapshot, new_run_id, utc_now
+from petcognizer.core.settings import cache_root as user_cache_root
+from petcognizer.core.suggest import zero_shot_model
+from petcognizer.core.training import FitResult, fit
+
+__all__ = ['MODEL_FILE', 'ensemble_val_accuracy', 'train_folder', 'train_project', 'train_snapshot']
+
+#: The model's file name inside a run's folder.
+MODEL_FILE = 'model.safetensors'
+
+ZERO_SHOT_IMPOSSIBLE = (
+    'training needs photos in at least two classes (or class names that match ImageNet '
+    'concepts, such as "cat" and "dog", for a zero-shot model); add photos on the Data page')
+
+
+def train_snapshot(snapshot: TrainingSnapshot, config: TrainConfig, *, run_dir: os.PathLike | str,
+                   cache_root: os.PathLike | str, run_id: str | None = None,
+                   callback: Callback = null_callback,
+                   cancel: CancelToken | None = None) -> RunRecord:
+    """Train on ``snapshot``, save ``run_dir/model.safetensors``, return the run's record.
+
+    ``record.model_path`` is relative to ``snapshot.root`` (POSIX) when
+    ``run_dir`` is inside it, else absolute. A cancelled run keeps the best
+    model so far; one cancelled before any epoch finished raises
+    :class:`~petcognizer.core.events.Cancelled` (nothing to record). Never
+    reads or writes ``project.json``.
+
+    Raises:
+        ValueError: the config is invalid, or there is nothing to train on.
+        Cancelled: cancelled before anything was learnt.
+    """
+    run_id = run_id or new_run_id()
+    created = utc_now()
+    run_dir = Path(run_dir)
+    classes = list(snapshot.classes)
+    if snapshot.empty and len(classes) >= 2:
+        callback(Message('warning', 'Not training on empty classes: ' + ', '.join(snapshot.empty)))
+    if len(classes) < 2:
+        return _zero_shot(snapshot, config, run_dir, run_id, created, callback)
+    paths = _resolve_paths(snapshot)
+    res = fit(paths, list(snapshot.labels), classes, config, cache_root=cache_root,
+              class_matches=dict(snapshot.class_matches) or None, callback=callback,
+              cancel=cancel, digests=list(snapshot.digests) or None)
+    if res.cancelled and res.model is None:
+        raise Cancelled()
+    if config.ensemble and res.model is not None and res.n_val and not res.cancelled:
+        res.best_val_acc = ensemble_val_accuracy(res.model, paths, list(snapshot.labels), config,
+                                                 cancel or CancelToken())
+    model_path = None
+    if res.model is not None:
+        file = save_model(run_dir / MODEL_FILE, res.model,
+                          extra={'run_id': run_id, 'config': config.to_dict()})
+        model_path = _record_path(file, snapshot.root)
+    return _record(run_id, created, res, config, classes, model_path)
+
+
+def train_project(project, config: TrainConfig, *, out: os.PathLike | str | None = None,
+                  callback: Callback = null_callback,
+                  cancel: CancelToken | None = None) -> RunRecord:
+    """Train on ``project``'s labelled photos and record the run in the project.
+
+    The model goes to ``project.runs_dir/<run id>/model.safetensors``; the
+    record is added with ``project.add_run`` (so ``project.runs`` lists it and
+    the window shows it). With ``out``, the model file is also copied there.
+    """
+    snapshot = project.snapshot()
+    run_id = new_run_id()
+    record = train_snapshot(snapshot, config, run_dir=Path(project.runs_dir) / run_id,
+                            cache_root=Path(project.cache_dir) / 'features', run_id=run_id,
+                            callback=callback, cancel=cancel)
+    project.add_run(record)
+    if out is not None and record.model_path is not None:
+        _copy_model(Path(project.root) / record.model_path, Path(out))
+    return record
+
+
+def train_folder(folder: os.PathLike | str, config: TrainConfig, *, out: os.PathLike | str,
+                 callback: Callback = null_callback,
+                 cancel: CancelToken | None = None) -> RunRecord:
+    """Train on a tree of class folders (one subfolder of photos per class); save to ``out``.
+
+    Nothing is recorded anywhere but the returned record (``source`` is the
+    folder, ``model_path`` the absolute ``out``). Features are cached in the
+    user cache.
+
+    Raises:
+        ValueError: no such folder, or no photos in it.
+    """
+    folder = Path(folder)
+    out = Path(out)
+    paths, labels, classes = folder_samples(folder)
+    if not paths:
+        raise ValueError(f'{folder}: no photos found; put them in one subfolder per class '
+                         f'(e.g. {folder}/cat/*.jpg, {folder}/dog/*.jpg)')
+    snapshot = TrainingSnapshot(root=str(folder.resolve()), paths=tuple(map(str, paths)),
+                                labels=tuple(labels), classes=tuple(classes))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    run_dir = Path(tempfile.mkdtemp(prefix='.petcognizer-run-', dir=out.parent))
+    try:
+        record = train_snapshot(snapshot, config, run_dir=run_dir,
+                                cache_root=user_cache_root() / 'features',
+                                callback=callback, cancel=cancel)
+        if record.model_path is not None:
+            commit_file(run_dir / MODEL_FILE, out)
+            record.model_path = str(out.resolve())
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+    record.source = str(folder)
+    return record
+
+
+def ensemble_val_accuracy(model, paths: Sequence[os.PathLike | str], labels: Sequence[int],
+                          config: TrainConfig, cancel: CancelToken) -> float | None:
+    """The ensemble's accuracy on the validation photos (its members' own split).
+
+    None when cancelled meanwhile; 0.0 when no validation photo could be read.
+    """
+    import torch
+
+    _, val_idx = stratified_split(labels, config.val_fraction, config.seed)
+    try:
+        mat, ok, _ = Predictor(model).probabilities([Path(paths[i]) for i in val_idx],
+                                                    cancel=cancel)
+    except Cancelled:
+        return None
+    if not ok:
+        return 0.0
+    truth = torch.tensor([labels[val_idx[i]] for i in ok])
+    return float((mat.argmax(1) == truth).float().mean())
+
+
+# ----------------------------------------------------------------- helpers
+
+
+def _resolve_paths(snapshot: TrainingSnapshot) -> list[Path]:
+    """The snapshot's photos; one moved since the snapshot is found by its digest if possible.
+
+    A photo that cannot be found either keeps its old path, so the trainer
+    reports it skipped.
+    """
+    locate = getattr(project_module, 'locate_by_digest', None)
+    digests = snapshot.digests or (None,) * len(snapshot.paths)
+    out = []
+    for path, digest in zip(map(Path, snapshot.paths), digests):
+        if not path.is_file() and digest and locate is not None:
+            found = locate(snapshot.root, digest)
+            if found is not None:
+                path = Path(found)
+        out.append(path)
+    return out
+
+
+def _record_path(file: Path, root: str) -> str:
+    """``file`` relative to ``root`` (POSIX) when inside it, else absolute."""
+    file = Path(file).resolve()
+    try:
+        return file.relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return str(file)
+
+
+def _copy_model(src: Path, dst: Path) -> None:
+    """Copy a model file to ``dst`` through a temporary file (never a half-written ``dst``)."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dst.with_name(dst.name + '.partial')
+    try:
+        shutil.copyfile(src, tmp)
+        commit_file(tmp, dst)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OSError(f'{dst}: could not copy the model ({exc.strerror or exc}); check there is '
+                      'free space and the folder is writable') from None
+
+
+def _record(run_id: str, created: str, res: FitResult, config: TrainConfig, classes: list[str],
+            model_path: str | None) -> RunRecord:
+    return RunRecord(
+        id=run_id,
+        created=created,
+        backbone=res.model.backbone_name if res.model is not None else config.backbone,
+        config=config.to_dict(),
+        classes=list(classes),
+        n_train=res.n_train,
+        n_val=res.n_val,
+        best_val_acc=res.best_val_acc,
+        best_epoch=res.best_epoch,
+        seconds=round(res.seconds, 2),
+        cancelled=res.cancelled,
+        model_path=model_path,
+        history=list(res.history),
+        device=res.device,
+        prior_weight=res.prior_weight,
+        skipped=[list(s) for s in res.skipped],
+    )
+
+
+def _zero_shot(snapshot: TrainingSnapshot, config: TrainConfig, run_dir: Path, run_id: str,
+               created: str, callback: Callback) -> RunRecord:
+    """Fewer than two classes have photos: save a model that predicts from class names."""
+    t0 = time.perf_counter()
+    classes = list(snapshot.classes) + [c for c in snapshot.empty if c not in snapshot.classes]
+    model = None
+    if len(classes) >= 2:
+        model = zero_shot_model(classes, backbone=config.backbone,
+                                overrides=dict(snapshot.class_matches) or None)
+    if model is None:
+        raise ValueError(ZERO_SHOT_IMPOSSIBLE)
+    callback(RunStarted(config.backbone, 'cpu', 0, 0, 0, 0, tuple(classes), 0, 'linear'))
+    callback(Message('info', 'No photos to learn from yet: this model predicts from the class '
+                             'names alone (zero-shot). Add photos and train again to improve it.'))
+    file = save_model(run_dir / MODEL_FILE, model, extra={'run_id': run_id, 'zero_shot': True})
+    seconds = time.perf_counter() - t0
+    callback(RunEnded(False, None, None, seconds))
+    return RunRecord(id=run_id, created=created, backbone=config.backbone, config=config.to_dict(),
+                     classes=classes, seconds=round(seconds, 2),
+                     model_path=_record_path(file, snapshot.root), device='cpu', prior_weight=1.0,
+                     zero_shot=True)
