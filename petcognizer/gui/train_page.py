@@ -179,7 +179,7 @@ def _stage_param_job(name: str):
 
 
 def _default_make_job(project, config):
-    from petcognizer.core import training
+    from petcognizer.core import service as training
 
     def job(emit, cancel):
         return training.train_project(project, config, callback=emit, cancel=cancel)
@@ -623,7 +623,7 @@ class TrainPage(QWidget):
     @staticmethod
     def _training():
         try:
-            from petcognizer.core import training
+            from petcognizer.core import config as training
         except ImportError:  # the core is being written
             return None
         return training
@@ -756,7 +756,7 @@ class TrainPage(QWidget):
 
     def _ensemble_possible(self) -> bool:
         """An ensemble is made of the bundled backbones: only with one of them chosen."""
-        from petcognizer.core.training import ENSEMBLE_BACKBONES
+        from petcognizer.core.config import ENSEMBLE_BACKBONES
 
         return self._backbone_name() in ENSEMBLE_BACKBONES
 
