@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from photos import make_photo
 
-import petcognizer.core.project as project_mod
+from petcognizer.core.project import hashindex, importing
 from petcognizer.core.events import CancelToken
 from petcognizer.core.project import (
     AddReport,
@@ -168,8 +168,8 @@ def test_open_is_fast_without_hashing(proj, monkeypatch):
     def no_hashing(*a, **k):
         raise AssertionError('open must not hash photos')
 
-    monkeypatch.setattr(project_mod, '_hash_file', no_hashing)
-    monkeypatch.setattr(project_mod, 'verify_image', no_hashing)
+    monkeypatch.setattr(hashindex, 'hash_file', no_hashing)
+    monkeypatch.setattr(importing, 'verify_image', no_hashing)
     again = Project.open(proj.root)
     assert again.counts()['cat'] == 30
 
@@ -236,8 +236,8 @@ def test_hash_index_survives_reopen_without_rehashing(proj, sources, monkeypatch
     assert 'images/cat/p0.jpg' in index['entries']
     again = Project.open(proj.root)
     calls = []
-    real = project_mod._hash_file
-    monkeypatch.setattr(project_mod, '_hash_file', lambda p: calls.append(p) or real(p))
+    real = hashindex.hash_file
+    monkeypatch.setattr(hashindex, 'hash_file', lambda p: calls.append(p) or real(p))
     report = again.add_files([sources / 'p0.jpg'], 'dog')
     assert report.duplicates == [(sources / 'p0.jpg', added[0])]
     assert calls == []  # the index was trusted (same path, size, mtime_ns)
@@ -355,7 +355,7 @@ def test_progress_and_cancel(proj, tmp_path):
 
 @pytest.mark.parametrize('err', [errno.ENOSPC, errno.EACCES])
 def test_disk_full_or_permission_error_while_copying(proj, sources, monkeypatch, err):
-    real = project_mod._copy_hashing
+    real = importing.copy_hashing
     state = {'n': 0}
 
     def failing_copy(src, dst):
@@ -366,7 +366,7 @@ def test_disk_full_or_permission_error_while_copying(proj, sources, monkeypatch,
             raise OSError(err, os.strerror(err))
         return real(src, dst)
 
-    monkeypatch.setattr(project_mod, '_copy_hashing', failing_copy)
+    monkeypatch.setattr(importing, 'copy_hashing', failing_copy)
     before = snapshot(sources)
     report = proj.add_files([sources / f'p{i}.jpg' for i in range(3)], 'cat')
     assert [p.name for p in report.added] == ['p0.jpg', 'p2.jpg']
@@ -390,7 +390,7 @@ def test_disk_full_on_final_rename(proj, sources, monkeypatch):
 
     # A context, not monkeypatch.undo(), which would also undo conftest's isolated settings paths.
     with monkeypatch.context() as m:
-        m.setattr(project_mod.os, 'replace', failing_replace)
+        m.setattr(os, 'replace', failing_replace)
         report = proj.add_files([sources / 'p0.jpg'], 'cat')
     assert report.added == [] and 'disk full' in report.refused[0][1]
     assert not list(proj.root.rglob('.petcognizer-tmp-*'))
@@ -404,7 +404,7 @@ def test_save_failure_leaves_previous_json(proj, monkeypatch):
         raise OSError(errno.ENOSPC, 'No space left on device')
 
     with monkeypatch.context() as m, pytest.raises(ProjectError, match='free some disk space'):
-        m.setattr(project_mod.os, 'fsync', no_space)
+        m.setattr(os, 'fsync', no_space)
         proj.add_class('bird')
     assert (proj.root / 'project.json').read_bytes() == before
     assert not list(proj.root.glob('.petcognizer-tmp-*'))
@@ -683,7 +683,8 @@ def test_runs(proj):
     with pytest.raises(ProjectError):
         proj.update_run('r2', x=1)
     again = Project.open(proj.root)
-    assert again.runs == [{'id': 'r1', 'best_val_acc': 0.9, 'cancelled': False}]
+    assert [r.id for r in again.runs] == ['r1']
+    assert again.run('r1').best_val_acc == 0.9 and again.run('r1').cancelled is False
 
 
 def test_settings_are_saved(proj):
