@@ -208,7 +208,10 @@ class Project(ImportMixin, ClassesMixin):
         after = self._listing
         if self._data['classes'] != classes:
             self._changed(classes=True)
-        self._changed(photos=tuple(c for c in {*before, *after} if before.get(c) != after.get(c)))
+        # A listing never read before was shown by no one: only new classes with photos join it.
+        changed = {c for c in before if before[c] != after.get(c)}
+        changed |= {c for c in self._data['classes'] if c not in classes and after.get(c)}
+        self._changed(photos=tuple(changed))
 
     # ------------------------------------------------------------------ name and settings
 

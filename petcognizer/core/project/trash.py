@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from petcognizer.core.project.base import emits
 from petcognizer.core.project.errors import ProjectError
 from petcognizer.core.project.listing import ListingMixin
 from petcognizer.core.project.names import free_name, names_in
-from petcognizer.core.project.base import emits
 
 __all__ = ['TrashEntry', 'TrashMixin']
 
