@@ -214,15 +214,17 @@ def suggest(callback: Callback, cancel: CancelToken, *, root: str, unlabelled: l
 
 
 def similar(callback: Callback, cancel: CancelToken, *, root: str, query_path: str, paths: list[str],
-            k: int = 12) -> list[list]:
+            k: int = 12, backbone: str | None = None) -> list[list]:
     """The ``k`` photos among ``paths`` most like ``query_path``: ``[[path, cosine], ...]``, best first.
 
-    Features are cached under the project's cache folder, as for training.
+    Features (of ``backbone``, default the core's default backbone) are cached
+    under the project's cache folder, as for training.
     """
     from petcognizer.core.similar import find_similar
 
     view = ProjectView(Path(root), photos={None: [Path(p) for p in paths]})
-    found = find_similar(view, query_path, k, callback=callback, cancel=cancel)
+    options = {'backbone': backbone} if backbone else {}
+    found = find_similar(view, query_path, k, callback=callback, cancel=cancel, **options)
     return [[str(p), float(s)] for p, s in found]
 
 
