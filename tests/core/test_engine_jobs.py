@@ -1,0 +1,138 @@
+"""The engine's real jobs: plain data in and out, the same results inline and in the engine.
+
+Most run inline (:func:`petcognizer.engine.jobs.run_inline`, the CLI's way) on
+the session's tiny model; one runs through an engine process to show that a
+real result survives the pipe unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from photos import COLOURS, make_photo
+
+from petcognizer.core.backbones import create_backbone
+from petcognizer.core.config import TrainConfig
+from petcognizer.core.events import RunEnded, RunStarted, StageProgress
+from petcognizer.core.runs import RunRecord, TrainingSnapshot
+from petcognizer.engine.client import EngineClient
+from petcognizer.engine.jobs import run_inline
+from petcognizer.engine.protocol import ensure_plain
+
+
+@pytest.fixture
+def unseen(tmp_path) -> Path:
+    """Photos the tiny model has not seen: red/, green/, blue/ with 2 each."""
+    root = tmp_path / 'unseen'
+    for name, colour in COLOURS.items():
+        for i in range(2):
+            make_photo(root / name / f'new{i}.png', colour, noise_seed=900 + i + len(name))
+    return root
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(str(p) for p in root.rglob('*.png'))
+
+
+def test_stage_params_counts_each_stage():
+    counts = run_inline('stage_params', {'backbone': 'tiny_test'})
+    model = create_backbone('tiny_test', pretrained=False)
+    assert counts == [sum(p.numel() for p in m.parameters()) for m in model.stages.values()]
+    assert all(isinstance(n, int) and n > 0 for n in counts)
+
+
+def test_predict_returns_plain_dicts(tiny_model, unseen, tmp_path):
+    bad = tmp_path / 'broken.png'
+    bad.write_bytes(b'not a photo')
+    events = []
+    out = run_inline('predict', {'model_path': str(tiny_model.path),
+                                 'paths': [str(unseen / 'red'), str(bad)], 'top_k': 2}, events.append)
+    ensure_plain(out)
+    assert [d['path'] for d in out] == [str(unseen / 'red' / 'new0.png'), str(unseen / 'red' / 'new1.png'),
+                                        str(bad)]
+    for d in out[:2]:
+        assert d['label'] == 'red' and d['error'] is None
+        (top, p1), (_second, p2) = d['probabilities']
+        assert top == 'red' and 1 >= p1 >= p2 >= 0
+    assert out[2]['label'] is None and out[2]['probabilities'] == [] and out[2]['error']
+    assert any(isinstance(e, StageProgress) and e.stage == 'predict' for e in events)
+
+
+def test_predict_in_the_engine_equals_inline(tiny_model, unseen, monkeypatch):
+    kwargs = {'model_path': str(tiny_model.path), 'paths': _files(unseen), 'top_k': 3}
+    inline = run_inline('predict', kwargs)
+    client = EngineClient()
+    try:
+        events = []
+        remote = client.run('predict', kwargs, callback=events.append, timeout=240)
+    finally:
+        client.shutdown()
+    assert [(d['path'], d['label']) for d in remote] == [(d['path'], d['label']) for d in inline]
+    for r, i in zip(remote, inline):
+        assert [c for c, _ in r['probabilities']] == [c for c, _ in i['probabilities']]
+        assert [p for _, p in r['probabilities']] == pytest.approx([p for _, p in i['probabilities']], abs=1e-5)
+    assert StageProgress('load', 0, 1, text='Loading the model') in events
+
+
+def test_export_returns_the_written_path(tiny_model, tmp_path):
+    out = run_inline('export', {'model_path': str(tiny_model.path), 'dest': str(tmp_path / 'mine'),
+                                'fmt': 'safetensors'})
+    assert out == str(tmp_path / 'mine.safetensors') and Path(out).is_file()
+
+
+def test_evaluate_returns_the_report(tiny_model, unseen):
+    report = run_inline('evaluate', {'model_path': str(tiny_model.path), 'folder': str(unseen)})
+    ensure_plain(report)
+    assert report['n'] == 6 and report['accuracy'] == 1.0
+    assert report['classes'] == tiny_model.classes
+    json.dumps(report)  # the CLI prints it as JSON
+
+
+def test_suggest_with_a_model_labels_unlabelled_photos(tiny_model, unseen, tmp_path):
+    loose = tmp_path / 'project' / 'unlabelled'
+    loose.mkdir(parents=True)
+    for p in _files(unseen):
+        shutil.copy(p, loose / f'{Path(p).parent.name}_{Path(p).name}')
+    out = run_inline('suggest', {'root': str(tmp_path / 'project'), 'unlabelled': _files(loose),
+                                 'classes': tiny_model.classes, 'class_matches': {},
+                                 'model_path': str(tiny_model.path)})
+    ensure_plain(out)
+    assert len(out) == 6
+    assert all(Path(d['path']).name.startswith(d['label'] + '_') for d in out)
+    confidences = [d['confidence'] for d in out]
+    assert confidences == sorted(confidences, reverse=True)
+
+
+def test_similar_finds_photos_of_the_same_colour(unseen, tmp_path):
+    paths = _files(unseen)
+    query = str(unseen / 'blue' / 'new0.png')
+    out = run_inline('similar', {'root': str(tmp_path / 'project'), 'query_path': query, 'paths': paths,
+                                 'k': 3, 'backbone': 'tiny_test'})
+    ensure_plain(out)
+    assert len(out) == 3 and query not in [p for p, _ in out]
+    assert Path(out[0][0]).parent.name == 'blue'
+    scores = [s for _, s in out]
+    assert scores == sorted(scores, reverse=True) and -1.0001 <= scores[-1] <= scores[0] <= 1.0001
+
+
+def test_train_returns_the_run_record(photo_tree, tmp_path):
+    root = photo_tree
+    paths = _files(root)
+    classes = sorted(COLOURS)
+    snapshot = TrainingSnapshot(root=str(root), paths=tuple(paths),
+                                labels=tuple(classes.index(Path(p).parent.name) for p in paths),
+                                classes=tuple(classes))
+    config = TrainConfig(backbone='tiny_test', epochs=2, lr=0.03, val_fraction=0.0, use_prior=False)
+    events = []
+    out = run_inline('train', {'snapshot': snapshot.to_dict(), 'config': config.to_dict(),
+                               'run_dir': str(root / 'runs' / 'r1'), 'cache_root': str(tmp_path / 'cache'),
+                               'run_id': 'r1'}, events.append)
+    ensure_plain(out)
+    json.dumps(out)
+    record = RunRecord.from_dict(out)
+    assert record.id == 'r1' and record.classes == classes and record.backbone == 'tiny_test'
+    assert (root / record.model_path).is_file()
+    assert isinstance(events[0], RunStarted) and isinstance(events[-1], RunEnded)
