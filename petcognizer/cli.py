@@ -14,6 +14,23 @@ import time
 from pathlib import Path
 
 from petcognizer import __version__
+from petcognizer.core import events as E
+from petcognizer.core.backbones import (
+    DEFAULT_BACKBONE,
+    hub_checkpoint_dir,
+    import_weights,
+    list_backbones,
+    weights_status,
+)
+from petcognizer.core.config import HEADS, SCHEDULES, TrainConfig, parse_freeze_depth, recommend_config
+from petcognizer.core.data import folder_samples
+from petcognizer.core.events import Cancelled, CancelToken
+from petcognizer.core.perf import tune_allocator
+from petcognizer.core.project import Project
+
+# The commands that need torch (train, eval, predict, export, similar) import
+# their core module when they run, so `petcognizer --help` is instant and
+# `petcognizer gui` (the window's process) never loads torch.
 
 __all__ = ['main']
 
@@ -44,8 +61,6 @@ class _Progress:
             self.bar, self.kind = None, None
 
     def __call__(self, ev) -> None:
-        from petcognizer.core import events as E
-
         if isinstance(ev, E.RunStarted):
             self._say(f'Training {ev.backbone} on {ev.n_train} photos ({ev.n_val} for validation), '
                       f'{len(ev.classes)} classes, {ev.epochs} epochs, on {ev.device}')
@@ -78,36 +93,9 @@ class _Progress:
             print(text, file=sys.stderr)
 
 
-def _samples(data: str):
-    """(paths, labels, classes, cache_root, class_matches) for a project or class-folder tree."""
-    from petcognizer.core.training import folder_samples
-
-    root = Path(data)
-    try:
-        from petcognizer.core.project import Project
-    except ImportError:  # pragma: no cover
-        Project = None
-    if Project is not None and Project.is_project(root):
-        project = Project.open(root)
-        paths, labels, classes, _empty = project.training_samples()
-        return paths, labels, classes, project.cache_dir / 'features', project.class_matches
-    from petcognizer.core.settings import cache_root
-
-    paths, labels, classes = folder_samples(root)
-    if not paths:
-        raise ValueError(f'{root}: no photos found; put them in one subfolder per class '
-                         f'(e.g. {root}/cat/*.jpg, {root}/dog/*.jpg)')
-    return paths, labels, classes, cache_root() / 'features', None
-
-
-def cmd_train(args) -> int:
-    from petcognizer.core.events import CancelToken
-    from petcognizer.core.model import save_model
-    from petcognizer.core.training import fit, parse_freeze_depth, recommend_config
-
-    t0 = time.perf_counter()
-    paths, labels, classes, cache, matches = _samples(args.data)
-    cfg = recommend_config(len(paths), len(classes), args.backbone)
+def _config(args, n_photos: int, n_classes: int) -> TrainConfig:
+    """The recommended config for the data, with every option given on the command line applied."""
+    cfg = recommend_config(n_photos, n_classes, args.backbone)
     for name in ('head', 'epochs', 'seed', 'lr', 'batch_size', 'schedule', 'device',
                  'val_fraction', 'aug_views', 'weight_decay', 'label_smoothing', 'patience',
                  'warmup_epochs', 'dropout', 'head_l2'):
@@ -124,43 +112,69 @@ def cmd_train(args) -> int:
         cfg.use_prior = False
     if args.ensemble is not None:
         cfg.ensemble = args.ensemble
+    return cfg
+
+
+def cmd_train(args) -> int:
+    """Train on a project (the run is recorded in it, as the window does) or on class folders."""
+    from petcognizer.core import service  # imports torch: only when training
+
+    t0 = time.perf_counter()
+    root, out = Path(args.data), Path(args.out)
     progress = _Progress(quiet=args.quiet)
     cancel = CancelToken()
     try:
-        res = fit(paths, labels, classes, cfg, cache_root=cache, class_matches=matches,
-                  callback=progress, cancel=cancel)
+        if Project.is_project(root):
+            project = Project.open(root)
+            snapshot = project.snapshot()
+            cfg = _config(args, snapshot.n_photos, len(snapshot.classes))
+            record = service.train_project(project, cfg, out=out, callback=progress, cancel=cancel)
+        else:
+            paths, _labels, classes = folder_samples(root)
+            if not paths:
+                raise ValueError(f'{root}: no photos found; put them in one subfolder per class '
+                                 f'(e.g. {root}/cat/*.jpg, {root}/dog/*.jpg)')
+            cfg = _config(args, len(paths), len(classes))
+            record = service.train_folder(root, cfg, out=out, callback=progress, cancel=cancel)
     except KeyboardInterrupt:
         progress.close()
         print('petcognizer: cancelled', file=sys.stderr)
         return EXIT_CANCELLED
-    finally:
-        progress.close()
-    if res.model is None:
+    except Cancelled:
         print('petcognizer: error: training ended before the first epoch; no model saved',
               file=sys.stderr)
         return EXIT_ERROR
-    out = save_model(args.out, res.model, extra={'config': cfg.to_dict()})
+    finally:
+        progress.close()
+    classes = record.classes
     summary = {
         'model': str(out),
-        'backbone': res.model.backbone_name,
+        'backbone': record.backbone,
         'classes': classes,
-        'n_train': res.n_train,
-        'n_val': res.n_val,
-        'best_val_acc': res.best_val_acc,
-        'best_epoch': res.best_epoch,
-        'epochs_run': len(res.history),
-        'prior_weight': res.prior_weight,
+        'n_train': record.n_train,
+        'n_val': record.n_val,
+        'best_val_acc': record.best_val_acc,
+        'best_epoch': record.best_epoch,
+        'epochs_run': len(record.history),
+        'prior_weight': record.prior_weight,
         'seconds': round(time.perf_counter() - t0, 2),
-        'skipped': [{'path': p, 'reason': r} for p, r in res.skipped],
+        'skipped': [{'path': p, 'reason': r} for p, r in record.skipped],
         'config': cfg.to_dict(),
+        'run': record.id,
+        'zero_shot': record.zero_shot,
     }
     if args.json:
         print(json.dumps(summary, indent=1))
     else:
-        val = (f', best validation accuracy {res.best_val_acc:.1%} (epoch {res.best_epoch + 1})'
-               if res.best_val_acc is not None else ' (no validation split: every photo trained)')
-        print(f'Saved {out}: {res.model.backbone_name}, {len(classes)} classes '
-              f'({", ".join(classes)}), {res.n_train} training photos{val}, '
+        if record.best_val_acc is not None:
+            val = (f', best validation accuracy {record.best_val_acc:.1%} '
+                   f'(epoch {record.best_epoch + 1})')
+        elif record.zero_shot:
+            val = ' (zero-shot: predicts from the class names alone)'
+        else:
+            val = ' (no validation split: every photo trained)'
+        print(f'Saved {out}: {record.backbone}, {len(classes)} classes '
+              f'({", ".join(classes)}), {record.n_train} training photos{val}, '
               f'{summary["seconds"]:.1f} s')
     return 0
 
@@ -236,13 +250,6 @@ def cmd_export(args) -> int:
 
 
 def cmd_backbones(args) -> int:
-    from petcognizer.core.backbones import (
-        hub_checkpoint_dir,
-        import_weights,
-        list_backbones,
-        weights_status,
-    )
-
     if args.import_weights:
         dst = import_weights(args.import_weights)
         print(f'Installed {dst}')
@@ -269,8 +276,7 @@ def cmd_backbones(args) -> int:
 
 
 def cmd_similar(args) -> int:
-    from petcognizer.core.project import Project
-    from petcognizer.core.similar import find_similar
+    from petcognizer.core.similar import find_similar  # imports torch
 
     project = Project.open(args.project)
     progress = _Progress(quiet=args.quiet or args.json)
@@ -311,10 +317,10 @@ def build_parser() -> argparse.ArgumentParser:
                                    'from the data.')
     t.add_argument('data', metavar='DATA')
     t.add_argument('--out', '-o', required=True, metavar='MODEL', help='model file to write (.safetensors)')
-    t.add_argument('--backbone', default='efficientnet_lite0', help='see `petcognizer backbones`')
+    t.add_argument('--backbone', default=DEFAULT_BACKBONE, help='see `petcognizer backbones`')
     t.add_argument('--freeze-depth', metavar='N|all',
                    help='how many top backbone stages train (0 = head only, "all" = everything)')
-    t.add_argument('--head', choices=('linear', 'gap-dropout', 'fc-dropout', 'prototype'),
+    t.add_argument('--head', choices=HEADS,
                    help='prototype = nearest class mean (frozen backbone only)')
     t.add_argument('--epochs', type=int)
     t.add_argument('--seed', type=int)
@@ -322,7 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument('--batch-size', type=int)
     t.add_argument('--weight-decay', type=float)
     t.add_argument('--label-smoothing', type=float)
-    t.add_argument('--schedule', choices=('single', 'unfreeze'),
+    t.add_argument('--schedule', choices=SCHEDULES,
                    help='"unfreeze": head first, then top stages one at a time')
     t.add_argument('--augment', action='store_true', help='random resized crop + flip')
     t.add_argument('--color-jitter', action='store_true')
@@ -388,8 +394,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from petcognizer.core.perf import tune_allocator
-
     tune_allocator()
     parser = build_parser()
     args = parser.parse_args(argv)

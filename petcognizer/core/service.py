@@ -27,7 +27,6 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from petcognizer.core import project as project_module
 from petcognizer.core.config import TrainConfig
 from petcognizer.core.data import folder_samples, stratified_split
 from petcognizer.core.events import (
@@ -42,6 +41,7 @@ from petcognizer.core.events import (
 from petcognizer.core.fsutil import commit_file
 from petcognizer.core.model import save_model
 from petcognizer.core.predict import Predictor
+from petcognizer.core.project import locate_by_digest
 from petcognizer.core.runs import RunRecord, TrainingSnapshot, new_run_id, utc_now
 from petcognizer.core.settings import cache_root as user_cache_root
 from petcognizer.core.suggest import zero_shot_model
@@ -182,12 +182,11 @@ def _resolve_paths(snapshot: TrainingSnapshot) -> list[Path]:
     A photo that cannot be found either keeps its old path, so the trainer
     reports it skipped.
     """
-    locate = getattr(project_module, 'locate_by_digest', None)
     digests = snapshot.digests or (None,) * len(snapshot.paths)
     out = []
     for path, digest in zip(map(Path, snapshot.paths), digests):
-        if not path.is_file() and digest and locate is not None:
-            found = locate(snapshot.root, digest)
+        if not path.is_file() and digest:
+            found = locate_by_digest(snapshot.root, digest)
             if found is not None:
                 path = Path(found)
         out.append(path)

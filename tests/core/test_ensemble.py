@@ -9,7 +9,8 @@ from photos import make_photo
 from petcognizer.core import events as E
 from petcognizer.core.model import Ensemble, load_model, save_model
 from petcognizer.core.predict import Predictor
-from petcognizer.core.training import ENSEMBLE_BACKBONES, TrainConfig, fit
+from petcognizer.core.config import ENSEMBLE_BACKBONES, TrainConfig
+from petcognizer.core.training import fit
 
 
 @pytest.fixture

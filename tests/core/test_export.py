@@ -7,27 +7,16 @@ import json
 import numpy as np
 import pytest
 import torch
-from photos import COLOURS, make_photo
 from PIL import Image
 
 from petcognizer.core.export import EXPORT_FORMATS, export_model, usage_snippet
-from petcognizer.core.model import ModelFileError, save_model
+from petcognizer.core.modelfile import ModelFileError
 from petcognizer.core.predict import Predictor
-from petcognizer.core.training import TrainConfig, fit, folder_samples
 
 
-@pytest.fixture(scope='module')
-def trained(tmp_path_factory):
-    base = tmp_path_factory.mktemp('export')
-    root = base / 'photos'
-    for name, colour in COLOURS.items():
-        for i in range(4):
-            make_photo(root / name / f'{i}.png', colour, noise_seed=i + 3 * len(name))
-    paths, labels, classes = folder_samples(root)
-    cfg = TrainConfig(backbone='tiny_test', epochs=10, lr=0.03, val_fraction=0.0, use_prior=False,
-                      freeze_depth=1, head='gap-dropout')
-    res = fit(paths, labels, classes, cfg)
-    return save_model(base / 'm.safetensors', res.model), paths
+@pytest.fixture
+def trained(tiny_model):
+    return tiny_model.path, tiny_model.paths[::2]
 
 
 def reference(model_path, paths):

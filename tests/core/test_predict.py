@@ -8,23 +8,13 @@ import pytest
 from photos import COLOURS, make_photo
 
 from petcognizer.core import events as E
-from petcognizer.core.model import save_model
-from petcognizer.core.predict import ModelFileError, Predictor, collect_images, evaluate
-from petcognizer.core.training import TrainConfig, fit, folder_samples
+from petcognizer.core.modelfile import ModelFileError
+from petcognizer.core.predict import Predictor, collect_images, evaluate
 
 
-@pytest.fixture(scope='module')
-def model_file(tmp_path_factory):
-    base = tmp_path_factory.mktemp('predict')
-    root = base / 'train'
-    for name, colour in COLOURS.items():
-        for i in range(6):
-            make_photo(root / name / f'{i}.png', colour, noise_seed=i + 7 * len(name))
-    paths, labels, classes = folder_samples(root)
-    cfg = TrainConfig(backbone='tiny_test', epochs=30, lr=0.03, val_fraction=0.0, use_prior=False,
-                      freeze_depth=1)
-    res = fit(paths, labels, classes, cfg)
-    return save_model(base / 'colours.safetensors', res.model)
+@pytest.fixture
+def model_file(tiny_model):
+    return tiny_model.path
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from photos import make_photo
 from petcognizer.core.predict import Predictor
 from petcognizer.core.project import Project
 from petcognizer.core.suggest import suggest_for_unlabelled, zero_shot_model
-from petcognizer.core.training import TrainConfig, train_project
+from petcognizer.core.config import TrainConfig
+from petcognizer.core.service import train_project
 
 
 def test_zero_shot_model_needs_a_matched_name():
@@ -21,9 +22,9 @@ def test_zero_shot_model_needs_a_matched_name():
 def test_project_with_names_but_no_photos_trains_a_zero_shot_run(tmp_path):
     project = Project.create(tmp_path / 'p', classes=['cat', 'dog'])
     record = train_project(project, TrainConfig())
-    assert record['zero_shot'] and record['n_train'] == 0
-    assert project.runs[-1]['id'] == record['id']
-    pred = Predictor.load(project.root / record['model_path'])
+    assert record.zero_shot and record.n_train == 0
+    assert project.runs[-1].id == record.id and project.runs[-1].zero_shot
+    pred = Predictor.load(project.root / record.model_path)
     out = pred.predict_paths([make_photo(tmp_path / 'x.png', size=(64, 64))])
     assert out[0].label in {'cat', 'dog'}
     assert abs(sum(p for _, p in out[0].probabilities) - 1) < 1e-4

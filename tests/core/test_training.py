@@ -11,15 +11,9 @@ from photos import COLOURS, make_photo
 
 from petcognizer.core import events as E
 from petcognizer.core.backbones import create_backbone, get_backbone
-from petcognizer.core.data import stratified_split
-from petcognizer.core.training import (
-    TrainConfig,
-    fit,
-    folder_samples,
-    parse_freeze_depth,
-    recommend_config,
-    train_project,
-)
+from petcognizer.core.config import TrainConfig, parse_freeze_depth, recommend_config
+from petcognizer.core.data import folder_samples, stratified_split
+from petcognizer.core.training import fit
 
 
 def cfg(**kw) -> TrainConfig:
@@ -413,65 +407,6 @@ def test_config_round_trip():
     assert TrainConfig.from_dict({**d, 'future_option': 1}) == c
 
 
-# ------------------------------------------------------------------ projects
-
-
-def _project(tmp_path, photo_tree, classes=('red', 'green', 'blue')):
-    from petcognizer.core.project import Project
-
-    project = Project.create(tmp_path / 'proj', classes=classes)
-    for c in classes:
-        if (photo_tree / c).is_dir():
-            project.add_files(sorted((photo_tree / c).iterdir()), c)
-    return project
-
-
-def test_train_project_saves_model_and_run_record(photo_tree, tmp_path):
-    from petcognizer.core.predict import Predictor
-
-    project = _project(tmp_path, photo_tree)
-    rec = Recorder()
-    record = train_project(project, cfg(), callback=rec)
-    for key in ('id', 'created', 'config', 'classes', 'n_train', 'n_val', 'best_val_acc',
-                'best_epoch', 'seconds', 'cancelled', 'model_path', 'history', 'device', 'backbone'):
-        assert key in record, key
-    assert record['classes'] == ['red', 'green', 'blue']  # the project's order
-    assert record['n_train'] == 18 and record['n_val'] == 0 and record['best_val_acc'] is None
-    assert record['cancelled'] is False and record['backbone'] == 'tiny_test'
-    assert len(record['history']) == 30
-    model_file = project.root / record['model_path']
-    assert model_file.is_file()
-    assert project.runs[-1]['id'] == record['id']
-    pred = Predictor.load(model_file)
-    assert pred.classes == ['red', 'green', 'blue']
-    results = pred.predict_paths([project.images('green')[0], project.images('blue')[0]])
-    assert [r.label for r in results] == ['green', 'blue']
-    assert (project.cache_dir / 'features').is_dir()
-
-
-def test_train_project_skips_empty_classes(photo_tree, tmp_path):
-    project = _project(tmp_path, photo_tree, classes=('red', 'empty', 'blue'))
-    rec = Recorder()
-    record = train_project(project, cfg(epochs=3), callback=rec)
-    assert record['classes'] == ['red', 'blue']
-    assert any('empty' in m.text for m in rec.of(E.Message) if m.level == 'warning')
-
-
-def test_train_project_with_one_class_raises(photo_tree, tmp_path):
-    project = _project(tmp_path, photo_tree, classes=('red', 'nothing'))
-    with pytest.raises(ValueError, match='two classes'):
-        train_project(project, cfg(epochs=3))
-
-
-def test_train_project_cancelled_is_recorded(photo_tree, tmp_path):
-    project = _project(tmp_path, photo_tree)
-    token, rec, cb = _cancel_on(E.EpochEnded)
-    record = train_project(project, cfg(batch_size=4, epochs=10), callback=cb, cancel=token)
-    assert record['cancelled'] is True and record['model_path']
-    assert (project.root / record['model_path']).is_file()
-    assert project.runs[-1]['cancelled'] is True
-
-
 def test_failed_run_still_ends_with_run_ended(tmp_path):
     # every photo of one class unreadable: fewer than two classes left to train on
     root = tmp_path / 'data'
@@ -493,8 +428,6 @@ def test_failed_run_still_ends_with_run_ended(tmp_path):
 
 def test_prototype_head_is_set_from_class_means(photo_tree, tmp_path):
     """The nearest-class-mean head needs no training and separates the colours."""
-    from petcognizer.core.training import folder_samples
-
     paths, labels, classes = folder_samples(photo_tree)
     cfg = TrainConfig(backbone='tiny_test', head='prototype', epochs=50, use_prior=False,
                       val_fraction=0.0)
@@ -506,24 +439,9 @@ def test_prototype_head_is_set_from_class_means(photo_tree, tmp_path):
         TrainConfig(backbone='tiny_test', head='prototype', freeze_depth=1).validate()
 
 
-def test_train_project_cancelled_before_anything_is_learnt_records_nothing(photo_tree, tmp_path):
-    from petcognizer.core.project import Project
-    from petcognizer.core.training import train_project
-
-    project, _ = Project.from_folder(photo_tree, tmp_path / 'proj')
-    token = E.CancelToken()
-    token.cancel()
-    with pytest.raises(E.Cancelled):
-        train_project(project, TrainConfig(backbone='tiny_test', epochs=2, use_prior=False),
-                      cancel=token)
-    assert project.runs == []
-
-
 def test_large_feature_sets_are_memory_mapped_privately(photo_tree, tmp_path, monkeypatch):
     """Above the RAM budget, train and validation features get their own file, left nowhere."""
     import petcognizer.core.features as F
-    from petcognizer.core.training import folder_samples
-
     monkeypatch.setattr(F, 'RAM_BUDGET', 1)
     paths, labels, classes = folder_samples(photo_tree)
     cfg = TrainConfig(backbone='tiny_test', freeze_depth=1, epochs=3, lr=0.03, val_fraction=0.34,
