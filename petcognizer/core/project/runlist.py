@@ -32,8 +32,9 @@ def _checked_json(record: RunRecord) -> None:
 class RunList:
     """Run records in the order they were recorded, oldest first; ids are unique."""
 
-    def __init__(self, records: Iterable[RunRecord] = ()):
-        self._records: list[RunRecord] = list(records)
+    def __init__(self, records: Iterable[RunRecord | dict[str, Any]] = ()):
+        self._records: list[RunRecord] = [r if isinstance(r, RunRecord) else RunRecord.from_dict(r)
+                                          for r in records]
         #: Ids removed in this session: a merge never brings them back.
         self._removed: set[str] = set()
 
