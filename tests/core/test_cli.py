@@ -9,7 +9,8 @@ import pytest
 from photos import COLOURS, make_photo
 
 from petcognizer.cli import main
-from petcognizer.core.model import ModelFileError
+from petcognizer.core.modelfile import ModelFileError
+from petcognizer.core.project import Project
 
 
 @pytest.fixture(scope='module')
@@ -62,6 +63,29 @@ def test_train_writes_a_model_and_a_summary(tmp_path, capsys):
     assert code == 0
     text = capsys.readouterr().out
     assert text.startswith(f'Saved {out}') and '3 classes' in text
+
+
+def test_train_on_a_project_records_the_run_in_it(tmp_path, capsys):
+    """`petcognizer train PROJECT --out M` is a run of the project, as one trained in the window."""
+    data = tmp_path / 'photos'
+    for name, colour in COLOURS.items():
+        for i in range(3):
+            make_photo(data / name / f'{i}.png', colour, noise_seed=i + len(name))
+    project, _ = Project.from_folder(data, tmp_path / 'proj')
+    out = tmp_path / 'm.safetensors'
+    code = main(['train', str(project.root), '--out', str(out), '--backbone', 'tiny_test',
+                 '--epochs', '3', '--no-prior', '--json', '-q'])
+    assert code == 0
+    summary = json.loads(capsys.readouterr().out)
+    runs = Project.open(project.root).runs
+    assert [r.id for r in runs] == [summary['run']]
+    run = runs[0]
+    assert run.model_path == f'runs/{run.id}/model.safetensors'
+    assert run.n_train == summary['n_train'] == 9 and run.config['epochs'] == 3
+    assert out.read_bytes() == (project.root / run.model_path).read_bytes()
+    assert summary['model'] == str(out) and summary['classes'] == run.classes
+    # the window's copy of the project sees it without reopening
+    assert project.reload_runs() and [r.id for r in project.runs] == [run.id]
 
 
 def test_eval_json_and_csv(trained, tmp_path, capsys):
