@@ -9,6 +9,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from petcognizer.core.project import Project, ProjectError
 from petcognizer.core.runs import RunRecord
@@ -166,3 +168,26 @@ def test_merge_survives_a_damaged_project_json_written_meanwhile(proj):
     proj.add_class('bird')
     assert [r['id'] for r in on_disk(proj)['runs']] == ['a']
 
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
+_run_entry = _json | st.fixed_dictionaries(
+    {'id': st.text(min_size=1, max_size=5)},
+    optional={k: _json for k in ('created', 'config', 'classes', 'n_train', 'best_val_acc', 'history',
+                                 'skipped', 'cancelled', 'model_path', 'extra')},
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(runs=st.lists(_run_entry, max_size=4))
+def test_any_json_in_runs_opens(proj, runs):
+    write_runs(proj, runs)
+    again = Project.open(proj.root)
+    assert all(isinstance(r, RunRecord) for r in again.runs)
+    assert len({r.id for r in again.runs}) == len(again.runs)
+    again.save()  # and what was kept can be written back and read again
+    assert [r.id for r in Project.open(proj.root).runs] == [r.id for r in again.runs]
