@@ -61,7 +61,7 @@ def test_predict_returns_plain_dicts(tiny_model, unseen, tmp_path):
     assert any(isinstance(e, StageProgress) and e.stage == 'predict' for e in events)
 
 
-def test_predict_in_the_engine_equals_inline(tiny_model, unseen, monkeypatch):
+def test_predict_in_the_engine_equals_inline(tiny_model, unseen):
     kwargs = {'model_path': str(tiny_model.path), 'paths': _files(unseen), 'top_k': 3}
     inline = run_inline('predict', kwargs)
     client = EngineClient()
@@ -71,7 +71,7 @@ def test_predict_in_the_engine_equals_inline(tiny_model, unseen, monkeypatch):
     finally:
         client.shutdown()
     assert [(d['path'], d['label']) for d in remote] == [(d['path'], d['label']) for d in inline]
-    for r, i in zip(remote, inline):
+    for r, i in zip(remote, inline, strict=True):
         assert [c for c, _ in r['probabilities']] == [c for c, _ in i['probabilities']]
         assert [p for _, p in r['probabilities']] == pytest.approx([p for _, p in i['probabilities']], abs=1e-5)
     assert StageProgress('load', 0, 1, text='Loading the model') in events

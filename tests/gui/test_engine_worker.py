@@ -112,6 +112,14 @@ def test_an_exception_becomes_errored_with_a_readable_message(qtbot, client):
     assert worker.error_message == 'the photo folder is empty' and not worker.was_cancelled
 
 
+def test_arguments_that_are_not_plain_data_are_an_error_not_a_crash(qtbot, client):
+    worker = EngineWorker('echo', client=client, path=Path('photo.png'))
+    rec = _run(qtbot, worker)
+    assert rec.ends[0] == 'started' and rec.ends[-1] == 'finished' and len(rec.ends) == 3
+    kind, message = rec.ends[1]
+    assert kind == 'errored' and "Could not start the engine job 'echo'" in message and 'not plain data' in message
+
+
 def test_cancel_stops_the_job_within_a_moment(qtbot, client):
     worker = EngineWorker('count', client=client, n=100_000, delay=0.005)
     rec = _RecorderObject(worker)
