@@ -228,3 +228,24 @@ def test_emitted_on_the_calling_thread(proj, photos):
     worker.start()
     worker.join()
     assert threads == [worker.ident]
+
+
+def test_a_call_on_another_thread_is_its_own_batch(proj, photos):
+    """While a worker thread adds photos, a call on this thread emits at once, here."""
+    heard = []
+    proj.events.all.connect(lambda info: heard.append((info.signal.name, threading.get_ident())))
+    adding, done = threading.Event(), threading.Event()
+
+    def progress(i, total):
+        if i == 1:
+            adding.set()
+            done.wait(10)
+
+    worker = threading.Thread(target=proj.add_files, args=(photos[:2], 'cat'), kwargs={'progress': progress})
+    worker.start()
+    assert adding.wait(10)
+    proj.add_class('bird')
+    assert heard == [('classes_changed', threading.get_ident())]
+    done.set()
+    worker.join()
+    assert heard[1:] == [('photos_changed', worker.ident)]

@@ -10,6 +10,7 @@ import bisect
 import contextlib
 import functools
 import os
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -72,7 +73,8 @@ class ProjectBase:
         self._data = data
         self._listing: dict[str | None, list[Path]] = {}
         self._hash_index = HashIndex(self.cache_dir)
-        self._pending: PendingChanges | None = None
+        #: The batch of the public call running on each thread (events go to the calling thread).
+        self._pending: dict[int, PendingChanges] = {}
         #: project.json as this object last wrote or read it (to notice another process's writes).
         self._stamp: FileStamp | None = file_stamp(root / FILE_NAME)
 
@@ -81,14 +83,15 @@ class ProjectBase:
     @contextlib.contextmanager
     def _changes(self) -> Iterator[PendingChanges]:
         """Collect the changes of one public call; the outermost call emits them when it ends."""
-        if self._pending is not None:
-            yield self._pending
+        thread = threading.get_ident()
+        if thread in self._pending:
+            yield self._pending[thread]
             return
-        self._pending = pending = PendingChanges()
+        self._pending[thread] = pending = PendingChanges()
         try:
             yield pending
         finally:
-            self._pending = None
+            del self._pending[thread]
             pending.emit(self.events)
 
     def _changed(
@@ -102,7 +105,7 @@ class ProjectBase:
         name: str | None = None,
     ) -> None:
         """Note a change made in the current batch (ignored outside one, e.g. while opening)."""
-        p = self._pending
+        p = self._pending.get(threading.get_ident())
         if p is None:
             return
         p.classes |= classes
