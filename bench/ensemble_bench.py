@@ -9,7 +9,7 @@ Run by hand: .venv/bin/python bench/ensemble_bench.py  (JSON in bench/results/en
 Reads ../shared/datasets; features are cached in /tmp/petcognizer_bench/ensemble-cache.
 """
 import random, torch, numpy as np, json
-from petcognizer.core.training import folder_samples
+from petcognizer.core.data import folder_samples
 from petcognizer.core.features import extract
 from petcognizer.core.backbones import create_backbone, get_backbone
 from petcognizer.core.data import Preprocess

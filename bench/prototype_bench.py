@@ -5,7 +5,7 @@ the draw, test = every other photo); no class-name prior in either. Run by hand:
 .venv/bin/python bench/prototype_bench.py   (reads ../shared/datasets; prints one line per cell)
 """
 import sys, random, torch, numpy as np
-from petcognizer.core.training import folder_samples
+from petcognizer.core.data import folder_samples
 from petcognizer.core.features import extract
 from petcognizer.core.backbones import create_backbone, get_backbone
 from petcognizer.core.data import Preprocess

@@ -129,7 +129,7 @@ def peak_rss_mb() -> float:
 
 
 def dataset(name: str):
-    from petcognizer.core.training import folder_samples
+    from petcognizer.core.data import folder_samples
 
     return folder_samples(DATASETS / name)
 
@@ -259,7 +259,8 @@ def section_accuracy(args) -> dict:
     import numpy as np
 
     from petcognizer.core.predict import Predictor
-    from petcognizer.core.training import fit, recommend_config
+    from petcognizer.core.config import recommend_config
+    from petcognizer.core.training import fit
 
     reuse_backbone()
     cache_root = WORK / 'features'
@@ -277,7 +278,7 @@ def section_accuracy(args) -> dict:
         lab = np.array(labels)
         feats = pooled_features(name, paths, cache_root)
         F = feats['data']
-        from petcognizer.core.training import ENSEMBLE_BACKBONES
+        from petcognizer.core.config import ENSEMBLE_BACKBONES
 
         FM = {b: pooled_features(name, paths, cache_root, b)['data'] for b in ENSEMBLE_BACKBONES}
         ds = {'n_photos': len(paths), 'classes': classes, 'features_first_pass_s': rnd(feats['seconds'], 2),
@@ -352,7 +353,8 @@ def section_speed(args) -> dict:
     from petcognizer.core.backbones import create_backbone, get_backbone
     from petcognizer.core.data import Preprocess, decode_batches
     from petcognizer.core.perf import tune_allocator
-    from petcognizer.core.training import fit, recommend_config
+    from petcognizer.core.config import recommend_config
+    from petcognizer.core.training import fit
 
     out = {'caveats': [CAVEATS['machine']]}
     WORK.mkdir(parents=True, exist_ok=True)
@@ -419,9 +421,9 @@ def section_speed(args) -> dict:
     cache_root = Path(tempfile.mkdtemp(prefix='fit1000-', dir=WORK))
     cfg = recommend_config(len(paths), len(classes))
     # instrumentation only: time the class-name prior's weight selection inside fit()
-    import petcognizer.core.prior as PR
+    import petcognizer.core.training as T
 
-    orig_choose, prior_t = PR.choose_prior_weight, {}
+    orig_choose, prior_t = T.choose_prior_weight, {}
 
     def timed_choose(*a, **k):
         t, c = time.perf_counter(), time.process_time()
@@ -430,10 +432,10 @@ def section_speed(args) -> dict:
         finally:
             prior_t['wall_s'], prior_t['cpu_s'] = time.perf_counter() - t, time.process_time() - c
 
-    PR.choose_prior_weight = timed_choose
+    T.choose_prior_weight = timed_choose
     t0, c0 = time.perf_counter(), time.process_time()
     res = fit(paths, labels, classes, cfg, cache_root=cache_root)
-    PR.choose_prior_weight = orig_choose
+    T.choose_prior_weight = orig_choose
     fit_wall, fit_cpu = time.perf_counter() - t0, time.process_time() - c0
     fw2, _, cpu2 = plain_forward(paths, pre, model)
     shutil.rmtree(cache_root, ignore_errors=True)
@@ -574,7 +576,8 @@ def worker_cache_one(a):
     from petcognizer.core.data import Augment, Preprocess, decode_batches, stratified_split
     from petcognizer.core.model import make_head
     from petcognizer.core.perf import tune_allocator
-    from petcognizer.core.training import fit, recommend_config
+    from petcognizer.core.config import recommend_config
+    from petcognizer.core.training import fit
 
     tune_allocator()
     paths, labels, classes = dataset('imagewoof-mini')
@@ -664,18 +667,19 @@ def worker_half_one(a):
     """freeze_depth=2 trained on float16 vs float32 cached feature maps, same seed and split."""
     import numpy as np
 
-    import petcognizer.core.features as F
+    import petcognizer.core.training as T
     from petcognizer.core.data import stratified_split
     from petcognizer.core.predict import Predictor
-    from petcognizer.core.training import fit, recommend_config
+    from petcognizer.core.config import recommend_config
+    from petcognizer.core.training import fit
 
-    orig = F.extract
+    orig = T.extract
 
-    def patched(*args, **kw):  # the trainer picks features.extract up at call time
+    def patched(*args, **kw):  # the trainer calls the extract it imported: patch that name
         kw['half'] = a['half']
         return orig(*args, **kw)
 
-    F.extract = patched
+    T.extract = patched
     paths, labels, classes = dataset('imagewoof-mini')
     accs = []
     for seed in range(a['seeds']):
@@ -758,7 +762,8 @@ def section_tricks(args) -> dict:
 
     from petcognizer.core.data import stratified_split
     from petcognizer.core.predict import Predictor
-    from petcognizer.core.training import fit, recommend_config
+    from petcognizer.core.config import recommend_config
+    from petcognizer.core.training import fit
 
     reuse_backbone()
     seeds = args.seeds if args.seeds else (1 if args.quick else 3)
