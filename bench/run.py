@@ -187,6 +187,28 @@ def reuse_backbone():
     _BACKBONE_PATCHED = True
 
 
+def service_run(paths, labels, classes, cfg, cache_root):
+    """Train as every caller does, through the run service; (run record, loaded model).
+
+    A :class:`TrainingSnapshot` of the drawn photos goes to
+    ``service.train_snapshot``, which saves the model in a throw-away run folder;
+    the model is read back from that file (what a user's Predict page loads).
+    """
+    from petcognizer.core.model import load_model
+    from petcognizer.core.runs import TrainingSnapshot
+    from petcognizer.core.service import train_snapshot
+
+    snapshot = TrainingSnapshot(root=str(WORK), paths=tuple(map(str, paths)),
+                                labels=tuple(labels), classes=tuple(classes))
+    run_dir = Path(tempfile.mkdtemp(prefix='run-', dir=WORK))
+    try:
+        record = train_snapshot(snapshot, cfg, run_dir=run_dir, cache_root=cache_root)
+        model = load_model(run_dir / 'model.safetensors')
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+    return record, model
+
+
 def pooled_features(name, paths, cache_root, backbone='efficientnet_lite0'):
     """Pooled features (view 0) of every photo, via the trainer's own cache.
 
@@ -258,9 +280,8 @@ def acc_from_features(model, feats, labels, flip=None, member_feats=None):
 def section_accuracy(args) -> dict:
     import numpy as np
 
-    from petcognizer.core.predict import Predictor
     from petcognizer.core.config import recommend_config
-    from petcognizer.core.training import fit
+    from petcognizer.core.predict import Predictor
 
     reuse_backbone()
     cache_root = WORK / 'features'
@@ -283,7 +304,8 @@ def section_accuracy(args) -> dict:
         FM = {b: pooled_features(name, paths, cache_root, b)['data'] for b in ENSEMBLE_BACKBONES}
         ds = {'n_photos': len(paths), 'classes': classes, 'features_first_pass_s': rnd(feats['seconds'], 2),
               'features_computed_first_pass': feats['computed'], 'results': {}}
-        fit_s, computed_after = [], 0
+        fit_s = []
+        entries_before = sum(1 for _ in cache_root.rglob('*.npy'))
         for shots in shots_list:
             row = {}
             for prior in (True, False):
@@ -294,25 +316,24 @@ def section_accuracy(args) -> dict:
                     cfg.seed = draw
                     cfg.use_prior = prior
                     t0 = time.perf_counter()
-                    res = fit([paths[i] for i in tr], [labels[i] for i in tr], classes, cfg,
-                              cache_root=cache_root)
+                    record, model = service_run([paths[i] for i in tr], [labels[i] for i in tr],
+                                                classes, cfg, cache_root)
                     fit_s.append(time.perf_counter() - t0)
-                    computed_after += res.timings.get('features_computed', 0)
-                    a = acc_from_features(res.model, F[te], lab[te],
+                    a = acc_from_features(model, F[te], lab[te],
                                           member_feats={b: v[te] for b, v in FM.items()})
                     if not checked:
                         # the feature shortcut must agree with the real predictor
                         sub = te[:96]
-                        mat, ok, _ = Predictor(res.model).probabilities([paths[i] for i in sub])
+                        mat, ok, _ = Predictor(model).probabilities([paths[i] for i in sub])
                         a_pred = float((mat.argmax(1).numpy() == lab[sub]).mean())
-                        a_feat = acc_from_features(res.model, F[sub], lab[sub],
+                        a_feat = acc_from_features(model, F[sub], lab[sub],
                                                    member_feats={b: v[sub] for b, v in FM.items()})
                         out['check_feature_eval_vs_predictor'] = {
                             'dataset': name, 'n': len(sub), 'acc_predictor': a_pred,
                             'acc_features': a_feat}
                         checked = True
                     accs.append(a)
-                    weights.append(res.prior_weight)
+                    weights.append(record.prior_weight)
                 m, s = mean_std(accs)
                 row['prior' if prior else 'plain'] = {
                     'mean': rnd(m), 'std': rnd(s), 'n_runs': len(accs),
@@ -323,7 +344,8 @@ def section_accuracy(args) -> dict:
                 log(f'accuracy {name} {shots}/class prior={prior}: {m:.3f} ± {s:.3f}')
             ds['results'][f'{shots}'] = row
         ds['fit_seconds_median'] = rnd(med(fit_s), 3)
-        ds['features_computed_during_fits'] = computed_after
+        # new cache entries = features the runs had to compute (0: all came from the cache)
+        ds['features_computed_during_fits'] = sum(1 for _ in cache_root.rglob('*.npy')) - entries_before
         out['datasets'][name] = ds
     out['seconds'] = rnd(time.perf_counter() - t_sec, 1)
     return out
@@ -351,9 +373,9 @@ def section_speed(args) -> dict:
     import torch
 
     from petcognizer.core.backbones import create_backbone, get_backbone
+    from petcognizer.core.config import recommend_config
     from petcognizer.core.data import Preprocess, decode_batches
     from petcognizer.core.perf import tune_allocator
-    from petcognizer.core.config import recommend_config
     from petcognizer.core.training import fit
 
     out = {'caveats': [CAVEATS['machine']]}
@@ -573,10 +595,10 @@ def worker_cache_one(a):
     from torch import nn
 
     from petcognizer.core.backbones import create_backbone, get_backbone
+    from petcognizer.core.config import recommend_config
     from petcognizer.core.data import Augment, Preprocess, decode_batches, stratified_split
     from petcognizer.core.model import make_head
     from petcognizer.core.perf import tune_allocator
-    from petcognizer.core.config import recommend_config
     from petcognizer.core.training import fit
 
     tune_allocator()
@@ -668,9 +690,9 @@ def worker_half_one(a):
     import numpy as np
 
     import petcognizer.core.training as T
+    from petcognizer.core.config import recommend_config
     from petcognizer.core.data import stratified_split
     from petcognizer.core.predict import Predictor
-    from petcognizer.core.config import recommend_config
     from petcognizer.core.training import fit
 
     orig = T.extract
@@ -760,10 +782,9 @@ TRICKS = (
 def section_tricks(args) -> dict:
     import numpy as np
 
+    from petcognizer.core.config import recommend_config
     from petcognizer.core.data import stratified_split
     from petcognizer.core.predict import Predictor
-    from petcognizer.core.config import recommend_config
-    from petcognizer.core.training import fit
 
     reuse_backbone()
     seeds = args.seeds if args.seeds else (1 if args.quick else 3)
@@ -805,11 +826,11 @@ def section_tricks(args) -> dict:
                     cfg.ensemble = False  # the tricks table compares tricks on Lite0 alone
                     for k, v in change.items():
                         setattr(cfg, k, v)
-                    r = fit([paths[i] for i in tr], [labels[i] for i in tr], classes, cfg,
-                            cache_root=cache_root)
+                    _, model = service_run([paths[i] for i in tr], [labels[i] for i in tr], classes,
+                                           cfg, cache_root)
                     if trick == 'baseline':
-                        base_model = r.model
-                    res_row[trick].append(acc_from_features(r.model, F[te], lab[te]))
+                        base_model = model
+                    res_row[trick].append(acc_from_features(model, F[te], lab[te]))
             for trick, accs in res_row.items():
                 m, s = mean_std(accs)
                 table.setdefault(trick, {})[f'{name} {regime}'] = {'mean': rnd(m), 'std': rnd(s),
