@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 import threading
 import time
@@ -197,6 +198,9 @@ def _exit(code: int) -> None:
 
 def serve(conn: Connection, parent_pid: int | None = None) -> None:
     """The engine process's main function; never returns."""
+    # Ctrl+C in the window's terminal reaches the whole process group: the
+    # window decides what to stop (it cancels jobs or shuts the engine down).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(os, 'nice'):
         with contextlib.suppress(OSError):
             os.nice(ENGINE_NICENESS)
