@@ -1,7 +1,8 @@
 """Export a trained model: choose a format and a place, then see how to use the file.
 
-The export itself (:func:`petcognizer.core.export.export_model`) runs on a
-worker thread, since ONNX and TorchScript trace the whole network.
+The export itself (:func:`petcognizer.core.export.export_model`) runs in the
+engine process (:class:`~petcognizer.gui.engine.EngineWorker` job ``'export'``),
+since ONNX and TorchScript trace the whole network with torch.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import importlib.util
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QThread, QUrl, Signal, Slot
+from PySide6.QtCore import QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -29,10 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from petcognizer.gui.train_page import BannerLabel
-from petcognizer.gui.workers import Worker, start_worker
+from petcognizer.core.runs import RunRecord
+from petcognizer.core.settings import load_settings, save_settings
+from petcognizer.gui.engine import EngineWorker
+from petcognizer.gui.widgets import BannerLabel
 
-__all__ = ['ExportDialog', 'format_available']
+__all__ = ['EXPORT_FORMATS', 'ExportDialog', 'format_available', 'sidecar_path', 'usage_snippet']
 
 SUFFIX = {'safetensors': '.safetensors', 'onnx': '.onnx', 'torchscript': '.pt'}
 TITLES = {
@@ -40,6 +43,46 @@ TITLES = {
     'onnx': 'ONNX (.onnx)',
     'torchscript': 'TorchScript (.pt)',
 }
+# The next three mirror petcognizer.core.export, which the window cannot import
+# (it imports torch); keep them equal until they move to a torch-free core module.
+#: format -> what the file is good for.
+EXPORT_FORMATS = {
+    'safetensors': 'petcognizer model file (.safetensors): weights, classes and preprocessing; '
+                   'load with petcognizer or safetensors',
+    'onnx': 'ONNX (.onnx + .onnx.json): runs in ONNX Runtime, no PyTorch needed',
+    'torchscript': 'TorchScript (.pt): runs with plain PyTorch, no petcognizer needed',
+}
+
+
+def sidecar_path(onnx_path: os.PathLike | str) -> Path:
+    """Where an ONNX export's classes and preprocessing go: ``<name>.onnx.json``."""
+    onnx_path = Path(onnx_path)
+    return onnx_path.with_name(onnx_path.name + '.json')
+
+
+def usage_snippet(fmt: str, dest: os.PathLike | str) -> str:
+    """A short, copy-pasteable example of using an exported file."""
+    dest = str(dest)
+    if fmt == 'safetensors':
+        return (f'# command line\npetcognizer predict "{dest}" photo.jpg\n\n'
+                '# Python\nfrom petcognizer.core.predict import Predictor\n'
+                f'p = Predictor.load(r"{dest}")\n'
+                'print(p.predict_paths(["photo.jpg"])[0].probabilities)\n')
+    if fmt == 'torchscript':
+        return ('import json, torch\n'
+                'extra = {"petcognizer.json": ""}\n'
+                f'model = torch.jit.load(r"{dest}", _extra_files=extra)\n'
+                'info = json.loads(extra["petcognizer.json"])  # classes + preprocessing\n'
+                '# x: float tensor [N, 3, H, W] preprocessed as info["input"] says\n'
+                'probs = model(x)\n'
+                'print(info["classes"][int(probs[0].argmax())])\n')
+    side = str(sidecar_path(dest))
+    return ('import json, onnxruntime as ort\n'
+            f'info = json.load(open(r"{side}"))  # classes + preprocessing\n'
+            f'session = ort.InferenceSession(r"{dest}")\n'
+            '# x: float32 array [N, 3, H, W] preprocessed as info["input"] says\n'
+            'probs = session.run(None, {"image": x})[0]\n'
+            'print(info["classes"][int(probs[0].argmax())])\n')
 
 
 def format_available(fmt: str) -> tuple[bool, str]:
@@ -49,21 +92,12 @@ def format_available(fmt: str) -> tuple[bool, str]:
     return True, ''
 
 
-def _export_job(model_path: Path, dest: Path, fmt: str):
-    def job(emit, cancel):
-        from petcognizer.core.export import export_model
-
-        return fmt, export_model(model_path, dest, fmt)
-
-    return job
-
-
 class ExportDialog(QDialog):
     """Export one run's model.
 
     Args:
         model_path: the run's ``.safetensors`` model file.
-        run: the run record (for the title and the default file name).
+        run: the run's record (for the title and the default file name).
         parent: the parent widget.
         default_dir: where the file dialog starts.
 
@@ -73,26 +107,24 @@ class ExportDialog(QDialog):
 
     exported = Signal(object)
 
-    def __init__(self, model_path: os.PathLike | str, run: dict | None = None,
+    def __init__(self, model_path: os.PathLike | str, run: RunRecord | None = None,
                  parent: QWidget | None = None, default_dir: os.PathLike | str | None = None) -> None:
         super().__init__(parent)
-        from petcognizer.core.export import EXPORT_FORMATS
-
         self.model_path = Path(model_path)
-        self.run = run or {}
-        self._worker: Worker | None = None
-        self._thread: QThread | None = None
+        self.run = run
+        self._worker: EngineWorker | None = None
+        self._fmt = 'safetensors'
         self._dest: Path | None = None
         self._default_dir = Path(default_dir) if default_dir else self._guess_dir()
         self.setWindowTitle('Export model')
         self.setMinimumWidth(640)
 
         lay = QVBoxLayout(self)
-        acc = self.run.get('best_val_acc')
+        acc = run.best_val_acc if run is not None else None
         acc_text = f', best validation accuracy {acc * 100:.1f}%' if isinstance(acc, (int, float)) else ''
         intro = QLabel(
-            f'<b>Run {self.run.get("id", self.model_path.parent.name)}</b> · '
-            f'{self.run.get("backbone", "")}{acc_text}<br>'
+            f'<b>Run {run.id if run is not None else self.model_path.parent.name}</b> · '
+            f'{run.backbone if run is not None else ""}{acc_text}<br>'
             f'<span style="color:#666">{self.model_path}</span>'
         )
         intro.setWordWrap(True)
@@ -174,8 +206,6 @@ class ExportDialog(QDialog):
 
     def _guess_dir(self) -> Path:
         try:
-            from petcognizer.core.settings import load_settings
-
             last = load_settings().last_export_dir
             if last and Path(last).is_dir():
                 return Path(last)
@@ -191,8 +221,8 @@ class ExportDialog(QDialog):
         self.format_buttons[fmt].setChecked(True)
 
     def _default_name(self) -> str:
-        backbone = self.run.get('backbone') or 'model'
-        run_id = self.run.get('id') or self.model_path.parent.name
+        backbone = (self.run.backbone if self.run is not None else '') or 'model'
+        run_id = self.run.id if self.run is not None else self.model_path.parent.name
         return f'{backbone}-{run_id}{SUFFIX.get(self.fmt(), "")}'
 
     def _set_default_dest(self) -> None:
@@ -241,7 +271,8 @@ class ExportDialog(QDialog):
         dest = Path(text).expanduser()
         self.error_banner.hide()
         self.result_box.hide()
-        worker = Worker(_export_job(self.model_path, dest, self.fmt()))
+        self._fmt = self.fmt()
+        worker = EngineWorker('export', model_path=str(self.model_path), dest=str(dest), fmt=self._fmt)
         worker.returned.connect(self._on_worker_returned)
         worker.errored.connect(self._on_worker_errored)
         worker.finished.connect(self._on_worker_finished)
@@ -252,26 +283,20 @@ class ExportDialog(QDialog):
         for b in self.format_buttons.values():
             b.setProperty('was_enabled', b.isEnabled())
             b.setEnabled(False)
-        self._thread = start_worker(worker)
+        worker.start()
         return True
 
     @Slot(object)
-    def _on_worker_returned(self, result) -> None:
-        from petcognizer.core.export import usage_snippet
-
-        fmt, path = result
+    def _on_worker_returned(self, path: str) -> None:
+        fmt = self._fmt
         self._dest = Path(path)
         extra = ''
         if fmt == 'onnx':
-            from petcognizer.core.export import sidecar_path
-
             extra = f' and {sidecar_path(self._dest).name} (classes and preprocessing)'
         self.result_label.setText(f'Saved <b>{self._dest}</b>{extra}.')
         self.usage_text.setPlainText(usage_snippet(fmt, self._dest))
         self.result_box.show()
         try:
-            from petcognizer.core.settings import load_settings, save_settings
-
             s = load_settings()
             s.last_export_dir = str(self._dest.parent)
             save_settings(s)
@@ -286,7 +311,6 @@ class ExportDialog(QDialog):
     @Slot()
     def _on_worker_finished(self) -> None:
         self._worker = None
-        self._thread = None
         self.progress_bar.hide()
         for w in (self.export_button, self.browse_button, self.dest_edit, self.close_button):
             w.setEnabled(True)
@@ -311,9 +335,6 @@ class ExportDialog(QDialog):
         super().reject()
 
     def done(self, result: int) -> None:
-        if self._thread is not None:
-            try:
-                self._thread.wait(30000)
-            except RuntimeError:
-                pass
+        if self._worker is not None:
+            self._worker.wait(30000)
         super().done(result)

@@ -1,9 +1,11 @@
 """The main window: start page, or a project's Data / Train / Predict pages.
 
-The window owns what is shared between pages: the open project, the undo
-stack, the per-user settings (recent projects, geometry) and the menus. Train
-and Predict pages are imported lazily; if one cannot be imported the tab shows
-why instead of the app failing to start.
+The window owns what is shared between pages: the open project (one
+:class:`~petcognizer.gui.project_model.ProjectModel` that every page listens
+to), the undo stack, the per-user settings (recent projects, geometry) and the
+menus. It relays nothing between pages: a change to the project reaches every
+page as the project's own event. It only routes the user's requests across
+pages ("add this predicted photo to a class", "predict with this run").
 """
 
 from __future__ import annotations
@@ -17,56 +19,29 @@ from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QProgressDialog,
     QStackedWidget,
     QTabWidget,
-    QVBoxLayout,
-    QWidget,
 )
 
+from petcognizer import __version__
 from petcognizer.core import settings as settings_mod
 from petcognizer.core.events import StageProgress
-from petcognizer.gui.data_page import DataPage, urls_to_paths
+from petcognizer.core.project import Project
+from petcognizer.core.runs import RunRecord
+from petcognizer.gui.data_page import DataPage
+from petcognizer.gui.predict_page import PredictPage
+from petcognizer.gui.project_model import ProjectModel
 from petcognizer.gui.start_page import StartPage
+from petcognizer.gui.thumbnails import urls_to_paths
+from petcognizer.gui.train_page import TrainPage
 from petcognizer.gui.workers import Worker, start_worker, stop_worker, wait_for_workers
 
-__all__ = ['MainWindow', 'PlaceholderPage']
+__all__ = ['MainWindow']
 
 _log = logging.getLogger(__name__)
-
-
-class PlaceholderPage(QWidget):
-    """Stands in for a page that could not be loaded; says why."""
-
-    def __init__(self, title: str, reason: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        label = QLabel(f'<h3>{title} is not available</h3><p>{reason}</p>')
-        label.setWordWrap(True)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(label)
-
-    def set_project(self, project: Any) -> None:
-        pass
-
-    def is_busy(self) -> bool:
-        return False
-
-    def shutdown(self, timeout_ms: int = 10000) -> bool:
-        return True
-
-
-def _make_page(module: str, cls: str, title: str) -> QWidget:
-    try:
-        mod = __import__(f'petcognizer.gui.{module}', fromlist=[cls])
-        return getattr(mod, cls)()
-    except Exception as exc:  # the rest of the app must still work
-        _log.warning('cannot load %s: %s', cls, exc, exc_info=True)
-        return PlaceholderPage(title, f'{type(exc).__name__}: {exc}')
 
 
 class MainWindow(QMainWindow):
@@ -91,15 +66,16 @@ class MainWindow(QMainWindow):
         #: False: errors go to the status bar and the log only (screenshots, scripts).
         self.interactive = True
         self.undo_stack = QUndoStack(self)
+        self.project_model = ProjectModel(self)
         self._import_worker: Worker | None = None
         self._import_thread = None
         self._import_dialog: QProgressDialog | None = None
         self._pending_report: tuple[Any, str] | None = None
 
         self.start_page = StartPage()
-        self.data_page = DataPage(self.undo_stack)
-        self.train_page = _make_page('train_page', 'TrainPage', 'Training')
-        self.predict_page = _make_page('predict_page', 'PredictPage', 'Prediction')
+        self.data_page = DataPage(self.undo_stack, project_model=self.project_model)
+        self.train_page = TrainPage(project_model=self.project_model)
+        self.predict_page = PredictPage(project_model=self.project_model)
         self.tabs = QTabWidget()
         self.tabs.setObjectName('PageTabs')
         self.tabs.setDocumentMode(True)
@@ -120,19 +96,10 @@ class MainWindow(QMainWindow):
         self.start_page.recent_project_activated.connect(self._on_recent_project_activated)
         self.start_page.recent_project_removed.connect(self._on_recent_project_removed)
         self.data_page.status_changed.connect(self._on_status_changed)
-        self.data_page.data_changed.connect(self._on_data_changed)
-        label_requested = getattr(self.predict_page, 'label_requested', None)
-        if label_requested is not None:
-            label_requested.connect(self._on_label_requested)
-        run_finished = getattr(self.train_page, 'run_finished', None)
-        if run_finished is not None:
-            run_finished.connect(self._on_run_finished)
-        train_busy = getattr(self.train_page, 'busy_changed', None)
-        if train_busy is not None:
-            train_busy.connect(self.data_page.set_training_busy)
-        predict_requested = getattr(self.train_page, 'predict_requested', None)
-        if predict_requested is not None:
-            predict_requested.connect(self._on_predict_requested)
+        self.project_model.name_changed.connect(self._on_name_changed)
+        self.predict_page.label_requested.connect(self._on_label_requested)
+        self.train_page.run_finished.connect(self._on_run_finished)
+        self.train_page.predict_requested.connect(self._on_predict_requested)
 
         self._build_menus()
         self.statusBar().showMessage('Ready')
@@ -229,11 +196,7 @@ class MainWindow(QMainWindow):
         """Show ``project`` in every page (None: the start page)."""
         self.project = project
         self.undo_stack.clear()
-        for page in (self.data_page, self.train_page, self.predict_page):
-            try:
-                page.set_project(project)
-            except Exception as exc:  # one broken page must not stop the others
-                _log.warning('set_project failed on %s: %s', type(page).__name__, exc, exc_info=True)
+        self.project_model.set_project(project)
         if project is None:
             self.pages.setCurrentWidget(self.start_page)
             self._refresh_recent()
@@ -253,8 +216,6 @@ class MainWindow(QMainWindow):
 
     def open_project(self, path: os.PathLike | str) -> bool:
         """Open the project folder ``path``; show why if it cannot be opened."""
-        from petcognizer.core.project import Project
-
         path = Path(path).expanduser()
         if self.project is not None and Path(self.project.root).resolve() == path.resolve():
             self.pages.setCurrentWidget(self.tabs)
@@ -271,8 +232,6 @@ class MainWindow(QMainWindow):
 
     def create_project(self, path: os.PathLike | str) -> bool:
         """Create an empty project at ``path`` and open it."""
-        from petcognizer.core.project import Project
-
         if not self._confirm_leave():
             return False
         try:
@@ -310,21 +269,11 @@ class MainWindow(QMainWindow):
         return True
 
     def _train_busy(self) -> bool:
-        try:
-            return bool(self.train_page.is_busy())
-        except Exception:
-            return False
+        return self.train_page.is_busy()
 
     def _shutdown_pages(self, timeout_ms: int = 10000) -> bool:
-        ok = True
-        for page in (self.train_page, self.predict_page):
-            shutdown = getattr(page, 'shutdown', None)
-            if shutdown is None:
-                continue
-            try:
-                ok = bool(shutdown(timeout_ms)) and ok
-            except Exception as exc:
-                _log.warning('shutdown failed on %s: %s', type(page).__name__, exc)
+        ok = self.train_page.shutdown(timeout_ms)
+        ok = self.predict_page.shutdown(timeout_ms) and ok
         ok = self.data_page._cancel_jobs(timeout_ms) and ok
         return ok
 
@@ -386,8 +335,6 @@ class MainWindow(QMainWindow):
 
     def import_folder(self, src: os.PathLike | str, dest: os.PathLike | str) -> None:
         """Make a project at ``dest`` from the class folders of ``src``, off the GUI thread."""
-        from petcognizer.core.project import Project
-
         if self._import_worker is not None or not self._confirm_leave():
             return
         src, dest = Path(src), Path(dest)
@@ -518,17 +465,17 @@ class MainWindow(QMainWindow):
     def _on_status_changed(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
 
-    def _on_data_changed(self) -> None:
+    def _on_name_changed(self, _name: str) -> None:
         self._update_title()
 
     def _on_tabs_currentChanged(self, index: int) -> None:
-        page = self.tabs.widget(index)
-        refresh = getattr(page, 'refresh', None)
-        if page is not self.data_page and callable(refresh):
-            try:
-                refresh()
-            except Exception as exc:
-                _log.warning('refresh failed on %s: %s', type(page).__name__, exc)
+        """Runs another process recorded (``petcognizer train PROJECT``) appear on Train and Predict."""
+        if self.project is None or self.tabs.widget(index) is self.data_page:
+            return
+        try:
+            self.project.reload_runs()  # emits runs_changed if the list changed
+        except (OSError, ValueError) as exc:
+            self.statusBar().showMessage(f'Could not re-read the runs: {exc}', 8000)
 
     def _on_delete_triggered(self) -> None:
         self.data_page.delete_current()
@@ -562,31 +509,23 @@ class MainWindow(QMainWindow):
             return
         self.data_page.add_paths([Path(p) for p in paths], class_name)
 
-    def _on_run_finished(self, record: dict) -> None:
-        acc = record.get('best_val_acc') if isinstance(record, dict) else None
-        if acc is not None:
-            self.statusBar().showMessage(f'Training finished: validation accuracy {acc:.0%}.', 15000)
-        elif isinstance(record, dict) and not record.get('cancelled'):
+    def _on_run_finished(self, record: RunRecord) -> None:
+        if record.best_val_acc is not None:
+            self.statusBar().showMessage(f'Training finished: validation accuracy {record.best_val_acc:.0%}.',
+                                         15000)
+        elif not record.cancelled:
             self.statusBar().showMessage('Training finished.', 15000)
-        # the Predict page lists the project's runs: show the new model there
-        set_project = getattr(self.predict_page, 'set_project', None)
-        if callable(set_project) and self.project is not None:
-            set_project(self.project)
 
     def _on_predict_requested(self, model_path) -> None:
         """Train page: 'Predict with this run' opens the Predict tab on that model."""
-        set_model_path = getattr(self.predict_page, 'set_model_path', None)
-        if callable(set_model_path):
-            set_model_path(Path(model_path))
-            self.tabs.setCurrentWidget(self.predict_page)
+        self.predict_page.set_model_path(Path(model_path))
+        self.tabs.setCurrentWidget(self.predict_page)
 
     def _on_about_triggered(self) -> None:
-        from petcognizer import __version__ as version  # type: ignore[attr-defined]
-
         QMessageBox.about(
             self,
             'About petcognizer',
-            f'<h3>petcognizer {version}</h3>'
+            f'<h3>petcognizer {__version__}</h3>'
             '<p>Train image classifiers from folders of photos by transfer learning, '
             'offline, on your own computer.</p><p>Apache-2.0</p>',
         )

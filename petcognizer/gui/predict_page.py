@@ -1,214 +1,46 @@
 """The Predict page: classify photos with a trained model; fix mistakes in one click.
 
-Photos come from drag and drop (files or folders) or the Add buttons. Loading
-the model and classifying run on a worker thread
-(:meth:`petcognizer.core.predict.Predictor.predict_paths`); thumbnails are
-decoded there too, as ``QImage`` (safe off the GUI thread). A wrong prediction
+Photos come from drag and drop (files or folders) or the Add buttons. The
+model classifies them in the engine process (:class:`~petcognizer.gui.engine.EngineWorker`
+job ``'predict'``, which keeps the last model loaded); thumbnails are decoded
+on a worker thread, as ``QImage`` (safe off the GUI thread). A wrong prediction
 goes to the right class with one click: the page emits ``label_requested`` and
-the main window copies the photo into the project through its undo stack.
+the main window copies the photo into the project through its undo stack. The
+list of models follows the project's runs (``runs_changed``).
 """
 
 from __future__ import annotations
 
-import csv
 import os
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QThread, Signal, Slot
-from PySide6.QtGui import QImage, QImageReader, QPixmap
+from PySide6.QtCore import Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
-    QMenu,
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSpinBox,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from petcognizer.core.events import StageProgress
-from petcognizer.gui.train_page import BannerLabel, short_backbone_name
+from petcognizer.core.modelfile import read_metadata
+from petcognizer.gui.data_assist import is_cancelled, stop_engine_worker
+from petcognizer.gui.engine import EngineWorker
+from petcognizer.gui.formatting import accuracy_text, format_when, short_backbone_name
+from petcognizer.gui.prediction_rows import Prediction, PredictionRowWidget, thumbnails, write_predictions_csv
+from petcognizer.gui.project_model import ProjectModel
+from petcognizer.gui.run_history import model_file
+from petcognizer.gui.widgets import BannerLabel
 from petcognizer.gui.workers import Worker, start_worker, stop_worker
 
 __all__ = ['PredictPage', 'PredictionRowWidget', 'write_predictions_csv']
-
-THUMB = 88
-CSV_COLUMNS = ('path', 'label', 'probability')
-
-
-def write_predictions_csv(path: os.PathLike | str, predictions: list) -> Path:
-    """Write ``path,label,probability``: one row per photo and top-k label, best first.
-
-    A photo that could not be read gets one row with an empty label and probability.
-    """
-    path = Path(path)
-    with open(path, 'w', newline='', encoding='utf-8') as f:
-        out = csv.writer(f)
-        out.writerow(CSV_COLUMNS)
-        for pred in predictions:
-            if pred.error or not pred.probabilities:
-                out.writerow([str(pred.path), '', ''])
-                continue
-            for label, p in pred.probabilities:
-                out.writerow([str(pred.path), label, f'{p:.6f}'])
-    return path
-
-
-def _thumbnail(path: Path, size: int = THUMB) -> QImage:
-    """Decode a small, EXIF-rotated thumbnail (worker thread)."""
-    reader = QImageReader(str(path))
-    reader.setAutoTransform(True)
-    src = reader.size()
-    if src.isValid() and src.width() > 0 and src.height() > 0:
-        scale = size / max(src.width(), src.height())
-        if scale < 1:
-            reader.setScaledSize(QSize(max(1, round(src.width() * scale)), max(1, round(src.height() * scale))))
-    img = reader.read()
-    if img.isNull():
-        return QImage()
-    if max(img.width(), img.height()) != size:  # small photos are enlarged so they can be seen
-        img = img.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
-    return img
-
-
-def _predict_job(model_path: Path, predictor, paths: list[Path], top_k: int):
-    def job(emit, cancel):
-        from petcognizer.core.predict import Predictor
-
-        p = predictor
-        if p is None:
-            emit(StageProgress('load', 0, 1, text='Loading the model'))
-            p = Predictor.load(model_path)
-        preds = p.predict_paths(paths, top_k=top_k, callback=emit, cancel=cancel)
-        thumbs = []
-        for pred in preds:
-            if cancel.cancelled:
-                thumbs.append(QImage())
-                continue
-            thumbs.append(QImage() if pred.error else _thumbnail(Path(pred.path)))
-        return model_path, p, preds, thumbs
-
-    return job
-
-
-class PredictionRowWidget(QFrame):
-    """One photo: thumbnail, top-k bars and one-click "add to class" buttons.
-
-    Signals:
-        label_requested(object, str): add this photo (a Path) to that class.
-    """
-
-    label_requested = Signal(object, str)
-
-    def __init__(self, prediction, thumbnail: QImage | None, classes: list[str],
-                 can_label: bool, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.prediction = prediction
-        self.setObjectName('predictionRow')
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet('QFrame#predictionRow { background: white; border: 1px solid #ddd; border-radius: 4px; }')
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(6, 6, 6, 6)
-        thumb = QLabel()
-        thumb.setFixedSize(THUMB, THUMB)
-        thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        if thumbnail is not None and not thumbnail.isNull():
-            thumb.setPixmap(QPixmap.fromImage(thumbnail))
-        else:
-            thumb.setText('?' if prediction.error else '')
-            thumb.setStyleSheet('background: #eee; color: #999; font-size: 28px;')
-        lay.addWidget(thumb)
-
-        body = QVBoxLayout()
-        body.setSpacing(3)
-        path = Path(prediction.path)
-        name = QLabel(f'<b>{path.name}</b> <span style="color:#888">{path.parent}</span>')
-        name.setToolTip(str(path))
-        name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        body.addWidget(name)
-        self.add_buttons: dict[str, QToolButton] = {}
-        if prediction.error:
-            err = QLabel(f'Could not read this file: {prediction.error}')
-            err.setWordWrap(True)
-            err.setStyleSheet('color: #b71c1c;')
-            self.error_label = err
-            body.addWidget(err)
-        else:
-            grid = QGridLayout()
-            grid.setHorizontalSpacing(6)
-            grid.setVerticalSpacing(2)
-            for row, (label, p) in enumerate(prediction.probabilities):
-                text = QLabel(label)
-                text.setMinimumWidth(90)
-                if row == 0:
-                    text.setStyleSheet('font-weight: bold;')
-                grid.addWidget(text, row, 0)
-                bar = QProgressBar()
-                bar.setRange(0, 1000)
-                bar.setValue(int(round(p * 1000)))
-                bar.setFormat(f'{p * 100:.1f}%')
-                bar.setMaximumHeight(16)
-                bar.setMinimumWidth(160)
-                bar.setMaximumWidth(360)
-                grid.addWidget(bar, row, 1)
-                button = QToolButton()
-                button.setText(f'Add to “{label}”')
-                button.setAutoRaise(True)
-                button.setEnabled(can_label)
-                button.setToolTip(
-                    f'Copy this photo into the class “{label}” of the project (undo with Ctrl+Z).'
-                    if can_label else 'Open a project to add photos to its classes.'
-                )
-                button.clicked.connect(self._on_add_button_clicked)
-                button.setProperty('class_name', label)
-                grid.addWidget(button, row, 2)
-                self.add_buttons[label] = button
-            grid.setColumnStretch(3, 1)
-            body.addLayout(grid)
-        lay.addLayout(body, 1)
-
-        side = QVBoxLayout()
-        self.other_button = QToolButton()
-        self.other_button.setText('Add to class…')
-        self.other_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.other_button.setEnabled(can_label and bool(classes))
-        menu = QMenu(self.other_button)
-        for c in classes:
-            act = menu.addAction(c)
-            act.setData(c)
-        menu.triggered.connect(self._on_menu_triggered)
-        self.other_button.setMenu(menu)
-        side.addWidget(self.other_button)
-        self.status_label = QLabel()
-        self.status_label.setStyleSheet('color: #2e7d32;')
-        side.addWidget(self.status_label)
-        side.addStretch(1)
-        lay.addLayout(side)
-
-    def _request(self, class_name: str) -> None:
-        self.status_label.setText(f'Sent to “{class_name}”')
-        self.label_requested.emit(Path(self.prediction.path), class_name)
-
-    @Slot()
-    def _on_add_button_clicked(self) -> None:
-        button = self.sender()
-        if button is not None:
-            self._request(str(button.property('class_name')))
-
-    @Slot(object)
-    def _on_menu_triggered(self, action) -> None:
-        self._request(str(action.data()))
 
 
 class PredictPage(QWidget):
@@ -225,20 +57,24 @@ class PredictPage(QWidget):
     predictions_finished = Signal(list)
     busy_changed = Signal(bool)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, project_model: ProjectModel | None = None) -> None:
         super().__init__(parent)
         self._project = None
-        self._predictors: dict[tuple[str, float], Any] = {}
-        self._worker: Worker | None = None
+        self.project_model = project_model if project_model is not None else ProjectModel(self)
+        self._worker: EngineWorker | None = None
+        self._thumb_worker: Worker | None = None
         self._thread: QThread | None = None
+        self._preds: list[Prediction] = []
+        self._thumb_preds: list[Prediction] = []
         self._pending: list[Path] = []
         self._results: list = []
         self._rows: list[PredictionRowWidget] = []
         self._opened: list[Path] = []
         self.setAcceptDrops(True)
         self._build_ui()
-        self._refresh_models()
-        self._update_state()
+        self.project_model.project_changed.connect(self._on_project_changed)
+        self.project_model.runs_changed.connect(self._on_runs_changed)
+        self._on_project_changed(self.project_model.project)
 
     # ------------------------------------------------------------ building
 
@@ -318,37 +154,34 @@ class PredictPage(QWidget):
 
     # ------------------------------------------------------------ project and models
 
-    def set_project(self, project) -> None:
-        """List the runs of ``project`` (or none) as models to choose from."""
+    def set_project(self, project: Any) -> None:
+        """List the runs of ``project`` (or none) as models, in every page sharing the project model."""
+        self.project_model.set_project(project)
+
+    @Slot(object)
+    def _on_project_changed(self, project: Any) -> None:
         self._project = project
         self._refresh_models()
         self._update_state()
+
+    @Slot()
+    def _on_runs_changed(self) -> None:
+        self._refresh_models()
 
     def _run_models(self) -> list[tuple[str, Path]]:
         out = []
         if self._project is None:
             return out
-        runs = sorted(getattr(self._project, 'runs', []) or [],
-                      key=lambda r: str(r.get('created', '')), reverse=True)
+        runs = sorted(self._project.runs, key=lambda r: str(r.created), reverse=True)
         for r in runs:
-            rel = r.get('model_path')
-            if not rel:
+            path = model_file(r, self._project.root)
+            if path is None:
                 continue
-            path = Path(rel)
-            if not path.is_absolute():
-                path = Path(self._project.root) / path
-            if not path.is_file():
-                continue
-            acc = r.get('best_val_acc')
-            acc_text = f'{acc * 100:.1f}% val. accuracy' if isinstance(acc, (int, float)) else 'no validation'
-            created = str(r.get('created', ''))
-            try:
-                created = datetime.fromisoformat(created).astimezone().strftime('%d %b %H:%M')
-            except ValueError:
-                pass
-            stopped = ', stopped early' if r.get('cancelled') else ''
-            name = short_backbone_name(r.get('backbone', '?'))
-            out.append((f'Run {created} · {name} · {acc_text}{stopped}', path))
+            acc = accuracy_text(r.best_val_acc)
+            acc_text = f'{acc} val. accuracy' if acc.endswith('%') else acc
+            stopped = ', stopped early' if r.cancelled else ''
+            name = short_backbone_name(r.backbone or '?')
+            out.append((f'Run {format_when(r.created)} · {name} · {acc_text}{stopped}', path))
         return out
 
     def _refresh_models(self, select: Path | None = None) -> None:
@@ -392,8 +225,6 @@ class PredictPage(QWidget):
     @staticmethod
     def _model_metadata(path: Path) -> str:
         try:
-            from petcognizer.core.modelfile import read_metadata
-
             meta = read_metadata(path)
         except Exception as exc:  # a foreign file: say so, predicting will say more
             return f'{path}: {exc}'
@@ -452,7 +283,7 @@ class PredictPage(QWidget):
     # ------------------------------------------------------------ predicting
 
     def is_busy(self) -> bool:
-        return self._worker is not None
+        return self._worker is not None or self._thumb_worker is not None
 
     def predict(self, paths: list[Path]) -> bool:
         """Classify files and folders (off the GUI thread); queued while busy."""
@@ -469,8 +300,8 @@ class PredictPage(QWidget):
             self._pending += paths
             return True
         self.error_banner.hide()
-        predictor = self._predictors.get(self._model_key(model))
-        worker = Worker(_predict_job(model, predictor, paths, self.topk_spin.value()))
+        worker = EngineWorker('predict', model_path=str(model), paths=[os.fspath(p) for p in paths],
+                              top_k=self.topk_spin.value())
         worker.progressed.connect(self._on_worker_progressed)
         worker.returned.connect(self._on_worker_returned)
         worker.errored.connect(self._on_worker_errored)
@@ -479,17 +310,10 @@ class PredictPage(QWidget):
         self.progress_bar.setRange(0, 0)
         self.progress_bar.show()
         self.status_label.setText('Classifying…')
-        self._thread = start_worker(worker)
+        worker.start()
         self._update_state()
         self.busy_changed.emit(True)
         return True
-
-    @staticmethod
-    def _model_key(path: Path) -> tuple[str, float]:
-        try:
-            return str(path), path.stat().st_mtime
-        except OSError:
-            return str(path), 0.0
 
     @Slot(object)
     def _on_worker_progressed(self, ev) -> None:
@@ -502,11 +326,38 @@ class PredictPage(QWidget):
             self.status_label.setText(text)
 
     @Slot(object)
-    def _on_worker_returned(self, result) -> None:
-        model_path, predictor, preds, thumbs = result
-        # keep one loaded model: an ensemble holds three backbones, and runs pile up
-        self._predictors = {self._model_key(model_path): predictor}
-        self._add_results(preds, thumbs)
+    def _on_worker_returned(self, result: Any) -> None:
+        self._preds = [Prediction.from_dict(d) for d in result]
+
+    @Slot(object)
+    def _on_worker_errored(self, message: Any) -> None:
+        if is_cancelled(str(message)):
+            self.status_label.setText('Stopped.')
+            return
+        self.error_banner.show_text(f'<b>Could not classify.</b> {message}')
+        self.status_label.clear()
+
+    @Slot()
+    def _on_worker_finished(self) -> None:
+        self._worker = None
+        preds, self._preds = self._preds, []
+        if preds:  # thumbnails next, off the GUI thread
+            self.status_label.setText('Making thumbnails…')
+            paths = [pred.path for pred in preds if not pred.error]
+            worker = Worker(lambda emit, cancel: thumbnails(paths, cancel))
+            self._thumb_preds = preds
+            worker.returned.connect(self._on_thumbnails_returned)
+            worker.finished.connect(self._on_thumb_worker_finished)
+            self._thumb_worker = worker
+            self._thread = start_worker(worker)
+            return
+        self._settle()
+
+    @Slot(object)
+    def _on_thumbnails_returned(self, thumbs: list) -> None:
+        preds, self._thumb_preds = self._thumb_preds, []
+        made = iter(thumbs)
+        self._add_results(preds, [None if pred.error else next(made, None) for pred in preds])
         n_err = sum(1 for p in preds if p.error)
         self.status_label.setText(
             f'{len(self._results)} photos classified'
@@ -515,18 +366,14 @@ class PredictPage(QWidget):
         )
         self.predictions_finished.emit(list(preds))
 
-    @Slot(object)
-    def _on_worker_errored(self, exc) -> None:
-        if type(exc).__name__ == 'Cancelled':
-            self.status_label.setText('Stopped.')
-            return
-        self.error_banner.show_text(f'<b>Could not classify.</b> {exc}')
-        self.status_label.clear()
-
     @Slot()
-    def _on_worker_finished(self) -> None:
-        self._worker = None
+    def _on_thumb_worker_finished(self) -> None:
+        self._thumb_worker = None
         self._thread = None
+        self._settle()
+
+    def _settle(self) -> None:
+        """Nothing runs any more: show so, then start what was dropped meanwhile."""
         self.progress_bar.hide()
         self._update_state()
         self.busy_changed.emit(False)
@@ -539,11 +386,14 @@ class PredictPage(QWidget):
         self._pending = []
         if self._worker is not None:
             self._worker.cancel()
+        if self._thumb_worker is not None:
+            self._thumb_worker.cancel()
 
     def shutdown(self, timeout_ms: int = 10000) -> bool:
-        """Cancel classification and wait for its thread."""
+        """Cancel classification and thumbnails and wait for them."""
         self._pending = []
-        return stop_worker(self._worker, self._thread, timeout_ms)
+        ok = stop_engine_worker(self._worker, timeout_ms)
+        return stop_worker(self._thumb_worker, self._thread, timeout_ms) and ok
 
     # ------------------------------------------------------------ results
 

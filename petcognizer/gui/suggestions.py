@@ -1,7 +1,7 @@
 """Suggested labels for the Unlabelled bin: review, check, accept in one step.
 
 The suggestions come from :func:`petcognizer.core.suggest.suggest_for_unlabelled`
-(run by the Data page on a worker): the latest trained model when its classes
+(run by the Data page in the engine process): the latest trained model when its classes
 are the project's, otherwise a zero-shot model built from the class names. This
 module is only the view: a panel listing every photo with its suggested class
 and confidence, a checkbox per row and a threshold that checks the confident
@@ -61,13 +61,12 @@ def latest_model_path(project: Any) -> Path | None:
     matches); so are runs whose model file is gone.
     """
     classes = list(project.classes)
-    for run in reversed(list(project.runs or [])):
-        rel = run.get('model_path')
-        if not rel or run.get('zero_shot'):
+    for run in reversed(list(project.runs)):
+        if not run.model_path or run.zero_shot:
             continue
-        if sorted(run.get('classes') or []) != sorted(classes):
+        if sorted(run.classes) != sorted(classes):
             continue
-        path = Path(project.root) / rel
+        path = Path(project.root) / run.model_path
         if path.is_file():
             return path
     return None

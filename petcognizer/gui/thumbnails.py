@@ -52,6 +52,7 @@ __all__ = [
     'encode_paths_mime',
     'make_thumbnail',
     'thumbnail_cache_path',
+    'urls_to_paths',
 ]
 
 _log = logging.getLogger(__name__)
@@ -80,6 +81,13 @@ def decode_paths_mime(mime: QMimeData) -> list[Path]:
         return []
     text = bytes(mime.data(PATHS_MIME).data()).decode('utf-8')
     return [Path(line) for line in text.splitlines() if line]
+
+
+def urls_to_paths(mime: QMimeData | None) -> list[Path]:
+    """Local files and folders of a drop from the file manager."""
+    if mime is None or not mime.hasUrls():
+        return []
+    return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile() and u.toLocalFile()]
 
 
 def thumbnail_cache_path(path: os.PathLike | str, cache_dir: Path) -> Path:

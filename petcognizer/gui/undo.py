@@ -6,6 +6,9 @@ first (so it can show an error and push nothing when it fails) and pushes the
 command already *done*: the first ``redo()`` that ``QUndoStack.push`` calls is
 skipped. Later undo/redo calls go to the core; a failure there (a file removed
 behind our back) is reported through ``on_error`` and never raised into Qt.
+
+A command only calls :class:`~petcognizer.core.project.Project` methods: the
+project's events redraw every page, as for the original edit.
 """
 
 from __future__ import annotations
@@ -29,7 +32,6 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 
-ChangedCallback = Callable[[], None]
 ErrorCallback = Callable[[str, BaseException], None]
 
 
@@ -47,7 +49,6 @@ class ProjectCommand(QUndoCommand):
     Args:
         text: shown in the Edit menu ("Undo Delete 3 photos").
         project: the open :class:`petcognizer.core.project.Project`.
-        on_changed: called after every undo/redo, to refresh the views.
         on_error: called with (command text, exception) if the core refuses.
     """
 
@@ -55,12 +56,10 @@ class ProjectCommand(QUndoCommand):
         self,
         text: str,
         project: Any,
-        on_changed: ChangedCallback | None = None,
         on_error: ErrorCallback | None = None,
     ) -> None:
         super().__init__(text)
         self.project = project
-        self._on_changed = on_changed
         self._on_error = on_error
         self._skip_redo = True  # pushed after the change was made
 
@@ -80,9 +79,6 @@ class ProjectCommand(QUndoCommand):
             _log.warning('%s failed: %s', self.text(), exc)
             if self._on_error is not None:
                 self._on_error(self.text(), exc)
-        finally:
-            if self._on_changed is not None:
-                self._on_changed()
 
     def _do(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -1,18 +1,117 @@
-"""GUI test fixtures: a thread-leak guard and fake core objects.
+"""GUI test fixtures: a thread-leak guard, engine jobs in the test process, photos.
 
 The leak guard follows napari's ``_dangling_qthreads``: a test that leaves a
 worker thread running would crash or hang a later test at random, so it fails
 here, at the test that caused it.
+
+Engine jobs: unless a test asks for the ``real_engine`` fixture, every
+:class:`~petcognizer.gui.engine.EngineWorker` the pages create is an
+:class:`InProcessEngineWorker`: the same job function of
+:mod:`petcognizer.engine.jobs` (or a fake a test registers in ``engine_jobs``),
+run on a worker thread of the test process, with the same signals and messages.
+Only the process boundary is left out; the tests that need it (the first-user
+flow, an engine killed mid-run) use the real engine.
 """
 
 from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
+from typing import Any
 
 import pytest
+from PySide6.QtCore import QObject, Signal
+
+from petcognizer.core import service
+from petcognizer.core.config import TrainConfig
+from petcognizer.core.events import Cancelled
+from petcognizer.engine import jobs as engine_jobs_module
+from petcognizer.gui import data_assist, export_dialog, predict_page, train_page, train_settings
+from petcognizer.gui.engine import CANCELLED_MESSAGE
+from petcognizer.gui.workers import Worker, start_worker
 
 os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')
+
+#: Modules that create EngineWorkers (each imported the name itself).
+ENGINE_USERS = (data_assist, export_dialog, predict_page, train_page, train_settings)
+
+
+class InProcessEngineWorker(QObject):
+    """An EngineWorker whose job runs on a thread here: same signals, same messages."""
+
+    started = Signal()
+    progressed = Signal(object)
+    returned = Signal(object)
+    errored = Signal(str)
+    finished = Signal()
+
+    #: job name -> ``job(callback, cancel, **kwargs)`` used instead of the engine's.
+    overrides: dict[str, Callable[..., Any]] = {}
+
+    def __init__(self, job_name: str, /, **kwargs: Any) -> None:
+        super().__init__()
+        self.job_name = job_name
+        self.kwargs = kwargs
+        func = self.overrides.get(job_name)
+        if func is None:
+            func = engine_jobs_module.get_job(job_name).func
+        self._inner = Worker(lambda callback, cancel: func(callback, cancel, **kwargs))
+        self._inner.started.connect(self.started)
+        self._inner.progressed.connect(self.progressed)
+        self._inner.returned.connect(self.returned)
+        self._inner.errored.connect(self._on_errored)
+        self._inner.finished.connect(self.finished)
+        self._thread = None
+        self.was_cancelled = False
+
+    def _on_errored(self, exc: BaseException) -> None:
+        self.was_cancelled = isinstance(exc, Cancelled)
+        self.errored.emit(CANCELLED_MESSAGE if self.was_cancelled else str(exc))
+
+    @property
+    def result(self) -> Any:
+        return self._inner.result
+
+    def start(self) -> None:
+        self._thread = start_worker(self._inner)
+
+    def cancel(self) -> None:
+        self._inner.cancel()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._inner.cancelled
+
+    def is_running(self) -> bool:
+        return self._thread is not None and not self._inner.is_done
+
+    def wait(self, timeout_ms: int = 10000) -> bool:
+        if self._thread is None:
+            return True
+        try:
+            return bool(self._thread.wait(timeout_ms))
+        except RuntimeError:  # deleted: it has stopped
+            return True
+
+
+@pytest.fixture
+def real_engine():
+    """Use the real engine process in this test (no InProcessEngineWorker)."""
+    yield
+
+
+@pytest.fixture(autouse=True)
+def engine_jobs(request, monkeypatch):
+    """Run engine jobs in the test process; a test may put fakes in the returned dict."""
+    overrides: dict[str, Callable[..., Any]] = {}
+    if 'real_engine' in request.fixturenames:
+        yield overrides
+        return
+    monkeypatch.setattr(InProcessEngineWorker, 'overrides', overrides)
+    for module in ENGINE_USERS:
+        monkeypatch.setattr(module, 'EngineWorker', InProcessEngineWorker)
+    yield overrides
 
 
 @pytest.fixture(autouse=True)
@@ -52,19 +151,26 @@ def _dangling_worker_threads():
 @pytest.fixture(autouse=True)
 def _known_stage_params(monkeypatch):
     """Pre-fill the per-stage parameter counts, so no test builds a real backbone."""
-    try:
-        from petcognizer.gui import train_page
-    except ImportError:
-        yield
-        return
-    cache = dict(train_page.STAGE_PARAMS_CACHE)
+    from petcognizer.gui import train_settings
+
+    cache = dict(train_settings.STAGE_PARAMS_CACHE)
     # Counts for EfficientNet-Lite0 (stem, block1..7, head_conv), measured once.
     cache.setdefault(
         'efficientnet_lite0',
         (928, 896, 13968, 39712, 198480, 446784, 1652640, 605440, 412160),
     )
-    monkeypatch.setattr(train_page, 'STAGE_PARAMS_CACHE', cache)
+    monkeypatch.setattr(train_settings, 'STAGE_PARAMS_CACHE', cache)
     yield
+
+
+@pytest.fixture
+def trained(tiny_project):
+    """``tiny_project`` with one recorded run of the random-weight ``tiny_test`` backbone."""
+    cfg = TrainConfig(backbone='tiny_test', epochs=3, batch_size=6, val_fraction=0.0,
+                      use_prior=False, patience=0)
+    record = service.train_project(tiny_project, cfg)
+    assert record.model_path
+    return tiny_project, record
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from petcognizer.core.project import Project
+from petcognizer.gui.class_bins import CountRole
 from petcognizer.gui.data_page import MIN_PHOTOS_PER_CLASS, DataPage, balance_hint
 from petcognizer.gui.thumbnails import encode_paths_mime
 
@@ -271,24 +273,22 @@ def test_balance_hint(counts, unlabelled, expected):
     assert expected in balance_hint(counts, unlabelled)
 
 
-def test_find_similar_shows_results_in_a_dialog(qtbot, page, project, tmp_path, monkeypatch):
-    from petcognizer.core import similar
-
+def test_find_similar_shows_results_in_a_dialog(qtbot, page, project, tmp_path, engine_jobs):
     src = [make_photo(tmp_path / 'in' / f'p{i}.png', noise_seed=i) for i in range(3)]
     add_photos(qtbot, page, src, 'cat')
     cats = project.images('cat')
     calls = []
 
-    def fake(proj, query, k=12, callback=None, cancel=None):
-        calls.append(query)
-        return [(cats[1], 0.93), (cats[2], 0.5)]
+    def fake(callback, cancel, *, root, query_path, paths, k):
+        calls.append((query_path, sorted(paths), k))
+        return [[str(cats[1]), 0.93], [str(cats[2]), 0.5]]
 
-    monkeypatch.setattr(similar, 'find_similar', fake)
+    engine_jobs['similar'] = fake
     dialog = page.find_similar(cats[0])
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 2, timeout=5000)
     qtbot.waitUntil(lambda: not page.is_searching(), timeout=5000)
-    assert calls == [cats[0]]
+    assert calls == [(str(cats[0]), sorted(str(p) for p in cats), 12)]
     assert dialog.model.data(dialog.model.index(0)) == 'cat · 93%'
     dialog.close()
 
@@ -297,7 +297,7 @@ def test_find_similar_shows_results_in_a_dialog(qtbot, page, project, tmp_path, 
 
 
 def test_bins_show_the_imagenet_match_of_each_class(page, project):
-    from petcognizer.gui.data_page import MatchRole
+    from petcognizer.gui.class_bins import MatchRole
 
     page.add_class('tumor')
     matches = {page.bins.bin_at_row(r): page.bins.item(r).data(MatchRole) for r in range(page.bins.count())}
@@ -310,7 +310,7 @@ def test_bins_show_the_imagenet_match_of_each_class(page, project):
 
 def test_match_dialog_sets_clears_and_resets_the_override(qtbot, page, project):
     from petcognizer.gui.class_match_dialog import ClassMatchDialog
-    from petcognizer.gui.data_page import MatchRole
+    from petcognizer.gui.class_bins import MatchRole
 
     def shown(name):
         return page.bins.item(page.bins.row_of(name)).data(MatchRole)
@@ -362,21 +362,21 @@ def test_match_dialog_search_finds_nothing_politely(qtbot, page):
     dialog.reject()
 
 
-def test_edits_wait_while_training_reads_the_project(qtbot, page, project, tmp_path):
-    """While a run trains on the project, labelling is refused and new photos queue up."""
-    src = [make_photo(tmp_path / 'in' / f'p{i}.png', noise_seed=i) for i in range(3)]
-    add_photos(qtbot, page, src[:2], None)
-    page.select_bin(None)
-    messages = []
-    page.status_changed.connect(messages.append)
-    page.set_training_busy(True)
-    page.grid.setFocus()
-    page.select_paths(page.model.paths()[:1])
-    qtbot.keyClick(page.grid, Qt.Key.Key_1)
-    assert project.n_unlabelled == 2 and not project.images('cat')
-    assert any('Training is running' in m for m in messages)
-    page.add_paths([src[2]], None)
-    assert project.n_unlabelled == 2  # queued, not copied during the run
-    page.set_training_busy(False)
-    qtbot.waitUntil(lambda: project.n_unlabelled == 3, timeout=10000)
-    qtbot.waitUntil(lambda: not page.is_busy(), timeout=10000)
+def test_changes_made_on_another_thread_redraw_the_page(qtbot, page, project, tmp_path):
+    """The page follows the project's events: a change made off the GUI thread arrives queued."""
+    src = [make_photo(tmp_path / 'in' / f'p{i}.png', noise_seed=i) for i in range(2)]
+    page.select_bin('cat')
+    done = threading.Event()
+    threading.Thread(target=lambda: (project.add_files(src, 'cat'), done.set())).start()
+    assert done.wait(10)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=5000)
+    assert page.bins.item(page.bins.row_of('cat')).data(CountRole) == 2
+    assert page.count_label.text() == '2 photos'
+
+
+def test_a_project_method_alone_redraws_the_page(page, project, tmp_path):
+    """No hand-pushed refresh: a Project call (as an undo command makes) is enough."""
+    project.add_class('bird')
+    assert page.bins.row_of('bird') >= 0
+    project.rename_class('bird', 'parrot')
+    assert page.bins.row_of('parrot') >= 0 and page.bins.row_of('bird') < 0

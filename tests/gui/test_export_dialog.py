@@ -1,4 +1,4 @@
-"""Export dialog: export a real tiny model off the GUI thread and show how to use it."""
+"""Export dialog: export a real tiny model in the engine's job code and show how to use it."""
 
 from __future__ import annotations
 
@@ -10,18 +10,14 @@ from petcognizer.gui.export_dialog import ExportDialog
 
 
 @pytest.fixture
-def trained(tiny_project):
-    from petcognizer.core import training
-
-    cfg = training.TrainConfig(backbone='tiny_test', epochs=1, batch_size=6, val_fraction=0.0,
-                               use_prior=False, patience=0)
-    record = training.train_project(tiny_project, cfg)
-    return tiny_project.root / record['model_path'], record
+def trained_model(trained):
+    project, record = trained
+    return project.root / record.model_path, record
 
 
 @pytest.mark.parametrize('fmt', ['safetensors', 'torchscript'])
-def test_export_to_chosen_file_and_usage(qtbot, trained, tmp_path, monkeypatch, fmt):
-    model_path, record = trained
+def test_export_to_chosen_file_and_usage(qtbot, trained_model, tmp_path, monkeypatch, fmt):
+    model_path, record = trained_model
     dialog = ExportDialog(model_path, run=record, default_dir=tmp_path)
     qtbot.addWidget(dialog)
     assert dialog.format_buttons['safetensors'].isChecked()

@@ -9,7 +9,9 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
+from petcognizer.core.config import TrainConfig
 from petcognizer.core.project import Project
+from petcognizer.core.service import train_project
 from petcognizer.core.settings import load_settings
 from petcognizer.gui.main_window import MainWindow
 
@@ -116,12 +118,10 @@ def test_label_requested_adds_to_class_undoably(qtbot, window, tmp_path):
     assert window.data_page.bins.item(2).data(Qt.ItemDataRole.UserRole + 11) == 2
     window.undo()
     assert window.project.images('dog') == []
-    signal = getattr(window.predict_page, 'label_requested', None)
-    if signal is not None:  # wired to the real Predict page
-        with qtbot.waitSignal(window.data_page.add_finished, timeout=10000):
-            signal.emit(photos[:1], 'cat')
-        qtbot.waitUntil(lambda: not window.data_page.is_busy(), timeout=5000)
-        assert len(window.project.images('cat')) == 1
+    with qtbot.waitSignal(window.data_page.add_finished, timeout=10000):
+        window.predict_page.label_requested.emit(photos[:1], 'cat')
+    qtbot.waitUntil(lambda: not window.data_page.is_busy(), timeout=5000)
+    assert len(window.project.images('cat')) == 1
 
 
 def test_import_folder_runs_off_the_gui_thread(qtbot, window, photo_tree, tmp_path):
@@ -208,8 +208,6 @@ def test_edit_delete_and_undo_redo_actions(qtbot, window, tmp_path):
 
 def test_predict_with_a_run_opens_the_predict_tab(qtbot, window, tmp_path):
     """Train page's 'Predict with this run' selects that model on the Predict tab."""
-    from petcognizer.core.training import TrainConfig, train_project
-
     project = Project.create(tmp_path / 'proj', classes=['red', 'blue'])
     for name, colour in (('red', (220, 30, 30)), ('blue', (30, 30, 220))):
         project.add_files([make_photo(tmp_path / 'src' / f'{name}{i}.png', colour, noise_seed=i)
@@ -217,8 +215,7 @@ def test_predict_with_a_run_opens_the_predict_tab(qtbot, window, tmp_path):
     record = train_project(project, TrainConfig(backbone='tiny_test', epochs=3, lr=0.03,
                                                 val_fraction=0.0, use_prior=False))
     window.open_project(project.root)
-    window.train_page.run_finished.emit(record)  # the Predict page re-lists the runs
-    model = project.root / record['model_path']
+    model = project.root / record.model_path
     window.train_page.predict_requested.emit(model)
     assert window.tabs.currentWidget() is window.predict_page
     assert window.predict_page.model_path() == model

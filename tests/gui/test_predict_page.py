@@ -15,17 +15,6 @@ from petcognizer.gui.predict_page import PredictPage
 
 
 @pytest.fixture
-def trained(tiny_project):
-    from petcognizer.core import training
-
-    cfg = training.TrainConfig(backbone='tiny_test', epochs=3, batch_size=6, val_fraction=0.0,
-                               use_prior=False, patience=0)
-    record = training.train_project(tiny_project, cfg)
-    assert record['model_path']
-    return tiny_project, record
-
-
-@pytest.fixture
 def page(qtbot):
     page = PredictPage()
     qtbot.addWidget(page)
@@ -54,7 +43,7 @@ def test_predict_rows_csv_and_one_click_label(qtbot, page, trained, tmp_path, mo
                                              make_solid_photo):
     project, record = trained
     page.set_project(project)
-    assert page.model_path() == project.root / record['model_path']
+    assert page.model_path() == project.root / record.model_path
     assert 'red, green, blue' in page.model_info.text()
     red, folder, bad = _photos(tmp_path, make_solid_photo)
     with qtbot.waitSignal(page.predictions_finished, timeout=20000) as blocker:
@@ -89,7 +78,7 @@ def test_predict_rows_csv_and_one_click_label(qtbot, page, trained, tmp_path, mo
 
 def test_drop_files_and_set_model_path(qtbot, page, trained, tmp_path, make_solid_photo):
     project, record = trained
-    page.set_model_path(project.root / record['model_path'])  # no project: opened as a file
+    page.set_model_path(project.root / record.model_path)  # no project: opened as a file
     assert page.model_combo.currentText().startswith('File:')
     red, folder, _bad = _photos(tmp_path, make_solid_photo)
     mime = QMimeData()

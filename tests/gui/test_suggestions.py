@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from petcognizer.core.project import Project
+from petcognizer.core.runs import RunRecord
 from petcognizer.gui.data_page import DataPage
 from petcognizer.gui.suggestions import NO_PRIOR_TEXT, SuggestionsPanel, latest_model_path
 from petcognizer.gui.thumbnails import ThumbnailLoader
@@ -158,11 +159,13 @@ def test_latest_model_path_needs_the_same_classes(tmp_path):
     project = SimpleNamespace(root=root, classes=['cat', 'dog'], runs=[])
     assert latest_model_path(project) is None
     project.runs = [
-        {'model_path': 'runs/a.pt', 'classes': ['dog', 'cat']},
-        {'model_path': 'runs/b.pt', 'classes': ['cat', 'dog', 'bird']},
-        {'model_path': 'runs/gone.pt', 'classes': ['cat', 'dog']},
-        {'model_path': 'runs/z.pt', 'classes': ['cat', 'dog'], 'zero_shot': True},
-        {'model_path': None, 'classes': ['cat', 'dog']},
+        RunRecord.from_dict({'id': str(i), **d}) for i, d in enumerate([
+            {'model_path': 'runs/a.pt', 'classes': ['dog', 'cat']},
+            {'model_path': 'runs/b.pt', 'classes': ['cat', 'dog', 'bird']},
+            {'model_path': 'runs/gone.pt', 'classes': ['cat', 'dog']},
+            {'model_path': 'runs/z.pt', 'classes': ['cat', 'dog'], 'zero_shot': True},
+            {'model_path': None, 'classes': ['cat', 'dog']},
+        ])
     ]
     assert latest_model_path(project) == root / 'runs' / 'a.pt'
 

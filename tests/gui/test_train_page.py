@@ -17,6 +17,8 @@ from petcognizer.core.events import (
     RunStarted,
     StageProgress,
 )
+from petcognizer.core.config import TrainConfig, recommend_config
+from petcognizer.core.runs import RunRecord
 from petcognizer.gui.train_page import (
     StageDiagramWidget,
     TrainPage,
@@ -28,7 +30,7 @@ CLASSES = ('red', 'green', 'blue')
 
 
 def _record(project, config, cancelled=False, history=()):
-    return {
+    return RunRecord.from_dict({
         'id': f'run-{len(project.runs) + 1}',
         'created': f'2026-01-01T00:00:{len(project.runs):02d}+00:00',
         'backbone': config.backbone,
@@ -37,8 +39,8 @@ def _record(project, config, cancelled=False, history=()):
         'n_train': 12, 'n_val': 6,
         'best_val_acc': 0.9, 'best_epoch': 1, 'seconds': 3.5,
         'cancelled': cancelled, 'model_path': None,
-        'history': list(history), 'device': 'cpu', 'backbone_name': config.backbone,
-    }
+        'history': list(history), 'device': 'cpu',
+    })
 
 
 def make_fake_job(val_losses=(1.0, 0.8, 0.9, 1.1), steps=3, seen=None):
@@ -114,7 +116,7 @@ def test_train_plots_progress_and_record(qtbot, page):
     qtbot.waitUntil(lambda: not page.is_busy(), timeout=5000)
     assert busy == [True, False]
     record = blocker.args[0]
-    assert record['id'] == 'run-1'
+    assert record.id == 'run-1'
     cfg = page.seen_configs[0]
     assert cfg.backbone == 'efficientnet_lite0' and cfg.freeze_depth == 0
 
@@ -135,7 +137,7 @@ def test_train_plots_progress_and_record(qtbot, page):
     assert page.overfit_banner.isVisible() or not page.isVisible()
     assert 'Overfitting' in page.overfit_banner.text()
     assert 'prior' in page.message_banner.text()
-    assert [r['id'] for r in page.run_records()] == ['run-1']
+    assert [r.id for r in page.run_records()] == ['run-1']
     assert page.runs_table.rowCount() == 1
     assert page.start_button.isEnabled() and not page.stop_button.isEnabled()
 
@@ -178,7 +180,7 @@ def test_stop_cancels_job(qtbot, page):
     with qtbot.waitSignal(page.run_finished, timeout=5000) as blocker:
         qtbot.mouseClick(page.stop_button, Qt.MouseButton.LeftButton)
         assert not page.stop_button.isEnabled()
-    assert saw_cancel and blocker.args[0]['cancelled']
+    assert saw_cancel and blocker.args[0].cancelled
     qtbot.waitUntil(lambda: not page.is_busy(), timeout=5000)
     assert page.start_button.isEnabled()
     assert page.runs_table.item(0, 6).text() == 'stopped'
@@ -234,7 +236,7 @@ def test_reopen_run_shows_history_and_settings(qtbot, page, tiny_project):
     page.runs_table.clearSelection()
     page.select_run('run-1')
     assert page.plots.n_epochs == 4 and page.plots.n_batches == 0
-    assert page.epochs_spin.value() == tiny_project.runs[0]['config']['epochs']
+    assert page.epochs_spin.value() == tiny_project.runs[0].config['epochs']
     # no model file: the run cannot be used for prediction
     assert not page.predict_button.isEnabled()
 
@@ -255,8 +257,6 @@ def test_stage_diagram_and_params(qtbot, page):
 def test_recommended_fills_form(qtbot, page):
     page.epochs_spin.setValue(1)
     page.recommend_button.click()
-    from petcognizer.core.training import recommend_config
-
     assert page.epochs_spin.value() == recommend_config(18, 3).epochs
 
 
@@ -272,8 +272,8 @@ def test_real_tiny_run_end_to_end(qtbot, tiny_project):
         page.start_button.click()
     qtbot.waitUntil(lambda: not page.is_busy(), timeout=10000)
     record = blocker.args[0]
-    assert not record['cancelled'] and record['backbone'] == 'tiny_test'
-    assert [r['id'] for r in tiny_project.runs] == [record['id']]
+    assert not record.cancelled and record.backbone == 'tiny_test'
+    assert [r.id for r in tiny_project.runs] == [record.id]
     page.plots.flush()
     assert page.plots.n_batches == 3 * 3 and page.plots.n_epochs == 3
     assert page.predict_button.isEnabled()  # the new run is selected and has a model
@@ -297,12 +297,12 @@ def test_shutdown_during_training_cancels_and_joins(qtbot, tiny_project):
     # after one finished epoch there is a model to keep (a run stopped earlier
     # has learnt nothing and is not recorded)
     qtbot.waitUntil(lambda: page.plots.n_epochs > 0, timeout=30000)
-    thread = page._thread
+    worker = page._worker
     assert page.shutdown(10000)
-    assert not thread.isRunning()
+    assert not worker.is_running()
     qtbot.waitUntil(lambda: not page.is_busy(), timeout=5000)
-    assert tiny_project.runs and tiny_project.runs[-1]['cancelled']
-    assert tiny_project.runs[-1]['model_path']
+    assert tiny_project.runs and tiny_project.runs[-1].cancelled
+    assert tiny_project.runs[-1].model_path
 
 
 def test_plots_coalesce_redraws(qtbot):
@@ -344,7 +344,6 @@ def test_last_backbone_is_remembered_for_the_next_window(qtbot, tmp_path):
 
 def test_form_round_trips_every_setting_it_shows(qtbot):
     """What the form sends is what TrainConfig holds, and a run's settings come back intact."""
-    from petcognizer.core.training import TrainConfig
     from petcognizer.gui.train_page import TrainPage
 
     page = TrainPage()

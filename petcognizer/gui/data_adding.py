@@ -1,0 +1,155 @@
+"""Adding photos on the Data page: drops, file dialogs and the copy job.
+
+:class:`AddPhotosMixin` is one part of :class:`petcognizer.gui.data_page.DataPage`.
+Copying and verifying photos (:meth:`petcognizer.core.project.Project.add_files`)
+runs on a worker thread from :mod:`petcognizer.gui.workers`, one request after
+another; the project's ``photos_changed`` event (queued to the GUI thread by the
+page's :class:`~petcognizer.gui.project_model.ProjectModel`) redraws the bins and
+the grid, and the finished copy is pushed onto the undo stack.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QFileDialog
+
+from petcognizer.core.events import StageProgress
+from petcognizer.core.images import IMAGE_EXTENSIONS
+from petcognizer.gui.undo import AddFilesCommand
+from petcognizer.gui.workers import Worker, start_worker, stop_worker
+
+__all__ = ['AddPhotosMixin']
+
+_FILE_FILTER = 'Photos ({})'.format(' '.join(f'*{e}' for e in sorted(IMAGE_EXTENSIONS)))
+
+
+class AddPhotosMixin:
+    """Copy dropped or chosen files and folders into a bin, one request at a time."""
+
+    def _init_adding(self) -> None:
+        self._worker: Worker | None = None
+        self._thread = None
+        self._queue: list[tuple[list[Path], str | None]] = []
+        self._job_target: str | None = None
+        self._job_sources: list[Path] = []
+        self._job_project: Any = None
+
+    # ------------------------------------------------------------------ adding photos
+    def is_busy(self) -> bool:
+        """True while photos are being added."""
+        return self._worker is not None
+
+    def add_paths(self, paths: Sequence[os.PathLike | str], class_name: str | None) -> None:
+        """Copy files/folders into a bin on a worker thread (queued if one is running)."""
+        if self.project is None or not paths:
+            return
+        self._queue.append(([Path(p) for p in paths], class_name))
+        if self._worker is None:
+            self._start_next()
+
+    def _start_next(self) -> None:
+        if not self._queue or self.project is None:
+            return
+        paths, target = self._queue.pop(0)
+        project = self.project
+
+        def job(callback, cancel):
+            def progress(done: int, total: int) -> None:
+                callback(StageProgress('add', done, total))
+
+            return project.add_files(paths, target, progress=progress, cancel=cancel)
+
+        self._job_target = target
+        self._job_sources = paths
+        self._job_project = project
+        self._worker = worker = Worker(job)
+        worker.progressed.connect(self._on_add_progressed)
+        worker.returned.connect(self._on_add_returned)
+        worker.errored.connect(self._on_add_errored)
+        worker.finished.connect(self._on_add_finished)
+        where = 'Unlabelled' if target is None else f"'{target}'"
+        self.progress_label.setText(f'Adding photos to {where}…')
+        self.progress_bar.setRange(0, 0)
+        self.progress_row.show()
+        self.busy_changed.emit(True)
+        self._thread = start_worker(worker)
+
+    def _on_add_progressed(self, event: Any) -> None:
+        if isinstance(event, StageProgress) and event.total:
+            self.progress_bar.setRange(0, event.total)
+            self.progress_bar.setValue(event.done)
+            where = 'Unlabelled' if self._job_target is None else f"'{self._job_target}'"
+            self.progress_label.setText(f'Adding photos to {where}: {event.done} of {event.total}')
+
+    def _on_add_returned(self, report: Any) -> None:
+        if self._job_project is not self.project:  # the project was closed meanwhile
+            return
+        target = self._job_target
+        added = list(report.added)
+        if added:
+            self.undo_stack.push(
+                AddFilesCommand(self.project, self._job_sources, target, added, **self._cmd_kwargs())
+            )
+        where = 'Unlabelled' if target is None else f"'{target}'"
+        self.report_panel.show_report(report, where)
+        msg = f'Added {len(added)} photo{"s" if len(added) != 1 else ""} to {where}.'
+        if report.refused:
+            msg += f' {len(report.refused)} could not be added (see the list below the photos).'
+        if report.cancelled:
+            msg += ' Stopped before the end.'
+        self.status_changed.emit(msg)
+        if self._bin != target and added and self.project is not None:
+            self.select_bin(target)  # show where the photos went
+        self.add_finished.emit(report)
+
+    def _on_add_errored(self, exc: Any) -> None:
+        self.show_error(f'Could not add the photos: {exc}')
+        self.add_finished.emit(None)
+
+    def _on_add_finished(self) -> None:
+        thread = self._thread
+        self._worker = None
+        self._thread = None
+        if thread is not None:
+            thread.wait(2000)
+        self.progress_row.hide()
+        if self._queue:
+            self._start_next()
+        else:
+            self.busy_changed.emit(False)
+
+    def _on_cancel_clicked(self) -> None:
+        self._queue.clear()
+        if self._worker is not None:
+            self._worker.cancel()
+            self.progress_label.setText('Stopping…')
+
+    def _cancel_jobs(self, timeout_ms: int = 10000) -> bool:
+        self._queue.clear()
+        return stop_worker(self._worker, self._thread, timeout_ms)
+
+    def _on_files_dropped(self, paths: list, target: str | None) -> None:
+        self.add_paths(paths, target)
+
+    def _on_grid_files_dropped(self, paths: list) -> None:
+        self.add_paths(paths, self._bin)
+
+    def _on_add_photos_clicked(self) -> None:
+        if self.project is None:
+            return
+        files, _ = QFileDialog.getOpenFileNames(
+            self, 'Add photos', str(Path.home()), f'{_FILE_FILTER};;All files (*)'
+        )
+        if files:
+            self.add_paths(files, self._bin)
+
+    def _on_add_folder_clicked(self) -> None:
+        if self.project is None:
+            return
+        folder = QFileDialog.getExistingDirectory(self, 'Add a folder of photos', str(Path.home()))
+        if folder:
+            self.add_paths([folder], self._bin)

@@ -1,0 +1,225 @@
+"""Small parts of the Data page: the balance hint, messages, the add report, similar photos."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from petcognizer.gui.photo_grid import ThumbnailGrid
+from petcognizer.gui.thumbnails import ThumbnailLoader, ThumbnailModel
+from petcognizer.gui.widgets import BannerLabel
+
+__all__ = [
+    'MIN_PHOTOS_PER_CLASS',
+    'AddReportPanel',
+    'MessageBar',
+    'SimilarPhotosDialog',
+    'balance_hint',
+]
+
+#: Fewer photos than this in a class and the hint asks for more.
+MIN_PHOTOS_PER_CLASS = 10
+
+
+def balance_hint(counts: dict[str, int], n_unlabelled: int = 0) -> str:
+    """One sentence telling the user what the data needs next.
+
+    Args:
+        counts: photos per class, in class order.
+        n_unlabelled: photos waiting in the Unlabelled bin.
+    """
+    if not counts:
+        text = 'Add a class for each kind of photo with "+ Add class", then drop photos onto it.'
+    elif len(counts) < 2:
+        text = 'Add a second class: a classifier needs at least two classes to choose from.'
+    else:
+        small = min(counts, key=lambda c: counts[c])
+        large = max(counts, key=lambda c: counts[c])
+        lo, hi = counts[small], counts[large]
+        if lo == 0:
+            text = (
+                f"'{small}' has no photos yet: drop some onto it "
+                f'(at least {MIN_PHOTOS_PER_CLASS} per class).'
+            )
+        elif lo < MIN_PHOTOS_PER_CLASS:
+            text = (
+                f'Add at least {MIN_PHOTOS_PER_CLASS} photos per class: '
+                f"'{small}' has {lo}."
+            )
+        elif hi >= 2 * lo:
+            text = (
+                f'Smallest class has {hi / lo:.0f}× fewer photos than the largest: '
+                f"add more photos of '{small}'."
+            )
+        else:
+            text = 'Classes are balanced. Ready to train.'
+    if n_unlabelled:
+        if n_unlabelled == 1:
+            text += ' 1 unlabelled photo is not used for training.'
+        else:
+            text += f' {n_unlabelled} unlabelled photos are not used for training.'
+    return text
+
+
+class MessageBar(BannerLabel):
+    """A dismissible one-line message (error or info) above the photos."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__('error', parent)
+        self.setContentsMargins(4, 4, 0, 4)
+
+    def show_message(self, text: str, kind: str = 'error') -> None:
+        self.set_kind(kind)
+        self.show_text(text)
+
+
+class AddReportPanel(QFrame):
+    """Lists the files that could not be added and why; dismissible, non-blocking."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName('AddReportPanel')
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 8, 8)
+        top = QHBoxLayout()
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        close = QPushButton('Dismiss')
+        close.clicked.connect(self.hide)
+        top.addWidget(self.summary, 1)
+        top.addWidget(close)
+        layout.addLayout(top)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(['File', 'Reason'])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setColumnWidth(0, 260)
+        layout.addWidget(self.tree)
+        self.hide()
+
+    def show_report(self, report: Any, target: str) -> None:
+        """Show what went wrong in ``report`` (an AddReport); hide if nothing did."""
+        refused = list(getattr(report, 'refused', []) or [])
+        duplicates = list(getattr(report, 'duplicates', []) or [])
+        added = len(getattr(report, 'added', []) or [])
+        self.tree.clear()
+        for src, reason in refused:
+            reason = str(reason)
+            prefix = f'{src}: '
+            if reason.startswith(prefix):
+                reason = reason[len(prefix):]
+            item = QTreeWidgetItem([Path(src).name, reason])
+            item.setToolTip(0, str(src))
+            item.setToolTip(1, reason)
+            self.tree.addTopLevelItem(item)
+        for src, existing in duplicates:
+            item = QTreeWidgetItem([Path(src).name, f'already in the project as {Path(existing).name}'])
+            item.setToolTip(0, str(src))
+            self.tree.addTopLevelItem(item)
+        if not refused and not duplicates:
+            self.hide()
+            return
+        parts = [f'Added {added} photo{"s" if added != 1 else ""} to {target}.']
+        problems = []
+        if refused:
+            n = len(refused)
+            problems.append(f'{n} file{"s" if n != 1 else ""} could not be added')
+        if duplicates:
+            n = len(duplicates)
+            problems.append(
+                f'{n} duplicate{"s were" if n != 1 else " was"} skipped (already in the project)'
+            )
+        problem = ' and '.join(problems)
+        parts.append(problem[0].upper() + problem[1:] + ':')
+        self.summary.setText(' '.join(parts))
+        rows = min(self.tree.topLevelItemCount(), 6)
+        row_h = self.tree.sizeHintForRow(0) if self.tree.topLevelItemCount() else 18
+        self.tree.setFixedHeight(self.tree.header().sizeHint().height() + rows * row_h + 6)
+        self.tree.setVisible(True)
+        self.show()
+
+    def rows(self) -> list[tuple[str, str]]:
+        """(file name, reason) of every listed file; for tests."""
+        return [
+            (self.tree.topLevelItem(i).text(0), self.tree.topLevelItem(i).text(1))
+            for i in range(self.tree.topLevelItemCount())
+        ]
+
+
+class SimilarPhotosDialog(QDialog):
+    """Photos like a chosen one (from petcognizer.core.similar), as thumbnails.
+
+    Signals:
+        closed(): the dialog was closed (the page cancels the search).
+    """
+
+    closed = Signal()
+
+    def __init__(self, query: Path, loader: ThumbnailLoader, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f'Photos like {query.name}')
+        self.resize(720, 480)
+        self.status_label = QLabel(f'Looking for photos like {query.name}…')
+        self.status_label.setWordWrap(True)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 0)
+        self.progress_bar.setMaximumHeight(8)
+        self.progress_bar.setTextVisible(False)
+        self.model = ThumbnailModel(loader, parent=self)
+        self.grid = ThumbnailGrid()
+        self.grid.setDragEnabled(True)
+        self.grid.setModel(self.model)
+        close = QPushButton('Close')
+        close.clicked.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.grid, 1)
+        row = QHBoxLayout()
+        row.addWidget(QLabel('Drag photos onto a class to relabel them.'))
+        row.addStretch(1)
+        row.addWidget(close)
+        layout.addLayout(row)
+
+    def show_progress(self, done: int, total: int, text: str = '') -> None:
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(done)
+        if text:
+            self.status_label.setText(text)
+
+    def show_results(self, results: Sequence[tuple[Path, float]], labels: Sequence[str]) -> None:
+        self.progress_bar.hide()
+        if not results:
+            self.status_label.setText('No similar photos found.')
+        else:
+            self.status_label.setText(f'{len(results)} most similar photos, most similar first:')
+        self.model.set_paths(
+            [p for p, _ in results],
+            [f'{label} · {score:.0%}' for (_, score), label in zip(results, labels)],
+        )
+
+    def show_error(self, text: str) -> None:
+        self.progress_bar.hide()
+        self.status_label.setText(f'Could not search: {text}')
+
+    def closeEvent(self, event) -> None:
+        self.closed.emit()
+        super().closeEvent(event)
+
+
+# ---------------------------------------------------------------------------- page
