@@ -8,7 +8,10 @@ real result survives the pipe unchanged.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +19,7 @@ from photos import COLOURS, make_photo
 
 from petcognizer.core.backbones import create_backbone
 from petcognizer.core.config import TrainConfig
-from petcognizer.core.events import RunEnded, RunStarted, StageProgress
+from petcognizer.core.events import EpochEnded, RunEnded, RunStarted, StageProgress
 from petcognizer.core.runs import RunRecord, TrainingSnapshot
 from petcognizer.engine.client import EngineClient
 from petcognizer.engine.jobs import run_inline
@@ -136,3 +139,53 @@ def test_train_returns_the_run_record(photo_tree, tmp_path):
     assert record.id == 'r1' and record.classes == classes and record.backbone == 'tiny_test'
     assert (root / record.model_path).is_file()
     assert isinstance(events[0], RunStarted) and isinstance(events[-1], RunEnded)
+
+
+def _wait_for(predicate, timeout: float = 240.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+@pytest.mark.slow
+def test_training_in_the_engine_cancel_kill_and_train_again(photo_tree, tmp_path):
+    """A real run: cancel keeps the best model; kill -9 gives one error; the next run works."""
+    paths = _files(photo_tree)
+    classes = sorted(COLOURS)
+    snapshot = TrainingSnapshot(root=str(photo_tree), paths=tuple(paths),
+                                labels=tuple(classes.index(Path(p).parent.name) for p in paths),
+                                classes=tuple(classes))
+
+    def kwargs(run_id: str, epochs: int) -> dict:
+        config = TrainConfig(backbone='tiny_test', epochs=epochs, lr=0.03, val_fraction=0.0, use_prior=False)
+        return {'snapshot': snapshot.to_dict(), 'config': config.to_dict(), 'run_id': run_id,
+                'run_dir': str(photo_tree / 'runs' / run_id), 'cache_root': str(tmp_path / 'cache')}
+
+    client = EngineClient()
+    try:
+        for run_id, stop in (('cancelled', 'cancel'), ('killed', 'kill')):
+            messages = []
+            handle = client.submit('train', kwargs(run_id, 100_000), messages.append)
+            assert _wait_for(lambda: any(m[0] == 'event' and isinstance(m[2], EpochEnded) for m in messages)
+                             or handle.done)
+            assert not handle.done, messages[-1]
+            if stop == 'cancel':
+                handle.cancel()
+            else:
+                os.kill(client.pid, signal.SIGKILL)
+            assert handle.wait(30)
+            ends = [m for m in messages if m[0] != 'event']
+            assert len(ends) == 1
+            if stop == 'cancel':
+                assert ends[0][0] == 'done'
+                record = RunRecord.from_dict(ends[0][2])
+                assert record.cancelled and (photo_tree / record.model_path).is_file()
+            else:
+                assert ends[0][0] == 'error' and 'stopped unexpectedly (killed' in ends[0][2]
+        record = RunRecord.from_dict(client.run('train', kwargs('after', 2), timeout=240))
+        assert not record.cancelled and (photo_tree / record.model_path).is_file()
+    finally:
+        client.shutdown()
