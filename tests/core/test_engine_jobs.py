@@ -169,8 +169,8 @@ def test_training_in_the_engine_cancel_kill_and_train_again(photo_tree, tmp_path
         for run_id, stop in (('cancelled', 'cancel'), ('killed', 'kill')):
             messages = []
             handle = client.submit('train', kwargs(run_id, 100_000), messages.append)
-            assert _wait_for(lambda: any(m[0] == 'event' and isinstance(m[2], EpochEnded) for m in messages)
-                             or handle.done)
+            assert _wait_for(lambda m=messages, h=handle: h.done or any(
+                kind == 'event' and isinstance(rest[-1], EpochEnded) for kind, *rest in m))
             assert not handle.done, messages[-1]
             if stop == 'cancel':
                 handle.cancel()
