@@ -27,7 +27,7 @@ def _imports(path: Path) -> list[str]:
 def test_core_never_imports_qt():
     offenders = [
         f'{p.name}: {name}'
-        for p in sorted(CORE.glob('*.py'))
+        for p in sorted(CORE.rglob('*.py'))
         for name in _imports(p)
         if any(name == f or name.startswith(f + '.') for f in FORBIDDEN)
     ]
