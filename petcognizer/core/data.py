@@ -1,5 +1,8 @@
 """From image files to normalised tensors: preprocessing, augmentation, parallel decode.
 
+Also the dataset readers every trainer shares: :func:`folder_samples` (a tree of
+class folders) and :func:`stratified_split`.
+
 The preprocessing of a model is data (:class:`Preprocess`), stored in the model
 file, so prediction reproduces training exactly, as timm's ``pretrained_cfg``
 and torchvision's ``weights.transforms()`` do.

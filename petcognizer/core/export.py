@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import shutil
+import warnings
 from pathlib import Path
 
 from petcognizer.core.fsutil import atomic_write_text, commit_file
@@ -111,8 +112,6 @@ def _quiet_deprecations():
     TorchScript tracing and the TorchScript-based ONNX exporter (``dynamo=False``)
     warn that they are deprecated; users of ``petcognizer export`` cannot act on that.
     """
-    import warnings
-
     with warnings.catch_warnings():
         warnings.filterwarnings('ignore', message=r'.*(legacy TorchScript-based ONNX|torch\.jit\.)',
                                 category=DeprecationWarning)
