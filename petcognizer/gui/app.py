@@ -11,6 +11,11 @@ from PySide6.QtCore import QCoreApplication, QElapsedTimer, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from petcognizer.gui.engine import running_engine_workers, warm_up
+from petcognizer.gui.main_window import MainWindow
+from petcognizer.gui.style import apply_style
+from petcognizer.gui.workers import wait_for_workers
+
 __all__ = ['SCREENSHOT_SIZE', 'create_app', 'run', 'take_screenshots']
 
 _log = logging.getLogger(__name__)
@@ -32,8 +37,6 @@ def create_app(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationName('petcognizer')
     app.setOrganizationName('petcognizer')
     app.setApplicationDisplayName('petcognizer')
-    from petcognizer.gui.style import apply_style
-
     apply_style(app)
     return app
 
@@ -50,9 +53,9 @@ def _settle(window, timeout_ms: int = 15000) -> None:
         if loader.is_idle():
             break
     # Pages may compute things in the background (e.g. parameter counts): let them finish.
-    from petcognizer.gui.workers import wait_for_workers
-
     wait_for_workers(max(0, timeout_ms - timer.elapsed()))
+    for worker in running_engine_workers():
+        worker.wait(max(0, timeout_ms - timer.elapsed()))
     for _ in range(3):
         QApplication.processEvents()
 
@@ -116,8 +119,7 @@ def run(
     """
     logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')
     app = create_app(argv)
-    from petcognizer.gui.main_window import MainWindow
-
+    warm_up()  # the engine process loads torch meanwhile: the first Train starts at once
     window = MainWindow()
     if screenshot_dir is not None:
         window.interactive = False

@@ -28,13 +28,15 @@ redraws instead (see :class:`petcognizer.gui.plots.TrainingPlots`).
 
 from __future__ import annotations
 
+import ctypes
+import sys
 import time
 import traceback
 import weakref
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, SignalInstance, Slot
 
 from petcognizer.core.events import CancelToken, Cancelled, StageProgress
 
@@ -64,11 +66,6 @@ def fix_emit_refcount() -> bool:
     Returns:
         True if the workaround was installed.
     """
-    import ctypes
-    import sys
-
-    from PySide6.QtCore import SignalInstance
-
     if sys.version_info >= (3, 12) or getattr(SignalInstance.emit, '_petcognizer_fixed', False):
         return False
 

@@ -23,7 +23,6 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QObject, Signal
 
-from petcognizer.core import service
 from petcognizer.core.config import TrainConfig
 from petcognizer.core.events import Cancelled
 from petcognizer.engine import jobs as engine_jobs_module
@@ -166,6 +165,10 @@ def _known_stage_params(monkeypatch):
 @pytest.fixture
 def trained(tiny_project):
     """``tiny_project`` with one recorded run of the random-weight ``tiny_test`` backbone."""
+    # imported here, not at the top: the run service imports torch, and a GUI test
+    # process must be able to show that the window itself never does
+    from petcognizer.core import service
+
     cfg = TrainConfig(backbone='tiny_test', epochs=3, batch_size=6, val_fraction=0.0,
                       use_prior=False, patience=0)
     record = service.train_project(tiny_project, cfg)
