@@ -123,6 +123,7 @@ def cmd_train(args) -> int:
     root, out = Path(args.data), Path(args.out)
     progress = _Progress(quiet=args.quiet)
     cancel = CancelToken()
+    project = None
     try:
         if Project.is_project(root):
             project = Project.open(root)
@@ -176,6 +177,8 @@ def cmd_train(args) -> int:
         print(f'Saved {out}: {record.backbone}, {len(classes)} classes '
               f'({", ".join(classes)}), {record.n_train} training photos{val}, '
               f'{summary["seconds"]:.1f} s')
+        if project is not None:
+            print(f'Recorded as run {record.id} in {project.root} (listed on its Train page)')
     return 0
 
 

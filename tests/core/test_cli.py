@@ -86,6 +86,13 @@ def test_train_on_a_project_records_the_run_in_it(tmp_path, capsys):
     assert summary['model'] == str(out) and summary['classes'] == run.classes
     # the window's copy of the project sees it without reopening
     assert project.reload_runs() and [r.id for r in project.runs] == [run.id]
+    # the text summary says where the run went
+    assert main(['train', str(project.root), '--out', str(out), '--backbone', 'tiny_test',
+                 '--epochs', '2', '--no-prior', '-q']) == 0
+    text = capsys.readouterr().out
+    second = Project.open(project.root).runs[-1]
+    assert text.startswith(f'Saved {out}') and f'Recorded as run {second.id}' in text
+    assert len(Project.open(project.root).runs) == 2
 
 
 def test_eval_json_and_csv(trained, tmp_path, capsys):
