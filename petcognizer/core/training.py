@@ -82,11 +82,31 @@ class FitResult:
 
 
 def _seed_all(seed: int) -> None:
+    """Seed Python's, NumPy's and torch's global generators (a run is reproducible)."""
     import torch
 
     random.seed(seed)
     np.random.seed(seed % (2**32))
     torch.manual_seed(seed)
+
+
+def _global_rng_state() -> tuple:
+    import torch
+
+    return random.getstate(), np.random.get_state(), torch.random.get_rng_state()
+
+
+def _restore_global_rng(state: tuple) -> None:
+    """Put the global generators back as they were before a run.
+
+    A run seeds them (:func:`_seed_all`); left seeded, everything drawn after it
+    in the process would repeat from run to run (run ids, for one).
+    """
+    import torch
+
+    random.setstate(state[0])
+    np.random.set_state(state[1])
+    torch.random.set_rng_state(state[2])
 
 
 def _lr_lambda(total_steps: int, warmup_steps: int):
@@ -143,7 +163,6 @@ def fit(
     S, d = spec.num_stages, config.freeze_depth
     P = S - d  # frozen prefix
     device = resolve_device(config.device)
-    _seed_all(config.seed)
     train_idx, val_idx = stratified_split(labels, config.val_fraction, config.seed)
     bs = max(1, min(config.batch_size, len(train_idx)))
     steps_per_epoch = math.ceil(len(train_idx) / bs)
@@ -152,7 +171,9 @@ def fit(
     result = FitResult(None, config, list(classes), n_train=len(train_idx), n_val=len(val_idx),
                        device=device.type)
     threads = torch.get_num_threads()
+    rng_state = _global_rng_state()
     try:
+        _seed_all(config.seed)
         return _fit(paths, labels, classes, config, spec, d, P, device, train_idx, val_idx, bs,
                     cache_root, class_matches, callback, cancel, result, t_start,
                     preprocess, digests)
@@ -166,6 +187,7 @@ def fit(
         raise
     finally:
         torch.set_num_threads(threads)
+        _restore_global_rng(rng_state)
 
 
 def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, device,

@@ -449,3 +449,21 @@ def test_large_feature_sets_are_memory_mapped_privately(photo_tree, tmp_path, mo
     res = fit(paths, labels, classes, cfg, cache_root=tmp_path / 'c')
     assert res.best_val_acc is not None and res.model is not None
     assert not list((tmp_path / 'c').rglob('.run-*'))
+
+
+def test_a_run_leaves_the_global_random_generators_as_they_were(samples):
+    """fit() seeds the generators for itself; what the process draws afterwards is not repeated."""
+    import random
+
+    import numpy as np
+
+    paths, labels, classes = samples
+    random.seed(123)
+    np.random.seed(123)
+    torch.manual_seed(123)
+    expected = (random.random(), np.random.rand(), torch.rand(1).item())
+    random.seed(123)
+    np.random.seed(123)
+    torch.manual_seed(123)
+    fit(paths, labels, classes, cfg(epochs=2))
+    assert (random.random(), np.random.rand(), torch.rand(1).item()) == expected
