@@ -206,8 +206,11 @@ class EngineClient:
     def start(self) -> None:
         """Start the engine process if it is not running (idempotent, returns at once)."""
         with self._lock:
-            if self._session is not None and not self._session.dead:
+            old = self._session
+            if old is not None and not old.dead and not old.exited():
                 return
+            # An engine that has exited but whose reader has not noticed yet keeps
+            # its jobs: that reader ends them with the one error; new jobs go to a new engine.
             parent_conn, child_conn = self._context.Pipe(duplex=True)
             process = self._context.Process(
                 target=_engine_main, args=(child_conn, os.getpid()), name=self._name, daemon=True,

@@ -218,6 +218,19 @@ def test_kill_9_mid_job_gives_one_clear_error_and_a_new_engine(engine):
     assert out['pid'] != old_pid and out['pid'] == engine.pid and engine.alive
 
 
+def test_a_submit_right_after_the_engine_died_goes_to_a_new_engine(engine):
+    rec = Recorder()
+    handle = engine.submit('count', {'n': 100_000, 'delay': 0.005}, rec)
+    assert rec.first_event.wait(30)
+    old_pid = engine.pid
+    os.kill(old_pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while engine.alive and time.monotonic() < deadline:  # the process has ended (its reader may not know yet)
+        time.sleep(0.001)
+    assert engine.run('echo', timeout=60)['pid'] != old_pid
+    assert handle.wait(10) and len(rec.ends) == 1 and 'stopped unexpectedly' in rec.ends[0][2]
+
+
 def test_shutdown_cancels_running_jobs_and_a_later_submit_restarts(engine):
     rec = Recorder()
     handle = engine.submit('count', {'n': 100_000, 'delay': 0.005}, rec)
