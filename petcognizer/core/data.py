@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from petcognizer.core.images import ImageError, is_image_name, load_rgb
+from petcognizer.core.images import ImageError, is_image_name, load_rgb, verify_image
 
 __all__ = [
     'INTERPOLATIONS',
@@ -34,6 +34,7 @@ __all__ = [
     'decode_batches',
     'folder_samples',
     'stratified_split',
+    'unreadable',
 ]
 
 
@@ -271,6 +272,22 @@ def decode_batches(
             if tensors:
                 joined = torch.cat(tensors) if make is not None else torch.stack(tensors)
             yield DecodeResult(idx, joined, errors)
+
+
+def unreadable(paths: Sequence[Path], threads: int = 4) -> list[ImageError | None]:
+    """For each file, why it cannot be decoded as a photo (an :class:`ImageError`), or None.
+
+    Checked in a small thread pool, without decoding the whole image.
+    """
+    def check(path: Path) -> ImageError | None:
+        try:
+            verify_image(path)
+        except ImageError as exc:
+            return exc
+        return None
+
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix='verify') as pool:
+        return list(pool.map(check, paths))
 
 
 def stratified_split(

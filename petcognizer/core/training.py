@@ -18,13 +18,13 @@ trains) decodes and augments images every epoch.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 import os
 import random
 import time
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -32,7 +32,7 @@ import numpy as np
 
 from petcognizer.core.backbones import create_backbone, get_backbone
 from petcognizer.core.config import ENSEMBLE_BACKBONES, TrainConfig
-from petcognizer.core.data import Augment, Preprocess, decode_batches, stratified_split
+from petcognizer.core.data import Augment, Preprocess, decode_batches, stratified_split, unreadable
 from petcognizer.core.devices import device_description, resolve_device
 from petcognizer.core.events import (
     BatchEnded,
@@ -48,7 +48,6 @@ from petcognizer.core.events import (
     null_callback,
 )
 from petcognizer.core.features import extract
-from petcognizer.core.images import ImageError, verify_image
 from petcognizer.core.model import PROTOTYPE_SCALE, Classifier, Ensemble, make_head
 from petcognizer.core.perf import limit_threads, tune_allocator
 from petcognizer.core.prior import ClassPrior, choose_prior_weight, fit_linear_head
@@ -81,32 +80,25 @@ class FitResult:
     timings: dict = field(default_factory=dict)
 
 
-def _seed_all(seed: int) -> None:
-    """Seed Python's, NumPy's and torch's global generators (a run is reproducible)."""
-    import torch
+@contextlib.contextmanager
+def _seeded(seed: int) -> Iterator[None]:
+    """Seed Python's, NumPy's and torch's global generators for a run, then restore them.
 
-    random.seed(seed)
-    np.random.seed(seed % (2**32))
-    torch.manual_seed(seed)
-
-
-def _global_rng_state() -> tuple:
-    import torch
-
-    return random.getstate(), np.random.get_state(), torch.random.get_rng_state()
-
-
-def _restore_global_rng(state: tuple) -> None:
-    """Put the global generators back as they were before a run.
-
-    A run seeds them (:func:`_seed_all`); left seeded, everything drawn after it
-    in the process would repeat from run to run (run ids, for one).
+    Left seeded, whatever the process draws after a run would repeat from run to
+    run (the next run id, for one).
     """
     import torch
 
-    random.setstate(state[0])
-    np.random.set_state(state[1])
-    torch.random.set_rng_state(state[2])
+    saved = random.getstate(), np.random.get_state(), torch.random.get_rng_state()
+    random.seed(seed)
+    np.random.seed(seed % (2**32))
+    torch.manual_seed(seed)
+    try:
+        yield
+    finally:
+        random.setstate(saved[0])
+        np.random.set_state(saved[1])
+        torch.random.set_rng_state(saved[2])
 
 
 def _lr_lambda(total_steps: int, warmup_steps: int):
@@ -171,12 +163,11 @@ def fit(
     result = FitResult(None, config, list(classes), n_train=len(train_idx), n_val=len(val_idx),
                        device=device.type)
     threads = torch.get_num_threads()
-    rng_state = _global_rng_state()
     try:
-        _seed_all(config.seed)
-        return _fit(paths, labels, classes, config, spec, d, P, device, train_idx, val_idx, bs,
-                    cache_root, class_matches, callback, cancel, result, t_start,
-                    preprocess, digests)
+        with _seeded(config.seed):
+            return _fit(paths, labels, classes, config, spec, d, P, device, train_idx, val_idx, bs,
+                        cache_root, class_matches, callback, cancel, result, t_start,
+                        preprocess, digests)
     except Cancelled:
         result.cancelled = True
         result.seconds = time.perf_counter() - t_start
@@ -187,7 +178,6 @@ def fit(
         raise
     finally:
         torch.set_num_threads(threads)
-        _restore_global_rng(rng_state)
 
 
 def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, device,
@@ -244,16 +234,8 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
     else:
         # live decoding: check every photo once up front, so an unreadable one is
         # reported and left out (as the feature cache does), not silently dropped
-        def check(i):
-            try:
-                verify_image(paths[i])
-            except ImageError as exc:
-                return exc
-            return None
-
-        with ThreadPoolExecutor(max_workers=4, thread_name_prefix='verify') as pool:
-            bad_tr = list(pool.map(check, train_idx))
-            bad_va = list(pool.map(check, val_idx))
+        bad_tr = unreadable([paths[i] for i in train_idx])
+        bad_va = unreadable([paths[i] for i in val_idx])
         cancel.raise_if_cancelled()
         skipped = [e for e in bad_tr + bad_va if e is not None]
         train_idx = [i for i, e in zip(train_idx, bad_tr) if e is None]
