@@ -16,11 +16,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -45,6 +44,7 @@ from petcognizer.gui.formatting import accuracy_text, format_duration, format_pa
 from petcognizer.gui.plots import TrainingPlots
 from petcognizer.gui.project_model import ProjectModel
 from petcognizer.gui.run_history import RunHistoryPanel
+from petcognizer.gui.run_progress import RunProgress
 from petcognizer.gui.stage_diagram import StageDiagramWidget
 from petcognizer.gui.train_settings import STAGE_PARAMS_CACHE, TrainSettingsPanel, remember_backbone
 from petcognizer.gui.widgets import BannerLabel
@@ -96,13 +96,7 @@ class TrainPage(QWidget):
         #: True while the form follows the data (recommended settings), False once set by hand.
         self._auto_config = True
         self._history: list[dict] = []
-        self._run_info: RunStarted | None = None
         self._export_dialog: ExportDialog | None = None
-        self._pending_batch: BatchEnded | None = None
-        self._status_timer = QTimer(self)
-        self._status_timer.setSingleShot(True)
-        self._status_timer.setInterval(33)
-        self._status_timer.timeout.connect(self._on_status_timer_timeout)
         self._build_ui()
         self.project_model.project_changed.connect(self._on_project_changed)
         self.project_model.classes_changed.connect(self._on_data_changed)
@@ -163,19 +157,12 @@ class TrainPage(QWidget):
         bar.addWidget(self.device_label, 1)
         rcol.addLayout(bar)
 
-        prog = QHBoxLayout()
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setTextVisible(True)
-        self._set_progress_idle()
-        prog.addWidget(self.progress_bar, 1)
-        self.cancel_download_button = QPushButton('Cancel download')
-        self.cancel_download_button.clicked.connect(self._on_cancel_download_button_clicked)
-        self.cancel_download_button.hide()
-        prog.addWidget(self.cancel_download_button)
-        rcol.addLayout(prog)
-        self.status_label = QLabel()
-        self.status_label.setStyleSheet('color: #333;')
-        rcol.addWidget(self.status_label)
+        self.progress = RunProgress()
+        self.progress.cancel_download_clicked.connect(self._on_cancel_download_clicked)
+        self.progress_bar = self.progress.progress_bar
+        self.cancel_download_button = self.progress.cancel_download_button
+        self.status_label = self.progress.status_label
+        rcol.addWidget(self.progress)
 
         self.error_banner = BannerLabel('error')
         self.overfit_banner = BannerLabel('warning')
@@ -248,7 +235,7 @@ class TrainPage(QWidget):
         for banner in (self.error_banner, self.overfit_banner, self.message_banner):
             banner.hide()
         if not self.is_busy():
-            self._set_progress_idle()
+            self.progress.set_idle()
             self.status_label.clear()
             self.device_label.clear()
         records = self._records()
@@ -336,14 +323,11 @@ class TrainPage(QWidget):
             return False
         remember_backbone(d.get('backbone'))
         self._history = []
-        self._run_info = None
         self._cancel_requested = False
         self.plots.reset()
         self.plots.clearFocus()
         self.runs_table.clearSelection()
-        self.progress_bar.setRange(0, 0)  # busy until the first event
-        self.progress_bar.setFormat('%p%')
-        self.status_label.setText('Starting…')
+        self.progress.set_starting()
         self.device_label.clear()
         worker.progressed.connect(self._on_worker_progressed)
         worker.returned.connect(self._on_worker_returned)
@@ -379,110 +363,36 @@ class TrainPage(QWidget):
         self._update_state()
 
     @Slot()
-    def _on_cancel_download_button_clicked(self) -> None:
+    def _on_cancel_download_clicked(self) -> None:
         if self._worker is not None:
             self._cancel_requested = True
             self._worker.cancel()
             self.status_label.setText('Cancelling the download…')
-        self.cancel_download_button.setEnabled(False)
         self._update_state()
 
     @Slot(object)
-    @Slot(object)
-    def _on_worker_progressed(self, ev) -> None:
+    def _on_worker_progressed(self, ev: Any) -> None:
         if isinstance(ev, BatchEnded):
-            self._on_batch_ended(ev)
+            self.plots.add_batch(ev.loss, x=ev.epoch + (ev.step + 1) / max(1, ev.steps))
+            self.progress.show_batch(ev)
             return
-        self._flush_batch_status()
+        self.progress.flush()
         if isinstance(ev, EpochEnded):
             self._on_epoch_ended(ev)
         elif isinstance(ev, StageProgress):
-            self._on_stage_progress(ev)
+            self.progress.show_stage(ev, can_cancel=not self._cancel_requested)
         elif isinstance(ev, EpochStarted):
-            info = self._run_info
-            if info is not None:
-                self.progress_bar.setRange(0, max(1, info.epochs * info.steps_per_epoch))
-            self.cancel_download_button.hide()
-            self.status_label.setText(f'Epoch {ev.epoch + 1} of {ev.epochs} (learning rate {ev.lr:g})…')
+            self.progress.show_epoch_started(ev)
         elif isinstance(ev, RunStarted):
-            self._run_info = ev
             self.device_label.setText(f'Training on: <b>{ev.device}</b>')
-            val = f', {ev.n_val} for validation' if ev.n_val else ', no validation split'
-            self.status_label.setText(
-                f'{ev.backbone}: {ev.n_train} photos for training{val}; '
-                f'{len(ev.classes)} classes, {ev.epochs} epochs.'
-            )
+            self.progress.show_run_started(ev)
         elif isinstance(ev, Message):
             text = ev.text if ev.level != 'warning' else f'⚠ {ev.text}'
             prev = self.message_banner.text() if self.message_banner.isVisible() else ''
             self.message_banner.show_text(f'{prev}<br>{text}' if prev else text)
         elif isinstance(ev, RunEnded):
-            self.cancel_download_button.hide()
             self.plots.flush()
-            if ev.error:
-                self.status_label.setText('Training failed.')
-            else:
-                acc = f'{ev.best_val_acc * 100:.1f}%' if ev.best_val_acc is not None else 'n/a'
-                what = 'Stopped' if ev.cancelled else 'Finished'
-                self.status_label.setText(
-                    f'{what} after {format_duration(ev.seconds)}. Best validation accuracy: {acc}'
-                    + (f' (epoch {ev.best_epoch + 1}).' if ev.best_epoch is not None else '.')
-                )
-            if not ev.cancelled and ev.error is None:
-                self.progress_bar.setRange(0, 1)
-                self.progress_bar.setValue(1)
-                self.progress_bar.setFormat('Done')
-
-    def _on_stage_progress(self, ev: StageProgress) -> None:
-        total = max(1, ev.total)
-        self.progress_bar.setRange(0, total)
-        self.progress_bar.setValue(min(ev.done, total))
-        if ev.stage == 'weights':
-            mb = 1024 * 1024
-            self.progress_bar.setFormat(f'{ev.done / mb:.1f} of {ev.total / mb:.0f} MB')
-            self.cancel_download_button.setVisible(ev.done < ev.total)
-            self.cancel_download_button.setEnabled(not self._cancel_requested)
-            self.status_label.setText(ev.text or 'Downloading the backbone\'s weights…')
-            return
-        self.cancel_download_button.hide()
-        self.progress_bar.setFormat('%p%')
-        parts = [ev.text or ev.stage.capitalize(), f'{ev.done} of {ev.total}']
-        if ev.images_per_s:
-            parts.append(f'{ev.images_per_s:.0f} photos/s')
-        if ev.eta_s:
-            parts.append(f'about {format_duration(ev.eta_s)} left')
-        self.status_label.setText(' · '.join(parts))
-
-    def _on_batch_ended(self, ev: BatchEnded) -> None:
-        steps = max(1, ev.steps)
-        self.plots.add_batch(ev.loss, x=ev.epoch + (ev.step + 1) / steps)
-        # The progress text is redrawn at most ~30 times a second, like the plots.
-        self._pending_batch = ev
-        if not self._status_timer.isActive():
-            self._status_timer.start()
-
-    @Slot()
-    def _on_status_timer_timeout(self) -> None:
-        self._flush_batch_status()
-
-    def _flush_batch_status(self) -> None:
-        """Show the latest batch's progress now (also before any other event, to keep order)."""
-        self._status_timer.stop()
-        ev, self._pending_batch = self._pending_batch, None
-        if ev is None:
-            return
-        steps = max(1, ev.steps)
-        info = self._run_info
-        epochs = info.epochs if info is not None else ev.epoch + 1
-        total = max(1, epochs * steps)
-        if self.progress_bar.maximum() != total:
-            self.progress_bar.setRange(0, total)
-        self.progress_bar.setValue(min(total, ev.epoch * steps + ev.step + 1))
-        self.progress_bar.setFormat('%p%')
-        self.status_label.setText(
-            f'Epoch {ev.epoch + 1} of {epochs} · batch {ev.step + 1} of {steps} · '
-            f'{ev.images_per_s:.0f} photos/s · about {format_duration(ev.eta_s)} left'
-        )
+            self.progress.show_run_ended(ev)
 
     def _on_epoch_ended(self, ev: EpochEnded) -> None:
         row = {
@@ -518,22 +428,13 @@ class TrainPage(QWidget):
 
     @Slot()
     def _on_worker_finished(self) -> None:
-        self._flush_batch_status()
+        self.progress.ended()
         self._worker = None
         self._thread = None
         self._run_project = None
         self._cancel_requested = False
-        self.cancel_download_button.hide()
-        self.cancel_download_button.setEnabled(True)
-        if self.progress_bar.maximum() == 0:  # never got an event
-            self._set_progress_idle()
         self._update_state()
         self.busy_changed.emit(False)
-
-    def _set_progress_idle(self) -> None:
-        self.progress_bar.setRange(0, 1)
-        self.progress_bar.setValue(0)
-        self.progress_bar.setFormat('Not training')
 
     def shutdown(self, timeout_ms: int = 10000) -> bool:
         """Cancel a running job and wait for it; True when nothing runs any more."""

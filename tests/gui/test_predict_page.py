@@ -109,3 +109,14 @@ def test_foreign_model_file_shows_error(qtbot, page, tmp_path, make_solid_photo)
         page.predict([red])
     assert 'Could not classify' in page.error_banner.text()
     assert not page.rows()
+
+
+def test_models_follow_the_project_runs(page, trained):
+    """The model list redraws from runs_changed: no one has to push the new run to this page."""
+    project, record = trained
+    page.set_project(project)
+    assert page.model_combo.count() == 1
+    project.remove_run(record.id)
+    assert page.model_path() is None and page.model_combo.count() == 0
+    project.add_run(record)
+    assert page.model_path() == project.root / record.model_path

@@ -18,6 +18,7 @@ from petcognizer.core.events import (
     StageProgress,
 )
 from petcognizer.core.config import TrainConfig, recommend_config
+from petcognizer.core.project import Project
 from petcognizer.core.runs import RunRecord
 from petcognizer.gui.train_page import (
     StageDiagramWidget,
@@ -97,8 +98,6 @@ def test_helpers():
 
 
 def test_empty_project_says_what_to_do(qtbot, tmp_path):
-    from petcognizer.core.project import Project
-
     page = TrainPage(make_job=make_fake_job())
     qtbot.addWidget(page)
     assert 'project' in page.summary_label.text().lower()
@@ -356,3 +355,37 @@ def test_form_round_trips_every_setting_it_shows(qtbot):
     for key in ('backbone', 'epochs', 'aug_views', 'progressive_resize', 'balance_classes',
                 'train_bn', 'ensemble', 'use_prior'):
         assert d[key] == getattr(cfg, key), key
+
+
+def test_follows_the_project_without_a_reopen(qtbot, tmp_path, make_solid_photo):
+    """Photos added after the page shows the project: count, recommended settings, Train enabled."""
+    project = Project.create(tmp_path / 'pets', classes=['cat', 'dog'])
+    page = TrainPage(make_job=make_fake_job())
+    qtbot.addWidget(page)
+    page.set_project(project)
+    assert 'Nothing to train yet' in page.summary_label.text() and not page.start_button.isEnabled()
+    for k, name in enumerate(('cat', 'dog')):
+        project.add_files([make_solid_photo(tmp_path / 'src' / f'{name}{i}.png', (200, 60 * k, 40), seed=i)
+                           for i in range(3)], name)
+    assert '6 photos in 2 classes' in page.summary_label.text()
+    assert page.start_button.isEnabled()
+    rec = recommend_config(6, 2, page.settings_panel.backbone_name())
+    assert page.epochs_spin.value() == rec.epochs and page.batch_spin.value() == rec.batch_size
+    assert page.ensemble_check.isChecked() == rec.ensemble
+
+    # a setting changed by hand is kept when the data changes
+    page.epochs_spin.setValue(33)
+    project.add_files([make_solid_photo(tmp_path / 'src' / 'cat9.png', (200, 0, 40), seed=9)], 'cat')
+    assert '7 photos in 2 classes' in page.summary_label.text()
+    assert page.epochs_spin.value() == 33
+    # "Recommended settings" follows the data again
+    page.recommend_button.click()
+    assert page.epochs_spin.value() == recommend_config(7, 2, page.settings_panel.backbone_name()).epochs
+
+
+def test_runs_recorded_elsewhere_are_listed(qtbot, page, tiny_project):
+    """A run added to the project by another caller (the CLI, read back) appears in the list."""
+    assert page.runs_table.rowCount() == 0
+    tiny_project.add_run(_record(tiny_project, TrainConfig()))
+    assert page.runs_table.rowCount() == 1
+    assert page.run_records()[0].id == 'run-1'
