@@ -25,6 +25,13 @@ def test_importing_the_config_leaves_torch_out():
     assert _run(code) == '[]'
 
 
+@pytest.mark.parametrize('module', ['config', 'modelfile', 'classnames', 'prior', 'backbones', 'data'])
+def test_modules_the_window_imports_leave_torch_out(module):
+    code = (f'import sys; import petcognizer.core.{module}; '
+            'print(sorted(m for m in ("torch", "torchvision", "timm") if m in sys.modules))')
+    assert _run(code) == '[]'
+
+
 def test_reading_a_model_files_metadata_leaves_torch_out(tiny_model):
     code = ('import json, sys; from petcognizer.core.modelfile import read_metadata; '
             f'meta = read_metadata({str(tiny_model.path)!r}); '
