@@ -46,8 +46,9 @@ def _sidecar(meta: dict) -> dict:
         'classes': meta['classes'],
         'preprocess': meta['preprocess'],
         'backbone': meta['backbone'],
-        'input': 'float32 [N, 3, H, W]: RGB, resized so the short side is preprocess.resize, '
-                 'centre-cropped to preprocess.input_size, scaled to 0..1, then (x - mean) / std',
+        'input': 'float32 [N, 3, H, W]: RGB, resized with preprocess.interpolation so the short '
+                 'side is preprocess.resize, centre-cropped to preprocess.input_size, scaled to '
+                 '0..1, then (x - mean) / std',
         'output': 'float32 [N, K]: class probabilities in the order of classes',
     }
 
