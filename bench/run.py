@@ -932,7 +932,7 @@ def worker_gui_stall(a):
     loop.exec()
     t_train = time.perf_counter() - t0
     timer.stop()
-    recs = page.run_records()
+    recs = project.runs  # RunRecord, newest last; the page recorded the run in this project
 
     def lateness(ts):
         gaps = [(b - a_) * 1000 - 10 for a_, b in zip(ts, ts[1:])]
@@ -945,10 +945,10 @@ def worker_gui_stall(a):
     page.shutdown()
     return {'photos': n, 'started': ok, 'train_s': t_train, 'idle': lateness(idle_ticks),
             'training': lateness(ticks),
-            'run': {k: (recs[0].get(k) if recs else None) for k in ('n_train', 'n_val', 'best_val_acc',
-                                                                   'seconds', 'cancelled')},
-            'config': {k: (recs[0]['config'].get(k) if recs else None) for k in ('backbone', 'freeze_depth',
-                                                                                'epochs')}}
+            'run': {k: (getattr(recs[-1], k) if recs else None)
+                    for k in ('n_train', 'n_val', 'best_val_acc', 'seconds', 'cancelled')},
+            'config': {k: (recs[-1].config.get(k) if recs else None)
+                       for k in ('backbone', 'freeze_depth', 'epochs')}}
 
 
 def worker_gui_open(a):
