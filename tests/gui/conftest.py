@@ -21,14 +21,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from petcognizer.core.config import TrainConfig
 from petcognizer.core.events import Cancelled
 from petcognizer.engine import jobs as engine_jobs_module
 from petcognizer.gui import data_assist, export_dialog, predict_page, train_page, train_settings
-from petcognizer.gui.engine import CANCELLED_MESSAGE
-from petcognizer.gui.workers import Worker, start_worker
+from petcognizer.gui.engine import CANCELLED_MESSAGE, running_engine_workers
+from petcognizer.gui.workers import Worker, running_threads, start_worker, started_at
 
 os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')
 
@@ -115,12 +115,8 @@ def engine_jobs(request, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _dangling_worker_threads():
-    """Fail a test that leaves a thread from ``start_worker`` running."""
+    """Fail a test that leaves a thread from ``start_worker`` (or an engine job) running."""
     yield
-    from PySide6.QtCore import QCoreApplication
-
-    from petcognizer.gui.workers import running_threads, started_at
-
     app = QCoreApplication.instance()
     deadline = time.monotonic() + 5.0
     still = []
@@ -135,6 +131,12 @@ def _dangling_worker_threads():
                 still.append(f'{thread.objectName()} started at\n{started_at(thread)}')
         except RuntimeError:  # deleted C++ object: it has stopped
             continue
+    for worker in running_engine_workers():
+        while not worker.wait(20) and time.monotonic() < deadline:
+            if app is not None:
+                app.processEvents()
+        if not worker.is_done:
+            still.append(f'{worker!r} (an engine job)')
     if app is not None:
         app.processEvents()  # let the last queued handlers run before the next test
     if still:

@@ -219,3 +219,20 @@ def test_predict_with_a_run_opens_the_predict_tab(qtbot, window, tmp_path):
     window.train_page.predict_requested.emit(model)
     assert window.tabs.currentWidget() is window.predict_page
     assert window.predict_page.model_path() == model
+
+
+def test_a_run_recorded_by_another_process_is_listed(qtbot, window, tmp_path):
+    """`petcognizer train PROJECT` writes project.json; the Train and Predict tabs pick the run up."""
+    project = Project.create(tmp_path / 'proj', classes=['red', 'blue'])
+    for name, colour in (('red', (220, 30, 30)), ('blue', (30, 30, 220))):
+        project.add_files([make_photo(tmp_path / 'src' / f'{name}{i}.png', colour, noise_seed=i)
+                           for i in range(3)], name)
+    window.open_project(project.root)
+    assert window.train_page.runs_table.rowCount() == 0
+    # the CLI's process: its own Project object on the same folder
+    record = train_project(Project.open(project.root),
+                           TrainConfig(backbone='tiny_test', epochs=2, val_fraction=0.0, use_prior=False))
+    assert window.project.runs == []  # nothing told this window yet
+    window.tabs.setCurrentWidget(window.train_page)
+    assert [r.id for r in window.train_page.run_records()] == [record.id]
+    assert window.predict_page.model_path() == project.root / record.model_path
