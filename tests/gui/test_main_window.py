@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from petcognizer.core.config import TrainConfig
+from petcognizer.core.events import Cancelled
 from petcognizer.core.project import Project
 from petcognizer.core.service import train_project
 from petcognizer.core.settings import load_settings
@@ -236,3 +238,36 @@ def test_a_run_recorded_by_another_process_is_listed(qtbot, window, tmp_path):
     window.tabs.setCurrentWidget(window.train_page)
     assert [r.id for r in window.train_page.run_records()] == [record.id]
     assert window.predict_page.model_path() == project.root / record.model_path
+
+
+def test_the_data_stays_editable_while_a_run_trains(qtbot, window, tmp_path, engine_jobs):
+    """A run trains on project.snapshot(): labelling goes on meanwhile, and the run keeps its input."""
+    project = Project.create(tmp_path / 'proj', classes=['red', 'blue'])
+    for name, colour in (('red', (220, 30, 30)), ('blue', (30, 30, 220))):
+        project.add_files([make_photo(tmp_path / 'src' / f'{name}{i}.png', colour, noise_seed=i)
+                           for i in range(3)], name)
+    window.open_project(project.root)
+    seen = []
+
+    def train(callback, cancel, *, snapshot, config, run_dir, cache_root, run_id=None):
+        seen.append(snapshot)
+        while not cancel.cancelled:
+            time.sleep(0.01)
+        raise Cancelled()
+
+    engine_jobs['train'] = train
+    page = window.train_page
+    page.start_button.click()
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert page.is_busy()
+    data = window.data_page
+    assert data.add_class('green') == 'green'
+    data.select_bin('red')
+    data.select_paths(data.model.paths()[:1])
+    assert data.move_paths(data.selected_paths(), 'blue')
+    assert window.project.counts() == {'red': 2, 'blue': 4, 'green': 0}
+    assert '6 photos in 2 classes' in page.summary_label.text()
+    assert sorted(seen[0]['classes']) == ['blue', 'red'] and len(seen[0]['paths']) == 6
+    page.stop_button.click()
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=5000)
+    assert window.project.runs == []
