@@ -15,6 +15,7 @@ events of the new project as they come.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -74,14 +75,21 @@ class ProjectModel(QObject):
         events = getattr(project, 'events', None)
         if events is None:
             return
+        model = weakref.ref(self)  # the project must not keep a closed window's bridge alive
         for name in _EVENTS:
             signal = getattr(events, name, None)
             if signal is None:
                 continue
 
             def relay(*args: Any, _name: str = name, _project: Any = project) -> None:
-                # runs on the thread that changed the project
-                self._event.emit(_project, _name, args)
+                # runs on the thread that changed the project; never raises into the core
+                bridge = model()
+                if bridge is None:
+                    return
+                try:
+                    bridge._event.emit(_project, _name, args)
+                except RuntimeError:  # its C++ object is deleted: nobody listens any more
+                    pass
 
             signal.connect(relay)
             self._callbacks[name] = relay

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
@@ -16,6 +17,7 @@ from petcognizer.core.project import Project
 from petcognizer.core.service import train_project
 from petcognizer.core.settings import load_settings
 from petcognizer.gui.main_window import MainWindow
+from petcognizer.gui.train_page import TrainPage
 
 
 # PySide6 marks the QPoint constructors of drag events deprecated; Qt 6 has no other.
@@ -271,3 +273,14 @@ def test_the_data_stays_editable_while_a_run_trains(qtbot, window, tmp_path, eng
     page.stop_button.click()
     qtbot.waitUntil(lambda: not page.is_busy(), timeout=5000)
     assert window.project.runs == []
+
+
+def test_a_deleted_page_never_breaks_the_project(qtbot, tmp_path):
+    """The bridge holds no strong reference: a project outlives a closed page's ProjectModel."""
+    project = Project.create(tmp_path / 'proj', classes=['a', 'b'])
+    page = TrainPage()
+    page.set_project(project)
+    model = page.project_model
+    shiboken6.delete(page)  # the C++ objects go; the Python wrappers stay
+    assert not shiboken6.isValid(model)
+    assert project.add_class('c') == 'c'  # the core call completes; no error from a dead bridge
