@@ -25,6 +25,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from petcognizer.core.config import TrainConfig
@@ -82,14 +83,13 @@ def train_snapshot(snapshot: TrainingSnapshot, config: TrainConfig, *, run_dir: 
     if len(classes) < 2:
         return _zero_shot(snapshot, config, run_dir, run_id, created, callback)
     paths = _resolve_paths(snapshot)
-    res = fit(paths, list(snapshot.labels), classes, config, cache_root=cache_root,
-              class_matches=dict(snapshot.class_matches) or None, callback=callback,
-              cancel=cancel, digests=list(snapshot.digests) or None)
+    res = _fit_measuring_ensembles(paths, list(snapshot.labels), classes, config,
+                                   cache_root=cache_root,
+                                   class_matches=dict(snapshot.class_matches) or None,
+                                   callback=callback, cancel=cancel or CancelToken(),
+                                   digests=list(snapshot.digests) or None)
     if res.cancelled and res.model is None:
         raise Cancelled()
-    if config.ensemble and res.model is not None and res.n_val and not res.cancelled:
-        res.best_val_acc = ensemble_val_accuracy(res.model, paths, list(snapshot.labels), config,
-                                                 cancel or CancelToken())
     model_path = None
     if res.model is not None:
         file = save_model(run_dir / MODEL_FILE, res.model,
@@ -154,17 +154,20 @@ def train_folder(folder: os.PathLike | str, config: TrainConfig, *, out: os.Path
 
 
 def ensemble_val_accuracy(model, paths: Sequence[os.PathLike | str], labels: Sequence[int],
-                          config: TrainConfig, cancel: CancelToken) -> float | None:
+                          config: TrainConfig, cancel: CancelToken | None = None, *,
+                          callback: Callback = null_callback) -> float | None:
     """The ensemble's accuracy on the validation photos (its members' own split).
 
     None when cancelled meanwhile; 0.0 when no validation photo could be read.
+    Reports its progress as ``StageProgress('predict', ...)``.
     """
     import torch
 
     _, val_idx = stratified_split(labels, config.val_fraction, config.seed)
     try:
         mat, ok, _ = Predictor(model).probabilities([Path(paths[i]) for i in val_idx],
-                                                    cancel=cancel)
+                                                    callback=callback, cancel=cancel,
+                                                    text='Measuring the ensemble')
     except Cancelled:
         return None
     if not ok:
@@ -174,6 +177,42 @@ def ensemble_val_accuracy(model, paths: Sequence[os.PathLike | str], labels: Seq
 
 
 # ----------------------------------------------------------------- helpers
+
+
+def _fit_measuring_ensembles(paths: list[Path], labels: list[int], classes: list[str],
+                             config: TrainConfig, *, cache_root, class_matches, callback: Callback,
+                             cancel: CancelToken, digests) -> FitResult:
+    """:func:`~petcognizer.core.training.fit`, plus an ensemble's own validation accuracy.
+
+    The trainer cannot measure an ensemble (that needs prediction, a layer
+    above it), so its ``RunEnded`` is held back, the accuracy measured, and the
+    event sent on with it: a caller still sees RunStarted ... RunEnded, last.
+    """
+    if not (config.ensemble and config.val_fraction > 0):
+        return fit(paths, labels, classes, config, cache_root=cache_root,
+                   class_matches=class_matches, callback=callback, cancel=cancel, digests=digests)
+    held: list[RunEnded] = []
+
+    def relay(ev) -> None:
+        if isinstance(ev, RunEnded):
+            held.append(ev)
+        else:
+            callback(ev)
+
+    try:
+        res = fit(paths, labels, classes, config, cache_root=cache_root,
+                  class_matches=class_matches, callback=relay, cancel=cancel, digests=digests)
+        if res.model is not None and res.n_val and not res.cancelled:
+            res.best_val_acc = ensemble_val_accuracy(res.model, paths, labels, config, cancel,
+                                                     callback=callback)
+            if res.best_val_acc is None:  # cancelled while measuring
+                res.cancelled = True
+        if held:
+            held[-1] = replace(held[-1], cancelled=res.cancelled, best_val_acc=res.best_val_acc)
+    finally:
+        for ev in held:
+            callback(ev)
+    return res
 
 
 def _resolve_paths(snapshot: TrainingSnapshot) -> list[Path]:

@@ -7,15 +7,24 @@ import shutil
 from pathlib import Path
 
 import pytest
+import torch
 from photos import COLOURS, make_photo
 
 import petcognizer.core.features as F
 from petcognizer.core import events as E
 from petcognizer.core.config import TrainConfig
+from petcognizer.core.model import Ensemble
 from petcognizer.core.predict import Predictor
 from petcognizer.core.project import Project
 from petcognizer.core.runs import RunRecord, TrainingSnapshot
-from petcognizer.core.service import MODEL_FILE, train_folder, train_project, train_snapshot
+from petcognizer.core.service import (
+    MODEL_FILE,
+    ensemble_val_accuracy,
+    train_folder,
+    train_project,
+    train_snapshot,
+)
+from petcognizer.core.training import fit
 
 
 def cfg(**kw) -> TrainConfig:
@@ -202,14 +211,38 @@ def test_a_failed_folder_run_leaves_no_files(tmp_path):
 def test_ensemble_runs_get_the_ensembles_validation_accuracy(tmp_path, monkeypatch):
     import petcognizer.core.service as S
 
-    seen = []
-    monkeypatch.setattr(S, 'ensemble_val_accuracy', lambda *a: seen.append(a) or 0.75)
+    measured = []
+    monkeypatch.setattr(S, 'ensemble_val_accuracy', lambda *a, **k: measured.append(a) or 0.75)
     root = tmp_path / 'data'
     for name, colour in COLOURS.items():
         for i in range(4):
             make_photo(root / name / f'{i}.png', colour, size=(48, 48), noise_seed=i)
     shutil.rmtree(root / 'green')
+    seen = []
     record = train_folder(root, TrainConfig(ensemble=True, epochs=2, val_fraction=0.5,
-                                            use_prior=False), out=tmp_path / 'm.safetensors')
-    assert len(seen) == 1 and record.best_val_acc == 0.75 and record.n_val == 4
+                                            use_prior=False), out=tmp_path / 'm.safetensors',
+                          callback=seen.append)
+    assert len(measured) == 1 and record.best_val_acc == 0.75 and record.n_val == 4
     assert record.backbone == 'efficientnet_lite0+efficientnet_lite1+efficientnet_lite2'
+    # one run, its end last, carrying the ensemble's accuracy
+    ends = [e for e in seen if isinstance(e, E.RunEnded)]
+    assert len(ends) == 1 and seen[-1] is ends[0] and ends[0].best_val_acc == 0.75
+
+
+def test_ensemble_val_accuracy_predicts_the_validation_photos(tmp_path):
+    paths = [make_photo(tmp_path / f'{i}.png', COLOURS['red'], noise_seed=i) for i in range(8)]
+    labels = [0, 0, 0, 0, 1, 1, 1, 1]
+    config = TrainConfig(backbone='tiny_test', val_fraction=0.5, seed=1)
+    member = fit(paths, labels, ['a', 'b'], TrainConfig(backbone='tiny_test', epochs=1,
+                                                         use_prior=False, val_fraction=0.0)).model
+    with torch.no_grad():
+        for p in member.head.parameters():
+            p.zero_()
+        member.head[0].bias.copy_(torch.tensor([5.0, 0.0]))  # always class a
+    seen = []
+    acc = ensemble_val_accuracy(Ensemble([member]), paths, labels, config, callback=seen.append)
+    assert acc == 0.5  # half of the validation photos are class a
+    assert seen and all(isinstance(e, E.StageProgress) for e in seen)
+    token = E.CancelToken()
+    token.cancel()
+    assert ensemble_val_accuracy(Ensemble([member]), paths, labels, config, token) is None
