@@ -12,7 +12,7 @@ Qt-free and torch-free: the window imports it.
 
 from __future__ import annotations
 
-import random
+import secrets
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Any
@@ -22,7 +22,7 @@ __all__ = ['RunRecord', 'TrainingSnapshot', 'new_run_id', 'utc_now']
 
 def new_run_id() -> str:
     """A sortable, unique-enough run id: ``YYYYmmdd-HHMMSS-xxxx``."""
-    return datetime.now().strftime('%Y%m%d-%H%M%S-') + f'{random.randrange(16**4):04x}'
+    return datetime.now().strftime('%Y%m%d-%H%M%S-') + secrets.token_hex(2)
 
 
 def utc_now() -> str:
