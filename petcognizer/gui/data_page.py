@@ -58,7 +58,12 @@ from petcognizer.gui.data_panels import (
 from petcognizer.gui.photo_grid import EmptyState, ThumbnailGrid
 from petcognizer.gui.project_model import ProjectModel
 from petcognizer.gui.suggestions import SuggestionsPanel
-from petcognizer.gui.thumbnails import PathRole, ThumbnailLoader, ThumbnailModel, urls_to_paths
+from petcognizer.gui.thumbnails import (
+    PathRole,
+    ThumbnailLoader,
+    ThumbnailModel,
+    urls_to_paths,
+)
 from petcognizer.gui.undo import (
     AddClassCommand,
     DeleteClassCommand,
@@ -240,9 +245,7 @@ class DataPage(AddPhotosMixin, LabelAssistMixin, QWidget):
         self.loader.cache_dir = (Path(project.cache_dir) / 'thumbs') if project is not None else None
         self.message_bar.hide()
         self.report_panel.hide()
-        if project is None:
-            self._bin = None
-        elif project.n_unlabelled or not project.classes:
+        if project is None or project.n_unlabelled or not project.classes:
             self._bin = None
         else:
             self._bin = project.classes[0]

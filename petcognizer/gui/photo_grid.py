@@ -30,7 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from petcognizer.gui.thumbnails import PATHS_MIME, THUMB_SIZE, PathRole, encode_paths_mime, urls_to_paths
+from petcognizer.gui.thumbnails import (
+    PATHS_MIME,
+    THUMB_SIZE,
+    PathRole,
+    encode_paths_mime,
+    urls_to_paths,
+)
 
 __all__ = ['EmptyState', 'ThumbnailGrid']
 

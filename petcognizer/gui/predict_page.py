@@ -34,7 +34,12 @@ from petcognizer.core.modelfile import read_metadata
 from petcognizer.gui.data_assist import is_cancelled, stop_engine_worker
 from petcognizer.gui.engine import EngineWorker
 from petcognizer.gui.formatting import accuracy_text, format_when, short_backbone_name
-from petcognizer.gui.prediction_rows import Prediction, PredictionRowWidget, thumbnails, write_predictions_csv
+from petcognizer.gui.prediction_rows import (
+    Prediction,
+    PredictionRowWidget,
+    thumbnails,
+    write_predictions_csv,
+)
 from petcognizer.gui.project_model import ProjectModel
 from petcognizer.gui.run_history import model_file
 from petcognizer.gui.widgets import BannerLabel
@@ -265,16 +270,16 @@ class PredictPage(QWidget):
         if path:
             self.predict([Path(path)])
 
-    def dragEnterEvent(self, ev) -> None:  # noqa: N802 - Qt override
+    def dragEnterEvent(self, ev) -> None:
         if ev.mimeData().hasUrls() and any(u.isLocalFile() for u in ev.mimeData().urls()):
             ev.acceptProposedAction()
         else:
             ev.ignore()
 
-    def dragMoveEvent(self, ev) -> None:  # noqa: N802 - Qt override
+    def dragMoveEvent(self, ev) -> None:
         self.dragEnterEvent(ev)
 
-    def dropEvent(self, ev) -> None:  # noqa: N802 - Qt override
+    def dropEvent(self, ev) -> None:
         paths = [Path(u.toLocalFile()) for u in ev.mimeData().urls() if u.isLocalFile()]
         if paths:
             ev.acceptProposedAction()

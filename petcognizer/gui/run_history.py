@@ -25,7 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from petcognizer.core.runs import RunRecord
-from petcognizer.gui.formatting import accuracy_text, format_duration, format_when, short_backbone_name
+from petcognizer.gui.formatting import (
+    accuracy_text,
+    format_duration,
+    format_when,
+    short_backbone_name,
+)
 
 __all__ = ['RunHistoryPanel', 'model_file', 'run_result']
 

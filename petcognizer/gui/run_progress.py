@@ -10,9 +10,22 @@ the run.
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from petcognizer.core.events import BatchEnded, EpochStarted, RunEnded, RunStarted, StageProgress
+from petcognizer.core.events import (
+    BatchEnded,
+    EpochStarted,
+    RunEnded,
+    RunStarted,
+    StageProgress,
+)
 from petcognizer.gui.formatting import format_duration
 
 __all__ = ['RunProgress']

@@ -27,7 +27,7 @@ class StageDiagramWidget(QWidget):
         self.setMinimumHeight(64)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:
         return QSize(360, 64)
 
     def set_stages(self, stages: tuple[str, ...] | list[str]) -> None:
@@ -42,7 +42,7 @@ class StageDiagramWidget(QWidget):
     def is_frozen(self, index: int) -> bool:
         return index < len(self._stages) - self._depth
 
-    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, _event) -> None:
         names = list(self._stages) + ['new head']
         n = len(names)
         if n == 0:

@@ -44,8 +44,8 @@ from petcognizer.core.images import load_rgb
 
 __all__ = [
     'PATHS_MIME',
-    'PathRole',
     'THUMB_SIZE',
+    'PathRole',
     'ThumbnailLoader',
     'ThumbnailModel',
     'decode_paths_mime',
@@ -331,7 +331,7 @@ class ThumbnailModel(QAbstractListModel):
         return self._errors.get(os.fspath(path))
 
     # -- Qt model API -------------------------------------------------------
-    def rowCount(self, parent: _ModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: _ModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._paths)
 
     def data(self, index: _ModelIndex, role: int = Qt.ItemDataRole.DisplayRole):

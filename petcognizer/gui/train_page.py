@@ -40,13 +40,22 @@ from petcognizer.core.runs import RunRecord, new_run_id
 from petcognizer.gui.data_assist import is_cancelled
 from petcognizer.gui.engine import EngineWorker
 from petcognizer.gui.export_dialog import ExportDialog
-from petcognizer.gui.formatting import accuracy_text, format_duration, format_params, overfitting_warning
+from petcognizer.gui.formatting import (
+    accuracy_text,
+    format_duration,
+    format_params,
+    overfitting_warning,
+)
 from petcognizer.gui.plots import TrainingPlots
 from petcognizer.gui.project_model import ProjectModel
 from petcognizer.gui.run_history import RunHistoryPanel
 from petcognizer.gui.run_progress import RunProgress
 from petcognizer.gui.stage_diagram import StageDiagramWidget
-from petcognizer.gui.train_settings import STAGE_PARAMS_CACHE, TrainSettingsPanel, remember_backbone
+from petcognizer.gui.train_settings import (
+    STAGE_PARAMS_CACHE,
+    TrainSettingsPanel,
+    remember_backbone,
+)
 from petcognizer.gui.widgets import BannerLabel
 from petcognizer.gui.workers import Worker, start_worker
 

@@ -91,10 +91,10 @@ class LearningRateSpinBox(QDoubleSpinBox):
         self.setRange(1e-6, 1.0)
         self.setValue(3e-3)
 
-    def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt override
+    def textFromValue(self, value: float) -> str:
         return f'{value:g}'
 
-    def valueFromText(self, text: str) -> float:  # noqa: N802 - Qt override
+    def valueFromText(self, text: str) -> float:
         try:
             return float(text)
         except ValueError:
@@ -108,7 +108,7 @@ class LearningRateSpinBox(QDoubleSpinBox):
         ok = self.minimum() <= v <= self.maximum()
         return (QValidator.State.Acceptable if ok else QValidator.State.Intermediate), text, pos
 
-    def stepBy(self, steps: int) -> None:  # noqa: N802 - Qt override
+    def stepBy(self, steps: int) -> None:
         self.setValue(self.value() * (2.0**steps))
 
 

@@ -38,7 +38,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, SignalInstance, Slot
 
-from petcognizer.core.events import CancelToken, Cancelled, StageProgress
+from petcognizer.core.events import Cancelled, CancelToken, StageProgress
 
 __all__ = [
     'Job',

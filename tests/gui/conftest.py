@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QObject, Signal
@@ -26,7 +26,13 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from petcognizer.core.config import TrainConfig
 from petcognizer.core.events import Cancelled
 from petcognizer.engine import jobs as engine_jobs_module
-from petcognizer.gui import data_assist, export_dialog, predict_page, train_page, train_settings
+from petcognizer.gui import (
+    data_assist,
+    export_dialog,
+    predict_page,
+    train_page,
+    train_settings,
+)
 from petcognizer.gui.engine import CANCELLED_MESSAGE, running_engine_workers
 from petcognizer.gui.workers import Worker, running_threads, start_worker, started_at
 
@@ -46,7 +52,7 @@ class InProcessEngineWorker(QObject):
     finished = Signal()
 
     #: job name -> ``job(callback, cancel, **kwargs)`` used instead of the engine's.
-    overrides: dict[str, Callable[..., Any]] = {}
+    overrides: ClassVar[dict[str, Callable[..., Any]]] = {}
 
     def __init__(self, job_name: str, /, **kwargs: Any) -> None:
         super().__init__()

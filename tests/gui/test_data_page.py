@@ -14,12 +14,11 @@ from petcognizer.gui.class_bins import CountRole
 from petcognizer.gui.data_page import MIN_PHOTOS_PER_CLASS, DataPage, balance_hint
 from petcognizer.gui.thumbnails import encode_paths_mime
 
-
 # PySide6 marks the QPoint constructors of drag events deprecated; Qt 6 has no other.
 pytestmark = pytest.mark.filterwarnings('ignore:Function.*QDrag.*Event:DeprecationWarning')
 
 
-from photos import make_photo  # noqa: E402
+from photos import make_photo
 
 
 def url_mime(paths) -> QMimeData:
@@ -309,8 +308,8 @@ def test_bins_show_the_imagenet_match_of_each_class(page, project):
 
 
 def test_match_dialog_sets_clears_and_resets_the_override(qtbot, page, project):
-    from petcognizer.gui.class_match_dialog import ClassMatchDialog
     from petcognizer.gui.class_bins import MatchRole
+    from petcognizer.gui.class_match_dialog import ClassMatchDialog
 
     def shown(name):
         return page.bins.item(page.bins.row_of(name)).data(MatchRole)

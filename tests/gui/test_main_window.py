@@ -19,12 +19,11 @@ from petcognizer.core.settings import load_settings
 from petcognizer.gui.main_window import MainWindow
 from petcognizer.gui.train_page import TrainPage
 
-
 # PySide6 marks the QPoint constructors of drag events deprecated; Qt 6 has no other.
 pytestmark = pytest.mark.filterwarnings('ignore:Function.*QDrag.*Event:DeprecationWarning')
 
 
-from photos import make_photo  # noqa: E402
+from photos import make_photo
 
 
 @pytest.fixture

@@ -5,16 +5,17 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from photos import make_photo
 
 from petcognizer.core.project import Project
 from petcognizer.core.runs import RunRecord
 from petcognizer.gui.data_page import DataPage
-from petcognizer.gui.suggestions import NO_PRIOR_TEXT, SuggestionsPanel, latest_model_path
+from petcognizer.gui.suggestions import (
+    NO_PRIOR_TEXT,
+    SuggestionsPanel,
+    latest_model_path,
+)
 from petcognizer.gui.thumbnails import ThumbnailLoader
-
-
-
-from photos import make_photo  # noqa: E402
 
 
 def _page(qtbot, project) -> DataPage:

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
+from petcognizer.core.config import TrainConfig, recommend_config
 from petcognizer.core.events import (
     BatchEnded,
     EpochEnded,
@@ -17,7 +18,6 @@ from petcognizer.core.events import (
     RunStarted,
     StageProgress,
 )
-from petcognizer.core.config import TrainConfig, recommend_config
 from petcognizer.core.project import Project
 from petcognizer.core.runs import RunRecord
 from petcognizer.gui.train_page import (
@@ -210,7 +210,6 @@ def test_weights_download_progress_and_cancel(qtbot, page):
             emit(StageProgress('weights', 10 * 2**20, 45 * 2**20, text='Downloading resnet18 weights'))
             gate.wait(5)
             cancel.raise_if_cancelled()
-            return None
 
         return job
 
