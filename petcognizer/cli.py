@@ -25,6 +25,7 @@ from petcognizer.core.backbones import (
 from petcognizer.core.config import HEADS, SCHEDULES, TrainConfig, parse_freeze_depth, recommend_config
 from petcognizer.core.data import folder_samples
 from petcognizer.core.events import Cancelled, CancelToken
+from petcognizer.core.exportformats import usage_snippet
 from petcognizer.core.perf import tune_allocator
 from petcognizer.core.project import Project
 
@@ -245,7 +246,7 @@ def cmd_predict(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from petcognizer.core.export import export_model, usage_snippet
+    from petcognizer.core.export import export_model
 
     out = export_model(args.model, args.out, args.format)
     print(f'Exported {out}\n\nHow to use it:\n{usage_snippet(args.format, out)}')

@@ -9,19 +9,14 @@ import shutil
 import warnings
 from pathlib import Path
 
+from petcognizer.core.exportformats import export_path, sidecar_path
 from petcognizer.core.fsutil import atomic_write_text, commit_file
 from petcognizer.core.model import load_model
 from petcognizer.core.modelfile import read_metadata
 
-__all__ = ['EXPORT_FORMATS', 'export_model', 'sidecar_path', 'usage_snippet']
-
-EXPORT_FORMATS = {
-    'safetensors': 'petcognizer model file (.safetensors): weights, classes and preprocessing; '
-                   'load with petcognizer or safetensors',
-    'onnx': 'ONNX (.onnx + .onnx.json): runs in ONNX Runtime, no PyTorch needed',
-    'torchscript': 'TorchScript (.pt): runs with plain PyTorch, no petcognizer needed',
-}
-_SUFFIX = {'safetensors': '.safetensors', 'onnx': '.onnx', 'torchscript': '.pt'}
+# The formats, their file names and usage text live in the torch-free
+# petcognizer.core.exportformats, which the window imports too.
+__all__ = ['export_model']
 
 
 def _probabilities_module(model):
@@ -57,16 +52,14 @@ def export_model(model_path: os.PathLike | str, dest: os.PathLike | str,
                  fmt: str = 'safetensors') -> Path:
     """Write the model at ``model_path`` to ``dest`` in format ``fmt``; returns the file.
 
-    A missing suffix is added. Files are written to a temporary name and renamed,
-    so a failed export never leaves a half-written file under ``dest``.
+    ``fmt`` is a key of :data:`~petcognizer.core.exportformats.EXPORT_FORMATS`; a
+    missing suffix is added (:func:`~petcognizer.core.exportformats.export_path`).
+    Files are written to a temporary name and renamed, so a failed export never
+    leaves a half-written file under ``dest``.
     """
     import torch
 
-    if fmt not in EXPORT_FORMATS:
-        raise ValueError(f'unknown export format {fmt!r}; choose one of: {", ".join(EXPORT_FORMATS)}')
-    dest = Path(dest)
-    if dest.suffix.lower() != _SUFFIX[fmt]:
-        dest = dest.with_name(dest.name + _SUFFIX[fmt])
+    dest = export_path(dest, fmt)  # ValueError naming the known formats for another fmt
     dest.parent.mkdir(parents=True, exist_ok=True)
     meta = read_metadata(model_path)
     tmp = dest.with_name(dest.name + '.partial')
@@ -86,8 +79,7 @@ def export_model(model_path: os.PathLike | str, dest: os.PathLike | str,
                     torch.jit.save(traced, str(tmp), _extra_files=extra)
             else:
                 _export_onnx(wrapped, example, tmp, meta)
-                # the sidecar first, so an .onnx never appears without it; its own
-                # name (not <stem>.json) so it can never replace a project.json
+                # the sidecar first, so an .onnx never appears without it
                 atomic_write_text(sidecar_path(dest), json.dumps(_sidecar(meta), indent=1))
         commit_file(tmp, dest)
     except OSError as exc:
@@ -98,12 +90,6 @@ def export_model(model_path: os.PathLike | str, dest: os.PathLike | str,
         data = tmp.with_name(tmp.name + '.data')
         data.unlink(missing_ok=True)
     return dest
-
-
-def sidecar_path(onnx_path: os.PathLike | str) -> Path:
-    """Where an ONNX export's classes and preprocessing go: ``<name>.onnx.json``."""
-    onnx_path = Path(onnx_path)
-    return onnx_path.with_name(onnx_path.name + '.json')
 
 
 @contextlib.contextmanager
@@ -139,28 +125,3 @@ def _export_onnx(wrapped, example, tmp: Path, meta: dict) -> None:
         entry = proto.metadata_props.add()
         entry.key, entry.value = k, v
     onnx.save(proto, str(tmp))
-
-
-def usage_snippet(fmt: str, dest: os.PathLike | str) -> str:
-    """A short, copy-pasteable example of using an exported file."""
-    dest = str(dest)
-    if fmt == 'safetensors':
-        return (f'# command line\npetcognizer predict "{dest}" photo.jpg\n\n'
-                '# Python\nfrom petcognizer.core.predict import Predictor\n'
-                f'p = Predictor.load(r"{dest}")\n'
-                'print(p.predict_paths(["photo.jpg"])[0].probabilities)\n')
-    if fmt == 'torchscript':
-        return ('import json, torch\n'
-                'extra = {"petcognizer.json": ""}\n'
-                f'model = torch.jit.load(r"{dest}", _extra_files=extra)\n'
-                'info = json.loads(extra["petcognizer.json"])  # classes + preprocessing\n'
-                '# x: float tensor [N, 3, H, W] preprocessed as info["input"] says\n'
-                'probs = model(x)\n'
-                'print(info["classes"][int(probs[0].argmax())])\n')
-    side = str(sidecar_path(dest))
-    return ('import json, onnxruntime as ort\n'
-            f'info = json.load(open(r"{side}"))  # classes + preprocessing\n'
-            f'session = ort.InferenceSession(r"{dest}")\n'
-            '# x: float32 array [N, 3, H, W] preprocessed as info["input"] says\n'
-            'probs = session.run(None, {"image": x})[0]\n'
-            'print(info["classes"][int(probs[0].argmax())])\n')

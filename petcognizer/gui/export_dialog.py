@@ -2,7 +2,8 @@
 
 The export itself (:func:`petcognizer.core.export.export_model`) runs in the
 engine process (:class:`~petcognizer.gui.engine.EngineWorker` job ``'export'``),
-since ONNX and TorchScript trace the whole network with torch.
+since ONNX and TorchScript trace the whole network with torch. The formats, file
+names and usage text come from the torch-free :mod:`petcognizer.core.exportformats`.
 """
 
 from __future__ import annotations
@@ -30,59 +31,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from petcognizer.core.exportformats import (
+    EXPORT_FORMATS,
+    export_format,
+    export_path,
+    sidecar_path,
+    usage_snippet,
+)
 from petcognizer.core.runs import RunRecord
 from petcognizer.core.settings import load_settings, save_settings
 from petcognizer.gui.engine import EngineWorker
 from petcognizer.gui.widgets import BannerLabel
 
-__all__ = ['EXPORT_FORMATS', 'ExportDialog', 'format_available', 'sidecar_path', 'usage_snippet']
+__all__ = ['ExportDialog', 'format_available']
 
-SUFFIX = {'safetensors': '.safetensors', 'onnx': '.onnx', 'torchscript': '.pt'}
-TITLES = {
-    'safetensors': 'petcognizer model (.safetensors)',
-    'onnx': 'ONNX (.onnx)',
-    'torchscript': 'TorchScript (.pt)',
-}
-# The next three mirror petcognizer.core.export, which the window cannot import
-# (it imports torch); keep them equal until they move to a torch-free core module.
-#: format -> what the file is good for.
-EXPORT_FORMATS = {
-    'safetensors': 'petcognizer model file (.safetensors): weights, classes and preprocessing; '
-                   'load with petcognizer or safetensors',
-    'onnx': 'ONNX (.onnx + .onnx.json): runs in ONNX Runtime, no PyTorch needed',
-    'torchscript': 'TorchScript (.pt): runs with plain PyTorch, no petcognizer needed',
-}
-
-
-def sidecar_path(onnx_path: os.PathLike | str) -> Path:
-    """Where an ONNX export's classes and preprocessing go: ``<name>.onnx.json``."""
-    onnx_path = Path(onnx_path)
-    return onnx_path.with_name(onnx_path.name + '.json')
-
-
-def usage_snippet(fmt: str, dest: os.PathLike | str) -> str:
-    """A short, copy-pasteable example of using an exported file."""
-    dest = str(dest)
-    if fmt == 'safetensors':
-        return (f'# command line\npetcognizer predict "{dest}" photo.jpg\n\n'
-                '# Python\nfrom petcognizer.core.predict import Predictor\n'
-                f'p = Predictor.load(r"{dest}")\n'
-                'print(p.predict_paths(["photo.jpg"])[0].probabilities)\n')
-    if fmt == 'torchscript':
-        return ('import json, torch\n'
-                'extra = {"petcognizer.json": ""}\n'
-                f'model = torch.jit.load(r"{dest}", _extra_files=extra)\n'
-                'info = json.loads(extra["petcognizer.json"])  # classes + preprocessing\n'
-                '# x: float tensor [N, 3, H, W] preprocessed as info["input"] says\n'
-                'probs = model(x)\n'
-                'print(info["classes"][int(probs[0].argmax())])\n')
-    side = str(sidecar_path(dest))
-    return ('import json, onnxruntime as ort\n'
-            f'info = json.load(open(r"{side}"))  # classes + preprocessing\n'
-            f'session = ort.InferenceSession(r"{dest}")\n'
-            '# x: float32 array [N, 3, H, W] preprocessed as info["input"] says\n'
-            'probs = session.run(None, {"image": x})[0]\n'
-            'print(info["classes"][int(probs[0].argmax())])\n')
+def _retarget(path: Path, fmt: str) -> Path:
+    """``path`` for format ``fmt``: another format's suffix is replaced, any other
+    suffix kept (``v1.2`` becomes ``v1.2.pt``, not ``v1.pt``)."""
+    if path.suffix.lower() in {f.suffix for f in EXPORT_FORMATS.values()}:
+        path = path.with_suffix('')
+    return export_path(path, fmt)
 
 
 def format_available(fmt: str) -> tuple[bool, str]:
@@ -134,9 +102,10 @@ class ExportDialog(QDialog):
         fmt_lay = QVBoxLayout(fmt_box)
         self.format_group = QButtonGroup(self)
         self.format_buttons: dict[str, QRadioButton] = {}
-        for fmt, desc in EXPORT_FORMATS.items():
+        for fmt, spec in EXPORT_FORMATS.items():
             ok, why = format_available(fmt)
-            button = QRadioButton(TITLES.get(fmt, fmt))
+            desc = spec.description
+            button = QRadioButton(spec.title)
             button.setEnabled(ok)
             button.setProperty('fmt', fmt)
             fmt_lay.addWidget(button)
@@ -223,7 +192,7 @@ class ExportDialog(QDialog):
     def _default_name(self) -> str:
         backbone = (self.run.backbone if self.run is not None else '') or 'model'
         run_id = self.run.id if self.run is not None else self.model_path.parent.name
-        return f'{backbone}-{run_id}{SUFFIX.get(self.fmt(), "")}'
+        return f'{backbone}-{run_id}{export_format(self.fmt()).suffix}'
 
     def _set_default_dest(self) -> None:
         self.dest_edit.setText(str(self._default_dir / self._default_name()))
@@ -234,18 +203,16 @@ class ExportDialog(QDialog):
             return
         text = self.dest_edit.text().strip()
         if text:
-            p = Path(text)
-            self.dest_edit.setText(str(p.with_suffix(SUFFIX.get(self.fmt(), p.suffix))))
+            self.dest_edit.setText(str(_retarget(Path(text), self.fmt())))
         else:
             self._set_default_dest()
 
     @Slot()
     def _on_browse_button_clicked(self) -> None:
-        fmt = self.fmt()
-        suffix = SUFFIX.get(fmt, '')
+        spec = export_format(self.fmt())
         start = self.dest_edit.text().strip() or str(self._default_dir / self._default_name())
         path, _ = QFileDialog.getSaveFileName(
-            self, 'Export model as', start, f'{TITLES.get(fmt, fmt)} (*{suffix})'
+            self, 'Export model as', start, f'{spec.title} (*{spec.suffix})'
         )
         if path:
             self.dest_edit.setText(path)

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 import torch
 from PIL import Image
 
-from petcognizer.core.export import EXPORT_FORMATS, export_model, usage_snippet
+from petcognizer.core.export import export_model
+from petcognizer.core.exportformats import (
+    EXPORT_FORMATS,
+    export_format,
+    export_path,
+    sidecar_path,
+    usage_snippet,
+)
 from petcognizer.core.modelfile import ModelFileError
 from petcognizer.core.predict import Predictor
 
@@ -29,7 +38,42 @@ def reference(model_path, paths):
 
 
 def test_formats_are_described():
-    assert set(EXPORT_FORMATS) == {'safetensors', 'onnx', 'torchscript'}
+    assert list(EXPORT_FORMATS) == ['safetensors', 'onnx', 'torchscript']
+    for name, spec in EXPORT_FORMATS.items():
+        assert spec.name == name and spec.suffix.startswith('.') and spec.suffix in spec.title
+        assert spec.description
+
+
+def test_format_rules_load_no_torch():
+    """The window imports exportformats, so it must not pull in torch (or Qt)."""
+    code = ('import sys, petcognizer.core.exportformats; '
+            'print(sorted(m for m in sys.modules if m.split(".")[0] in {"torch", "PySide6"}))')
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == '[]', (
+        f'petcognizer/core/exportformats.py loads {out.stdout.strip()}; keep it to the standard library')
+
+
+@pytest.mark.parametrize(('dest', 'fmt', 'expected'), [
+    ('m', 'onnx', 'm.onnx'),
+    ('m.ONNX', 'onnx', 'm.ONNX'),
+    ('v1.2', 'torchscript', 'v1.2.pt'),
+    ('model.pt', 'safetensors', 'model.pt.safetensors'),
+])
+def test_export_path_adds_a_missing_suffix(tmp_path, dest, fmt, expected):
+    assert export_path(tmp_path / dest, fmt) == tmp_path / expected
+
+
+def test_unknown_format_names_the_known_ones():
+    with pytest.raises(ValueError, match="unknown export format 'tflite'; choose one of: "
+                                         'safetensors, onnx, torchscript'):
+        export_format('tflite')
+    with pytest.raises(ValueError, match='unknown export format'):
+        usage_snippet('tflite', 'x')
+
+
+def test_sidecar_sits_beside_the_onnx_file(tmp_path):
+    assert sidecar_path(tmp_path / 'project.onnx') == tmp_path / 'project.onnx.json'
+    assert str(sidecar_path(tmp_path / 'm.onnx')) in usage_snippet('onnx', tmp_path / 'm.onnx')
 
 
 def test_safetensors_copy_loads(trained, tmp_path):

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog
 
+from petcognizer.core.exportformats import EXPORT_FORMATS
 from petcognizer.gui.export_dialog import ExportDialog
 
 
@@ -50,3 +56,27 @@ def test_export_error_is_shown(qtbot, tmp_path):
     qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=10000)
     assert 'Export failed' in dialog.error_banner.text()
     assert dialog.result_box.isHidden()
+
+
+def test_importing_the_dialog_loads_no_torch():
+    code = 'import sys, petcognizer.gui.export_dialog; print("torch" in sys.modules)'
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True,
+                         env={**os.environ, 'QT_QPA_PLATFORM': 'offscreen'})
+    assert out.stdout.strip() == 'False', 'petcognizer/gui/export_dialog.py must not load torch'
+
+
+def test_formats_listed_from_the_core_and_suffix_follows_the_format(qtbot, tmp_path):
+    model_path = tmp_path / 'run1' / 'model.safetensors'
+    dialog = ExportDialog(model_path, default_dir=tmp_path)
+    qtbot.addWidget(dialog)
+    assert [b.text() for b in dialog.format_buttons.values()] == [
+        f.title for f in EXPORT_FORMATS.values()]
+    assert Path(dialog.dest_edit.text()) == tmp_path / 'model-run1.safetensors'
+    dialog.set_format('onnx')
+    assert Path(dialog.dest_edit.text()) == tmp_path / 'model-run1.onnx'
+    # a dot that is not a format's suffix stays in the name
+    dialog.dest_edit.setText(str(tmp_path / 'v1.2'))
+    dialog.set_format('torchscript')
+    assert Path(dialog.dest_edit.text()) == tmp_path / 'v1.2.pt'
+    dialog.set_format('safetensors')
+    assert Path(dialog.dest_edit.text()) == tmp_path / 'v1.2.safetensors'
