@@ -244,12 +244,7 @@ class ExportDialog(QDialog):
         worker.errored.connect(self._on_worker_errored)
         worker.finished.connect(self._on_worker_finished)
         self._worker = worker
-        self.progress_bar.show()
-        for w in (self.export_button, self.browse_button, self.dest_edit, self.close_button):
-            w.setEnabled(False)
-        for b in self.format_buttons.values():
-            b.setProperty('was_enabled', b.isEnabled())
-            b.setEnabled(False)
+        self._show_busy(True)
         worker.start()
         return True
 
@@ -278,11 +273,15 @@ class ExportDialog(QDialog):
     @Slot()
     def _on_worker_finished(self) -> None:
         self._worker = None
-        self.progress_bar.hide()
+        self._show_busy(False)
+
+    def _show_busy(self, busy: bool) -> None:
+        """While an export runs: the progress bar shows and every choice is locked."""
+        self.progress_bar.setVisible(busy)
         for w in (self.export_button, self.browse_button, self.dest_edit, self.close_button):
-            w.setEnabled(True)
-        for b in self.format_buttons.values():
-            b.setEnabled(bool(b.property('was_enabled')))
+            w.setEnabled(not busy)
+        for fmt, button in self.format_buttons.items():
+            button.setEnabled(not busy and format_available(fmt)[0])
 
     def exported_path(self) -> Path | None:
         return self._dest

@@ -12,7 +12,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog
 
 from petcognizer.core.exportformats import EXPORT_FORMATS
-from petcognizer.gui.export_dialog import ExportDialog
+from petcognizer.gui.export_dialog import ExportDialog, format_available
 
 
 @pytest.fixture
@@ -35,6 +35,7 @@ def test_export_to_chosen_file_and_usage(qtbot, trained_model, tmp_path, monkeyp
     with qtbot.waitSignal(dialog.exported, timeout=30000) as blocker:
         dialog.export_button.click()
         assert not dialog.export_button.isEnabled()
+        assert not any(b.isEnabled() for b in dialog.format_buttons.values())
     qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=5000)
     out = blocker.args[0]
     suffix = {'safetensors': '.safetensors', 'torchscript': '.pt'}[fmt]
@@ -44,6 +45,8 @@ def test_export_to_chosen_file_and_usage(qtbot, trained_model, tmp_path, monkeyp
     dialog.copy_button.click()
     assert QGuiApplication.clipboard().text() == dialog.usage_text.toPlainText()
     assert dialog.export_button.isEnabled()
+    assert {f: b.isEnabled() for f, b in dialog.format_buttons.items()} == {
+        f: format_available(f)[0] for f in dialog.format_buttons}
 
 
 def test_export_error_is_shown(qtbot, tmp_path):
