@@ -24,7 +24,7 @@ from petcognizer.core.backbones import create_backbone, get_backbone
 from petcognizer.core.config import HEADS
 from petcognizer.core.data import Preprocess
 from petcognizer.core.fsutil import commit_file
-from petcognizer.core.modelfile import FORMAT, FORMAT_VERSION, ModelFileError, read_header, read_metadata
+from petcognizer.core.modelfile import FORMAT, FORMAT_VERSION, ModelFileError, read_model_header
 from petcognizer.core.prior import ClassPrior
 
 __all__ = [
@@ -154,6 +154,10 @@ def _build_member(part: dict, classes: list[str], preprocess: Preprocess, path: 
         raise ModelFileError(f'{path}: {exc.args[0]}') from None
     backbone = create_backbone(spec.name, pretrained=False)
     hc = part['head']
+    if hc['in_features'] != backbone.num_features:
+        raise ModelFileError(
+            f'{path}: its head reads {hc["in_features"]} features, but {spec.name} gives '
+            f'{backbone.num_features}: the file is damaged or was not made by petcognizer')
     head = make_head(hc['kind'], hc['in_features'], len(classes),
                      dropout=hc.get('dropout', 0.3), hidden=hc.get('hidden', 512))
     prior = ClassPrior.from_dict(part['prior']) if part.get('prior') else None
@@ -209,19 +213,25 @@ def save_model(path: os.PathLike | str, model: Classifier | Ensemble,
 def load_model(path: os.PathLike | str, device='cpu') -> Classifier:
     """Load and verify a model file.
 
+    Every header field is checked first (:func:`~petcognizer.core.modelfile.read_model_header`:
+    ranges, types, the tensor table against the file's size and the head's
+    shapes), then the checksum, then the model is built and its weights must fit
+    it exactly. Only safetensors is read: no pickle, no code from the file.
+
     Raises:
         ModelFileError: the file is not ours, is damaged or altered, or needs a
             backbone this installation does not know.
     """
+    from safetensors import SafetensorError
     from safetensors.torch import load_file
 
     path = Path(path)
-    meta = read_metadata(path)
-    header = read_header(path)
+    meta, header, _ = read_model_header(path)
     try:
         tensors = load_file(str(path), device='cpu')
-    except Exception as exc:
-        raise ModelFileError(f'{path}: the weights cannot be read ({exc}); the file is damaged') from None
+    except (SafetensorError, OSError, ValueError, RuntimeError) as exc:
+        raise ModelFileError(f'{path}: the weights cannot be read ({_short(exc)}); '
+                             'the file is damaged: export it again') from None
     if _checksum(tensors, header['petcognizer']) != header.get('checksum'):
         raise ModelFileError(
             f'{path}: checksum mismatch: the file was altered or damaged after it was saved; '
@@ -236,6 +246,13 @@ def load_model(path: os.PathLike | str, device='cpu') -> Classifier:
         model.load_state_dict(tensors, strict=True)
     except RuntimeError as exc:
         raise ModelFileError(f'{path}: weights do not fit the {meta["backbone"]} architecture '
-                             f'({exc})') from None
+                             f'({_short(exc)}); the file is damaged or was not made by '
+                             'petcognizer') from None
     model.metadata = meta
     return model.to(device).eval()
+
+
+def _short(exc: BaseException) -> str:
+    """An error's text on one line, at most 300 characters."""
+    text = ' '.join((str(exc) or type(exc).__name__).split())
+    return text if len(text) <= 300 else text[:297] + '...'
