@@ -16,6 +16,7 @@ the smallest DCT scale that still covers the resize target.
 
 from __future__ import annotations
 
+import math
 import os
 import random
 import re
@@ -24,10 +25,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from petcognizer.core.images import ImageError, is_image_name, load_rgb, verify_image
+from petcognizer.core.images import ImageError, is_image_name, load_rgb, os_error_reason, verify_image
 
 __all__ = [
     'INTERPOLATIONS',
+    'MAX_INPUT_SIZE',
+    'MAX_RESIZED_PIXELS',
     'Augment',
     'natural_key',
     'Preprocess',
@@ -50,6 +53,12 @@ def natural_key(text: os.PathLike | str) -> tuple:
 
 #: Resampling filters a :class:`Preprocess` can name (PIL's, by torchvision's names).
 INTERPOLATIONS = ('nearest', 'bilinear', 'bicubic', 'box', 'hamming', 'lanczos')
+#: The largest crop (``input_size``) and short side (``resize``) a Preprocess may ask for.
+MAX_INPUT_SIZE = 2048
+MAX_RESIZE = 4096
+#: A resize that would make more pixels than this (a long strip, a huge ``resize``)
+#: resizes only the region the centre crop keeps.
+MAX_RESIZED_PIXELS = 16_000_000
 
 
 def _resampling(name: str):
@@ -78,6 +87,15 @@ class Preprocess:
         if self.interpolation not in INTERPOLATIONS:
             raise ValueError(f'unknown interpolation {self.interpolation!r}; '
                              f'choose one of: {", ".join(INTERPOLATIONS)}')
+        if not 1 <= self.input_size <= MAX_INPUT_SIZE:
+            raise ValueError(f'input size {self.input_size} is out of range; it must be 1 to {MAX_INPUT_SIZE} pixels')
+        if not 1 <= self.resize <= MAX_RESIZE:
+            raise ValueError(f'resize {self.resize} is out of range; it must be 1 to {MAX_RESIZE} pixels')
+        for name, values in (('mean', self.mean), ('std', self.std)):
+            if len(values) != 3 or not all(math.isfinite(v) and abs(v) <= 1e3 for v in values):
+                raise ValueError(f'{name} {values!r} must be three finite numbers')
+        if not all(v > 0 for v in self.std):
+            raise ValueError(f'std {self.std!r} must be three positive numbers')
 
     @classmethod
     def for_backbone(cls, spec) -> Preprocess:
@@ -111,11 +129,18 @@ class Preprocess:
     def resize_crop(self, img):
         """PIL image -> PIL image of input_size x input_size (deterministic)."""
         w, h = img.size
+        s = self.input_size
         scale = self.resize / min(w, h)
-        nw, nh = max(self.input_size, round(w * scale)), max(self.input_size, round(h * scale))
+        nw, nh = max(s, round(w * scale)), max(s, round(h * scale))
+        left, top = (nw - s) // 2, (nh - s) // 2
+        if nw * nh > MAX_RESIZED_PIXELS:
+            # A long strip (or a huge resize): resize only the region the crop
+            # keeps, so memory stays at input_size squared whatever the shape.
+            sx, sy = w / nw, h / nh
+            box = (left * sx, top * sy, (left + s) * sx, (top + s) * sy)
+            return img.resize((s, s), _resampling(self.interpolation), box=box, reducing_gap=3.0)
         img = img.resize((nw, nh), _resampling(self.interpolation), reducing_gap=3.0)
-        left, top = (nw - self.input_size) // 2, (nh - self.input_size) // 2
-        return img.crop((left, top, left + self.input_size, top + self.input_size))
+        return img.crop((left, top, left + s, top + s))
 
     def to_tensor(self, img):
         """PIL RGB image of input_size -> normalised float tensor [3, H, W]."""
@@ -218,6 +243,7 @@ def decode_batches(
     threads: int | None = None,
     prefetch: int = 2,
     make=None,
+    cancel=None,
 ) -> Iterator[DecodeResult]:
     """Decode ``paths`` in order, in parallel, ``batch_size`` at a time.
 
@@ -228,20 +254,30 @@ def decode_batches(
     With ``make(img, i) -> tensor [m, 3, H, W]``, each decoded image is turned
     into ``m`` tensors by the caller's function (e.g. several augmented views of
     one decode) and the batch tensor is their concatenation.
+
+    With ``cancel`` (a :class:`~petcognizer.core.events.CancelToken`), decodes
+    still queued are skipped once it is set, and the generator raises Cancelled.
     """
     import torch
 
     def one(i: int):
+        if cancel is not None and cancel.cancelled:
+            return i, None  # the consumer raises Cancelled at this result
         try:
             img = load_rgb(paths[i], draft_size=pre.resize)
+            if make is not None:
+                return i, make(img, i)
+            if augment is not None and augment.any:
+                rng = random.Random(seeds[i] if seeds is not None else i)
+                return i, augment.apply(img, pre, rng)
+            return i, pre(img)
         except ImageError as exc:
             return i, exc
-        if make is not None:
-            return i, make(img, i)
-        if augment is not None and augment.any:
-            rng = random.Random(seeds[i] if seeds is not None else i)
-            return i, augment.apply(img, pre, rng)
-        return i, pre(img)
+        except OSError as exc:  # the disk, mid-decode: say which problem it is
+            return i, ImageError(paths[i], os_error_reason(exc))
+        except MemoryError:
+            return i, ImageError(paths[i], 'image is too large to decode in the memory available; '
+                                           'resize it or close other programs')
 
     n = len(paths)
     chunks = [list(range(s, min(s + batch_size, n))) for s in range(0, n, batch_size)]
@@ -263,6 +299,8 @@ def decode_batches(
             idx, tensors, errors = [], [], []
             for fut in futures:
                 i, out = fut.result()
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
                 if isinstance(out, ImageError):
                     errors.append((i, out))
                 else:
@@ -271,7 +309,13 @@ def decode_batches(
             joined = None
             if tensors:
                 joined = torch.cat(tensors) if make is not None else torch.stack(tensors)
-            yield DecodeResult(idx, joined, errors)
+            try:
+                yield DecodeResult(idx, joined, errors)
+            except GeneratorExit:  # the consumer stopped: drop the queued decodes
+                for queued in pending:
+                    for fut in queued:
+                        fut.cancel()
+                raise
 
 
 def unreadable(paths: Sequence[Path], threads: int = 4) -> list[ImageError | None]:

@@ -7,19 +7,27 @@ and what to do, never a crash.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import warnings
 from pathlib import Path
+from typing import BinaryIO
 
+import numpy as np
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 __all__ = [
     'IMAGE_EXTENSIONS',
+    'MAX_ASPECT',
     'MAX_PIXELS',
     'ImageError',
+    'check_regular',
     'is_hidden',
     'is_image_name',
     'load_rgb',
+    'open_regular',
+    'os_error_reason',
     'verify_image',
 ]
 
@@ -31,6 +39,10 @@ IMAGE_EXTENSIONS = frozenset(
 #: (Pillow warns at 89 MP and refuses at twice that; we refuse at 100 MP, a
 #: 10,000 x 10,000 photo, which no camera a user owns produces).
 MAX_PIXELS = 100_000_000
+#: Images whose long side is more than this many times the short side are
+#: refused: resizing the short side of a 1 x 100,000 strip to 256 pixels would
+#: ask for 25.6 gigapixels. The widest phone panoramas are about 10:1.
+MAX_ASPECT = 100
 
 # Truncated JPEGs are refused, not silently padded with grey.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -63,8 +75,122 @@ def is_image_name(path: os.PathLike | str) -> bool:
     return not is_hidden(name) and os.path.splitext(name)[1].lower() in IMAGE_EXTENSIONS
 
 
+# ---------------------------------------------------------------------- opening files safely
+
+_FILE_KINDS = (
+    (stat.S_ISFIFO, 'a pipe'),
+    (stat.S_ISCHR, 'a device'),
+    (stat.S_ISBLK, 'a device'),
+    (stat.S_ISSOCK, 'a socket'),
+)
+
+#: Reasons for the errors a file system gives when a file is read.
+NOT_FOUND_REASON = 'file not found; it may have been moved or deleted'
+PERMISSION_REASON = 'cannot be read (permission denied): check its permissions'
+IO_ERROR_REASON = (
+    'could not be read (I/O error): the disk or network share may be failing; '
+    'copy the photo from a good copy'
+)
+
+
+def os_error_reason(exc: OSError) -> str:
+    """What an ``OSError`` raised while reading a file means, and what to do (no file name).
+
+    One wording for every reader (decoding, hashing, copying in), so a
+    permission problem never reads as "check the file still exists".
+    """
+    code = exc.errno
+    if isinstance(exc, FileNotFoundError) or code == errno.ENOENT:
+        return NOT_FOUND_REASON
+    if code == errno.ELOOP:
+        return 'is a symbolic link loop; point the link at a real photo or remove it'
+    if isinstance(exc, IsADirectoryError) or code == errno.EISDIR:
+        return 'is a folder, not a photo'
+    if isinstance(exc, PermissionError) or code in (errno.EACCES, errno.EPERM):
+        return PERMISSION_REASON
+    if code == errno.EIO:
+        return IO_ERROR_REASON
+    if code == errno.ENAMETOOLONG:
+        return 'the file name or path is too long to open; rename it or move it to a shorter path'
+    if code == errno.ENOTDIR:
+        return 'not found (a folder in its path is a file); check the path'
+    if code in (errno.ETIMEDOUT, getattr(errno, 'EHOSTDOWN', -1), getattr(errno, 'ESTALE', -1)):
+        return 'could not be read (the network share did not answer); check the connection'
+    text = exc.strerror or str(exc) or type(exc).__name__
+    return f'could not be read ({text}); check the file and try again'
+
+
+def _kind_reason(mode: int) -> str | None:
+    """Why a file of this ``st_mode`` is not a photo, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return 'is a folder, not a photo'
+    for test, kind in _FILE_KINDS:
+        if test(mode):
+            return f'is not a regular file ({kind}); choose a photo file'
+    return 'is not a regular file (a special file); choose a photo file'
+
+
+def check_regular(path: os.PathLike | str) -> os.stat_result:
+    """``os.stat`` of a photo file, or :class:`ImageError` for anything that is not a regular file.
+
+    Pipes, devices and sockets are refused without being opened (opening a pipe
+    blocks until someone writes to it).
+    """
+    path = Path(path)
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        reason = os_error_reason(exc)
+        if reason == NOT_FOUND_REASON and os.path.islink(path):
+            reason = 'is a symbolic link to a file that does not exist; point it at a photo or remove it'
+        raise ImageError(path, reason) from None
+    except ValueError:  # an embedded NUL byte
+        raise ImageError(path, 'the file name is not valid on this system; rename it') from None
+    reason = _kind_reason(st.st_mode)
+    if reason:
+        raise ImageError(path, reason)
+    return st
+
+
+def open_regular(path: os.PathLike | str) -> BinaryIO:
+    """Open a photo file for reading; never blocks on a pipe or device.
+
+    The file is opened non-blocking and checked with ``fstat`` before any read,
+    so a file replaced by a pipe between the check and the open is refused too.
+
+    Raises:
+        ImageError: not a regular file, missing, unreadable (the reason says which).
+    """
+    path = Path(path)
+    check_regular(path)
+    nonblock = getattr(os, 'O_NONBLOCK', 0)
+    flags = os.O_RDONLY | nonblock | getattr(os, 'O_BINARY', 0) | getattr(os, 'O_NOCTTY', 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise ImageError(path, os_error_reason(exc)) from None
+    try:
+        reason = _kind_reason(os.fstat(fd).st_mode)
+        if reason:
+            raise ImageError(path, reason)
+        if nonblock:
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, 'rb')
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+# ---------------------------------------------------------------------- decoding
+
 #: The one wording for a file that ends too early, wherever Pillow notices it.
 TRUNCATED_REASON = 'file is truncated (an incomplete copy or download); copy it again'
+TOO_LARGE_REASON = 'image is too large (possible decompression bomb); resize it below 100 megapixels'
+#: Images bigger than this are reduced by a whole factor right after decoding
+#: when the caller says how small it needs them (``draft_size``).
+REDUCE_ABOVE = 16_000_000
 
 
 def _damage_reason(exc: BaseException, opened: bool = False) -> str:
@@ -75,75 +201,112 @@ def _damage_reason(exc: BaseException, opened: bool = False) -> str:
             is truncated', ``EOFError``...).
         opened: the header was read (the error came while decoding pixels).
     """
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return os_error_reason(exc)  # the disk, not the image
+    if isinstance(exc, MemoryError):
+        return 'image is too large to decode in the memory available; resize it or close other programs'
     text = str(exc) or type(exc).__name__
     if 'truncated' in text.lower() or isinstance(exc, EOFError):
         return TRUNCATED_REASON
+    if len(text) > 120:
+        text = text[:117] + '...'
     if opened:
         return f'damaged image data ({text}); re-export or copy it again'
     return f'cannot be read ({text}); it may be damaged'
 
 
-def _open(path: Path) -> Image.Image:
+def _open(path: Path, fp: BinaryIO) -> Image.Image:
     try:
         with warnings.catch_warnings():
             # Pillow warns from 89 MP; our own limit (MAX_PIXELS, checked below)
             # decides, so the message always matches the limit it names.
             warnings.simplefilter('ignore', Image.DecompressionBombWarning)
-            img = Image.open(path)
-    except FileNotFoundError:
-        raise ImageError(path, 'file not found; it may have been moved or deleted') from None
-    except IsADirectoryError:
-        raise ImageError(path, 'is a folder, not a photo') from None
-    except PermissionError:
-        raise ImageError(path, 'permission denied; check the file can be read') from None
+            img = Image.open(fp)
     except Image.DecompressionBombError:
-        raise ImageError(
-            path, 'image is too large (possible decompression bomb); resize it below 100 megapixels'
-        ) from None
+        raise ImageError(path, TOO_LARGE_REASON) from None
     except UnidentifiedImageError:
         raise ImageError(
             path, 'not an image petcognizer can read (JPEG, PNG, WebP, BMP, GIF or TIFF)'
         ) from None
-    except (OSError, SyntaxError, EOFError) as exc:
+    except Exception as exc:  # a hostile header can make any plugin raise anything
         raise ImageError(path, _damage_reason(exc)) from None
-    w, h = img.size
-    if w * h > MAX_PIXELS:
+    try:
+        w, h = img.size
+        if w < 1 or h < 1:
+            raise ImageError(path, 'image has no pixels')
+        if w * h > MAX_PIXELS:
+            raise ImageError(
+                path,
+                f'image is too large ({w}x{h} = {w * h / 1e6:.0f} megapixels); '
+                'resize it below 100 megapixels',
+            )
+        if max(w, h) > MAX_ASPECT * min(w, h):
+            raise ImageError(
+                path,
+                f'image is a {w}x{h} strip (its long side is {max(w, h) // min(w, h)} times '
+                f'the short side); crop it to at most {MAX_ASPECT}:1',
+            )
+    except BaseException:
         img.close()
-        raise ImageError(
-            path,
-            f'image is too large ({w}x{h} = {w * h / 1e6:.0f} megapixels); '
-            'resize it below 100 megapixels',
-        )
-    if w < 1 or h < 1:
-        img.close()
-        raise ImageError(path, 'image has no pixels')
+        raise
     return img
 
 
-def _to_rgb(img: Image.Image) -> Image.Image:
-    """Greyscale, palette, alpha, 16-bit and CMYK to 8-bit RGB; alpha onto white."""
-    if img.mode == 'RGB':
-        return img
-    if img.mode in ('I;16', 'I;16B', 'I;16L', 'I;16N', 'I'):
-        # 16/32-bit greyscale: scale the used range down to 8 bits.
-        import numpy as np
+def _scale_to_l(img: Image.Image) -> Image.Image:
+    """16-bit, 32-bit integer and float greyscale to 8 bits, scaled by the range the values use.
 
-        arr = np.asarray(img, dtype=np.float64)
-        hi = arr.max() if arr.size else 0
-        scale = 255.0 / (65535.0 if hi > 255 else max(hi, 1.0) if img.mode == 'I' else 65535.0)
-        if img.mode != 'I' or hi > 255:
-            arr = arr * scale
-        img = Image.fromarray(arr.clip(0, 255).astype('uint8'), 'L')
-    if img.mode == 'F':
-        img = img.convert('L')
-    if img.mode == 'P' and 'transparency' in img.info:
-        img = img.convert('RGBA')
-    if img.mode in ('RGBA', 'LA', 'PA', 'RGBa', 'La'):
-        rgba = img.convert('RGBA')
-        background = Image.new('RGB', rgba.size, (255, 255, 255))
-        background.paste(rgba, mask=rgba.getchannel('A'))
-        return background
-    return img.convert('RGB')
+    Non-negative values are read against the smallest usual full scale that
+    holds them (1.0 for 0..1 floats, 255, 4095 for 12-bit sensors, 65535);
+    anything else (negative or beyond 16 bits) is stretched from its minimum to
+    its maximum. NaN and infinities become the nearest finite value.
+    """
+    a = np.asarray(img).astype(np.float32)
+    finite = np.isfinite(a)
+    if not finite.all():
+        if not finite.any():
+            return Image.new('L', img.size, 0)
+        lo, hi = float(a[finite].min()), float(a[finite].max())
+        np.nan_to_num(a, copy=False, nan=lo, posinf=hi, neginf=lo)
+    del finite
+    lo, hi = float(a.min()), float(a.max())
+    if lo >= 0:
+        top = next((t for t in (1.0, 255.0, 4095.0, 65535.0) if hi <= t), hi)
+        lo = 0.0
+    else:
+        top = hi
+    if top > lo:
+        a -= lo
+        a *= 255.0 / (top - lo)
+    else:
+        a[...] = 0.0
+    np.clip(a, 0.0, 255.0, out=a)
+    a += 0.5
+    return Image.fromarray(a.astype(np.uint8), 'L')
+
+
+def _to_rgb(img: Image.Image, path: Path) -> Image.Image:
+    """Every mode Pillow opens to 8-bit RGB: deep greyscale scaled, alpha onto white."""
+    mode = img.mode
+    if mode == 'RGB':
+        return img
+    try:
+        if mode in ('I', 'F') or mode.startswith('I;') or mode.startswith('F;'):
+            return _scale_to_l(img).convert('RGB')
+        if mode == 'P' and 'transparency' in img.info:
+            img = img.convert('RGBA')
+        elif mode in ('PA', 'RGBa', 'LA', 'La', 'RGBA'):
+            img = img.convert('RGBA') if mode not in ('LA', 'La') else img.convert('LA').convert('RGBA')
+        if img.mode == 'RGBA':
+            background = Image.new('RGB', img.size, (255, 255, 255))
+            background.paste(img, mask=img.getchannel('A'))
+            return background
+        return img.convert('RGB')
+    except (ValueError, OSError) as exc:
+        raise ImageError(
+            path,
+            f'uses the colour mode {mode}, which petcognizer cannot convert ({exc}); '
+            'save it as an RGB JPEG or PNG',
+        ) from None
 
 
 def _orientation(img: Image.Image) -> int:
@@ -153,39 +316,58 @@ def _orientation(img: Image.Image) -> int:
         return 1
 
 
+def _reduce(img: Image.Image, draft_size: int | None) -> Image.Image:
+    """A very large decoded image, reduced by a whole factor while staying >= 3x ``draft_size``."""
+    w, h = img.size
+    if not draft_size or w * h <= REDUCE_ABOVE:
+        return img
+    factor = min(w, h) // (3 * draft_size)
+    if factor < 2:
+        return img
+    if img.mode.startswith('I;'):
+        img = img.convert('I')
+    elif img.mode in ('1', 'P'):
+        img = img.convert('RGBA' if 'transparency' in img.info else 'RGB')
+    try:
+        return img.reduce(factor)
+    except ValueError:  # a mode reduce() does not handle: resized later anyway
+        return img
+
+
 def _load(path: Path, draft_size: int | None) -> tuple[Image.Image, tuple[int, int]]:
     """Decode to upright RGB; also return the upright full-resolution size."""
-    img = _open(path)
-    out = None
-    try:
-        w, h = img.size
-        if draft_size and img.format == 'JPEG':
-            scale = min(w, h) / draft_size
-            if scale >= 2:
-                img.draft('RGB', (max(1, int(w / scale)), max(1, int(h / scale))))
-        img.seek(0)  # GIF / multi-page TIFF: first frame
-        img.load()
-        # Read EXIF only after load(): for PNG getexif() itself decodes the
-        # image, and an error there must not be swallowed.
-        # Orientations 5-8 swap width and height.
-        full_size = (h, w) if _orientation(img) in (5, 6, 7, 8) else (w, h)
-        out = ImageOps.exif_transpose(img) or img
-        out = _to_rgb(out)
-        if out is img and getattr(img, 'fp', None) is not None:
-            # Multi-frame files keep their file open; return a detached copy
-            # so no file handle outlives this call.
-            out = img.copy()
-        return out, full_size
-    except ImageError:
-        raise
-    except Image.DecompressionBombError:
-        raise ImageError(path, 'image is too large; resize it below 100 megapixels') from None
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise ImageError(path, _damage_reason(exc, opened=True)) from None
-    finally:
-        if out is not img:
-            # Releases the file handle; never close the image we return.
-            img.close()
+    with open_regular(path) as fp:
+        img = _open(path, fp)
+        out = None
+        try:
+            w, h = img.size
+            if draft_size and img.format == 'JPEG':
+                scale = min(w, h) / draft_size
+                if scale >= 2:
+                    img.draft('RGB', (max(1, int(w / scale)), max(1, int(h / scale))))
+            img.seek(0)  # GIF / multi-page TIFF: first frame
+            img.load()
+            # Read EXIF only after load(): for PNG getexif() itself decodes the
+            # image, and an error there must not be swallowed.
+            # Orientations 5-8 swap width and height.
+            orientation = _orientation(img)
+            full_size = (h, w) if orientation in (5, 6, 7, 8) else (w, h)
+            small = _reduce(img, draft_size)
+            out = ImageOps.exif_transpose(small) if orientation != 1 else small
+            out = _to_rgb(out or small, path)
+            if out is img:
+                # Never hand out the image that holds the (soon closed) file.
+                out = img.copy()
+            return out, full_size
+        except ImageError:
+            raise
+        except Image.DecompressionBombError:
+            raise ImageError(path, TOO_LARGE_REASON) from None
+        except Exception as exc:  # damaged data can make any decoder raise anything (MemoryError too)
+            raise ImageError(path, _damage_reason(exc, opened=True)) from None
+        finally:
+            if out is not img:
+                img.close()
 
 
 def load_rgb(path: os.PathLike | str, draft_size: int | None = None) -> Image.Image:
@@ -193,12 +375,15 @@ def load_rgb(path: os.PathLike | str, draft_size: int | None = None) -> Image.Im
 
     Args:
         path: the file.
-        draft_size: if given, JPEGs are decoded at the smallest DCT scale whose
-            short side is still at least this many pixels (much faster for
-            camera photos; the caller resizes anyway).
+        draft_size: if given, the caller resizes the short side to this many
+            pixels: JPEGs are decoded at the smallest DCT scale whose short side
+            is still at least this, and other images above 16 megapixels are
+            reduced by a whole factor right after decoding (both much faster
+            and smaller for camera photos).
 
     Raises:
-        ImageError: for anything that is not a readable photo.
+        ImageError: for anything that is not a readable photo (pipes, devices,
+            missing or unreadable files, damaged data, strips and bombs).
     """
     return _load(Path(path), draft_size)[0]
 

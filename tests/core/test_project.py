@@ -210,7 +210,9 @@ def test_add_folder_recursively_skipping_hidden(proj, tmp_path):
     before = snapshot(src)
     report = proj.add_files([src], 'dog')
     assert sorted(p.name for p in report.added) == ['a.jpg', 'b.png', 'c.webp']
-    assert report.refused == [] and report.duplicates == []
+    # the hidden folder is skipped, but said so (issue 9); hidden files and __MACOSX go silently
+    assert [p for p, _ in report.refused] == [src / '.hidden'] and report.duplicates == []
+    assert 'starts with a dot' in report.refused[0][1]
     assert snapshot(src) == before
 
 

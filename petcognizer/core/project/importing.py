@@ -19,15 +19,24 @@ from pathlib import Path
 
 from petcognizer.core.events import CancelToken
 from petcognizer.core.fsutil import copy_hashing
-from petcognizer.core.images import ImageError, is_hidden, is_image_name, verify_image
+from petcognizer.core.images import (
+    ImageError,
+    check_regular,
+    is_hidden,
+    is_image_name,
+    os_error_reason,
+    verify_image,
+)
 from petcognizer.core.project.base import emits
 from petcognizer.core.project.errors import ProjectError
 from petcognizer.core.project.listing import ListingMixin
 from petcognizer.core.project.names import (
     free_name,
+    is_hidden_clutter,
     is_ignored_dir,
     names_in,
     natural_key,
+    safe_name,
     sanitize_class_name,
 )
 from petcognizer.core.project.schema import FILE_NAME, TMP_PREFIX, is_color, is_project_folder
@@ -65,6 +74,13 @@ class AddReport:
 def _copy_error_reason(src: Path, exc: OSError) -> str:
     if exc.errno in (errno.ENOSPC, getattr(errno, 'EDQUOT', -1)):
         return f'{src}: disk full: free some space and add it again.'
+    if exc.filename is not None and os.fspath(exc.filename) == os.fspath(src):
+        return f'{src}: {os_error_reason(exc)}.'  # the original, not the project
+    if exc.errno == errno.ENAMETOOLONG:
+        return (f'{src}: its name is too long for the project folder; '
+                'move the project to a shorter path or rename the photo.')
+    if exc.errno == errno.EIO:
+        return f'{src}: {os_error_reason(exc)}.'
     if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return (
             f'{src}: permission denied while copying it into the project; '
@@ -73,13 +89,27 @@ def _copy_error_reason(src: Path, exc: OSError) -> str:
     return f'{src}: could not be copied ({exc.strerror or exc}); add it again.'
 
 
-def _photos_in(folder: Path) -> list[Path]:
+def _photos_in(folder: Path, skipped: list[tuple[Path, str]] | None = None) -> list[Path]:
     try:
         with os.scandir(folder) as it:
             names = [e.name for e in it if is_image_name(e.name) and e.is_file()]
-    except OSError:
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        if skipped is not None:
+            skipped.append((folder, _folder_reason(folder, exc)))
         return []
     return [folder / n for n in sorted(names, key=natural_key)]
+
+
+def _folder_reason(folder: Path, exc: OSError) -> str:
+    """Why a folder's photos were not imported (it could not be listed)."""
+    return f'{folder}: folder {os_error_reason(exc)}; its photos were not imported.'
+
+
+def _hidden_reason(folder: Path) -> str:
+    return (f'{folder}: skipped: a folder whose name starts with a dot is hidden; '
+            'rename it without the dot to import its photos.')
 
 
 class ImportMixin(ListingMixin):
@@ -88,25 +118,37 @@ class ImportMixin(ListingMixin):
 
     # ------------------------------------------------------------------ collecting files
 
-    def _collect(self, paths: Iterable[os.PathLike | str]) -> list[Path]:
-        """Expand folders recursively; drop hidden files silently; keep order."""
+    def _collect(self, paths: Iterable[os.PathLike | str], skipped: list[tuple[Path, str]]) -> list[Path]:
+        """Expand folders recursively; drop hidden files silently; keep order.
+
+        Folders that are skipped (hidden, unreadable) go to ``skipped`` with the reason.
+        """
         out: list[Path] = []
         for p in paths:
             p = Path(p)
-            if is_hidden(p):
-                continue
+            if p.name in ('.', '..', '') and p.is_dir():
+                p = Path(os.path.abspath(p))
             if p.is_dir():
-                if is_ignored_dir(p.name):
-                    continue
-                out += self._walk(p)
-            else:
+                if p.name.startswith('.'):
+                    skipped.append((p, _hidden_reason(p)))
+                elif not is_ignored_dir(p.name):
+                    out += self._walk(p, skipped)
+            elif not is_hidden(p):
                 out.append(p)
         return out
 
-    def _walk(self, folder: Path) -> list[Path]:
+    def _walk(self, folder: Path, skipped: list[tuple[Path, str]]) -> list[Path]:
         files: list[Path] = []
-        for dirpath, dirnames, filenames in os.walk(folder):
+
+        def failed(exc: OSError) -> None:
+            where = Path(exc.filename) if exc.filename is not None else folder
+            skipped.append((where, _folder_reason(where, exc)))
+
+        for dirpath, dirnames, filenames in os.walk(folder, onerror=failed):
             here = Path(dirpath)
+            for d in dirnames:
+                if d.startswith('.') and not is_hidden_clutter(d):
+                    skipped.append((here / d, _hidden_reason(here / d)))
             # Never import the project into itself (a project made inside the photo folder).
             dirnames[:] = sorted(
                 (d for d in dirnames if not is_ignored_dir(d) and not self._is_self(here / d)),
@@ -147,7 +189,7 @@ class ImportMixin(ListingMixin):
         if class_name is not None:
             self._require_class(class_name)
         report = AddReport()
-        files = self._collect(paths)
+        files = self._collect(paths, report.refused)
         self._add_many([(f, class_name) for f in files], report, progress, cancel)
         return report
 
@@ -172,9 +214,9 @@ class ImportMixin(ListingMixin):
         report = AddReport()
         n_classes = len(self._data['classes'])
         if is_project_folder(src) and (src / 'images').is_dir():
-            items = self._project_items(src)
+            items = self._project_items(src, report.refused)
         else:
-            items = self._tree_items(src)
+            items = self._tree_items(src, report.refused)
         if len(self._data['classes']) != n_classes:
             self._save_or_raise()
         self._add_many(items, report, progress, cancel)
@@ -195,26 +237,37 @@ class ImportMixin(ListingMixin):
                 ) from None
         return name
 
-    def _tree_items(self, src: Path) -> list[tuple[Path, str | None]]:
+    def _tree_items(self, src: Path, skipped: list[tuple[Path, str]]) -> list[tuple[Path, str | None]]:
         items: list[tuple[Path, str | None]] = []
         try:
-            entries = sorted(os.scandir(src), key=lambda e: natural_key(e.name))
+            with os.scandir(src) as it:
+                entries = sorted(it, key=lambda e: natural_key(e.name))
         except OSError as exc:
-            raise ProjectError(f'{src} cannot be read ({exc.strerror or exc}); check its permissions.') from None
+            raise ProjectError(f'{src}: folder {os_error_reason(exc)}.') from None
         for e in entries:
             path = Path(e.path)
             if e.is_dir():
+                if e.name.startswith('.'):
+                    if not is_hidden_clutter(e.name):
+                        skipped.append((path, _hidden_reason(path)))
+                    continue
                 if is_ignored_dir(e.name) or self._is_self(path):
                     continue
-                files = self._walk(path)
-                if files:
+                files = self._walk(path, skipped)
+                if not files:
+                    continue
+                try:
                     name = self._class_for(e.name)
-                    items += [(f, name) for f in files]
+                except ProjectError as exc:
+                    # One folder that cannot be a class never stops the others.
+                    skipped.append((path, f'{path}: folder skipped: {exc}'))
+                    continue
+                items += [(f, name) for f in files]
             elif not is_hidden(e.name):
                 items.append((path, None))
         return items
 
-    def _project_items(self, src: Path) -> list[tuple[Path, str | None]]:
+    def _project_items(self, src: Path, skipped: list[tuple[Path, str]]) -> list[tuple[Path, str | None]]:
         # Read the other project without opening it: Project.open repairs and
         # saves, and a source is only ever read (it may be a read-only backup).
         order: list[str] = []
@@ -231,11 +284,15 @@ class ImportMixin(ListingMixin):
                              key=natural_key)
         except OSError:
             on_disk = []
-        items: list[tuple[Path, str | None]] = [(p, None) for p in _photos_in(src / 'unlabelled')]
+        items: list[tuple[Path, str | None]] = [(p, None) for p in _photos_in(src / 'unlabelled', skipped)]
         for c in [c for c in order if c in on_disk] + [c for c in on_disk if c not in order]:
             color = colors.get(c) if isinstance(colors, dict) else None
-            name = self._class_for(c, color if is_color(color) else None)
-            items += [(p, name) for p in _photos_in(images / c)]
+            try:
+                name = self._class_for(c, color if is_color(color) else None)
+            except ProjectError as exc:
+                skipped.append((images / c, f'{images / c}: folder skipped: {exc}'))
+                continue
+            items += [(p, name) for p in _photos_in(images / c, skipped)]
         return items
 
     # ------------------------------------------------------------------ copying
@@ -278,14 +335,13 @@ class ImportMixin(ListingMixin):
             ))
             return False
         try:
-            if not src.is_file():
-                raise ImageError(src, 'file not found; it may have been moved or deleted')
+            check_regular(src)  # a pipe or device is refused before anything opens it
             verify_image(src)
         except ImageError as exc:
             report.refused.append((src, f'{exc.path}: {exc.reason}.'))
             return False
         except OSError as exc:
-            report.refused.append((src, f'{src}: cannot be read ({exc.strerror or exc}); check it and add it again.'))
+            report.refused.append((src, f'{src}: {os_error_reason(exc)}.'))
             return False
         folder = self._folder(class_name)
         tmp = folder / f'{TMP_PREFIX}{uuid.uuid4().hex}{src.suffix.lower()}'
@@ -301,7 +357,7 @@ class ImportMixin(ListingMixin):
                 # Keep the photo's date: many users sort by it.
                 st = src.stat()
                 os.utime(tmp, ns=(st.st_atime_ns, st.st_mtime_ns))
-            name = free_name(unicodedata.normalize('NFC', src.name), taken)
+            name = free_name(unicodedata.normalize('NFC', safe_name(src.name)), taken)
             dst = folder / name
             os.replace(tmp, dst)
         except OSError as exc:

@@ -12,6 +12,7 @@ from petcognizer.core.events import CancelToken
 from petcognizer.core.images import is_hidden
 from petcognizer.core.project.base import emits
 from petcognizer.core.project.classes import ClassesMixin
+from petcognizer.core.project.cleanup import sweep_tree
 from petcognizer.core.project.errors import ProjectError
 from petcognizer.core.project.importing import AddReport, ImportMixin, Progress
 from petcognizer.core.project.names import is_ignored_dir, natural_key, validate_class_name
@@ -149,8 +150,10 @@ class Project(ImportMixin, ClassesMixin):
                     continue
                 if d in (self.images_dir, self.unlabelled_dir):
                     self.warnings.append(f'{d} was missing and has been recreated.')
-        for d in (self.root, self.cache_dir):
-            sweep_temp(d)
+        sweep_temp(self.root)
+        for d in (self.cache_dir, self.runs_dir):
+            # .cache/ is all ours; runs/ holds only what the trainers write.
+            sweep_tree(d)
         on_disk = []
         with contextlib.suppress(FileNotFoundError), os.scandir(self.images_dir) as it:
             for e in it:

@@ -250,6 +250,12 @@ def read_disk_runs(root: Path, warnings: list[str]) -> list[RunRecord] | None:
 def write_json(path: Path, data: Any) -> None:
     """Write JSON via a temp file in the same folder, fsync, then os.replace."""
     text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + '\n'
+    try:
+        text.encode('utf-8')
+    except UnicodeEncodeError:
+        # A name read from disk that was not UTF-8 (a surrogate escape): JSON's
+        # \\udcxx escapes store it exactly and read back to the same string.
+        text = json.dumps(data, indent=2, ensure_ascii=True, sort_keys=False) + '\n'
     atomic_write_text(path, text, tmp_prefix=TMP_PREFIX)
 
 
