@@ -28,15 +28,13 @@ from __future__ import annotations
 
 import atexit
 import threading
-import time
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from petcognizer.core.events import StageProgress
 from petcognizer.engine.client import EngineClient, JobHandle
 from petcognizer.engine.protocol import CANCELLED, DONE, ERROR, EVENT, TERMINAL
-from petcognizer.gui.workers import fix_emit_refcount
+from petcognizer.gui.workers import ProgressThrottle, fix_emit_refcount
 
 __all__ = [
     'CANCELLED_MESSAGE',
@@ -53,32 +51,6 @@ __all__ = [
 CANCELLED_MESSAGE = 'Cancelled.'
 
 fix_emit_refcount()  # idempotent: signals are emitted from the client's reader thread
-
-
-class ProgressThrottle:
-    """Let through at most ``max_rate`` droppable events a second per (type, stage).
-
-    The last event of a stage (``done >= total``) and every event of another
-    type always pass, so nothing that ends a stage or carries a loss is lost.
-    """
-
-    def __init__(self, max_rate: float = 30.0, droppable: tuple[type, ...] = (StageProgress,)) -> None:
-        self._min_interval = 1.0 / max_rate if max_rate > 0 else 0.0
-        self._droppable = droppable
-        self._last: dict[Any, float] = {}
-
-    def allow(self, event: Any) -> bool:
-        """True if ``event`` should be shown now."""
-        if not self._droppable or not isinstance(event, self._droppable):
-            return True
-        key = (type(event), getattr(event, 'stage', None))
-        now = time.monotonic()
-        last = self._last.get(key)
-        done, total = getattr(event, 'done', 0), getattr(event, 'total', 0)
-        if last is not None and now - last < self._min_interval and not (total and done >= total):
-            return False
-        self._last[key] = now
-        return True
 
 
 #: Workers whose job has started and whose ``finished`` the GUI thread has not handled yet:

@@ -42,6 +42,7 @@ from petcognizer.core.events import Cancelled, CancelToken, StageProgress
 
 __all__ = [
     'Job',
+    'ProgressThrottle',
     'Worker',
     'fix_emit_refcount',
     'running_threads',
@@ -111,6 +112,33 @@ _RUNNERS: dict[QThread, QObject] = {}
 _STARTED_AT: weakref.WeakKeyDictionary[QThread, str] = weakref.WeakKeyDictionary()
 
 
+class ProgressThrottle:
+    """Let through at most ``max_rate`` droppable events a second per (type, stage).
+
+    The last event of a stage (``done >= total``) and every event of another
+    type always pass, so nothing that ends a stage or carries a loss is lost.
+    """
+
+    def __init__(self, max_rate: float = 30.0, droppable: tuple[type, ...] = (StageProgress,)) -> None:
+        self._min_interval = 1.0 / max_rate if max_rate > 0 else 0.0
+        self._droppable = droppable
+        self._last: dict[Any, float] = {}
+
+    def allow(self, event: Any) -> bool:
+        """True if ``event`` should be shown now."""
+        if not self._droppable or not isinstance(event, self._droppable):
+            return True
+        key = (type(event), getattr(event, 'stage', None))
+        now = time.monotonic()
+        last = self._last.get(key)
+        done, total = getattr(event, 'done', 0), getattr(event, 'total', 0)
+        if last is not None and now - last < self._min_interval and not (total and done >= total):
+            return False
+        self._last[key] = now
+        return True
+
+
+
 class Worker(QObject):
     """Run ``job(callback, cancel)`` on a thread and report through signals.
 
@@ -141,9 +169,7 @@ class Worker(QObject):
         super().__init__()  # no parent: it is moved to its thread
         self._job = job
         self._token = CancelToken()
-        self._min_interval = 1.0 / max_rate if max_rate > 0 else 0.0
-        self._droppable = droppable
-        self._last_sent: dict[Any, float] = {}
+        self._throttle = ProgressThrottle(max_rate, droppable)
         self.error_message = ''
         self.result: Any = None
         self.is_done = False
@@ -162,16 +188,8 @@ class Worker(QObject):
 
     def _emit_progress(self, value: Any) -> None:
         """The callback handed to the job; runs on the worker thread."""
-        if self._droppable and isinstance(value, self._droppable):
-            key = (type(value), getattr(value, 'stage', None))
-            now = time.monotonic()
-            last = self._last_sent.get(key)
-            done, total = getattr(value, 'done', 0), getattr(value, 'total', 0)
-            is_last = bool(total) and done >= total
-            if last is not None and now - last < self._min_interval and not is_last:
-                return
-            self._last_sent[key] = now
-        self.progressed.emit(value)
+        if self._throttle.allow(value):
+            self.progressed.emit(value)
 
     @Slot()
     def run(self) -> None:
