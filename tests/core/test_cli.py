@@ -57,12 +57,12 @@ def test_train_writes_a_model_and_a_summary(tmp_path, capsys):
     cfg = summary['config']
     assert cfg['backbone'] == 'tiny_test' and cfg['head'] == 'fc-dropout' and cfg['seed'] == 2
     assert cfg['use_prior'] is False and cfg['lr'] == 0.03
-    # human-readable form
+    # human-readable form; replacing the model it wrote needs --force
     code = main(['train', str(data), '--out', str(out), '--backbone', 'tiny_test', '--epochs', '2',
-                 '--freeze-depth', 'all', '-q'])
+                 '--freeze-depth', 'all', '-q', '--force'])
     assert code == 0
     text = capsys.readouterr().out
-    assert text.startswith(f'Saved {out}') and '3 classes' in text
+    assert text.startswith(f'Replaced {out}') and '3 classes' in text
 
 
 def test_train_on_a_project_records_the_run_in_it(tmp_path, capsys):
@@ -88,10 +88,10 @@ def test_train_on_a_project_records_the_run_in_it(tmp_path, capsys):
     assert project.reload_runs() and [r.id for r in project.runs] == [run.id]
     # the text summary says where the run went
     assert main(['train', str(project.root), '--out', str(out), '--backbone', 'tiny_test',
-                 '--epochs', '2', '--no-prior', '-q']) == 0
+                 '--epochs', '2', '--no-prior', '-q', '--force']) == 0
     text = capsys.readouterr().out
     second = Project.open(project.root).runs[-1]
-    assert text.startswith(f'Saved {out}') and f'Recorded as run {second.id}' in text
+    assert text.startswith(f'Replaced {out}') and f'Recorded as run {second.id}' in text
     assert len(Project.open(project.root).runs) == 2
 
 
@@ -136,11 +136,14 @@ def test_predict_folder_text_and_bad_files(trained, tmp_path, capsys):
     data, model = trained
     bad = tmp_path / 'bad.png'
     bad.write_bytes(b'not a png')
-    assert main(['predict', str(model), str(data / 'green'), str(bad), '-q']) == 0
-    out = capsys.readouterr().out.strip().splitlines()
+    # the others are classified and printed; the unreadable one makes the exit status 1
+    assert main(['predict', str(model), str(data / 'green'), str(bad), '-q']) == 1
+    captured = capsys.readouterr()
+    out = captured.out.strip().splitlines()
     assert len(out) == 7
     assert all(': green (' in ln for ln in out[:6])
     assert out[6].startswith(f'{bad}: ERROR ')
+    assert '1 of 7 photos could not be read' in one_error_line(captured.err)
     # every file failing is a failure
     assert main(['predict', str(model), str(bad), '--json']) == 1
     obj = json.loads(capsys.readouterr().out)

@@ -1,0 +1,134 @@
+"""``petcognizer train``: every check that can fail is made before the run starts."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from petcognizer.cli.places import check_new_file, check_writable_folder, is_model_file
+from petcognizer.cli.progress import Progress
+from petcognizer.cli.text import count, echo, shown
+from petcognizer.core.config import TrainConfig, parse_freeze_depth, recommend_config
+from petcognizer.core.data import folder_samples
+from petcognizer.core.events import Cancelled, CancelToken
+from petcognizer.core.project import Project
+
+__all__ = ['EXIT_CANCELLED', 'EXIT_ERROR', 'cmd_train']
+
+EXIT_ERROR, EXIT_CANCELLED = 1, 130
+
+_OPTIONS = ('head', 'epochs', 'seed', 'lr', 'batch_size', 'schedule', 'device', 'val_fraction',
+            'aug_views', 'weight_decay', 'label_smoothing', 'patience', 'warmup_epochs', 'dropout',
+            'head_l2')
+_FLAGS = (('augment', 'augment'), ('color_jitter', 'color_jitter'), ('cutout', 'random_erasing'),
+          ('progressive_resize', 'progressive_resize'))
+
+
+def _config(args, n_photos: int, n_classes: int) -> TrainConfig:
+    """The recommended config for the data, with every option given on the command line applied."""
+    cfg = recommend_config(n_photos, n_classes, args.backbone)
+    for name in _OPTIONS:
+        value = getattr(args, name)
+        if value is not None:
+            setattr(cfg, name, value)
+    if args.freeze_depth is not None:
+        cfg.freeze_depth = parse_freeze_depth(args.freeze_depth, cfg.backbone)
+    for flag, name in _FLAGS:
+        if getattr(args, flag):
+            setattr(cfg, name, True)
+    if args.no_prior:
+        cfg.use_prior = False
+    if args.ensemble is not None:
+        cfg.ensemble = args.ensemble
+    return cfg
+
+
+def _check_project_writable(project: Project) -> None:
+    """A run writes project.json, runs/<run>/ and the feature cache: all must be writable."""
+    todo = ('make the project folder writable (or copy the project somewhere you can write) '
+            'and train again')
+    check_writable_folder(Path(project.root), "the project's run history (project.json)", todo)
+    check_writable_folder(Path(project.runs_dir), "the run's model (runs/)", todo)
+    check_writable_folder(Path(project.cache_dir), 'the feature cache (.cache/)', todo)
+
+
+def cmd_train(args) -> int:
+    """Train on a project (the run is recorded in it, as the window does) or on class folders."""
+    t0 = time.perf_counter()
+    root, out = Path(args.data), Path(args.out)
+    replacing = out.is_file()
+    check_new_file(args.out, option='--out', force=args.force, ours=is_model_file)
+    project = None
+    if Project.is_project(root):
+        project = Project.open(root)
+        _check_project_writable(project)
+        snapshot = project.snapshot()
+        cfg = _config(args, snapshot.n_photos, len(snapshot.classes))
+    else:
+        paths, _labels, classes = folder_samples(root)
+        if not paths:
+            raise ValueError(f'{shown(root)}: no photos found; put them in one subfolder per class '
+                             f'(e.g. {shown(root / "cat")}/*.jpg, {shown(root / "dog")}/*.jpg)')
+        cfg = _config(args, len(paths), len(classes))
+    from petcognizer.core import service  # imports torch: only once the checks passed
+
+    progress = Progress(quiet=args.quiet)
+    cancel = CancelToken()
+    try:
+        if project is not None:
+            record = service.train_project(project, cfg, out=out, callback=progress, cancel=cancel)
+        else:
+            record = service.train_folder(root, cfg, out=out, callback=progress, cancel=cancel)
+    except KeyboardInterrupt:
+        progress.close()
+        echo('petcognizer: cancelled', err=True)
+        return EXIT_CANCELLED
+    except Cancelled:
+        echo('petcognizer: error: training ended before the first epoch; no model saved', err=True)
+        return EXIT_ERROR
+    finally:
+        progress.close()
+    _report(args, record, cfg, out, project, replacing, time.perf_counter() - t0)
+    return 0
+
+
+def _report(args, record, cfg: TrainConfig, out: Path, project, replacing: bool,
+            seconds: float) -> None:
+    classes = record.classes
+    summary = {
+        'model': str(out),
+        'backbone': record.backbone,
+        'classes': classes,
+        'n_train': record.n_train,
+        'n_val': record.n_val,
+        'best_val_acc': record.best_val_acc,
+        'best_epoch': record.best_epoch,
+        'epochs_run': len(record.history),
+        'prior_weight': record.prior_weight,
+        'seconds': round(seconds, 2),
+        'skipped': [{'path': p, 'reason': r} for p, r in record.skipped],
+        'config': cfg.to_dict(),
+        'run': record.id,
+        'zero_shot': record.zero_shot,
+    }
+    if args.json:
+        print(json.dumps(summary, indent=1))
+        return
+    if record.best_val_acc is not None:
+        val = (f', best validation accuracy {record.best_val_acc:.1%} '
+               f'(epoch {record.best_epoch + 1})')
+    elif record.zero_shot:
+        val = ' (zero-shot: predicts from the class names alone)'
+    else:
+        val = ' (no validation split: every photo trained)'
+    echo(f'{"Replaced" if replacing else "Saved"} {out}: {record.backbone}, '
+         f'{count(len(classes), "class", "classes")} ({", ".join(classes)}), '
+         f'{count(record.n_train, "training photo")}{val}, {summary["seconds"]:.1f} s')
+    if project is not None:
+        echo(f'Recorded as run {record.id} in {project.root} (listed on its Train page)')
+    if record.skipped:
+        echo(f'warning: skipped {count(len(record.skipped), "photo")} that could not be read:',
+             err=True)
+        for path, reason in record.skipped:
+            echo(f'  {path}: {reason}', err=True)
