@@ -21,6 +21,7 @@ of RAM.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -34,16 +35,52 @@ from pathlib import Path
 
 import numpy as np
 
-from petcognizer.core.data import Augment, Preprocess, decode_batches
+from petcognizer.core.data import Augment, Preprocess, decode_batches, unreadable
 from petcognizer.core.events import Callback, CancelToken, Message, StageProgress, null_callback
 from petcognizer.core.fsutil import hash_file
 from petcognizer.core.images import ImageError
 from petcognizer.core.perf import tune_allocator
 
-__all__ = ['FeatureCache', 'ExtractResult', 'extract', 'weights_fingerprint']
+__all__ = ['FeatureCache', 'ExtractResult', 'cancel_hooks', 'check_readable', 'extract',
+           'weights_fingerprint']
 
 #: Above this many bytes, extracted outputs are kept in a memory-mapped file.
 RAM_BUDGET = int(os.environ.get('PETCOGNIZER_FEATURE_RAM_MB', '2048')) * 1024 * 1024
+#: Images a CPU forwards at once: small enough that a cancel is seen within a second.
+CPU_CHUNK = 8
+
+
+@contextlib.contextmanager
+def cancel_hooks(modules, cancel: CancelToken | None):
+    """While inside, each of ``modules`` polls ``cancel`` before its forward (raising Cancelled).
+
+    A cancel is then seen within one stage's forward, not one whole batch's
+    forward and backward. The hooks are removed on the way out, so a model
+    built from these modules never holds the token.
+    """
+    if cancel is None:
+        yield
+        return
+
+    def poll(*_):
+        cancel.raise_if_cancelled()
+
+    handles = [m.register_forward_pre_hook(poll) for m in modules]
+    try:
+        yield
+    finally:
+        for h in handles:
+            h.remove()
+
+
+def check_readable(paths: Sequence[Path], cancel: CancelToken | None = None, chunk: int = 64):
+    """:func:`petcognizer.core.data.unreadable`, ``chunk`` files at a time, polling ``cancel``."""
+    out = []
+    for s in range(0, len(paths), chunk):
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        out += unreadable(paths[s:s + chunk])
+    return out
 
 
 def weights_fingerprint(model) -> str:
@@ -96,9 +133,14 @@ class FeatureCache:
                     meta.write_text(json.dumps(self.key, indent=1, sort_keys=True))
                 self._meta_written = True
             tmp = p.with_name(p.name + f'.{os.getpid()}.tmp')
-            with open(tmp, 'wb') as f:
-                np.save(f, arr, allow_pickle=False)
-            os.replace(tmp, p)
+            try:
+                with open(tmp, 'wb') as f:
+                    np.save(f, arr, allow_pickle=False)
+                os.replace(tmp, p)
+            except BaseException:  # never leave the temporary file behind
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+                raise
         except OSError:
             # A full disk or read-only cache only costs speed, never a run.
             pass
@@ -123,7 +165,8 @@ class ExtractResult:
     seconds: float = 0.0
 
 
-def _hash_all(paths: Sequence[Path], digests: Sequence[str | None] | None = None) -> list[str | None]:
+def _hash_all(paths: Sequence[Path], digests: Sequence[str | None] | None = None,
+              cancel: CancelToken | None = None) -> list[str | None]:
     """Each file's SHA-256: the known digest where given, else hashed (None: unreadable).
 
     A known digest is trusted only for a file that exists: a photo deleted
@@ -138,8 +181,13 @@ def _hash_all(paths: Sequence[Path], digests: Sequence[str | None] | None = None
         except OSError:
             return None
 
+    out: list[str | None] = []
     with ThreadPoolExecutor(max_workers=4, thread_name_prefix='hash') as pool:
-        return list(pool.map(one, range(len(paths))))
+        for s in range(0, len(paths), 32):  # a cancel is seen between chunks of files
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            out += pool.map(one, range(s, min(s + 32, len(paths))))
+    return out
 
 
 def extract(
@@ -182,7 +230,7 @@ def extract(
         half = not pooled
     store_dtype = np.float16 if half else np.float32
     paths = [Path(p) for p in paths]
-    hashes = _hash_all(paths, digests)
+    hashes = _hash_all(paths, digests, cancel)
     cache = None
     if cache_root is not None:
         cache = FeatureCache(
@@ -230,7 +278,7 @@ def extract(
     total = len(todo)
     done = 0
     bad: set[int] = set()
-    fwd_batch = max(1, batch_size)
+    fwd_batch = max(1, batch_size if device.type != 'cpu' else min(batch_size, CPU_CHUNK))
 
     def make(img, local):
         i = order[local]
@@ -249,6 +297,8 @@ def extract(
         nonlocal fwd_batch
         outs, s = [], 0
         while s < len(x):
+            if cancel is not None:
+                cancel.raise_if_cancelled()
             chunk = x[s:s + fwd_batch]
             try:
                 if device.type == 'cuda':
@@ -277,7 +327,8 @@ def extract(
     if total:
         callback(StageProgress(stage_label, 0, total, text='Reading photos'))
         per_decode = max(1, batch_size // max(1, max(len(vs) for vs in need.values())))
-        for batch in decode_batches([paths[i] for i in order], pre, per_decode, make=make):
+        for batch in decode_batches([paths[i] for i in order], pre, per_decode, make=make,
+                                    cancel=cancel):
             if cancel is not None:
                 cancel.raise_if_cancelled()
             for local, err in batch.errors:

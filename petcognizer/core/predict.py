@@ -48,6 +48,10 @@ def collect_images(paths: Sequence[os.PathLike | str]) -> list[Path]:
     return out
 
 
+#: Images forwarded at once on a CPU when the caller can cancel.
+CANCEL_CHUNK = 4
+
+
 class Predictor:
     """A loaded model ready to classify files."""
 
@@ -93,23 +97,29 @@ class Predictor:
         pre = self.model.preprocess
         probs, ok, errors = [], [], {}
         t0, done = time.perf_counter(), 0
-        for batch in decode_batches(list(paths), pre, batch_size):
+        # with a cancel token, a CPU forwards a few images at a time (an ensemble runs three
+        # backbones per image), so a cancel is seen within a second
+        chunk = CANCEL_CHUNK if cancel is not None and device.type == 'cpu' else batch_size
+        for batch in decode_batches(list(paths), pre, batch_size, cancel=cancel):
             if cancel is not None:
                 cancel.raise_if_cancelled()
             for i, err in batch.errors:
                 errors[i] = err.reason
             if batch.tensor is not None:
-                x = batch.tensor.to(device)
-                if device.type in ('cpu', 'cuda'):
-                    x = x.contiguous(memory_format=torch.channels_last)
-                with torch.inference_mode():
-                    if score is not None:
-                        p = score(self.model, x)
-                    else:
-                        p = self.model(x).softmax(1)
-                    if tta and score is None:
-                        p = (p + self.model(torch.flip(x, dims=[3])).softmax(1)) / 2
-                probs.append(p.float().cpu())
+                for s in range(0, len(batch.tensor), chunk):
+                    if cancel is not None:
+                        cancel.raise_if_cancelled()
+                    x = batch.tensor[s:s + chunk].to(device)
+                    if device.type in ('cpu', 'cuda'):
+                        x = x.contiguous(memory_format=torch.channels_last)
+                    with torch.inference_mode():
+                        if score is not None:
+                            p = score(self.model, x)
+                        else:
+                            p = self.model(x).softmax(1)
+                        if tta and score is None:
+                            p = (p + self.model(torch.flip(x, dims=[3])).softmax(1)) / 2
+                    probs.append(p.float().cpu())
                 ok += batch.indices
             done += len(batch.indices) + len(batch.errors)
             rate = done / max(time.perf_counter() - t0, 1e-9)

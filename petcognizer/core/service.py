@@ -53,6 +53,8 @@ __all__ = ['MODEL_FILE', 'ensemble_val_accuracy', 'train_folder', 'train_project
 #: The model's file name inside a run's folder.
 MODEL_FILE = 'model.safetensors'
 
+NOTHING_LEARNT = ('Cancelled before the first epoch finished: nothing was learnt and no model '
+                  'was saved; the run is kept in the history as cancelled')
 ZERO_SHOT_IMPOSSIBLE = (
     'training needs photos in at least two classes (or class names that match ImageNet '
     'concepts, such as "cat" and "dog", for a zero-shot model); add photos on the Data page')
@@ -66,13 +68,12 @@ def train_snapshot(snapshot: TrainingSnapshot, config: TrainConfig, *, run_dir: 
 
     ``record.model_path`` is relative to ``snapshot.root`` (POSIX) when
     ``run_dir`` is inside it, else absolute. A cancelled run keeps the best
-    model so far; one cancelled before any epoch finished raises
-    :class:`~petcognizer.core.events.Cancelled` (nothing to record). Never
-    reads or writes ``project.json``.
+    model so far; one cancelled before any epoch finished is recorded too, with
+    ``cancelled=True`` and ``model_path`` None (a message says nothing was
+    learnt). Never reads or writes ``project.json``.
 
     Raises:
         ValueError: the config is invalid, or there is nothing to train on.
-        Cancelled: cancelled before anything was learnt.
     """
     run_id = run_id or new_run_id()
     created = utc_now()
@@ -86,10 +87,9 @@ def train_snapshot(snapshot: TrainingSnapshot, config: TrainConfig, *, run_dir: 
     res = _fit_measuring_ensembles(paths, list(snapshot.labels), classes, config,
                                    cache_root=cache_root,
                                    class_matches=dict(snapshot.class_matches) or None,
-                                   callback=callback, cancel=cancel or CancelToken(),
+                                   callback=_telling_nothing_learnt(callback),
+                                   cancel=cancel or CancelToken(),
                                    digests=list(snapshot.digests) or None)
-    if res.cancelled and res.model is None:
-        raise Cancelled()
     model_path = None
     if res.model is not None:
         file = save_model(run_dir / MODEL_FILE, res.model,
@@ -105,7 +105,9 @@ def train_project(project, config: TrainConfig, *, out: os.PathLike | str | None
 
     The model goes to ``project.runs_dir/<run id>/model.safetensors``; the
     record is added with ``project.add_run`` (so ``project.runs`` lists it and
-    the window shows it). With ``out``, the model file is also copied there.
+    the window shows it). With ``out``, the model file is also copied there
+    (not when the run was cancelled before it learnt anything: then the
+    record's ``model_path`` is None and ``out`` is left as it was).
     """
     snapshot = project.snapshot()
     run_id = new_run_id()
@@ -213,6 +215,16 @@ def _fit_measuring_ensembles(paths: list[Path], labels: list[int], classes: list
         for ev in held:
             callback(ev)
     return res
+
+
+def _telling_nothing_learnt(callback: Callback) -> Callback:
+    """``callback``, with a message just before a RunEnded that was cancelled before any epoch."""
+    def relay(ev) -> None:
+        if isinstance(ev, RunEnded) and ev.cancelled and ev.best_epoch is None:
+            callback(Message('info', NOTHING_LEARNT))
+        callback(ev)
+
+    return relay
 
 
 def _resolve_paths(snapshot: TrainingSnapshot) -> list[Path]:

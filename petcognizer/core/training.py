@@ -32,7 +32,7 @@ import numpy as np
 
 from petcognizer.core.backbones import create_backbone, get_backbone
 from petcognizer.core.config import ENSEMBLE_BACKBONES, TrainConfig
-from petcognizer.core.data import Augment, Preprocess, decode_batches, stratified_split, unreadable
+from petcognizer.core.data import Augment, Preprocess, decode_batches, stratified_split
 from petcognizer.core.devices import device_description, resolve_device
 from petcognizer.core.events import (
     BatchEnded,
@@ -47,7 +47,7 @@ from petcognizer.core.events import (
     StageProgress,
     null_callback,
 )
-from petcognizer.core.features import extract
+from petcognizer.core.features import cancel_hooks, check_readable, extract
 from petcognizer.core.model import PROTOTYPE_SCALE, Classifier, Ensemble, make_head
 from petcognizer.core.perf import limit_threads, tune_allocator
 from petcognizer.core.prior import ClassPrior, choose_prior_weight, fit_linear_head
@@ -164,10 +164,10 @@ def fit(
                        device=device.type)
     threads = torch.get_num_threads()
     try:
-        with _seeded(config.seed):
+        with _seeded(config.seed), contextlib.ExitStack() as hooks:
             return _fit(paths, labels, classes, config, spec, d, P, device, train_idx, val_idx, bs,
                         cache_root, class_matches, callback, cancel, result, t_start,
-                        preprocess, digests)
+                        preprocess, digests, hooks)
     except Cancelled:
         result.cancelled = True
         result.seconds = time.perf_counter() - t_start
@@ -183,7 +183,8 @@ def fit(
 def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, device,
          train_idx: list[int], val_idx: list[int], bs: int, cache_root, class_matches,
          callback: Callback, cancel: CancelToken, result: FitResult, t_start: float,
-         preprocess: Preprocess | None, digests: Sequence[str | None] | None) -> FitResult:
+         preprocess: Preprocess | None, digests: Sequence[str | None] | None,
+         hooks: contextlib.ExitStack) -> FitResult:
     """The body of :func:`fit` for one backbone (``d`` top stages train, ``P`` are frozen)."""
     import torch
     from torch import nn
@@ -198,8 +199,10 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
         cancel.raise_if_cancelled()
         callback(StageProgress('weights', done, total, text=f'Downloading {spec.name} weights'))
 
+    cancel.raise_if_cancelled()  # e.g. between ensemble members: before building the next
     backbone = create_backbone(spec.name, pretrained=True, progress=weights_progress)
     backbone.to(device)
+    hooks.enter_context(cancel_hooks(list(backbone.stages.values()), cancel))  # fit() removes them
     pre = preprocess or Preprocess.for_backbone(spec)
     augment = Augment(crop_flip=config.augment, color_jitter=config.color_jitter,
                       random_erasing=config.random_erasing)
@@ -234,9 +237,8 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
     else:
         # live decoding: check every photo once up front, so an unreadable one is
         # reported and left out (as the feature cache does), not silently dropped
-        bad_tr = unreadable([paths[i] for i in train_idx])
-        bad_va = unreadable([paths[i] for i in val_idx])
-        cancel.raise_if_cancelled()
+        bad_tr = check_readable([paths[i] for i in train_idx], cancel)
+        bad_va = check_readable([paths[i] for i in val_idx], cancel)
         skipped = [e for e in bad_tr + bad_va if e is not None]
         train_idx = [i for i, e in zip(train_idx, bad_tr) if e is None]
         val_idx = [i for i, e in zip(val_idx, bad_va) if e is None]
@@ -277,6 +279,7 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
                 prior_val = lp(x_val) if x_val is not None and len(x_val) else None
                 f0 = torch.from_numpy(np.asarray(x_train[:, 0], dtype=np.float32))
                 logits0 = backbone.imagenet_head(f0.to(device)).cpu()
+            cancel.raise_if_cancelled()
             with limit_threads(1):
                 prior_weight = float(choose_prior_weight(
                     f0, logits0, y_train, prior, seed=config.seed, weight_decay=config.head_l2,
@@ -304,6 +307,7 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
         off = prior_weight * prior_train[:, 0].double() if prior_train is not None else None
         # with hundreds of photos the epochs below do the last part of the fit
         steps = 100 if len(y_train) >= 200 else 200
+        cancel.raise_if_cancelled()
         with limit_threads(1):
             w0, b0, _ = fit_linear_head(f0, y_train, K, offset=off, weight_decay=config.head_l2,
                                         label_smoothing=smoothing, max_iter=steps)
@@ -414,9 +418,8 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
             seeds = [hash((config.seed, epoch, idx_list[r])) & 0x7FFFFFFF for r in order]
             ys = (y_train if training else y_val)
             pre_e = small_pre if (training and epoch < config.epochs // 2) else pre
-            for b in decode_batches(sel, pre_e, bs,
-                                    augment=augment if (training and aug_on) else None,
-                                    seeds=seeds):
+            for b in decode_batches(sel, pre_e, bs, augment=augment if (training and aug_on) else None,
+                                    seeds=seeds, cancel=cancel):
                 if b.tensor is None:
                     continue
                 rows = [order[j] for j in b.indices]
@@ -448,39 +451,42 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
         callback(EpochStarted(epoch, config.epochs, opt.param_groups[0]['lr']))
         tot_loss = tot_correct = tot_n = 0.0
         cancelled = False
-        for step, (xb, yb, pb) in enumerate(batches(epoch, True)):
-            if cancel.cancelled:
-                cancelled = True
-                break
-            ts = time.perf_counter()
-            yb = yb.to(device)
-            with torch.autocast(device.type, dtype=torch.float16, enabled=amp):
-                out = forward_cached(xb, pb) if cached else forward_live(xb)
-                loss = loss_fn(out.float(), yb)
-            data_loss = float(loss.detach())  # what the plots show: the penalty is not data fit
-            if config.head_l2 and not prototype:
-                loss = loss + 0.5 * config.head_l2 * sum((w * w).sum() for w in head_weights)
-            opt.zero_grad(set_to_none=True)
-            if scaler is not None:
-                scaler.scale(loss).backward()
-                scaler.step(opt)
-                scaler.update()
-            else:
-                loss.backward()
-                opt.step()
-            sched.step()
-            lv = data_loss
-            nb = len(yb)
-            tot_loss += lv * nb
-            tot_correct += float((out.argmax(1) == yb).sum())
-            tot_n += nb
-            steps_done += 1
-            step_times.append(time.perf_counter() - ts)
-            recent = step_times[-20:]
-            per_step = sum(recent) / len(recent)
-            remaining = (total_steps - steps_done) + total_val_steps * (config.epochs - epoch)
-            callback(BatchEnded(epoch, step, math.ceil(len(train_idx) / bs), lv,
-                                nb / max(per_step, 1e-9), remaining * per_step))
+        try:
+            for step, (xb, yb, pb) in enumerate(batches(epoch, True)):
+                if cancel.cancelled:
+                    cancelled = True
+                    break
+                ts = time.perf_counter()
+                yb = yb.to(device)
+                with torch.autocast(device.type, dtype=torch.float16, enabled=amp):
+                    out = forward_cached(xb, pb) if cached else forward_live(xb)
+                    loss = loss_fn(out.float(), yb)
+                data_loss = float(loss.detach())  # what the plots show: the penalty is not data fit
+                if config.head_l2 and not prototype:
+                    loss = loss + 0.5 * config.head_l2 * sum((w * w).sum() for w in head_weights)
+                opt.zero_grad(set_to_none=True)
+                if scaler is not None:
+                    scaler.scale(loss).backward()
+                    scaler.step(opt)
+                    scaler.update()
+                else:
+                    loss.backward()
+                    opt.step()
+                sched.step()
+                lv = data_loss
+                nb = len(yb)
+                tot_loss += lv * nb
+                tot_correct += float((out.argmax(1) == yb).sum())
+                tot_n += nb
+                steps_done += 1
+                step_times.append(time.perf_counter() - ts)
+                recent = step_times[-20:]
+                per_step = sum(recent) / len(recent)
+                remaining = (total_steps - steps_done) + total_val_steps * (config.epochs - epoch)
+                callback(BatchEnded(epoch, step, math.ceil(len(train_idx) / bs), lv,
+                                    nb / max(per_step, 1e-9), remaining * per_step))
+        except Cancelled:  # raised mid-batch by a stage or the decoder
+            cancelled = True
         if cancelled:
             break
         train_loss = tot_loss / max(tot_n, 1)
@@ -489,16 +495,17 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
         if val_idx:
             set_modes(0, False)
             vl = vc = vn = 0.0
-            with torch.inference_mode():
-                for xb, yb, pb in batches(epoch, False):
-                    if cancel.cancelled:
-                        cancelled = True
-                        break
-                    yb = yb.to(device)
-                    out = (forward_cached(xb, pb) if cached else forward_live(xb)).float()
-                    vl += float(nn.functional.cross_entropy(out, yb, reduction='sum'))
-                    vc += float((out.argmax(1) == yb).sum())
-                    vn += len(yb)
+            try:
+                with torch.inference_mode():
+                    for xb, yb, pb in batches(epoch, False):
+                        cancel.raise_if_cancelled()
+                        yb = yb.to(device)
+                        out = (forward_cached(xb, pb) if cached else forward_live(xb)).float()
+                        vl += float(nn.functional.cross_entropy(out, yb, reduction='sum'))
+                        vc += float((out.argmax(1) == yb).sum())
+                        vn += len(yb)
+            except Cancelled:
+                cancelled = True
             if cancelled:
                 break
             val_loss, val_acc = vl / max(vn, 1), vc / max(vn, 1)

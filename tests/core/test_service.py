@@ -113,13 +113,20 @@ def test_train_project_cancelled_is_recorded(photo_tree, tmp_path):
     assert project.runs[-1].cancelled is True
 
 
-def test_train_project_cancelled_before_anything_is_learnt_records_nothing(photo_tree, tmp_path):
+def test_train_project_cancelled_before_anything_is_learnt_is_recorded_without_a_model(photo_tree,
+                                                                                     tmp_path):
     project, _ = Project.from_folder(photo_tree, tmp_path / 'proj')
     token = E.CancelToken()
     token.cancel()
-    with pytest.raises(E.Cancelled):
-        train_project(project, cfg(epochs=2), cancel=token)
-    assert project.runs == []
+    seen = []
+    out = tmp_path / 'out.safetensors'
+    record = train_project(project, cfg(epochs=2), cancel=token, out=out, callback=seen.append)
+    assert record.cancelled is True and record.model_path is None and record.best_epoch is None
+    assert [r.id for r in Project.open(project.root).runs] == [record.id]
+    assert Project.open(project.root).runs[0].cancelled is True
+    assert not out.exists() and not (project.runs_dir / record.id / MODEL_FILE).exists()
+    assert any('nothing was learnt' in ev.text for ev in seen if isinstance(ev, E.Message))
+    assert isinstance(seen[-1], E.RunEnded) and seen[-1].cancelled
 
 
 # ------------------------------------------------------------------ snapshots
