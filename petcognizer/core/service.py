@@ -207,7 +207,7 @@ def _fit_measuring_ensembles(paths: list[Path], labels: list[int], classes: list
         if res.model is not None and res.n_val and not res.cancelled:
             res.best_val_acc = ensemble_val_accuracy(res.model, paths, labels, config, cancel,
                                                      callback=callback)
-            if res.best_val_acc is None:  # cancelled while measuring
+            if res.best_val_acc is None or cancel.cancelled:  # cancelled while measuring
                 res.cancelled = True
         if held:
             held[-1] = replace(held[-1], cancelled=res.cancelled, best_val_acc=res.best_val_acc)
