@@ -152,7 +152,11 @@ def path_problem(path: os.PathLike | str) -> str | None:
 def cmd_predict(args) -> int:
     """Classify; every file is printed, and exit 1 if any could not be read."""
     read_metadata(args.model)  # a file that is not a model fails here, before torch loads
-    from petcognizer.core.predict import Prediction, Predictor, collect_images  # imports torch
+    from petcognizer.core.predict import (  # imports torch
+        Prediction,
+        Predictor,
+        collect_images,
+    )
 
     pred = Predictor.load(args.model)
     groups: list[tuple[str, list[Path] | str]] = []

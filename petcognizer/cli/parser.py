@@ -13,7 +13,13 @@ import textwrap
 
 from petcognizer import __version__
 from petcognizer.cli.models import cmd_eval, cmd_export, cmd_predict
-from petcognizer.cli.projects import IMPORT_BUTTON, cmd_backbones, cmd_gui, cmd_new, cmd_similar
+from petcognizer.cli.projects import (
+    IMPORT_BUTTON,
+    cmd_backbones,
+    cmd_gui,
+    cmd_new,
+    cmd_similar,
+)
 from petcognizer.cli.training import cmd_train
 from petcognizer.core.backbones import DEFAULT_BACKBONE
 from petcognizer.core.config import HEADS, SCHEDULES

@@ -25,8 +25,8 @@ from petcognizer.core.modelfile import ModelFileError, read_metadata
 
 __all__ = [
     'PlaceError',
-    'check_new_file',
     'check_export_sidecar',
+    'check_new_file',
     'check_writable_folder',
     'export_destination',
     'is_metrics_csv',

@@ -10,7 +10,12 @@ from petcognizer.cli.models import path_problem
 from petcognizer.cli.progress import Progress
 from petcognizer.cli.text import count, echo, shown
 from petcognizer.cli.training import EXIT_ERROR
-from petcognizer.core.backbones import hub_checkpoint_dir, import_weights, list_backbones, weights_status
+from petcognizer.core.backbones import (
+    hub_checkpoint_dir,
+    import_weights,
+    list_backbones,
+    weights_status,
+)
 from petcognizer.core.images import ImageError
 from petcognizer.core.project import AddReport, Project, ProjectError
 

@@ -60,8 +60,11 @@ def cmd_train(args) -> int:
     replacing = out.is_file()
     check_new_file(args.out, option='--out', force=args.force, ours=is_model_file)
     project = None
+    progress = Progress(quiet=args.quiet)
     if Project.is_project(root):
         project = Project.open(root)
+        for warning in project.warnings:  # what opening repaired (or could not)
+            progress.say('warning: ' + warning)
         _check_project_writable(project)
         snapshot = project.snapshot()
         cfg = _config(args, snapshot.n_photos, len(snapshot.classes))
@@ -73,7 +76,6 @@ def cmd_train(args) -> int:
         cfg = _config(args, len(paths), len(classes))
     from petcognizer.core import service  # imports torch: only once the checks passed
 
-    progress = Progress(quiet=args.quiet)
     cancel = CancelToken()
     try:
         if project is not None:

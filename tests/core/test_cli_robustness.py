@@ -121,7 +121,7 @@ def _run_unprivileged(args: list[str], cwd: Path) -> subprocess.CompletedProcess
         if setpriv is None:
             pytest.skip('running as root without setpriv: permissions cannot be tested')
         cmd = [setpriv, '--bounding-set=-dac_override,-dac_read_search,-fowner', '--', *cmd]
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=240)
+    return subprocess.run(cmd, check=False, cwd=cwd, capture_output=True, text=True, timeout=240)
 
 
 def _read_only(root: Path) -> None:
@@ -192,6 +192,8 @@ def test_export_out_rules(tiny_model, tmp_path, capsys, monkeypatch):
     assert 'names a folder' in one_error_line(capsys.readouterr().err)
     assert main(['export', model, '--out', 'nowhere/m.safetensors']) == 1
     assert 'no such folder' in one_error_line(capsys.readouterr().err)
+    assert main(['export', model, '--out', '/proc/m.safetensors']) == 1
+    assert 'cannot write' in one_error_line(capsys.readouterr().err)
 
 
 def test_eval_csv_never_overwrites_another_file(tiny_model, tmp_path, capsys):
@@ -433,6 +435,22 @@ def test_new_reports_files_it_could_not_import(tiny_model, tmp_path, capsys):
     assert f'not added: {src / "red" / "broken.png"}' in cap.err
     assert '1 file could not be imported' in one_error_line(cap.err)
     assert len(Project.open(tmp_path / 'p').images('red')) == 6
+
+
+@pytest.mark.xfail(strict=False, reason='needs the project part of issue 9: non-UTF-8 class '
+                   'folders and file names in Project.from_folder and the hash index')
+def test_new_from_a_folder_with_non_utf8_names(tmp_path, capsys):
+    src = os.fsencode(str(tmp_path / 'src'))
+    make_photo(Path(os.fsdecode(src + b'/caf\xe9/1.png')), COLOURS['red'])
+    make_photo(Path(os.fsdecode(src + b'/blue/b\xff.png')), COLOURS['blue'])
+    make_photo(Path(os.fsdecode(src + b'/blue/2.png')), COLOURS['blue'], noise_seed=3)
+    code = main(['new', str(tmp_path / 'p'), '--from', os.fsdecode(src), '-q'])
+    cap = capsys.readouterr()
+    assert 'Traceback' not in cap.err and 'UnicodeEncodeError' not in cap.err
+    assert code == 0, cap.err
+    assert '3 photos added' in cap.out
+    project = Project.open(tmp_path / 'p')
+    assert sum(len(project.images(c)) for c in project.classes) == 3
 
 
 @pytest.mark.timeout(60)  # before the fix, `gui FOLDER` opened the window and waited
