@@ -22,8 +22,10 @@ Weights come from two places:
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
+import json
 import os
 import shutil
 import sys
@@ -32,7 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from petcognizer.core.fsutil import commit_file, hash_file
+from petcognizer.core.fsutil import atomic_write_text, commit_file, hash_file
+from petcognizer.core.settings import cache_root
 from petcognizer.core.tvsplits import (
     split_convnext,
     split_efficientnet_b0,
@@ -426,8 +429,43 @@ def import_weights(file: os.PathLike | str) -> Path:
     return dst
 
 
+def _damaged(path: Path) -> str:
+    return (f'{path}: the weights file is damaged or not the one expected; delete it to download '
+            f'it again, or run: petcognizer backbones --import-weights {path.name}')
+
+
+def _verified(path: Path) -> bool:
+    """Whether a cached weights file's SHA-256 starts with the prefix in its name.
+
+    Hashed once per file version: the answer is remembered (in the user cache)
+    by size and modification time, so the window's start-up stays cheap.
+    """
+    prefix = _hash_prefix(path.name)
+    if prefix is None:
+        return path.is_file()
+    memo_file = cache_root() / 'verified-weights.json'
+    try:
+        memo = json.loads(memo_file.read_text(encoding='utf-8'))
+        memo = memo if isinstance(memo, dict) else {}
+    except (OSError, ValueError):
+        memo = {}
+    try:
+        st = path.stat()
+        key, stamp = str(path), [st.st_size, st.st_mtime_ns]
+        if isinstance(memo.get(key), dict) and memo[key].get('stamp') == stamp:
+            return memo[key].get('ok') is True
+        ok = hash_file(path).startswith(prefix)
+    except OSError:
+        return False
+    memo[key] = {'stamp': stamp, 'ok': ok}
+    with contextlib.suppress(OSError):  # not remembered: only costs a hash next time
+        memo_file.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(memo_file, json.dumps(memo, indent=1))
+    return ok
+
+
 def weights_status(spec: BackboneSpec) -> tuple[bool, str]:
-    """(usable now, human text): bundled / downloaded / needs a download of N MB."""
+    """(usable now, human text): bundled / downloaded / damaged / needs a download of N MB."""
     if spec.source == 'bundled':
         pkg = f'{spec.name}_pytorch_model'
         if importlib.util.find_spec(pkg) is None:
@@ -437,7 +475,8 @@ def weights_status(spec: BackboneSpec) -> tuple[bool, str]:
         return True, 'random weights (tests)'
     path = hub_checkpoint_dir() / (spec.weights_filename or '')
     if path.is_file():
-        return True, 'downloaded'
+        return (True, 'downloaded') if _verified(path) else (False, f'damaged: delete {path} or run '
+                                                             'petcognizer backbones --import-weights')
     return False, f'needs a download of {spec.download_mb:.0f} MB'
 
 
@@ -451,13 +490,13 @@ def _build_tv(tv_name: str, split: Callable, pretrained: bool, progress: Progres
         dst = hub_checkpoint_dir() / weights.url.rsplit('/', 1)[-1]
         if not dst.is_file():
             _download(weights.url, dst, progress)
+        elif not _verified(dst):
+            raise WeightsUnavailable(_damaged(dst))
         try:
             sd = torch.load(dst, map_location='cpu', weights_only=True)
             net.load_state_dict(sd)
-        except Exception as exc:  # damaged file in the cache
-            raise WeightsUnavailable(
-                f'{dst}: cannot be loaded ({exc}); delete it and download again'
-            ) from None
+        except Exception:  # damaged file in the cache (torch's own text is pages long)
+            raise WeightsUnavailable(_damaged(dst)) from None
     stages, num_features, head = split(net)
     return Backbone(stages, num_features, head)
 
