@@ -173,3 +173,27 @@ def test_training_with_and_without_cache_gives_the_same_model(photo_tree, tmp_pa
     x = torch.stack([uncached.model.preprocess(Image.open(p).convert('RGB')) for p in paths])
     with torch.no_grad():
         torch.testing.assert_close(uncached.model(x), warm.model(x))
+
+
+@pytest.mark.parametrize('error', [OSError(28, 'No space left on device'), KeyboardInterrupt()])
+def test_a_failed_cache_write_leaves_no_temporary_file(photo_tree, tiny, pre, tmp_path, monkeypatch,
+                                                       error):
+    import petcognizer.core.features as F
+
+    real_save = np.save
+
+    def save_half_then_fail(f, arr, **kw):  # the disk fills up mid-write
+        real_save(f, arr, **kw)
+        f.truncate(10)
+        raise error
+
+    monkeypatch.setattr(F.np, 'save', save_half_then_fail)
+    paths = sorted(photo_tree.rglob('*.png'))[:4]
+    if isinstance(error, OSError):
+        res = extract(tiny, None, paths, pre, cache_root=tmp_path / 'c')  # the run goes on
+        assert res.ok == [0, 1, 2, 3]
+    else:
+        with pytest.raises(KeyboardInterrupt):
+            extract(tiny, None, paths, pre, cache_root=tmp_path / 'c')
+    assert list((tmp_path / 'c').rglob('*.tmp')) == []
+    assert list((tmp_path / 'c').rglob('*.npy')) == []
