@@ -78,9 +78,13 @@ def loadavg() -> list[float]:
 
 
 def git_commit() -> str:
+    """HEAD, with ``+dirty`` when ``petcognizer/`` has uncommitted changes."""
     try:
-        return subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=ROOT, capture_output=True,
+        head = subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=ROOT, capture_output=True,
                               text=True, check=True).stdout.strip()
+        dirty = subprocess.run(['git', 'status', '--porcelain', '--', 'petcognizer'], cwd=ROOT,
+                               capture_output=True, text=True, check=True).stdout.strip()
+        return head + ('+dirty' if dirty else '')
     except (OSError, subprocess.CalledProcessError):
         return 'unknown'
 
@@ -238,7 +242,7 @@ def one_run(project, entry: str, config, moment: float | None, *, cap: float | N
         outcome = 'record'
     except Cancelled:
         outcome = 'Cancelled'
-    except Exception as exc:  # reported, not raised: the bench goes on
+    except Exception as exc:  # noqa: BLE001 - reported, not raised: the bench goes on
         outcome, error = 'error', f'{type(exc).__name__}: {exc}'
     t_ret = time.perf_counter()
     done.set()
@@ -271,7 +275,9 @@ def one_run(project, entry: str, config, moment: float | None, *, cap: float | N
         out['slow_samples'] = info['samples']
     out['record_cancelled'] = None if record is None else record.cancelled
     checks: dict[str, bool] = {}
-    if info['epochs_before'] > 0:
+    if info['phase'] == 'ended':  # training had ended (saving the model): nothing left to cancel
+        checks['record_returned'] = record is not None
+    elif info['epochs_before'] > 0:
         checks['record_with_cancelled_true'] = record is not None and record.cancelled
     else:
         checks['cancelled_or_cancelled_record'] = outcome == 'Cancelled' or (
@@ -343,7 +349,9 @@ def engine_run(client, project, config, moment: float | None, *, cap: float | No
     })
     if out['outcome'] == ERROR:
         out['error'] = payload
-    if epochs_before > 0:
+    if phase == 'ended':  # training had ended (saving the model): nothing left to cancel
+        checks = {'done': out['outcome'] == DONE}
+    elif epochs_before > 0:
         checks = {'done_with_cancelled_record': out['outcome'] == DONE and record_cancelled is True}
     else:
         checks = {'cancelled_or_cancelled_record': out['outcome'] == CANCELLED
@@ -485,6 +493,7 @@ def main(argv: list[str] | None = None) -> int:
                 client.shutdown(10)
     finally:
         report['load_end'] = loadavg()
+        report['commit_at_end'] = git_commit()
         report['bench_s'] = round(time.perf_counter() - t_bench, 1)
         shutil.rmtree(tmp, ignore_errors=True)
     text = json.dumps(report, indent=1)
