@@ -27,7 +27,7 @@ from petcognizer.core.modelfile import read_metadata
 
 # petcognizer.core.predict and .export import torch: each command imports them when it runs.
 
-__all__ = ['cmd_eval', 'cmd_export', 'cmd_predict', 'confusion_lines', 'path_problem']
+__all__ = ['check_model_arg', 'cmd_eval', 'cmd_export', 'cmd_predict', 'confusion_lines', 'path_problem']
 
 _MADE = {'safetensors': 'petcognizer model',
          'onnx': 'ONNX file exported by petcognizer',
@@ -92,7 +92,7 @@ def cmd_eval(args) -> int:
     if args.csv:
         check_new_file(args.csv, option='--csv', force=args.force, ours=is_metrics_csv,
                        made='metrics file written by petcognizer eval', example='metrics.csv')
-    read_metadata(args.model)  # a file that is not a model fails here, before torch loads
+    check_model_arg(args.model)  # before torch loads
     from petcognizer.core.predict import evaluate  # imports torch
 
     progress = Progress(quiet=args.quiet or args.json)
@@ -149,9 +149,19 @@ def path_problem(path: os.PathLike | str) -> str | None:
     return f'{kind}, not a photo file; give the photo file itself'
 
 
+def check_model_arg(path: os.PathLike | str) -> None:
+    """MODEL is a model file petcognizer can read (its header only; no torch, never a pipe)."""
+    problem = path_problem(path)
+    if problem is None and os.path.isdir(path):
+        problem = 'a folder, not a model file; give the .safetensors file petcognizer saved'
+    if problem is not None:
+        raise PlaceError(f'{shown(path)}: {problem}')
+    read_metadata(path)  # not a petcognizer model: one line naming it
+
+
 def cmd_predict(args) -> int:
     """Classify; every file is printed, and exit 1 if any could not be read."""
-    read_metadata(args.model)  # a file that is not a model fails here, before torch loads
+    check_model_arg(args.model)  # before torch loads
     from petcognizer.core.predict import (  # imports torch
         Prediction,
         Predictor,
@@ -212,7 +222,7 @@ def cmd_predict(args) -> int:
 def cmd_export(args) -> int:
     """Export; the destination is checked (and its extension settled) before anything is written."""
     dest, note = export_destination(Path(args.out), args.format)
-    read_metadata(args.model)  # not a model: one line, before torch loads
+    check_model_arg(args.model)  # before torch loads
     if dest.exists() and Path(args.model).exists() and os.path.samefile(dest, args.model):
         raise PlaceError(f'{shown(dest)}: is the model being exported; choose another name for --out')
     check_new_file(dest, option='--out', force=args.force, ours=ours_for_export(args.format),

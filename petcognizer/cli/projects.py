@@ -127,6 +127,9 @@ def cmd_gui(args) -> int:
 
 def cmd_backbones(args) -> int:
     if args.import_weights:
+        problem = path_problem(args.import_weights)
+        if problem:
+            raise ValueError(f'{shown(args.import_weights)}: {problem}')
         dst = import_weights(args.import_weights)
         echo(f'Installed {dst}')
         return 0

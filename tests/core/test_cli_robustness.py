@@ -286,6 +286,21 @@ def test_predict_unreadable_files_exit_1_and_the_others_are_printed(tiny_model, 
     assert '2 of 3 photos could not be read' in one_error_line(cap.err)
 
 
+@pytest.mark.timeout(60)
+def test_a_model_argument_that_is_a_folder_or_a_pipe(tiny_model, tmp_path, capsys):
+    fifo = tmp_path / 'model.safetensors'
+    os.mkfifo(fifo)
+    photo = str(tiny_model.paths[0])
+    for model, words in ((tmp_path, 'a folder, not a model file'), (fifo, 'a named pipe')):
+        for args in (['predict', str(model), photo], ['eval', str(model), str(tiny_model.data)],
+                     ['export', str(model), '--out', str(tmp_path / 'x')]):
+            assert main(args) == 1, args
+            line = one_error_line(capsys.readouterr().err)
+            assert str(model) in line and words in line, (args, line)
+    assert main(['backbones', '--import-weights', str(fifo)]) == 1
+    assert 'a named pipe' in one_error_line(capsys.readouterr().err)
+
+
 def test_rates_are_readable():
     assert rate_text(54120, 100.0) == '541 photos/s'
     assert rate_text(540, 1.0) == '540 photos/s'
