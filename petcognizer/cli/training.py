@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
+import threading
 import time
 from pathlib import Path
 
@@ -53,6 +56,27 @@ def _check_project_writable(project: Project) -> None:
     check_writable_folder(Path(project.cache_dir), 'the feature cache (.cache/)', todo)
 
 
+@contextlib.contextmanager
+def _ctrl_c_stops(cancel: CancelToken, progress: Progress):
+    """The first Ctrl-C stops the run gracefully (the best model so far is saved and recorded);
+    a second one aborts at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        if cancel.cancelled:
+            raise KeyboardInterrupt
+        cancel.cancel()
+        progress.say('Stopping: the best model so far is kept (Ctrl-C again to abort at once)')
+
+    previous = signal.signal(signal.SIGINT, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def cmd_train(args) -> int:
     """Train on a project (the run is recorded in it, as the window does) or on class folders."""
     t0 = time.perf_counter()
@@ -78,21 +102,23 @@ def cmd_train(args) -> int:
 
     cancel = CancelToken()
     try:
-        if project is not None:
-            record = service.train_project(project, cfg, out=out, callback=progress, cancel=cancel)
-        else:
-            record = service.train_folder(root, cfg, out=out, callback=progress, cancel=cancel)
+        with _ctrl_c_stops(cancel, progress):
+            if project is not None:
+                record = service.train_project(project, cfg, out=out, callback=progress,
+                                               cancel=cancel)
+            else:
+                record = service.train_folder(root, cfg, out=out, callback=progress, cancel=cancel)
     except KeyboardInterrupt:
         progress.close()
         echo('petcognizer: cancelled', err=True)
         return EXIT_CANCELLED
     except Cancelled:
-        echo('petcognizer: error: training ended before the first epoch; no model saved', err=True)
-        return EXIT_ERROR
+        echo('petcognizer: cancelled before the first epoch ended; no model saved', err=True)
+        return EXIT_CANCELLED
     finally:
         progress.close()
     _report(args, record, cfg, out, project, replacing, time.perf_counter() - t0)
-    return 0
+    return EXIT_CANCELLED if record.cancelled else 0
 
 
 def _report(args, record, cfg: TrainConfig, out: Path, project, replacing: bool,
@@ -113,6 +139,7 @@ def _report(args, record, cfg: TrainConfig, out: Path, project, replacing: bool,
         'config': cfg.to_dict(),
         'run': record.id,
         'zero_shot': record.zero_shot,
+        'cancelled': record.cancelled,
     }
     if args.json:
         print(json.dumps(summary, indent=1))
@@ -124,6 +151,8 @@ def _report(args, record, cfg: TrainConfig, out: Path, project, replacing: bool,
         val = ' (zero-shot: predicts from the class names alone)'
     else:
         val = ' (no validation split: every photo trained)'
+    if record.cancelled:
+        val += f' (stopped early after {count(len(record.history), "epoch")})'
     echo(f'{"Replaced" if replacing else "Saved"} {out}: {record.backbone}, '
          f'{count(len(classes), "class", "classes")} ({", ".join(classes)}), '
          f'{count(record.n_train, "training photo")}{val}, {summary["seconds"]:.1f} s')

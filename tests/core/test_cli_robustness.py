@@ -159,6 +159,36 @@ def test_read_only_project_and_out_refused_before_training(tiny_model, tmp_path)
     assert not (tmp_path / 'm.safetensors').exists() and list(ro_out.iterdir()) == []
 
 
+def test_first_ctrl_c_stops_training_and_keeps_the_best_model(tiny_model, tmp_path, capsys,
+                                                             monkeypatch):
+    """Ctrl-C during `train PROJECT` stops after the current step; the model is saved and the run
+    recorded as cancelled (exit 130, as for any interrupted command)."""
+    import signal
+
+    from petcognizer.cli import training
+    from petcognizer.core import events as E
+
+    class CtrlCAfterTwoEpochs(training.Progress):
+        def __call__(self, ev):
+            super().__call__(ev)
+            if isinstance(ev, E.EpochEnded) and ev.epoch == 1:
+                os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(training, 'Progress', CtrlCAfterTwoEpochs)
+    project, _ = Project.from_folder(tiny_model.data, tmp_path / 'proj')
+    out = tmp_path / 'm.safetensors'
+    before = signal.getsignal(signal.SIGINT)
+    code = main(['train', str(project.root), '--out', str(out), '--backbone', 'tiny_test',
+                 '--epochs', '200', '--no-prior', '--val-fraction', '0'])
+    cap = capsys.readouterr()
+    assert code == 130, cap.err
+    assert signal.getsignal(signal.SIGINT) is before
+    assert 'Stopping: the best model so far is kept' in cap.err
+    assert 'stopped early after' in cap.out and out.is_file()
+    runs = Project.open(project.root).runs
+    assert len(runs) == 1 and runs[0].cancelled and 2 <= len(runs[0].history) < 200
+
+
 # ---------------------------------------------------------------------- export --out, eval --csv
 
 
