@@ -53,6 +53,9 @@ class RunRecord:
         skipped: ``[path, reason]`` for photos that could not be read.
         zero_shot: a model from the class names alone (no photos learnt).
         source: what was trained: ``'project'`` or the folder's path.
+        evaluation: how good the model is, measured on photos each model had not
+            seen (cross-validation or the validation split): see
+            :mod:`petcognizer.core.evaluation`. Empty for runs made before it.
         extra: fields this version does not know, kept as they were.
     """
 
@@ -74,6 +77,7 @@ class RunRecord:
     skipped: list[Any] = field(default_factory=list)
     zero_shot: bool = False
     source: str = 'project'
+    evaluation: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
