@@ -63,8 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
     except UsageError as exc:
-        exc.parser.print_usage(sys.stderr)
-        echo(f'{exc.parser.prog}: error: {exc.message}{dash_hint(argv, parser)}', err=True)
+        prog = exc.parser.prog
+        echo(f'{prog}: error: {exc.message}{dash_hint(argv, parser)}; `{prog} --help` lists the '
+             'arguments', err=True)
         return EXIT_USAGE
     if args.command is None:
         return cmd_gui(args)

@@ -115,10 +115,10 @@ def cmd_eval(args) -> int:
     if unknown and not args.ignore_unknown_classes:
         n = sum(unknown.values())
         names = ', '.join(f"'{shown(c)}'" for c in unknown)
-        problems.append(f'{shown(args.data)}: {count(n, "photo")} of '
+        problems.append(f'{shown(args.data)}: {count(n, "photo")} in '
                         f'{count(len(unknown), "class", "classes")} the model does not know ({names}) '
-                        'left out of the accuracy; add --ignore-unknown-classes to evaluate the '
-                        "model's classes only")
+                        f'{"was" if n == 1 else "were"} left out of the accuracy; add '
+                        "--ignore-unknown-classes to evaluate the model's classes only")
     if rep['skipped']:
         k = len(rep['skipped'])
         problems.append(f'{count(k, "photo")} could not be read (listed above) and '
