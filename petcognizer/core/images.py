@@ -334,9 +334,31 @@ def _reduce(img: Image.Image, draft_size: int | None) -> Image.Image:
         return img
 
 
+class _BoundedReader:
+    """A file whose ``read(n)`` never asks for more than the file has left.
+
+    A damaged header can claim a 4 GB chunk; Python's buffered ``read(n)``
+    allocates ``n`` bytes before reading, so Pillow's ``fp.read(length)`` would
+    ask for 4 GB for a 300-byte file.
+    """
+
+    def __init__(self, f: BinaryIO, size: int):
+        self._f = f
+        self._size = size
+
+    def read(self, n: int | None = -1) -> bytes:
+        if n is None or n < 0:
+            return self._f.read()
+        return self._f.read(max(0, min(n, self._size - self._f.tell())))
+
+    def __getattr__(self, name: str):
+        return getattr(self._f, name)
+
+
 def _load(path: Path, draft_size: int | None) -> tuple[Image.Image, tuple[int, int]]:
     """Decode to upright RGB; also return the upright full-resolution size."""
-    with open_regular(path) as fp:
+    with open_regular(path) as f:
+        fp = _BoundedReader(f, os.fstat(f.fileno()).st_size)
         img = _open(path, fp)
         out = None
         try:

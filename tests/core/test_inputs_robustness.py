@@ -442,3 +442,41 @@ def test_temp_files_are_cleaned_on_the_next_open_and_user_files_are_not(proj):
     Project.open(proj.root)
     assert [p for p in leftovers if p.exists()] == []
     assert [p for p in keep if not p.exists()] == []
+
+
+def test_a_header_claiming_a_4_gb_chunk_never_asks_for_4_gb(tmp_path, monkeypatch):
+    """Found by bench/fuzz_decoder.py: an IDAT length of 0xFFFFFFFF made Python allocate 4 GB for a read."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes, length: int | None = None) -> bytes:
+        body = kind + data
+        return struct.pack('>I', len(data) if length is None else length) + body + struct.pack('>I', zlib.crc32(body))
+
+    path = tmp_path / 'huge-chunk.png'
+    path.write_bytes(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', 6, 19, 8, 4, 0, 0, 0))
+                     + chunk(b'IDAT', zlib.compress(b'\x00' * 50), length=0xFFFFFFFF))
+    asked: list[int] = []
+    real = images.open_regular
+
+    class Recording:
+        def __init__(self, f):
+            self.f = f
+
+        def read(self, n=-1):
+            asked.append(n)
+            return self.f.read(n)
+
+        def __getattr__(self, name):
+            return getattr(self.f, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.f.close()
+
+    monkeypatch.setattr(images, 'open_regular', lambda p: Recording(real(p)))
+    with pytest.raises(ImageError):
+        load_rgb(path)
+    assert asked and max(asked) <= path.stat().st_size
