@@ -52,11 +52,12 @@ CPU_CHUNK = 8
 
 @contextlib.contextmanager
 def cancel_hooks(modules, cancel: CancelToken | None):
-    """While inside, each of ``modules`` polls ``cancel`` before its forward (raising Cancelled).
+    """While inside, each of ``modules`` polls ``cancel`` before its forward and its backward.
 
-    A cancel is then seen within one stage's forward, not one whole batch's
-    forward and backward. The hooks are removed on the way out, so a model
-    built from these modules never holds the token.
+    A cancel is then seen within one stage's forward or backward (Cancelled
+    propagates out of ``loss.backward()``), not one whole training step's. The
+    hooks are removed on the way out, so a model built from these modules never
+    holds the token.
     """
     if cancel is None:
         yield
@@ -65,7 +66,12 @@ def cancel_hooks(modules, cancel: CancelToken | None):
     def poll(*_):
         cancel.raise_if_cancelled()
 
+    def poll_backward(module, args, output):
+        if getattr(output, 'requires_grad', False):
+            output.register_hook(poll)  # runs when the gradient reaches this stage's output
+
     handles = [m.register_forward_pre_hook(poll) for m in modules]
+    handles += [m.register_forward_hook(poll_backward) for m in modules]
     try:
         yield
     finally:

@@ -95,6 +95,8 @@ def train_snapshot(snapshot: TrainingSnapshot, config: TrainConfig, *, run_dir: 
         file = save_model(run_dir / MODEL_FILE, res.model,
                           extra={'run_id': run_id, 'config': config.to_dict()})
         model_path = _record_path(file, snapshot.root)
+    if cancel is not None and cancel.cancelled:
+        res.cancelled = True  # the cancel came while saving: the record still says so
     return _record(run_id, created, res, config, classes, model_path)
 
 

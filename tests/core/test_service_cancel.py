@@ -186,3 +186,20 @@ def test_decode_batches_skips_queued_decodes_once_cancelled(photo_tree, monkeypa
         for _ in decode_batches(paths, pre, 2, cancel=token, threads=1):
             token.cancel()
     assert len(decoded) < len(paths) // 2
+
+
+def test_a_cancel_while_the_model_is_saved_is_recorded(photo_tree, tmp_path, monkeypatch):
+    import petcognizer.core.service as service_module
+
+    project, _ = Project.from_folder(photo_tree, tmp_path / 'proj')
+    token, real = E.CancelToken(), service_module.save_model
+
+    def save_model(*a, **k):
+        token.cancel()  # the user presses Cancel as the run ends
+        return real(*a, **k)
+
+    monkeypatch.setattr(service_module, 'save_model', save_model)
+    record = train_project(project, cfg(epochs=2), cancel=token)
+    assert record.cancelled is True and record.model_path and len(record.history) == 2
+    assert Project.open(project.root).runs[-1].cancelled is True
+    assert Predictor.load(project.root / record.model_path).classes == record.classes

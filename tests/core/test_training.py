@@ -467,3 +467,29 @@ def test_a_run_leaves_the_global_random_generators_as_they_were(samples):
     torch.manual_seed(123)
     fit(paths, labels, classes, cfg(epochs=2))
     assert (random.random(), np.random.rand(), torch.rand(1).item()) == expected
+
+
+def test_cancel_hooks_stop_a_forward_and_a_backward_midway_and_are_removed_after():
+    from torch import nn
+
+    from petcognizer.core.events import Cancelled, CancelToken
+    from petcognizer.core.features import cancel_hooks
+
+    stages = [nn.Linear(4, 4), nn.Linear(4, 4), nn.Linear(4, 2)]
+    net = nn.Sequential(*stages)
+    token = CancelToken()
+    with cancel_hooks(stages, token):
+        # backward: the cancel comes while the gradient flows; the first stage never gets one
+        out = net(torch.randn(3, 4))
+        out.register_hook(lambda g: token.cancel())
+        with pytest.raises(Cancelled):
+            out.sum().backward()
+        assert stages[0].weight.grad is None
+        # forward: the stage after the cancel never runs
+        ran = []
+        stages[2].register_forward_hook(lambda *a: ran.append(1))
+        with pytest.raises(Cancelled):
+            net(torch.randn(3, 4))
+        assert ran == []
+    assert net(torch.randn(3, 4)).shape == (3, 2)  # the hooks are gone: the set token is ignored
+    net(torch.randn(3, 4)).sum().backward()
