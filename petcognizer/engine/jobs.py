@@ -57,6 +57,8 @@ WARM_MODULES = (
     'petcognizer.core.suggest',
     'petcognizer.core.similar',
     'petcognizer.core.export',
+    'petcognizer.core.heatmap',
+    'petcognizer.core.doctor',
 )
 
 _warm_lock = threading.Lock()
@@ -181,17 +183,22 @@ _predictors = _PredictorCache()
 
 
 def predict(callback: Callback, cancel: CancelToken, *, model_path: str, paths: list[str],
-            top_k: int = 3) -> list[dict]:
+            top_k: int = 3, flag_unknown: bool = True) -> list[dict]:
     """Classify files (folders are expanded): one dict per file, in order.
 
     Each is ``{'path': str, 'label': str | None, 'probabilities': [[class, p], ...],
-    'error': str | None}`` (best first; ``error`` says why a file could not be read).
+    'error': str | None, 'unknown': bool, 'unknown_score': float}`` (best first;
+    ``error`` says why a file could not be read; ``unknown``: the photo looks like
+    none of the classes, always False with ``flag_unknown=False`` or when the model
+    file has no statistics for it).
     """
     predictor = _predictors.get(model_path, callback)
     preds = predictor.predict_paths(paths, top_k=top_k, callback=callback, cancel=cancel)
     return [
         {'path': str(p.path), 'label': p.label,
-         'probabilities': [[c, float(v)] for c, v in p.probabilities], 'error': p.error}
+         'probabilities': [[c, float(v)] for c, v in p.probabilities], 'error': p.error,
+         'unknown': bool(flag_unknown and getattr(p, 'unknown', False)),
+         'unknown_score': float(getattr(p, 'unknown_score', 0.0) or 0.0) if flag_unknown else 0.0}
         for p in preds
     ]
 
@@ -252,6 +259,38 @@ def evaluate(callback: Callback, cancel: CancelToken, *, model_path: str, folder
     return evaluate_model(model_path, folder, n_wrong=n_wrong, tta=tta, callback=callback, cancel=cancel)
 
 
+def heatmap(callback: Callback, cancel: CancelToken, *, model_path: str, path: str,
+            class_name: str | None = None) -> dict:
+    """Where the model looked in one photo, for ``class_name`` (None: its top class).
+
+    ``{'width': int, 'height': int, 'values': [[float]] (rows of a small grid, 0..1),
+    'class': str}`` (see :func:`petcognizer.core.heatmap.heatmap_for_file`).
+    """
+    from petcognizer.core.heatmap import heatmap_for_file
+
+    callback(StageProgress('heatmap', 0, 1, text='Finding where the model looked'))
+    out = heatmap_for_file(model_path, path, class_name)
+    callback(StageProgress('heatmap', 1, 1, text='Finding where the model looked'))
+    return {'width': int(out['width']), 'height': int(out['height']),
+            'values': [[float(v) for v in row] for row in out['values']], 'class': str(out['class'])}
+
+
+def doctor(callback: Callback, cancel: CancelToken, *, snapshot: dict, cache_root: str,
+           backbone: str = 'efficientnet_lite0') -> dict:
+    """Check a project's photos: duplicates, leaks, likely mislabelled, small classes, unreadable.
+
+    The report of :func:`petcognizer.core.doctor.run_doctor` as a dict:
+    ``{'findings': [{kind, paths, classes, score, message, fix}], 'n_photos', 'seconds'}``.
+    Features are cached under ``cache_root``, as for training.
+    """
+    from petcognizer.core.doctor import run_doctor
+    from petcognizer.core.runs import TrainingSnapshot
+
+    report = run_doctor(TrainingSnapshot.from_dict(snapshot), cache_root=Path(cache_root),
+                        backbone=backbone, callback=callback, cancel=cancel)
+    return report.to_dict()
+
+
 #: The engine's jobs by name.
 JOBS: dict[str, JobSpec] = {
     spec.name: spec
@@ -264,6 +303,8 @@ JOBS: dict[str, JobSpec] = {
         JobSpec('export', export),
         JobSpec('stage_params', stage_params),
         JobSpec('evaluate', evaluate),
+        JobSpec('heatmap', heatmap),
+        JobSpec('doctor', doctor),
     )
 }
 

@@ -189,3 +189,74 @@ def test_training_in_the_engine_cancel_kill_and_train_again(photo_tree, tmp_path
         assert not record.cancelled and (photo_tree / record.model_path).is_file()
     finally:
         client.shutdown()
+
+
+# ------------------------------------------------------------------ issue 10: heatmap, doctor, unknown
+
+
+def test_predict_reports_unknown_fields(tiny_model, unseen):
+    """Every result carries 'unknown' and 'unknown_score'; flag_unknown=False turns them off."""
+    kwargs = {'model_path': str(tiny_model.path), 'paths': [str(unseen / 'red')], 'top_k': 2}
+    out = run_inline('predict', kwargs)
+    for d in out:
+        assert isinstance(d['unknown'], bool) and isinstance(d['unknown_score'], float)
+    off = run_inline('predict', {**kwargs, 'flag_unknown': False})
+    assert [d['unknown'] for d in off] == [False] * len(off)
+    assert [d['unknown_score'] for d in off] == [0.0] * len(off)
+    assert [d['label'] for d in off] == [d['label'] for d in out]
+
+
+def test_heatmap_job_calls_the_core_and_returns_plain_data(monkeypatch, tmp_path):
+    import sys
+    import types
+
+    import numpy as np
+
+    calls = []
+
+    def heatmap_for_file(model_path, image_path, class_name=None):
+        calls.append((model_path, image_path, class_name))
+        return {'width': 40, 'height': 30, 'values': np.array([[0.0, 0.5], [1.0, 0.25]]), 'class': 'red'}
+
+    fake = types.ModuleType('petcognizer.core.heatmap')
+    fake.heatmap_for_file = heatmap_for_file
+    monkeypatch.setitem(sys.modules, 'petcognizer.core.heatmap', fake)
+    events = []
+    out = run_inline('heatmap', {'model_path': 'm.safetensors', 'path': 'p.png', 'class_name': None},
+                     events.append)
+    ensure_plain(out)
+    assert calls == [('m.safetensors', 'p.png', None)]
+    assert out == {'width': 40, 'height': 30, 'values': [[0.0, 0.5], [1.0, 0.25]], 'class': 'red'}
+    assert all(isinstance(v, float) for row in out['values'] for v in row)
+    assert events[-1] == StageProgress('heatmap', 1, 1, text='Finding where the model looked')
+
+
+def test_doctor_job_passes_the_snapshot_and_returns_the_report(monkeypatch, tmp_path):
+    import sys
+    import types
+
+    seen = {}
+    report = {'findings': [{'kind': 'duplicate', 'paths': ['/a.png', '/b.png'], 'classes': ['red'],
+                            'score': 1.0, 'message': 'Two copies', 'fix': {'action': 'delete',
+                                                                           'paths': ['/b.png']}}],
+              'n_photos': 2, 'seconds': 0.1}
+
+    class Report:
+        def to_dict(self):
+            return report
+
+    def run_doctor(snapshot, *, cache_root, backbone='efficientnet_lite0', callback=None, cancel=None):
+        seen.update(snapshot=snapshot, cache_root=cache_root, backbone=backbone, cancel=cancel)
+        return Report()
+
+    fake = types.ModuleType('petcognizer.core.doctor')
+    fake.run_doctor = run_doctor
+    monkeypatch.setitem(sys.modules, 'petcognizer.core.doctor', fake)
+    snap = TrainingSnapshot(root=str(tmp_path), classes=('red', 'green'),
+                            paths=(str(tmp_path / 'a.png'), str(tmp_path / 'b.png')), labels=(0, 1))
+    out = run_inline('doctor', {'snapshot': snap.to_dict(), 'cache_root': str(tmp_path / 'cache'),
+                                'backbone': 'tiny_test'})
+    assert out == report
+    assert isinstance(seen['snapshot'], TrainingSnapshot) and tuple(seen['snapshot'].classes) == ('red', 'green')
+    assert seen['cache_root'] == tmp_path / 'cache' and seen['backbone'] == 'tiny_test'
+    assert seen['cancel'] is not None
