@@ -226,7 +226,8 @@ def load_model(path: os.PathLike | str, device='cpu') -> Classifier:
     from safetensors.torch import load_file
 
     path = Path(path)
-    meta, header, _ = read_model_header(path)
+    meta, header, table = read_model_header(path)
+    _check_weights_size(meta, table, path)
     try:
         tensors = load_file(str(path), device='cpu')
     except (SafetensorError, OSError, ValueError, RuntimeError) as exc:
@@ -250,6 +251,26 @@ def load_model(path: os.PathLike | str, device='cpu') -> Classifier:
                              'petcognizer') from None
     model.metadata = meta
     return model.to(device).eval()
+
+
+def _check_weights_size(meta: dict, table: dict, path: Path) -> None:
+    """Refuse a file too small to hold its backbones' weights, before building any of them.
+
+    (A crafted header naming a large backbone would otherwise cost that
+    backbone's memory before its weights were found missing.)
+    """
+    have = max((t['data_offsets'][1] for t in table.values()), default=0)
+    need = 0.0
+    for part in meta.get('members') or [meta]:
+        try:
+            spec = get_backbone(part['backbone'])
+        except KeyError as exc:
+            raise ModelFileError(f'{path}: {exc.args[0]}') from None
+        need += spec.params_m * 1e6 * 2  # at least 16 bits per parameter
+    if have < need:
+        raise ModelFileError(
+            f'{path}: it holds {have / 1e6:.1f} MB of weights, too few for {meta["backbone"]} '
+            f'(at least {need / 1e6:.1f} MB): the file is damaged or was not made by petcognizer')
 
 
 def _short(exc: BaseException) -> str:

@@ -260,3 +260,17 @@ def test_a_fifo_named_safetensors_is_refused_at_once(tmp_path):
     for call in (read_metadata, load_model):
         with pytest.raises(ModelFileError, match='not a regular file'):
             call(path)
+
+
+def test_a_small_file_naming_a_large_backbone_is_refused_before_building_it(tiny_model, tmp_path,
+                                                                            monkeypatch):
+    import petcognizer.core.model as model_module
+
+    built = []
+    real = model_module.create_backbone
+    monkeypatch.setattr(model_module, 'create_backbone', lambda *a, **k: built.append(a) or real(*a, **k))
+    path = _edited(tiny_model, tmp_path, _set('backbone', 'vgg19'))
+    with pytest.raises(ModelFileError, match=r'MB of weights, too few for vgg19 \(at least 287'):
+        load_model(path)
+    assert built == []
+    assert load_model(tiny_model.path).classes == tiny_model.classes  # the real one still loads
