@@ -152,7 +152,7 @@ def _reason_kind(reason: str) -> str:
 
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--n', type=int, default=2000, help='number of cases (default 2000)')
+    ap.add_argument('--n', type=int, default=2000, help='number of decoded cases (default 2000)')
     ap.add_argument('--seed', type=int, default=0, help='random seed (default 0)')
     ap.add_argument('--out', type=Path, default=None, help='JSON file (default bench/results/fuzz_decoder-<UTC>.json)')
     args = ap.parse_args(argv)
@@ -172,16 +172,18 @@ def main(argv: list[str] | None = None) -> dict:
     t_all = time.perf_counter()
     cpu0 = time.process_time()
     with tempfile.TemporaryDirectory(prefix='petcognizer-fuzz-') as tmp:
-        for i in range(args.n):
-            kind = DAMAGE[i % len(DAMAGE)]
+        i = -1
+        while sum(by_damage.values()) < args.n:
+            i += 1
+            kind = DAMAGE[sum(by_damage.values()) % len(DAMAGE)]
             if real and rng.random() < 0.2:
                 ext, data = real[int(rng.integers(0, len(real)))]
                 case = {'source': 'real', 'ext': ext}
             else:
                 try:
                     fmt, mode, size, data = _generated(rng)
-                except (OSError, ValueError) as exc:
-                    outcomes['not encodable'] += 1
+                except (OSError, ValueError):
+                    outcomes['not encodable (drawn again)'] += 1
                     continue
                 ext = EXT[fmt]
                 case = {'source': 'generated', 'format': fmt, 'mode': mode, 'size': size}

@@ -360,27 +360,61 @@ def stratified_split(
     return sorted(train), sorted(val)
 
 
-def folder_samples(root: os.PathLike | str) -> tuple[list[Path], list[int], list[str]]:
+def folder_samples(
+    root: os.PathLike | str, skipped: list[tuple[Path, str]] | None = None
+) -> tuple[list[Path], list[int], list[str]]:
     """A tree of class folders (ImageFolder layout) -> (paths, labels, classes).
 
     Also accepts a petcognizer project folder (its ``images/`` is used).
+
+    Args:
+        root: the folder of class folders.
+        skipped: if given, receives (path, sentence) for what is left out and
+            why: hidden folders (a name starting with a dot), folders that
+            cannot be read, and photo names that are not regular files (a pipe,
+            a device). Hidden files are left out without a word.
     """
     root = Path(root)
     if (root / 'project.json').is_file() and (root / 'images').is_dir():
         root = root / 'images'
     if not root.is_dir():
         raise ValueError(f'{root}: no such folder; give a folder with one subfolder per class')
-    classes = sorted(
-        (d.name for d in root.iterdir() if d.is_dir() and not d.name.startswith('.')),
-        key=natural_key,
-    )
+    note = skipped.append if skipped is not None else (lambda item: None)
+
+    def hidden(path: Path) -> None:
+        note((path, f'{path}: skipped: a folder whose name starts with a dot is hidden; '
+                    'rename it without the dot to use its photos.'))
+
+    classes = []
+    for d in root.iterdir():
+        if d.is_dir():
+            if d.name.startswith('.'):
+                hidden(d)
+            else:
+                classes.append(d.name)
+    classes.sort(key=natural_key)
     paths, labels = [], []
     for k, c in enumerate(classes):
-        files = sorted(
-            (p for p in (root / c).rglob('*') if p.is_file() and is_image_name(p)
-             and not any(part.startswith('.') for part in p.relative_to(root).parts)),
-            key=lambda p: natural_key(str(p)),
-        )
+        files = []
+
+        def failed(exc: OSError) -> None:
+            where = Path(exc.filename) if exc.filename is not None else root / c
+            note((where, f'{where}: folder {os_error_reason(exc)}; its photos were left out.'))
+
+        for dirpath, dirnames, filenames in os.walk(root / c, onerror=failed):
+            here = Path(dirpath)
+            for d in [d for d in dirnames if d.startswith('.')]:
+                hidden(here / d)
+            dirnames[:] = [d for d in dirnames if not d.startswith('.')]
+            for name in filenames:
+                if not is_image_name(name):
+                    continue
+                path = here / name
+                if path.is_file():
+                    files.append(path)
+                elif os.path.lexists(path):
+                    note((path, f'{path}: skipped: not a regular file (a pipe, a device or a broken link).'))
+        files.sort(key=lambda p: natural_key(str(p)))
         paths += files
         labels += [k] * len(files)
     keep = [k for k in range(len(classes)) if k in set(labels)]

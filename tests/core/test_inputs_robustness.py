@@ -480,3 +480,32 @@ def test_a_header_claiming_a_4_gb_chunk_never_asks_for_4_gb(tmp_path, monkeypatc
     with pytest.raises(ImageError):
         load_rgb(path)
     assert asked and max(asked) <= path.stat().st_size
+
+
+@pytest.mark.timeout(30)
+def test_folder_samples_says_what_it_leaves_out(tmp_path, monkeypatch):
+    from petcognizer.core.data import folder_samples
+
+    make_photo(tmp_path / 'cat' / 'a.jpg')
+    make_photo(tmp_path / 'cat' / 'sub' / 'b.jpg', noise_seed=1)
+    make_photo(tmp_path / '.hidden_class' / 'h.jpg', noise_seed=2)
+    make_photo(tmp_path / 'cat' / '.thumbs' / 't.jpg', noise_seed=3)
+    make_photo(tmp_path / 'dog' / 'locked' / 'd.jpg', noise_seed=4)
+    make_photo(tmp_path / 'dog' / 'e.jpg', noise_seed=5)
+    _fifo(tmp_path / 'dog' / 'pipe.jpg')
+    real_scandir = os.scandir
+
+    def scandir(path='.'):
+        if os.fspath(path) == os.fspath(tmp_path / 'dog' / 'locked'):
+            raise PermissionError(errno.EACCES, 'Permission denied', os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, 'scandir', scandir)
+    skipped: list = []
+    paths, labels, classes = folder_samples(tmp_path, skipped)
+    assert classes == ['cat', 'dog'] and [p.name for p in paths] == ['a.jpg', 'b.jpg', 'e.jpg']
+    assert labels == [0, 0, 1]
+    why = {p.name: r for p, r in skipped}
+    assert set(why) == {'.hidden_class', '.thumbs', 'locked', 'pipe.jpg'}
+    assert 'permission denied' in why['locked'] and 'not a regular file' in why['pipe.jpg']
+    assert folder_samples(tmp_path) == (paths, labels, classes)  # without the list: the same samples
