@@ -94,8 +94,11 @@ def _read_raw(path: Path) -> tuple[dict, int]:
     """The whole safetensors header (tensor table and ``__metadata__``) and the data's size."""
     try:
         st = os.stat(path)
-    except OSError:
+    except FileNotFoundError:
         raise ModelFileError(f'{path}: no such model file') from None
+    except OSError as exc:  # a link loop, no permission to look, an I/O error
+        raise ModelFileError(f'{path}: cannot be opened ({exc.strerror or exc}); '
+                             'choose another model file') from None
     if not stat.S_ISREG(st.st_mode):
         raise ModelFileError(f'{path}: not a regular file; choose a .safetensors model file')
     try:

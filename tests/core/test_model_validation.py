@@ -274,3 +274,10 @@ def test_a_small_file_naming_a_large_backbone_is_refused_before_building_it(tiny
         load_model(path)
     assert built == []
     assert load_model(tiny_model.path).classes == tiny_model.classes  # the real one still loads
+
+
+def test_a_symlink_loop_is_named_as_such_not_as_missing(tmp_path):
+    path = tmp_path / 'loop.safetensors'
+    path.symlink_to(path)
+    with pytest.raises(ModelFileError, match='cannot be opened .*(symbolic links|loop)'):
+        read_metadata(path)
