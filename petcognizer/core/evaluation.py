@@ -1,0 +1,385 @@
+"""How good is a model: honest accuracy, calibrated confidence and "none of these".
+
+Torch-free at import (numpy only; the window imports it): the maths of an
+evaluation (:func:`wilson_interval`, :func:`summary_text`, :func:`confusion`,
+:func:`expected_calibration_error`, :func:`reliability_table`,
+:func:`fit_temperature`, :func:`build_evaluation`) and of the unknown score
+(:func:`unknown_statistics`, :func:`unknown_scores`). The cross-validation over
+a head on cached pooled features (:func:`out_of_fold_logits`) imports torch
+lazily.
+
+Honest accuracy. Every measured photo is predicted by a model that had not seen
+it: the validation split when there is one, else cross-validation over the head
+on the cached features of the training photos (leave-one-out up to
+:data:`LOO_MAX` photos, stratified :data:`K_FOLDS`-fold above), with every
+choice made from data (the class-name prior's weight) made again inside each
+fold from that fold's training photos only. The interval is Wilson's score
+interval (95%), per class too.
+
+Calibration. One temperature ``T`` (``softmax(logits / T)``) is fitted on the
+out-of-fold logits of the training photos by minimising their negative
+log-likelihood (1-D, golden-section search on ``log T``). For an ensemble the
+"logits" are the log of its members' averaged out-of-fold probabilities, which is
+what :class:`~petcognizer.core.model.Ensemble` returns.
+
+"None of these". The score of a photo is one minus the cosine similarity of its
+pooled backbone features, centred on the training photos' mean, to the nearest
+class mean (also centred): a photo far from every class scores high. The
+model file stores the centre, the class means and a threshold: the
+``1 - FALSE_FLAG_RATE`` quantile of the training photos' leave-one-out scores
+(each photo's own class mean is taken without it), so about
+:data:`FALSE_FLAG_RATE` of new photos of the known classes are flagged.
+``bench/trust_bench.py`` measured the alternatives (see the README).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from petcognizer.core.prior import ClassPrior, choose_prior_weight, fit_linear_head
+
+__all__ = [
+    'ECE_BINS',
+    'FALSE_FLAG_RATE',
+    'K_FOLDS',
+    'LOO_MAX',
+    'apply_temperature',
+    'build_evaluation',
+    'confusion',
+    'cv_folds',
+    'expected_calibration_error',
+    'fit_temperature',
+    'log_mean_probs',
+    'out_of_fold_logits',
+    'reliability_table',
+    'softmax',
+    'summary_text',
+    'unknown_scores',
+    'unknown_statistics',
+    'wilson_interval',
+]
+
+#: Up to this many photos, cross-validation leaves one photo out at a time.
+LOO_MAX = 30
+#: Above LOO_MAX photos, stratified k-fold with this k.
+K_FOLDS = 10
+#: Bins of the expected calibration error and the reliability table.
+ECE_BINS = 15
+#: Target share of photos of the known classes flagged as "none of these".
+FALSE_FLAG_RATE = 0.05
+#: Temperatures searched (log-uniform bracket of the 1-D minimisation).
+T_RANGE = (0.05, 20.0)
+
+
+# ------------------------------------------------------------------ intervals and text
+
+
+def wilson_interval(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson score interval for ``k`` successes in ``n`` trials; ``(0, 1)`` when ``n`` is 0."""
+    if n <= 0:
+        return 0.0, 1.0
+    p = k / n
+    den = 1.0 + z * z / n
+    centre = (p + z * z / (2 * n)) / den
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _pct(x: float) -> int:
+    return int(round(100 * x))
+
+
+def summary_text(accuracy: float, low: float, high: float, n: int,
+                 method: str = 'cross-validation') -> str:
+    """'About 96% right (90-99%), measured on 6 photos each model had not seen'."""
+    photos = f'{n} photo' + ('' if n == 1 else 's')
+    if method == 'validation':
+        where = f'measured on {photos} the model had not seen (the validation split)'
+    else:
+        where = f'measured on {photos} each model had not seen'
+    if n == 0:
+        return 'Not measured: no photo was left to test on'
+    return f'About {_pct(accuracy)}% right ({_pct(low)}-{_pct(high)}%), {where}'
+
+
+def confusion(true: Sequence[int], pred: Sequence[int], n_classes: int) -> list[list[int]]:
+    """Rows are the true class, columns the predicted one."""
+    mat = [[0] * n_classes for _ in range(n_classes)]
+    for t, p in zip(true, pred):
+        mat[int(t)][int(p)] += 1
+    return mat
+
+
+# ------------------------------------------------------------------ calibration
+
+
+def softmax(logits, temperature: float = 1.0) -> np.ndarray:
+    """Row-wise softmax of ``logits / temperature`` (float64)."""
+    z = np.asarray(logits, dtype=np.float64) / float(temperature)
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def apply_temperature(logits, temperature: float | None) -> np.ndarray:
+    """Calibrated probabilities; ``None`` means no calibration (``T = 1``)."""
+    return softmax(logits, 1.0 if temperature is None else temperature)
+
+
+def _nll(logits: np.ndarray, labels: np.ndarray, t: float) -> float:
+    z = logits / t
+    m = z.max(axis=1, keepdims=True)
+    lse = (m[:, 0] + np.log(np.exp(z - m).sum(axis=1)))
+    return float(np.mean(lse - z[np.arange(len(labels)), labels]))
+
+
+def fit_temperature(logits, labels, *, bounds: tuple[float, float] = T_RANGE) -> float:
+    """The temperature minimising the mean negative log-likelihood of ``labels``.
+
+    A 1-D golden-section search over ``log T`` in ``bounds``; the NLL of a
+    temperature-scaled softmax is unimodal in ``log T`` in practice. Returns 1.0
+    with no photo.
+    """
+    z = np.asarray(logits, dtype=np.float64)
+    y = np.asarray(labels, dtype=np.int64)
+    if z.ndim != 2 or len(z) == 0:
+        return 1.0
+    z = np.nan_to_num(z, nan=0.0, neginf=-1e4, posinf=1e4)
+    a, b = math.log(bounds[0]), math.log(bounds[1])
+    g = (math.sqrt(5) - 1) / 2
+    c, d = b - g * (b - a), a + g * (b - a)
+    fc, fd = _nll(z, y, math.exp(c)), _nll(z, y, math.exp(d))
+    for _ in range(60):
+        if fc <= fd:
+            b, d, fd = d, c, fc
+            c = b - g * (b - a)
+            fc = _nll(z, y, math.exp(c))
+        else:
+            a, c, fc = c, d, fd
+            d = a + g * (b - a)
+            fd = _nll(z, y, math.exp(d))
+    return float(math.exp((a + b) / 2))
+
+
+def reliability_table(probs, labels, bins: int = ECE_BINS) -> list[dict]:
+    """One row per confidence bin (equal width on [0, 1]) holding photos.
+
+    Each row: ``low``, ``high`` (the bin's edges), ``n``, ``confidence`` (mean
+    top probability) and ``accuracy`` (share of those photos predicted right).
+    """
+    p = np.asarray(probs, dtype=np.float64)
+    y = np.asarray(labels, dtype=np.int64)
+    if len(p) == 0:
+        return []
+    conf = p.max(axis=1)
+    right = p.argmax(axis=1) == y
+    # a confidence of exactly 1.0 goes in the last bin
+    idx = np.minimum((conf * bins).astype(int), bins - 1)
+    rows = []
+    for b in range(bins):
+        sel = idx == b
+        if sel.any():
+            rows.append({'low': b / bins, 'high': (b + 1) / bins, 'n': int(sel.sum()),
+                         'confidence': float(conf[sel].mean()),
+                         'accuracy': float(right[sel].mean())})
+    return rows
+
+
+def expected_calibration_error(probs, labels, bins: int = ECE_BINS) -> float:
+    """Sum over confidence bins of (photos in bin / photos) x |accuracy - confidence|."""
+    rows = reliability_table(probs, labels, bins)
+    n = sum(r['n'] for r in rows)
+    if not n:
+        return 0.0
+    return float(sum(r['n'] * abs(r['accuracy'] - r['confidence']) for r in rows) / n)
+
+
+# ------------------------------------------------------------------ the evaluation dict
+
+
+def build_evaluation(classes: Sequence[str], labels: Sequence[int], probs, paths: Sequence[str],
+                     *, method: str, folds: int | None, temperature: float | None = None,
+                     ece: float | None = None) -> dict:
+    """The run record's ``evaluation`` (see the issue-10 contract in ``docs/``).
+
+    ``probs`` are the (calibrated) probabilities of the measured photos, each
+    from a model that had not seen it; ``labels`` their true classes. ``ece``
+    defaults to the expected calibration error of ``probs``.
+    """
+    p = np.asarray(probs, dtype=np.float64).reshape(len(labels), len(classes))
+    y = np.asarray(labels, dtype=np.int64)
+    pred = p.argmax(axis=1) if len(p) else np.zeros(0, dtype=np.int64)
+    n = int(len(y))
+    k = int((pred == y).sum())
+    acc = k / n if n else 0.0
+    low, high = wilson_interval(k, n)
+    per_class = {}
+    for c, name in enumerate(classes):
+        sel = y == c
+        nc = int(sel.sum())
+        kc = int((pred[sel] == c).sum())
+        lo, hi = wilson_interval(kc, nc)
+        per_class[name] = {'n': nc, 'accuracy': kc / nc if nc else 0.0, 'low': lo, 'high': hi}
+    if ece is None and n:
+        ece = expected_calibration_error(p, y)
+    return {
+        'method': method,
+        'folds': folds,
+        'n': n,
+        'accuracy': acc,
+        'low': low,
+        'high': high,
+        'per_class': per_class,
+        'classes': list(classes),
+        'confusion': confusion(y.tolist(), pred.tolist(), len(classes)),
+        'predictions': [{'path': str(paths[i]), 'true': classes[int(y[i])],
+                         'predicted': classes[int(pred[i])],
+                         'confidence': float(p[i, pred[i]])} for i in range(n)],
+        'ece': None if ece is None else float(ece),
+        'temperature': None if temperature is None else float(temperature),
+        'summary': summary_text(acc, low, high, n, method),
+    }
+
+
+# ------------------------------------------------------------------ cross-validation
+
+
+def cv_folds(labels: Sequence[int], *, seed: int = 0, loo_max: int = LOO_MAX,
+             k: int = K_FOLDS) -> list[np.ndarray]:
+    """Held-out index sets: one per photo up to ``loo_max`` photos, else stratified k-fold.
+
+    In k-fold every photo is held out exactly once; each class's photos are dealt
+    round the folds in a seeded random order, continuing where the previous class
+    stopped, so small classes do not all land in the first fold.
+    """
+    y = np.asarray(labels, dtype=np.int64)
+    n = len(y)
+    if n <= loo_max:
+        return [np.array([i]) for i in range(n)]
+    k = min(k, n)
+    rng = np.random.default_rng(seed)
+    folds: list[list[int]] = [[] for _ in range(k)]
+    start = 0
+    for c in np.unique(y):
+        idx = rng.permutation(np.flatnonzero(y == c))
+        for i, j in enumerate(idx):
+            folds[(start + i) % k].append(int(j))
+        start += len(idx)
+    return [np.array(sorted(f)) for f in folds if f]
+
+
+def out_of_fold_logits(features, imagenet_logits, labels: Sequence[int], n_classes: int, *,
+                       prior: ClassPrior | None = None, head: str = 'linear',
+                       weight_decay: float = 1e-2, label_smoothing: float = 0.1, seed: int = 0,
+                       folds: list[np.ndarray] | None = None, cancel=None) -> np.ndarray:
+    """Each photo's logits from a head fitted without it, ``[n, K]`` (float64).
+
+    The head is fitted as :func:`petcognizer.core.training.fit` fits it on frozen
+    features: for ``'linear'`` (and ``'gap-dropout'``, its linear core) a full-batch
+    L2-regularised logistic regression with ``alpha * log prior`` as an offset,
+    ``alpha`` chosen by :func:`~petcognizer.core.prior.choose_prior_weight` on the
+    fold's training photos only, unsmoothed when ``alpha > 0`` (as the trainer);
+    for ``'prototype'``, cosine similarity to the fold's class means times
+    :data:`~petcognizer.core.model.PROTOTYPE_SCALE` (16). ``cancel`` (a
+    CancelToken) is polled between folds.
+    """
+    import torch
+
+    x = torch.as_tensor(np.asarray(features, dtype=np.float32))
+    y = torch.as_tensor(np.asarray(labels, dtype=np.int64))
+    z = (torch.as_tensor(np.asarray(imagenet_logits, dtype=np.float32))
+         if imagenet_logits is not None else None)
+    n = len(y)
+    out = np.zeros((n, n_classes), dtype=np.float64)
+    if folds is None:
+        folds = cv_folds(y.tolist(), seed=seed)
+    log_prior = prior.log_probs(z).double() if (prior is not None and z is not None) else None
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny problems: one thread is fastest (see prior.fit_linear_head)
+    try:
+        for held in folds:
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            mask = torch.ones(n, dtype=torch.bool)
+            mask[torch.as_tensor(held)] = False
+            xt, yt = x[mask], y[mask]
+            xh = x[torch.as_tensor(held)]
+            if head == 'prototype':
+                means = torch.stack([xt[yt == c].mean(0) if (yt == c).any()
+                                     else torch.zeros(x.shape[1]) for c in range(n_classes)])
+                logits = 16.0 * (torch.nn.functional.normalize(xh, dim=1)
+                                 @ torch.nn.functional.normalize(means, dim=1).T)
+                out[held] = logits.double().numpy()
+                continue
+            alpha = 0.0
+            if log_prior is not None:
+                alpha = float(choose_prior_weight(xt, z[mask], yt, prior, seed=seed,
+                                                  weight_decay=weight_decay,
+                                                  label_smoothing=label_smoothing))
+            off = alpha * log_prior[mask] if alpha > 0 else None
+            counts = torch.bincount(yt, minlength=n_classes)
+            ls = 0.0 if (alpha > 0 and int(counts.max()) >= 2) else label_smoothing
+            w, b, _ = fit_linear_head(xt, yt, n_classes, offset=off, weight_decay=weight_decay,
+                                      label_smoothing=ls, max_iter=100 if len(yt) >= 200 else 200)
+            logits = xh.double() @ w.double().T + b.double()
+            if alpha > 0:
+                logits = logits + alpha * log_prior[torch.as_tensor(held)]
+            out[held] = logits.numpy()
+    finally:
+        torch.set_num_threads(threads)
+    return out
+
+
+def log_mean_probs(member_logits: Sequence[np.ndarray]) -> np.ndarray:
+    """An ensemble's "logits": the log of its members' averaged probabilities."""
+    p = np.mean([softmax(m) for m in member_logits], axis=0)
+    return np.log(np.clip(p, 1e-12, None))
+
+
+# ------------------------------------------------------------------ "none of these"
+
+
+def _unit(a: np.ndarray) -> np.ndarray:
+    return a / np.clip(np.linalg.norm(a, axis=-1, keepdims=True), 1e-12, None)
+
+
+def unknown_statistics(features, labels: Sequence[int], n_classes: int, *,
+                       false_flag_rate: float = FALSE_FLAG_RATE) -> dict:
+    """What the model file keeps to flag "none of these" (JSON-able).
+
+    ``{'kind': 'centred-cosine', 'centre': [D], 'means': [[D]] * K,
+    'threshold': float, 'false_flag_rate': float}``: the threshold is the
+    ``1 - false_flag_rate`` quantile of the training photos' leave-one-out
+    scores (a photo's own class mean taken without it).
+    """
+    x = np.asarray(features, dtype=np.float64)
+    y = np.asarray(labels, dtype=np.int64)
+    centre = x.mean(axis=0)
+    xc = x - centre
+    sums = np.zeros((n_classes, x.shape[1]))
+    np.add.at(sums, y, xc)
+    counts = np.bincount(y, minlength=n_classes).astype(np.float64)
+    means = sums / np.clip(counts, 1, None)[:, None]
+    # leave-one-out: each photo scored against class means that exclude it
+    u = _unit(xc)
+    sims = u @ _unit(means).T  # [n, K]
+    own = sums[y] - xc
+    loo = np.where(counts[y][:, None] > 1, own / np.clip(counts[y] - 1, 1, None)[:, None], 0.0)
+    own_sim = np.sum(u * _unit(loo), axis=1)
+    sims[np.arange(len(y)), y] = np.where(counts[y] > 1, own_sim, -1.0)
+    scores = 1.0 - sims.max(axis=1)
+    threshold = float(np.quantile(scores, 1.0 - false_flag_rate)) if len(scores) else 1.0
+    return {'kind': 'centred-cosine', 'centre': centre.astype(np.float32).tolist(),
+            'means': means.astype(np.float32).tolist(), 'threshold': threshold,
+            'false_flag_rate': float(false_flag_rate)}
+
+
+def unknown_scores(features, stats: dict) -> np.ndarray:
+    """Each photo's "none of these" score (higher: further from every class); ``[n]``."""
+    x = np.asarray(features, dtype=np.float64)
+    centre = np.asarray(stats['centre'], dtype=np.float64)
+    means = np.asarray(stats['means'], dtype=np.float64)
+    return 1.0 - (_unit(x - centre) @ _unit(means).T).max(axis=1)
