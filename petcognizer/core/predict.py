@@ -48,8 +48,9 @@ def collect_images(paths: Sequence[os.PathLike | str]) -> list[Path]:
     return out
 
 
-#: Images forwarded at once on a CPU when the caller can cancel.
-CANCEL_CHUNK = 4
+#: Backbone forwards of one image each (images x ensemble members) run at once on a CPU
+#: when the caller can cancel.
+CANCEL_CHUNK = 8
 
 
 class Predictor:
@@ -97,9 +98,11 @@ class Predictor:
         pre = self.model.preprocess
         probs, ok, errors = [], [], {}
         t0, done = time.perf_counter(), 0
-        # with a cancel token, a CPU forwards a few images at a time (an ensemble runs three
-        # backbones per image), so a cancel is seen within a second
-        chunk = CANCEL_CHUNK if cancel is not None and device.type == 'cpu' else batch_size
+        # with a cancel token, a CPU forwards a few images at a time (fewer for an ensemble,
+        # which runs each image through every member), so a cancel is seen within a second
+        chunk = batch_size
+        if cancel is not None and device.type == 'cpu':
+            chunk = max(2, CANCEL_CHUNK // len(getattr(self.model, 'members', [None])))
         for batch in decode_batches(list(paths), pre, batch_size, cancel=cancel):
             if cancel is not None:
                 cancel.raise_if_cancelled()
