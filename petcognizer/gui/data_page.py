@@ -55,6 +55,7 @@ from petcognizer.gui.data_panels import (
     SimilarPhotosDialog,
     balance_hint,
 )
+from petcognizer.gui.doctor_panel import DoctorDialog
 from petcognizer.gui.photo_grid import EmptyState, ThumbnailGrid
 from petcognizer.gui.project_model import ProjectModel
 from petcognizer.gui.suggestions import SuggestionsPanel
@@ -160,12 +161,16 @@ class DataPage(AddPhotosMixin, LabelAssistMixin, QWidget):
             'class names when none is trained yet); you check and accept them'
         )
         self.suggest_button.hide()
+        self.doctor_button = QPushButton('Check my photos')
+        self.doctor_button.setToolTip('Find duplicates, photos in the wrong class and other problems; fix them in one click')
+        self.doctor_dialog: DoctorDialog | None = None
         head = QHBoxLayout()
         head.setSpacing(10)
         head.addWidget(self.title_label)
         head.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignBaseline)
         head.addStretch(1)
         head.addWidget(self.suggest_button)
+        head.addWidget(self.doctor_button)
         head.addWidget(self.add_photos_button)
         head.addWidget(self.add_folder_button)
 
@@ -223,6 +228,7 @@ class DataPage(AddPhotosMixin, LabelAssistMixin, QWidget):
             button.clicked.connect(self._on_add_folder_clicked)
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
         self.suggest_button.clicked.connect(self._on_suggest_clicked)
+        self.doctor_button.clicked.connect(self.open_doctor)
         self.suggestions.accept_requested.connect(self._on_suggestions_accept_requested)
         self.suggestions.cancel_requested.connect(self._on_suggestions_cancel_requested)
         self.suggestions.close_requested.connect(self._on_suggestions_close_requested)
@@ -270,7 +276,7 @@ class DataPage(AddPhotosMixin, LabelAssistMixin, QWidget):
         """Re-read the project into the bins, grid (unless ``grid`` is False), counts and hint."""
         project = self.project
         enabled = project is not None
-        for w in (self.add_class_button, self.add_photos_button, self.add_folder_button, self.bins):
+        for w in (self.add_class_button, self.add_photos_button, self.add_folder_button, self.bins, self.doctor_button):
             w.setEnabled(enabled)
         if project is None:
             self._suggestions_open = False
@@ -371,7 +377,16 @@ class DataPage(AddPhotosMixin, LabelAssistMixin, QWidget):
         if self.similar_dialog is not None:
             self.similar_dialog.hide()
         ok = self.loader.shutdown(timeout_ms) and ok
-        return ok
+        return (self.doctor_dialog is None or self.doctor_dialog.shutdown(timeout_ms)) and ok
+
+    def open_doctor(self, *_args: Any) -> DoctorDialog:
+        """Show "Check my photos" (the dataset doctor); starts a check if none has run."""
+        if self.doctor_dialog is None:
+            self.doctor_dialog = DoctorDialog(self.project_model, self.undo_stack, self)
+        self.doctor_dialog.show()
+        if self.doctor_dialog.panel.report is None:
+            self.doctor_dialog.panel.start()
+        return self.doctor_dialog
 
     # ------------------------------------------------------------------ editing
     def move_paths(

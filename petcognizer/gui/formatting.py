@@ -12,6 +12,7 @@ __all__ = [
     'format_params',
     'format_when',
     'overfitting_warning',
+    'run_accuracy_text',
     'short_backbone_name',
 ]
 
@@ -77,3 +78,12 @@ def format_when(created: str) -> str:
 def accuracy_text(acc: Any, none: str = 'no validation') -> str:
     """``0.912`` -> ``'91.2%'``; ``none`` when there was no validation."""
     return f'{acc * 100:.1f}%' if isinstance(acc, (int, float)) else none
+
+
+def run_accuracy_text(record: Any, none: str = 'no validation') -> str:
+    """A run's measured accuracy: ``'83% (61–94%)'`` from its evaluation, else its best validation accuracy."""
+    ev = getattr(record, 'evaluation', None) or {}
+    acc, low, high = ev.get('accuracy'), ev.get('low'), ev.get('high')
+    if all(isinstance(v, (int, float)) for v in (acc, low, high)):
+        return f'{acc * 100:.0f}% ({low * 100:.0f}–{high * 100:.0f}%)'
+    return accuracy_text(getattr(record, 'best_val_acc', None), none)

@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
 
         self.start_page = StartPage()
         self.data_page = DataPage(self.undo_stack, project_model=self.project_model)
-        self.train_page = TrainPage(project_model=self.project_model)
+        self.train_page = TrainPage(project_model=self.project_model, undo_stack=self.undo_stack)
         self.predict_page = PredictPage(project_model=self.project_model)
         self.tabs = QTabWidget()
         self.tabs.setObjectName('PageTabs')

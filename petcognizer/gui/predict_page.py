@@ -33,7 +33,8 @@ from petcognizer.core.events import StageProgress
 from petcognizer.core.modelfile import read_metadata
 from petcognizer.gui.data_assist import is_cancelled, stop_engine_worker
 from petcognizer.gui.engine import EngineWorker
-from petcognizer.gui.formatting import accuracy_text, format_when, short_backbone_name
+from petcognizer.gui.formatting import format_when, run_accuracy_text, short_backbone_name
+from petcognizer.gui.heatmap_view import HeatmapRequester
 from petcognizer.gui.prediction_rows import (
     Prediction,
     PredictionRowWidget,
@@ -75,6 +76,10 @@ class PredictPage(QWidget):
         self._results: list = []
         self._rows: list[PredictionRowWidget] = []
         self._opened: list[Path] = []
+        self._model_classes: list[str] = []
+        self.heatmaps = HeatmapRequester(self)
+        self.heatmaps.ready.connect(self._on_heatmap_ready)
+        self.heatmaps.failed.connect(self._on_heatmap_failed)
         self.setAcceptDrops(True)
         self._build_ui()
         self.project_model.project_changed.connect(self._on_project_changed)
@@ -182,8 +187,8 @@ class PredictPage(QWidget):
             path = model_file(r, self._project.root)
             if path is None:
                 continue
-            acc = accuracy_text(r.best_val_acc)
-            acc_text = f'{acc} val. accuracy' if acc.endswith('%') else acc
+            acc = run_accuracy_text(r)
+            acc_text = acc if r.evaluation else f'{acc} val. accuracy' if acc.endswith('%') else acc
             stopped = ', stopped early' if r.cancelled else ''
             name = short_backbone_name(r.backbone or '?')
             out.append((f'Run {format_when(r.created)} · {name} · {acc_text}{stopped}', path))
@@ -218,6 +223,7 @@ class PredictPage(QWidget):
     @Slot(int)
     def _on_model_combo_changed(self, _index: int) -> None:
         path = self.model_path()
+        self._model_classes = []
         if path is None:
             self.model_info.setText(
                 'No model yet: train one on the Train page, or open a model file (.safetensors).'
@@ -227,13 +233,13 @@ class PredictPage(QWidget):
             self.model_info.setText(info)
         self._update_state()
 
-    @staticmethod
-    def _model_metadata(path: Path) -> str:
+    def _model_metadata(self, path: Path) -> str:
         try:
             meta = read_metadata(path)
         except Exception as exc:  # a foreign file: say so, predicting will say more
             return f'{path}: {exc}'
         classes = meta.get('classes') or []
+        self._model_classes = [str(c) for c in classes]
         shown = ', '.join(classes[:12]) + (' …' if len(classes) > 12 else '')
         return f'{short_backbone_name(meta.get("backbone", "?"))} · {len(classes)} classes: {shown}'
 
@@ -398,6 +404,7 @@ class PredictPage(QWidget):
         """Cancel classification and thumbnails and wait for them."""
         self._pending = []
         ok = stop_engine_worker(self._worker, timeout_ms)
+        ok = self.heatmaps.shutdown(timeout_ms) and ok
         return stop_worker(self._thumb_worker, self._thread, timeout_ms) and ok
 
     # ------------------------------------------------------------ results
@@ -410,8 +417,9 @@ class PredictPage(QWidget):
                     classes.append(label)
         can_label = self._project is not None
         for pred, thumb in zip(preds, thumbs):
-            row = PredictionRowWidget(pred, thumb, classes, can_label)
+            row = PredictionRowWidget(pred, thumb, classes, can_label, model_classes=self._model_classes or None)
             row.label_requested.connect(self._on_row_label_requested)
+            row.heatmap_toggled.connect(self._on_row_heatmap_toggled)
             self._list.insertWidget(self._list.count() - 1, row)
             self._rows.append(row)
             self._results.append(pred)
@@ -420,6 +428,36 @@ class PredictPage(QWidget):
     @Slot(object, str)
     def _on_row_label_requested(self, path, class_name: str) -> None:
         self.label_requested.emit([Path(path)], class_name)
+
+    def _row_of(self, path: Any) -> PredictionRowWidget | None:
+        for row in self._rows:
+            if str(row.prediction.path) == str(path):
+                return row
+        return None
+
+    @Slot(object, bool)
+    def _on_row_heatmap_toggled(self, path: Any, on: bool) -> None:
+        row = self._row_of(path)
+        model = self.model_path()
+        if not on or row is None:
+            return
+        if model is None:
+            row.show_heatmap(None, 'No model: no heat map.')
+            return
+        self.heatmaps.request(model, path, row.prediction.label)
+
+    @Slot(str, object)
+    def _on_heatmap_ready(self, path: str, result: Any) -> None:
+        row = self._row_of(path)
+        if row is not None and row.heatmap_button.isChecked():
+            row.show_heatmap(result)
+
+    @Slot(str, str)
+    def _on_heatmap_failed(self, path: str, message: str) -> None:
+        row = self._row_of(path)
+        if row is not None:
+            row.heatmap_button.setChecked(False)
+            row.show_heatmap(None, f'No heat map: {message}')
 
     def results(self) -> list:
         """The predictions shown, in order."""

@@ -24,7 +24,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-__all__ = ['CSV_COLUMNS', 'THUMB', 'Prediction', 'PredictionRowWidget', 'thumbnail', 'write_predictions_csv']
+from petcognizer.gui.heatmap_view import heatmap_overlay
+
+__all__ = [
+    'CSV_COLUMNS',
+    'HEAT_THUMB',
+    'THUMB',
+    'Prediction',
+    'PredictionRowWidget',
+    'not_one_of',
+    'thumbnail',
+    'write_predictions_csv',
+]
 
 
 @dataclass(frozen=True)
@@ -36,17 +47,31 @@ class Prediction:
         label: the most likely class (None if the file could not be read).
         probabilities: ``(class, probability)`` pairs, best first.
         error: why the file could not be read, or None.
+        unknown: the photo looks like none of the model's classes ("None of these").
+        unknown_score: how unlike the training photos it is (0: no statistics).
     """
 
     path: Path
     label: str | None = None
     probabilities: list[tuple[str, float]] = field(default_factory=list)
     error: str | None = None
+    unknown: bool = False
+    unknown_score: float = 0.0
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Prediction:
         return cls(Path(d['path']), d.get('label'),
-                   [(str(c), float(p)) for c, p in d.get('probabilities') or []], d.get('error'))
+                   [(str(c), float(p)) for c, p in d.get('probabilities') or []], d.get('error'),
+                   bool(d.get('unknown', False)), float(d.get('unknown_score') or 0.0))
+
+
+def not_one_of(classes: Sequence[str], limit: int = 6) -> str:
+    """'Not one of: cat, dog' (the first ``limit`` classes, then how many more)."""
+    names = [str(c) for c in classes]
+    shown = ', '.join(names[:limit])
+    if len(names) > limit:
+        shown += f' … ({len(names)} classes)'
+    return f'Not one of: {shown}' if names else 'Not one of the classes'
 
 
 def thumbnails(paths: Sequence[Path], cancel: Any) -> list[QImage]:
@@ -58,6 +83,8 @@ def thumbnails(paths: Sequence[Path], cancel: Any) -> list[QImage]:
 
 
 THUMB = 88
+#: The photo's size while its heat map is shown.
+HEAT_THUMB = 200
 CSV_COLUMNS = ('path', 'label', 'probability')
 
 
@@ -99,22 +126,30 @@ def thumbnail(path: Path, size: int = THUMB) -> QImage:
 class PredictionRowWidget(QFrame):
     """One photo: thumbnail, top-k bars and one-click "add to class" buttons.
 
+    Args:
+        model_classes: the model's classes (for "Not one of: …"; default ``classes``).
+
     Signals:
         label_requested(object, str): add this photo (a Path) to that class.
+        heatmap_toggled(object, bool): show (True) or hide the heat map of this photo (a Path).
     """
 
     label_requested = Signal(object, str)
+    heatmap_toggled = Signal(object, bool)
 
     def __init__(self, prediction, thumbnail: QImage | None, classes: list[str],
-                 can_label: bool, parent: QWidget | None = None) -> None:
+                 can_label: bool, parent: QWidget | None = None,
+                 model_classes: Sequence[str] | None = None) -> None:
         super().__init__(parent)
         self.prediction = prediction
+        self._thumbnail = thumbnail if thumbnail is not None else QImage()
+        self.heatmap: dict | None = None
         self.setObjectName('predictionRow')
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet('QFrame#predictionRow { background: white; border: 1px solid #ddd; border-radius: 4px; }')
         lay = QHBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
-        thumb = QLabel()
+        self.thumb_label = thumb = QLabel()
         thumb.setFixedSize(THUMB, THUMB)
         thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
         if thumbnail is not None and not thumbnail.isNull():
@@ -132,6 +167,15 @@ class PredictionRowWidget(QFrame):
         name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         body.addWidget(name)
+        self.unknown_label = QLabel(not_one_of(model_classes if model_classes else classes))
+        self.unknown_label.setObjectName('UnknownLabel')
+        self.unknown_label.setStyleSheet('color: #a84300; font-weight: bold;')
+        self.unknown_label.setToolTip(
+            'This photo looks like none of the photos the model was trained on '
+            f'(score {getattr(prediction, "unknown_score", 0.0):.2f}); the classes below are only its best guesses.'
+        )
+        self.unknown_label.setVisible(bool(getattr(prediction, 'unknown', False)) and not prediction.error)
+        body.addWidget(self.unknown_label)
         self.add_buttons: dict[str, QToolButton] = {}
         if prediction.error:
             err = QLabel(f'Could not read this file: {prediction.error}')
@@ -146,7 +190,7 @@ class PredictionRowWidget(QFrame):
             for row, (label, p) in enumerate(prediction.probabilities):
                 text = QLabel(label)
                 text.setMinimumWidth(90)
-                if row == 0:
+                if row == 0 and not getattr(prediction, 'unknown', False):
                     text.setStyleSheet('font-weight: bold;')
                 grid.addWidget(text, row, 0)
                 bar = QProgressBar()
@@ -171,6 +215,7 @@ class PredictionRowWidget(QFrame):
                 self.add_buttons[label] = button
             grid.setColumnStretch(3, 1)
             body.addLayout(grid)
+        body.addStretch(1)
         lay.addLayout(body, 1)
 
         side = QVBoxLayout()
@@ -185,6 +230,13 @@ class PredictionRowWidget(QFrame):
         menu.triggered.connect(self._on_menu_triggered)
         self.other_button.setMenu(menu)
         side.addWidget(self.other_button)
+        self.heatmap_button = QToolButton()
+        self.heatmap_button.setText('Where it looked')
+        self.heatmap_button.setCheckable(True)
+        self.heatmap_button.setToolTip('Show a heat map over the photo: red where it mattered most for the answer.')
+        self.heatmap_button.setEnabled(not prediction.error)
+        self.heatmap_button.toggled.connect(self._on_heatmap_button_toggled)
+        side.addWidget(self.heatmap_button)
         self.status_label = QLabel()
         self.status_label.setStyleSheet('color: #2e7d32;')
         side.addWidget(self.status_label)
@@ -204,3 +256,25 @@ class PredictionRowWidget(QFrame):
     @Slot(object)
     def _on_menu_triggered(self, action) -> None:
         self._request(str(action.data()))
+
+    @Slot(bool)
+    def _on_heatmap_button_toggled(self, on: bool) -> None:
+        if not on:
+            self.show_heatmap(None)
+        else:
+            self.status_label.setText('Finding where it looked…')
+        self.heatmap_toggled.emit(Path(self.prediction.path), on)
+
+    def show_heatmap(self, result: dict | None, message: str = '') -> None:
+        """Draw ``result`` (the 'heatmap' job's) over a larger photo; None: back to the thumbnail."""
+        self.heatmap = result
+        if result is None or not self.heatmap_button.isChecked():
+            self.thumb_label.setFixedSize(THUMB, THUMB)
+            if not self._thumbnail.isNull():
+                self.thumb_label.setPixmap(QPixmap.fromImage(self._thumbnail))
+            self.status_label.setText(message)
+            return
+        photo = thumbnail(Path(self.prediction.path), HEAT_THUMB)
+        self.thumb_label.setFixedSize(HEAT_THUMB, HEAT_THUMB)
+        self.thumb_label.setPixmap(QPixmap.fromImage(heatmap_overlay(photo, result)))
+        self.status_label.setText(f"Red: where it looked\nto say “{result.get('class', '?')}”")

@@ -26,15 +26,15 @@ from PySide6.QtWidgets import (
 
 from petcognizer.core.runs import RunRecord
 from petcognizer.gui.formatting import (
-    accuracy_text,
     format_duration,
     format_when,
+    run_accuracy_text,
     short_backbone_name,
 )
 
 __all__ = ['RunHistoryPanel', 'model_file', 'run_result']
 
-COLUMNS = ('When', 'Backbone', 'Trains', 'Best val. accuracy', 'Epochs', 'Time', 'Result')
+COLUMNS = ('When', 'Backbone', 'Trains', 'Accuracy (range)', 'Epochs', 'Time', 'Result')
 
 
 def model_file(record: RunRecord, root: Path | str | None) -> Path | None:
@@ -123,13 +123,15 @@ class RunHistoryPanel(QGroupBox):
                 format_when(r.created),
                 short_backbone_name(r.backbone or r.config.get('backbone', '?')),
                 'head only' if not depth else f'head + {depth} stages',
-                accuracy_text(r.best_val_acc),
+                run_accuracy_text(r),
                 f'{n_epochs} of {r.config.get("epochs", n_epochs)}',
                 format_duration(r.seconds),
                 run_result(r),
             ]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(str(text))
+                if col == 3:
+                    item.setToolTip((r.evaluation or {}).get('summary') or 'Accuracy on the validation photos')
                 if col == 0:
                     item.setData(Qt.ItemDataRole.UserRole, r.id)
                     item.setToolTip(f'Run {r.id}, {r.created}')

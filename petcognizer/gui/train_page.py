@@ -17,11 +17,13 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QThread, Signal, Slot
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -45,10 +47,13 @@ from petcognizer.gui.formatting import (
     format_duration,
     format_params,
     overfitting_warning,
+    run_accuracy_text,
 )
+from petcognizer.gui.mistakes import MistakesDialog
 from petcognizer.gui.plots import TrainingPlots
 from petcognizer.gui.project_model import ProjectModel
-from petcognizer.gui.run_history import RunHistoryPanel
+from petcognizer.gui.result_card import ResultCard
+from petcognizer.gui.run_history import RunHistoryPanel, model_file
 from petcognizer.gui.run_progress import RunProgress
 from petcognizer.gui.stage_diagram import StageDiagramWidget
 from petcognizer.gui.train_settings import (
@@ -81,6 +86,7 @@ class TrainPage(QWidget):
             worker thread instead of the engine; tests pass fake jobs. The job
             returns a run record (a RunRecord or its dict) or None.
         project_model: the window's :class:`ProjectModel` (a private one if None).
+        undo_stack: the window's stack, for fixes made from a run's mistakes (a private one if None).
 
     Signals:
         run_finished(object): a run ended (completed or cancelled); its RunRecord.
@@ -93,9 +99,11 @@ class TrainPage(QWidget):
     predict_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None, make_job: JobFactory | None = None,
-                 project_model: ProjectModel | None = None) -> None:
+                 project_model: ProjectModel | None = None, undo_stack: QUndoStack | None = None) -> None:
         super().__init__(parent)
         self._make_job = make_job
+        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
+        self.mistakes_dialog: MistakesDialog | None = None
         self.project_model = project_model if project_model is not None else ProjectModel(self)
         self._project: Any = None
         self._run_project: Any = None
@@ -180,7 +188,14 @@ class TrainPage(QWidget):
             rcol.addWidget(b)
 
         self.plots = TrainingPlots()
-        rcol.addWidget(self.plots, 3)
+        self.result_card = ResultCard()
+        self.result_card.cell_clicked.connect(self.open_cell)
+        self.result_card.mistakes_requested.connect(self.open_mistakes)
+        self.result_tabs = QTabWidget()
+        self.result_tabs.addTab(self.result_card, 'How good is it?')
+        self.result_tabs.addTab(self.plots, 'Training curves')
+        self.result_tabs.setCurrentWidget(self.plots)
+        rcol.addWidget(self.result_tabs, 3)
 
 
         self.run_history = RunHistoryPanel()
@@ -241,6 +256,7 @@ class TrainPage(QWidget):
     def _on_project_changed(self, project: Any) -> None:
         self._project = project
         self.plots.reset()
+        self.result_card.set_record(None)
         for banner in (self.error_banner, self.overfit_banner, self.message_banner):
             banner.hide()
         if not self.is_busy():
@@ -256,6 +272,8 @@ class TrainPage(QWidget):
         records = self.run_records()
         if records and not self.is_busy():  # show the latest run's curves rather than empty plots
             self.select_run(records[0].id)
+            if records[0].evaluation:
+                self.result_tabs.setCurrentWidget(self.result_card)
         self._update_state()
 
     @Slot()
@@ -335,6 +353,7 @@ class TrainPage(QWidget):
         self._cancel_requested = False
         self.plots.reset()
         self.plots.clearFocus()
+        self.result_tabs.setCurrentWidget(self.plots)
         self.runs_table.clearSelection()
         self.progress.set_starting()
         self.device_label.clear()
@@ -424,6 +443,9 @@ class TrainPage(QWidget):
             project.add_run(record)  # runs_changed redraws the run lists here and on Predict
         if project is self._project:
             self._refresh_runs(select_id=record.id)
+            self.result_card.set_record(record)
+            if record.evaluation:
+                self.result_tabs.setCurrentWidget(self.result_card)
         self.run_finished.emit(record)
 
     @Slot(object)
@@ -461,6 +483,8 @@ class TrainPage(QWidget):
                 ok = bool(worker.wait(timeout_ms))
         left = max(0, int((deadline - time.monotonic()) * 1000))
         ok = self.settings_panel.shutdown(left) and ok
+        if self.mistakes_dialog is not None:
+            ok = self.mistakes_dialog.shutdown(left) and ok
         if ok and self._worker is not None:
             # the queued 'returned' and 'finished' slots have not run yet (the
             # event loop was blocked in wait()): record the run and settle now
@@ -499,6 +523,7 @@ class TrainPage(QWidget):
     def _on_run_selected(self, record: RunRecord | None) -> None:
         if record is None or self.is_busy():
             return
+        self.result_card.set_record(record)
         self.plots.set_history(record.history, record.best_epoch)
         self.settings_panel.set_config(record.config)
         self._auto_config = False  # the form shows this run's settings now
@@ -507,8 +532,9 @@ class TrainPage(QWidget):
         if warning:
             self.overfit_banner.show_text(warning)
         acc = accuracy_text(record.best_val_acc, 'n/a (no validation photos)')
+        what = f'accuracy {run_accuracy_text(record)}' if record.evaluation else f'best validation accuracy {acc}'
         self.status_label.setText(
-            f'Showing run {record.id}: best validation accuracy {acc}, '
+            f'Showing run {record.id}: {what}, '
             f'{format_duration(record.seconds)} on {record.device}. Its settings are in the form.'
         )
 
@@ -516,3 +542,40 @@ class TrainPage(QWidget):
     def _on_export_requested(self, record: RunRecord, path: Any) -> None:
         self._export_dialog = ExportDialog(path, run=record, parent=self)
         self._export_dialog.open()
+
+    # ------------------------------------------------------------ mistakes
+
+    def _mistakes(self) -> MistakesDialog:
+        if self.mistakes_dialog is None:
+            self.mistakes_dialog = MistakesDialog(self.project_model, self.undo_stack, self)
+        return self.mistakes_dialog
+
+    def _shown_model(self) -> Any:
+        record = self.result_card.record
+        return model_file(record, self._project.root if self._project is not None else None) if record else None
+
+    @Slot()
+    def open_mistakes(self) -> MistakesDialog | None:
+        """Open the mistakes browser for the run on the result card."""
+        ev = self.result_card.evaluation()
+        if not ev.get('predictions'):
+            return None
+        dialog = self._mistakes()
+        dialog.browser.show_mistakes(ev, self._shown_model())
+        dialog.setWindowTitle('Mistakes of this run')
+        dialog.show()
+        dialog.raise_()
+        return dialog
+
+    @Slot(str, str)
+    def open_cell(self, true: str, predicted: str) -> MistakesDialog | None:
+        """Open the photos of one confusion cell (true class, predicted class)."""
+        ev = self.result_card.evaluation()
+        if not ev.get('predictions'):
+            return None
+        dialog = self._mistakes()
+        dialog.browser.show_cell(ev, true, predicted, self._shown_model())
+        dialog.setWindowTitle(f"'{true}' called '{predicted}'")
+        dialog.show()
+        dialog.raise_()
+        return dialog

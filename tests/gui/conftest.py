@@ -28,7 +28,9 @@ from petcognizer.core.events import Cancelled
 from petcognizer.engine import jobs as engine_jobs_module
 from petcognizer.gui import (
     data_assist,
+    doctor_panel,
     export_dialog,
+    heatmap_view,
     predict_page,
     train_page,
     train_settings,
@@ -39,7 +41,7 @@ from petcognizer.gui.workers import Worker, running_threads, start_worker, start
 os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')
 
 #: Modules that create EngineWorkers (each imported the name itself).
-ENGINE_USERS = (data_assist, export_dialog, predict_page, train_page, train_settings)
+ENGINE_USERS = (data_assist, doctor_panel, export_dialog, heatmap_view, predict_page, train_page, train_settings)
 
 
 class InProcessEngineWorker(QObject):

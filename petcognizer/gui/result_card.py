@@ -1,0 +1,224 @@
+"""The Train page's result card: how good a run's model is, in words, per class, and where it errs.
+
+Everything comes from ``RunRecord.evaluation`` (see the issue-10 contract in
+:mod:`petcognizer.core.runs`): the summary sentence ("About 96% right (90-99%),
+measured on photos each model had not seen"), how it was measured, per-class
+accuracy with its interval, calibration, and the confusion matrix. A run made
+before evaluations were recorded shows what it has: its best validation accuracy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from petcognizer.gui.confusion import ConfusionMatrixWidget
+from petcognizer.gui.formatting import accuracy_text
+
+__all__ = ['ResultCard', 'fit_height', 'interval_text', 'method_text', 'mistakes_of', 'percent']
+
+
+def percent(x: Any) -> str:
+    """0.956 -> '96%'."""
+    return f'{float(x) * 100:.0f}%'
+
+
+def interval_text(low: Any, high: Any) -> str:
+    """0.9, 0.99 -> '90–99%'."""
+    return f'{float(low) * 100:.0f}–{float(high) * 100:.0f}%'
+
+
+def method_text(ev: dict) -> str:
+    """How the figures were measured, in words."""
+    n = int(ev.get('n') or 0)
+    photos = f'{n} photo' if n == 1 else f'{n} photos'
+    if ev.get('method') == 'cross-validation':
+        folds = ev.get('folds')
+        if folds and int(folds) >= n > 0:
+            how = 'leave-one-out cross-validation'
+        elif folds:
+            how = f'{int(folds)}-fold cross-validation'
+        else:
+            how = 'cross-validation'
+        return (f'Measured by {how} on {photos}: each photo was judged by a model '
+                'trained without it.')
+    return f'Measured on {photos} kept aside for validation (the model never trained on them).'
+
+
+def fit_height(table: QTableWidget, max_rows: int = 12) -> None:
+    """Make ``table`` as tall as its rows (up to ``max_rows``; it scrolls beyond)."""
+    rows = sum(table.rowHeight(r) for r in range(min(table.rowCount(), max_rows)))
+    header = 0 if table.horizontalHeader().isHidden() else table.horizontalHeader().sizeHint().height()
+    table.setFixedHeight(rows + header + 2 * table.frameWidth() + 2)
+
+
+def mistakes_of(ev: dict) -> list[dict]:
+    """The wrong predictions, most confidently wrong first."""
+    wrong = [p for p in ev.get('predictions') or [] if p.get('true') != p.get('predicted')]
+    return sorted(wrong, key=lambda p: -float(p.get('confidence') or 0.0))
+
+
+class ResultCard(QFrame):
+    """The figures of one run.
+
+    Signals:
+        cell_clicked(str, str): a confusion cell (true, predicted) was clicked.
+        mistakes_requested(): "Browse mistakes…" was clicked.
+    """
+
+    cell_clicked = Signal(str, str)
+    mistakes_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName('ResultCard')
+        self.setStyleSheet('QFrame#ResultCard { background: white; border: 1px solid #dde; border-radius: 6px; }')
+        self.record: Any = None
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 10, 12, 10)
+        lay.setSpacing(6)
+        self.summary_label = QLabel()
+        self.summary_label.setObjectName('ResultSummary')
+        self.summary_label.setWordWrap(True)
+        font = self.summary_label.font()
+        font.setPointSizeF(font.pointSizeF() + 3)
+        font.setBold(True)
+        self.summary_label.setFont(font)
+        lay.addWidget(self.summary_label)
+        self.method_label = QLabel()
+        self.method_label.setWordWrap(True)
+        self.method_label.setStyleSheet('color: #555;')
+        lay.addWidget(self.method_label)
+        self.calibration_label = QLabel()
+        self.calibration_label.setWordWrap(True)
+        self.calibration_label.setStyleSheet('color: #555;')
+        lay.addWidget(self.calibration_label)
+
+        body = QHBoxLayout()
+        body.setSpacing(16)
+        left = QVBoxLayout()
+        head = QLabel('<b>Per class</b>')
+        left.addWidget(head)
+        self.class_table = QTableWidget(0, 3)
+        self.class_table.setHorizontalHeaderLabels(['Class', 'Photos', 'Right (range)'])
+        self.class_table.verticalHeader().hide()
+        self.class_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.class_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.class_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        hdr = self.class_table.horizontalHeader()
+        hdr.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        hdr.setStretchLastSection(True)
+        left.addWidget(self.class_table)
+        left.addStretch(1)
+        body.addLayout(left, 2)
+        right = QVBoxLayout()
+        self.confusion_head = QLabel('<b>What it said</b> (click a number to see those photos)')
+        self.confusion_head.setWordWrap(True)
+        right.addWidget(self.confusion_head)
+        self.confusion = ConfusionMatrixWidget()
+        self.confusion.cell_clicked.connect(self.cell_clicked)
+        right.addWidget(self.confusion)
+        right.addStretch(1)
+        body.addLayout(right, 3)
+        lay.addLayout(body, 1)
+
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        self.mistakes_button = QPushButton('Browse mistakes…')
+        self.mistakes_button.setToolTip('Every wrong answer, most confidently wrong first, with one-click fixes.')
+        self.mistakes_button.clicked.connect(self.mistakes_requested)
+        bar.addWidget(self.mistakes_button)
+        lay.addLayout(bar)
+        self.set_record(None)
+
+    def evaluation(self) -> dict:
+        ev = getattr(self.record, 'evaluation', None)
+        return dict(ev) if isinstance(ev, dict) else {}
+
+    def set_record(self, record: Any) -> None:
+        """Show the figures of ``record`` (a RunRecord; None: no run)."""
+        self.record = record
+        ev = self.evaluation()
+        has_eval = bool(ev.get('per_class') or ev.get('summary'))
+        self.class_table.setVisible(has_eval)
+        self.confusion.setVisible(bool(ev.get('confusion')))
+        self.confusion_head.setVisible(bool(ev.get('confusion')))
+        if record is None:
+            self.summary_label.setText('No run yet')
+            self.method_label.setText('Train a model: its accuracy, measured honestly, appears here.')
+            self.calibration_label.hide()
+            self.mistakes_button.hide()
+            return
+        if not has_eval:
+            acc = accuracy_text(getattr(record, 'best_val_acc', None), '')
+            self.summary_label.setText(f'Best validation accuracy: {acc}' if acc else 'Accuracy not measured')
+            self.method_label.setText(
+                'This run was made before accuracy was measured on unseen photos, so there is no '
+                'interval, per-class accuracy or confusion matrix. Train again to get them.'
+                if acc else
+                'This run had no validation photos and was made before accuracy was measured by '
+                'cross-validation. Train again to see how good the model is.'
+            )
+            self.calibration_label.hide()
+            self.mistakes_button.hide()
+            return
+        summary = ev.get('summary') or (
+            f'About {percent(ev.get("accuracy", 0))} right ({interval_text(ev.get("low", 0), ev.get("high", 0))})'
+        )
+        self.summary_label.setText(summary)
+        self.method_label.setText(method_text(ev))
+        ece = ev.get('ece')
+        if isinstance(ece, (int, float)):
+            quality = 'well calibrated' if ece <= 0.05 else 'roughly calibrated' if ece <= 0.1 else 'not well calibrated'
+            self.calibration_label.setText(
+                f'Its confidence is {quality}: on average a stated confidence is off by {ece * 100:.1f} points '
+                '(expected calibration error).'
+            )
+            self.calibration_label.show()
+        else:
+            self.calibration_label.hide()
+        self._fill_classes(ev)
+        self.confusion.set_matrix(ev.get('classes') or [], ev.get('confusion') or [])
+        fit_height(self.confusion)
+        n_wrong = len(mistakes_of(ev))
+        self.mistakes_button.setText(
+            f'Browse {n_wrong} mistake{"s" if n_wrong != 1 else ""}…' if n_wrong else 'No mistakes to browse'
+        )
+        self.mistakes_button.setEnabled(bool(n_wrong))
+        self.mistakes_button.show()
+
+    def _fill_classes(self, ev: dict) -> None:
+        per = ev.get('per_class') or {}
+        names = [c for c in ev.get('classes') or [] if c in per] + [c for c in per if c not in (ev.get('classes') or [])]
+        table = self.class_table
+        table.setRowCount(len(names))
+        for row, name in enumerate(names):
+            d = per[name]
+            n = int(d.get('n') or 0)
+            cells = [name, str(n), f'{percent(d.get("accuracy", 0))}  ({interval_text(d.get("low", 0), d.get("high", 0))})']
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if col == 2:
+                    item.setToolTip(
+                        f"Right on {percent(d.get('accuracy', 0))} of the {n} photos of '{name}'; "
+                        f'with 95% confidence between {interval_text(d.get("low", 0), d.get("high", 0))}.'
+                    )
+                table.setItem(row, col, item)
+        table.resizeColumnsToContents()
+        table.resizeRowsToContents()
+        fit_height(table)
