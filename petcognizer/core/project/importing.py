@@ -55,6 +55,8 @@ class AddReport:
         added: new absolute paths inside the project.
         duplicates: (source, existing copy in the project) for content already present.
         refused: (source, reason); the reason is a sentence naming the problem and what to do.
+            Folders left out (hidden ones, unreadable ones, one that cannot be a class)
+            are listed here too, so nothing is dropped without a word.
         cancelled: True if the user stopped the operation (files already added stay).
     """
 
