@@ -52,9 +52,9 @@ CPU_CHUNK = 8
 
 @contextlib.contextmanager
 def cancel_hooks(modules, cancel: CancelToken | None):
-    """While inside, each of ``modules`` polls ``cancel`` before its forward and its backward.
+    """While inside, each of ``modules`` and their children polls ``cancel`` in forward and backward.
 
-    A cancel is then seen within one stage's forward or backward (Cancelled
+    A cancel is then seen within one block's forward or backward (Cancelled
     propagates out of ``loss.backward()``), not one whole training step's. The
     hooks are removed on the way out, so a model built from these modules never
     holds the token.
@@ -70,8 +70,9 @@ def cancel_hooks(modules, cancel: CancelToken | None):
         if getattr(output, 'requires_grad', False):
             output.register_hook(poll)  # runs when the gradient reaches this stage's output
 
-    handles = [m.register_forward_pre_hook(poll) for m in modules]
-    handles += [m.register_forward_hook(poll_backward) for m in modules]
+    targets = [t for m in modules for t in (m, *m.children())]
+    handles = [m.register_forward_pre_hook(poll) for m in targets]
+    handles += [m.register_forward_hook(poll_backward) for m in targets]
     try:
         yield
     finally:
