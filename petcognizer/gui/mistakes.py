@@ -100,6 +100,7 @@ class MistakesBrowser(QWidget):
         self.grid.setMinimumWidth(260)
         self.grid.selectionModel().currentChanged.connect(self._on_current_changed)
         self.grid.delete_key_pressed.connect(self._on_delete_clicked)
+        self.grid.label_key_pressed.connect(self._on_label_key_pressed)
         body.addWidget(self.grid, 3)
 
         side = QVBoxLayout()
@@ -191,8 +192,8 @@ class MistakesBrowser(QWidget):
         fixed = len(self._entries) - len(self._shown)
         n = len(self._shown)
         self.title_label.setText(f'{getattr(self, "_title", "Mistakes")}: {n}')
-        hint = ('Each photo was judged by a model that had not seen it. Fix a wrong label in one click; '
-                'Ctrl+Z undoes it.')
+        hint = ('Each photo was judged by a model that had not seen it. Fix a wrong label in one click '
+                '(or press 1–9 for a class, 0 for Unlabelled, Delete); Undo takes it back.')
         if fixed:
             hint += f' {fixed} fixed or moved since the run.'
         self.hint_label.setText(hint)
@@ -298,6 +299,15 @@ class MistakesBrowser(QWidget):
     @Slot(object)
     def _on_other_triggered(self, action: Any) -> None:
         self.move_selected(str(action.data()))
+
+    @Slot(int)
+    def _on_label_key_pressed(self, number: int) -> None:
+        """1-9: move the selected photos to that class (the Data page's keys); 0: to Unlabelled."""
+        classes = list(getattr(self.project_model.project, 'classes', []) or [])
+        if number == 0:
+            self.move_selected(None)
+        elif number <= len(classes):
+            self.move_selected(classes[number - 1])
 
     @Slot()
     def _on_unlabel_clicked(self) -> None:

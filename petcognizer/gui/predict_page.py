@@ -370,9 +370,11 @@ class PredictPage(QWidget):
         made = iter(thumbs)
         self._add_results(preds, [None if pred.error else next(made, None) for pred in preds])
         n_err = sum(1 for p in preds if p.error)
+        n_unknown = sum(1 for p in preds if p.unknown and not p.error)
         self.status_label.setText(
             f'{len(self._results)} photos classified'
             + (f'; {n_err} could not be read' if n_err else '')
+            + (f'; {n_unknown} look{"s" if n_unknown == 1 else ""} like none of the classes' if n_unknown else '')
             + '. A wrong label? Click “Add to …” to put the photo in the right class.'
         )
         self.predictions_finished.emit(list(preds))

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication
 
@@ -154,6 +155,7 @@ def test_confusion_cell_opens_its_photos_relabel_and_undo(qtbot, setup, tmp_path
     project.add_run(record)
     page.select_run('r1')
     assert page.result_card.record.id == 'r1'
+    assert page.runs_table.item(0, 3).text() == '83% (61–94%)'  # the measured accuracy in the run list
     page.result_tabs.setCurrentWidget(page.result_card)
     _shot(page, 'train-result', tmp_path)
 
@@ -217,6 +219,9 @@ def test_mistakes_browser_most_confidently_wrong_first_fix_and_undo(qtbot, setup
     assert [e['path'] for e in browser.entries()] == [str(red_0), str(red_1)]
     browser.delete_button.click()
     assert project.counts()['red'] == 5 and not red_0.exists()
+    qtbot.keyClick(browser.grid, Qt.Key.Key_3)  # the Data page's keys: 3 = 'blue', the class it said
+    assert project.counts() == {'red': 4, 'green': 5, 'blue': 7} and browser.entries() == []
+    stack.undo()
     assert [e['path'] for e in browser.entries()] == [str(red_1)]
     stack.undo()
     stack.undo()
@@ -256,6 +261,7 @@ def test_predict_flags_unknown_and_shows_the_heat_map(qtbot, setup, engine_jobs,
     qtbot.waitUntil(lambda: not page.is_busy(), timeout=5000)
     first, second = page.rows()
     assert second.prediction.unknown and second.prediction.unknown_score == 3.4
+    assert '1 looks like none of the classes' in page.status_label.text()
     assert second.unknown_label.isVisibleTo(page) and second.unknown_label.text() == 'Not one of: red, green, blue'
     assert not first.unknown_label.isVisibleTo(page)
 
