@@ -159,7 +159,7 @@ def main() -> int:
     resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
     rss_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=REPO, capture_output=True,
-                            text=True).stdout.strip()
+                            text=True, check=False).stdout.strip()
     times.sort()
     report = {
         'command': ' '.join([Path(sys.executable).name, *sys.argv]),

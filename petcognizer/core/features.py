@@ -36,13 +36,25 @@ from pathlib import Path
 import numpy as np
 
 from petcognizer.core.data import Augment, Preprocess, decode_batches, unreadable
-from petcognizer.core.events import Callback, CancelToken, Message, StageProgress, null_callback
+from petcognizer.core.events import (
+    Callback,
+    CancelToken,
+    Message,
+    StageProgress,
+    null_callback,
+)
 from petcognizer.core.fsutil import hash_file
 from petcognizer.core.images import ImageError
 from petcognizer.core.perf import tune_allocator
 
-__all__ = ['FeatureCache', 'ExtractResult', 'cancel_hooks', 'check_readable', 'extract',
-           'weights_fingerprint']
+__all__ = [
+    'ExtractResult',
+    'FeatureCache',
+    'cancel_hooks',
+    'check_readable',
+    'extract',
+    'weights_fingerprint',
+]
 
 #: Above this many bytes, extracted outputs are kept in a memory-mapped file.
 RAM_BUDGET = int(os.environ.get('PETCOGNIZER_FEATURE_RAM_MB', '2048')) * 1024 * 1024

@@ -24,7 +24,12 @@ from petcognizer.core.backbones import create_backbone, get_backbone
 from petcognizer.core.config import HEADS
 from petcognizer.core.data import Preprocess
 from petcognizer.core.fsutil import commit_file
-from petcognizer.core.modelfile import FORMAT, FORMAT_VERSION, ModelFileError, read_model_header
+from petcognizer.core.modelfile import (
+    FORMAT,
+    FORMAT_VERSION,
+    ModelFileError,
+    read_model_header,
+)
 from petcognizer.core.prior import ClassPrior
 
 __all__ = [

@@ -11,9 +11,8 @@ from photos import COLOURS, make_photo
 from PIL import Image
 
 from petcognizer.core.backbones import create_backbone, get_backbone
-from petcognizer.core.data import Augment, Preprocess
 from petcognizer.core.config import TrainConfig
-from petcognizer.core.data import folder_samples
+from petcognizer.core.data import Augment, Preprocess, folder_samples
 from petcognizer.core.features import FeatureCache, extract, weights_fingerprint
 from petcognizer.core.fsutil import hash_file
 from petcognizer.core.training import fit

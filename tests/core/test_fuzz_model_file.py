@@ -99,7 +99,7 @@ def mutate_model(base: Base, kind: str, seed: int, resign: bool) -> bytes:
                 parent = meta
                 for k in path[:-1]:
                     parent = parent[k]
-                parent.pop(path[-1]) if isinstance(parent, dict) else parent.pop(path[-1])
+                parent.pop(path[-1])  # a key of a dict or an index of a list
             else:
                 part = {k: meta.get(k) for k in ('backbone', 'head', 'prior', 'prior_weight')}
                 members = [json.loads(json.dumps(part)) for _ in range(int(rng.integers(1, 12)))]

@@ -8,7 +8,12 @@ import hashlib
 import pytest
 
 import petcognizer.core.backbones as B
-from petcognizer.core.backbones import WeightsUnavailable, create_backbone, get_backbone, weights_status
+from petcognizer.core.backbones import (
+    WeightsUnavailable,
+    create_backbone,
+    get_backbone,
+    weights_status,
+)
 
 
 @pytest.fixture

@@ -15,7 +15,11 @@ import torch
 import petcognizer.core.config as config_module
 import petcognizer.core.training as training_module
 from petcognizer.core import events as E
-from petcognizer.core.backbones import get_backbone, register_backbone, unregister_backbone
+from petcognizer.core.backbones import (
+    get_backbone,
+    register_backbone,
+    unregister_backbone,
+)
 from petcognizer.core.config import TrainConfig
 from petcognizer.core.data import Preprocess, decode_batches
 from petcognizer.core.predict import Predictor
@@ -25,8 +29,8 @@ from petcognizer.core.training import fit
 
 
 def cfg(**kw) -> TrainConfig:
-    base = dict(backbone='tiny_test', epochs=4, lr=0.03, val_fraction=0.0, use_prior=False, seed=0,
-                batch_size=4)
+    base = {'backbone': 'tiny_test', 'epochs': 4, 'lr': 0.03, 'val_fraction': 0.0,
+            'use_prior': False, 'seed': 0, 'batch_size': 4}
     base.update(kw)
     return TrainConfig(**base)
 
