@@ -260,3 +260,34 @@ def test_doctor_job_passes_the_snapshot_and_returns_the_report(monkeypatch, tmp_
     assert isinstance(seen['snapshot'], TrainingSnapshot) and tuple(seen['snapshot'].classes) == ('red', 'green')
     assert seen['cache_root'] == tmp_path / 'cache' and seen['backbone'] == 'tiny_test'
     assert seen['cancel'] is not None
+
+
+def test_heatmap_job_on_a_real_model(tiny_model, unseen):
+    """The real Grad-CAM through the job: a grid of 0..1 values for the asked class."""
+    photo = str(unseen / 'red' / 'new0.png')
+    out = run_inline('heatmap', {'model_path': str(tiny_model.path), 'path': photo, 'class_name': 'green'})
+    ensure_plain(out)
+    assert out['class'] == 'green'
+    assert len(out['values']) == out['height'] and {len(r) for r in out['values']} == {out['width']}
+    assert all(0.0 <= v <= 1.0 for row in out['values'] for v in row)
+    top = run_inline('heatmap', {'model_path': str(tiny_model.path), 'path': photo, 'class_name': None})
+    assert top['class'] in tiny_model.classes
+
+
+def test_doctor_job_on_real_photos_finds_the_copy(tiny_model, tmp_path):
+    """The real doctor through the job: an exact copy of a photo in another class is reported."""
+    paths = [str(p) for p in tiny_model.paths]
+    labels = [tiny_model.classes.index(Path(p).parent.name) for p in paths]
+    copy = tmp_path / 'copy_of_red0.png'
+    shutil.copy(paths[labels.index(tiny_model.classes.index('red'))], copy)
+    snap = TrainingSnapshot(root=str(tmp_path), paths=(*paths, str(copy)),
+                            labels=(*labels, tiny_model.classes.index('blue')),
+                            classes=tuple(tiny_model.classes))
+    events = []
+    report = run_inline('doctor', {'snapshot': snap.to_dict(), 'cache_root': str(tmp_path / 'cache'),
+                                   'backbone': 'tiny_test'}, events.append)
+    ensure_plain(report)
+    assert report['n_photos'] == len(paths) + 1
+    found = [f for f in report['findings'] if str(copy) in f['paths']]
+    assert found and {f['kind'] for f in found} & {'duplicate', 'leak'}
+    assert any(isinstance(e, StageProgress) and e.stage == 'doctor' for e in events)
