@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -371,6 +371,9 @@ class DoctorDialog(QDialog):
         lay.setContentsMargins(0, 0, 0, 0)
         self.panel = DoctorPanel(project_model, undo_stack, self)
         lay.addWidget(self.panel)
+        # Edit ▸ Undo / Redo of the main window do not reach this window: the same keys here
+        QShortcut(QKeySequence.StandardKey.Undo, self, undo_stack.undo)
+        QShortcut(QKeySequence.StandardKey.Redo, self, undo_stack.redo)
 
     def shutdown(self, timeout_ms: int = 10000) -> bool:
         return self.panel.shutdown(timeout_ms)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Slot
-from PySide6.QtGui import QImage, QPixmap, QUndoStack
+from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -375,6 +375,9 @@ class MistakesDialog(QDialog):
         lay.setContentsMargins(0, 0, 0, 0)
         self.browser = MistakesBrowser(project_model, undo_stack, self)
         lay.addWidget(self.browser)
+        # Edit ▸ Undo / Redo of the main window do not reach this window: the same keys here
+        QShortcut(QKeySequence.StandardKey.Undo, self, undo_stack.undo)
+        QShortcut(QKeySequence.StandardKey.Redo, self, undo_stack.redo)
 
     def shutdown(self, timeout_ms: int = 10000) -> bool:
         return self.browser.shutdown(timeout_ms)

@@ -272,6 +272,15 @@ def test_predict_flags_unknown_and_shows_the_heat_map(qtbot, setup, engine_jobs,
     _shot(page, 'predict-unknown-heatmap', tmp_path)
     first.heatmap_button.setChecked(False)
     assert first.heatmap is None and first.thumb_label.width() == 88
+
+    def broken_heatmap(callback, cancel, **kwargs):
+        raise ValueError('the model has no class for this photo')
+
+    engine_jobs['heatmap'] = broken_heatmap  # a failure says why and unticks the toggle
+    second.heatmap_button.setChecked(True)
+    qtbot.waitUntil(lambda: not second.heatmap_button.isChecked(), timeout=5000)
+    assert second.status_label.text() == 'No heat map: the model has no class for this photo'
+    assert second.heatmap is None and second.thumb_label.width() == 88
     assert page.shutdown(5000)
 
 
@@ -330,3 +339,20 @@ def test_doctor_panel_lists_findings_and_fixes_undoably(qtbot, setup, engine_job
     panel.tree.setCurrentItem(small)
     assert panel.fix_button.text() == 'No automatic fix' and not panel.fix_button.isEnabled()
     assert data.shutdown(5000)
+
+
+def test_mistakes_heat_map_from_the_real_job(qtbot, trained):
+    """No fake: the 'heatmap' job's Grad-CAM of a trained model, drawn in the browser."""
+    project, record = trained
+    model = ProjectModel()
+    model.set_project(project)
+    browser = MistakesBrowser(model, QUndoStack())
+    qtbot.addWidget(browser)
+    browser.show_mistakes(evaluation_of(project), project.root / record.model_path)
+    assert len(browser.entries()) == 3
+    qtbot.waitUntil(lambda: browser.is_showing_heatmap() or 'No heat map' in browser.heatmap_status.text(),
+                    timeout=60000)
+    assert browser.is_showing_heatmap(), browser.heatmap_status.text()
+    heat = browser.heatmaps.cached(project.root / record.model_path, browser.entries()[0]['path'], 'red')
+    assert heat['class'] == 'red' and all(0.0 <= v <= 1.0 for row in heat['values'] for v in row)
+    assert browser.shutdown(5000)
