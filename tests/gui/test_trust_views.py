@@ -356,3 +356,18 @@ def test_mistakes_heat_map_from_the_real_job(qtbot, trained):
     heat = browser.heatmaps.cached(project.root / record.model_path, browser.entries()[0]['path'], 'red')
     assert heat['class'] == 'red' and all(0.0 <= v <= 1.0 for row in heat['values'] for v in row)
     assert browser.shutdown(5000)
+
+
+def test_doctor_from_the_real_job(qtbot, trained):
+    """No fake: "Check my photos" runs the real doctor on the project (the run's backbone, tiny_test)."""
+    project, _record = trained
+    model = ProjectModel()
+    model.set_project(project)
+    data = DataPage(QUndoStack(), project_model=model)
+    qtbot.addWidget(data)
+    panel = data.open_doctor().panel
+    qtbot.waitUntil(lambda: not panel.is_running(), timeout=120000)
+    assert panel.report is not None, panel.status_label.text()
+    assert panel.report['n_photos'] == 18
+    assert panel.summary_label.text().startswith('Checked 18 photos')
+    assert data.shutdown(5000)
