@@ -208,7 +208,9 @@ class ResultCard(QFrame):
         for row, name in enumerate(names):
             d = per[name]
             n = int(d.get('n') or 0)
-            cells = [name, str(n), f'{percent(d.get("accuracy", 0))}  ({interval_text(d.get("low", 0), d.get("high", 0))})']
+            right = (f'{percent(d.get("accuracy", 0))}  ({interval_text(d.get("low", 0), d.get("high", 0))})'
+                     if n else '— (no photo measured)')
+            cells = [name, str(n), right]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col:

@@ -371,3 +371,25 @@ def test_doctor_from_the_real_job(qtbot, trained):
     assert panel.report['n_photos'] == 18
     assert panel.summary_label.text().startswith('Checked 18 photos')
     assert data.shutdown(5000)
+
+
+def test_result_card_reads_what_the_core_builds(qtbot, photo_project):
+    """The card shows core.evaluation.build_evaluation's dict (the run service writes it) as it is."""
+    from petcognizer.core.evaluation import build_evaluation
+
+    paths = [str(p) for c in CLASSES for p in photo_project.images(c)]
+    labels = [i for i, c in enumerate(CLASSES) for _ in photo_project.images(c)]
+    probs = [[0.8 if j == (y if k else (y + 1) % 3) else 0.1 for j in range(3)]
+             for k, y in enumerate(labels)]  # the first photo wrong, the rest right
+    ev = build_evaluation(CLASSES + ['grey'], labels, [p + [0.0] for p in probs], paths,
+                          method='cross-validation', folds=5)
+    card = ResultCard()
+    qtbot.addWidget(card)
+    card.set_record(RunRecord(id='core', evaluation=ev))
+    assert card.summary_label.text() == ev['summary'] and ev['summary'].startswith('About 94% right')
+    assert '5-fold cross-validation on 18 photos' in card.method_label.text()
+    assert card.class_table.item(3, 0).text() == 'grey'
+    assert card.class_table.item(3, 2).text() == '— (no photo measured)'
+    assert card.confusion.count('red', 'green') == 1
+    assert card.mistakes_button.text() == 'Browse 1 mistake…'
+
