@@ -17,6 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -121,6 +122,14 @@ class PredictPage(QWidget):
         self.topk_spin.setValue(3)
         self.topk_spin.setSuffix(' labels')
         bar.addWidget(self.topk_spin)
+        bar.addSpacing(12)
+        self.unknown_check = QCheckBox('Say when a photo is none of the classes')
+        self.unknown_check.setChecked(True)
+        self.unknown_check.setToolTip(
+            'Flag a photo that looks like none of the photos the model learnt from ("Not one of: …"). '
+            'Applies to the photos classified next.'
+        )
+        bar.addWidget(self.unknown_check)
         bar.addStretch(1)
         self.clear_button = QPushButton('Clear')
         self.clear_button.clicked.connect(self._on_clear_button_clicked)
@@ -312,7 +321,7 @@ class PredictPage(QWidget):
             return True
         self.error_banner.hide()
         worker = EngineWorker('predict', model_path=str(model), paths=[os.fspath(p) for p in paths],
-                              top_k=self.topk_spin.value())
+                              top_k=self.topk_spin.value(), flag_unknown=self.unknown_check.isChecked())
         worker.progressed.connect(self._on_worker_progressed)
         worker.returned.connect(self._on_worker_returned)
         worker.errored.connect(self._on_worker_errored)

@@ -235,7 +235,10 @@ def test_predict_flags_unknown_and_shows_the_heat_map(qtbot, setup, engine_jobs,
     project, model, _stack = setup
     red, blue = project.images('red')[3], project.images('blue')[3]
 
+    flags = []
+
     def fake_predict(callback, cancel, *, model_path, paths, top_k=3, flag_unknown=True):
+        flags.append(flag_unknown)
         return [
             {'path': str(red), 'label': 'red', 'probabilities': [['red', 0.97], ['green', 0.02], ['blue', 0.01]],
              'error': None, 'unknown': False, 'unknown_score': 0.2},
@@ -260,6 +263,7 @@ def test_predict_flags_unknown_and_shows_the_heat_map(qtbot, setup, engine_jobs,
         assert page.predict([red, blue])
     qtbot.waitUntil(lambda: not page.is_busy(), timeout=5000)
     first, second = page.rows()
+    assert flags == [True]  # "Say when a photo is none of the classes" is on by default
     assert second.prediction.unknown and second.prediction.unknown_score == 3.4
     assert '1 looks like none of the classes' in page.status_label.text()
     assert second.unknown_label.isVisibleTo(page) and second.unknown_label.text() == 'Not one of: red, green, blue'
