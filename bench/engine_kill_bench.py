@@ -2,7 +2,7 @@
 
 Run by hand, never in the test suite (it reads ``../shared/datasets`` and takes a few minutes)::
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/engine_kill_bench.py [--kills 10] [--seed 0]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/engine_kill_bench.py [--kills 10] [--seed 0] [--fine-tune]
 
 The real :class:`~petcognizer.gui.main_window.MainWindow` with the real engine process (as
 ``petcognizer gui`` starts it: ``create_app``, ``warm_up``, a shown window, message boxes
@@ -13,7 +13,9 @@ a message and cannot block the bench). Settings and the user cache go to a tempo
 A fresh project of 2 classes x 20 photos (beagle and samoyed from
 ``../shared/datasets/imagewoof-mini``; synthetic photos when that folder is missing) is opened;
 the Train page keeps its recommended settings (for 40 photos: the ensemble of
-EfficientNet-Lite0/1/2, frozen, 200 epochs with early stopping). A first Train, clicked with
+EfficientNet-Lite0/1/2, frozen, 200 epochs with early stopping: such a run is spent mostly
+extracting features). With ``--fine-tune`` the form is set to one backbone with every stage
+training and ``--epochs`` epochs (default 3), a run spent mostly in epochs. A first Train, clicked with
 ``QTest.mouseClick``, measures the run's duration (feature cache cold). Then ``--kills`` times:
 
 1. the project's feature cache (``.cache/features``, the bench's own project) is cleared, so
@@ -112,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument('--kills', type=int, default=10, help='kills of the engine (default 10)')
     ap.add_argument('--seed', type=int, default=0, help='seed of the kill moments (default 0)')
     ap.add_argument('--per-class', type=int, default=20, help='photos a class (default 20)')
+    ap.add_argument('--fine-tune', action='store_true',
+                    help='set the form to one backbone, every stage training (freeze slider at its '
+                         'maximum) and --epochs epochs: a run spent mostly in epochs')
+    ap.add_argument('--epochs', type=int, default=3, help='epochs with --fine-tune (default 3)')
     ap.add_argument('--timeout', type=float, default=300.0, help='longest wait for a run, s (default 300)')
     args = ap.parse_args(argv)
 
@@ -186,6 +192,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     window.tabs.setCurrentWidget(window.train_page)
     page = window.train_page
+    if args.fine_tune:
+        page.set_config({'ensemble': False, 'freeze_depth': page.freeze_slider.maximum(),
+                         'epochs': args.epochs})
+    report['fine_tune'] = args.fine_tune
     report['config'] = page.config_dict()
     QTest.qWait(200)
 
@@ -256,6 +266,14 @@ def main(argv: list[str] | None = None) -> int:
 
     kills: list[dict] = []
     attempts = 0
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())
+    path = RESULTS / f'engine_kill-{stamp}{"-finetune" if args.fine_tune else ""}.json'
+
+    def save_partial() -> None:
+        """The report so far (``partial``: true), so a bench stopped midway keeps what it measured."""
+        path.write_text(json.dumps({**report, 'partial': True, 'kills': kills}, indent=1) + '\n',
+                        encoding='utf-8')
     while len([k for k in kills if not k.get('finished_before_kill')]) < args.kills and attempts < 2 * args.kills:
         attempts += 1
         before = labels_of(Project.open(root))
@@ -329,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
         entry['checks'] = checks
         entry['passed'] = all(checks.values())
         kills.append(entry)
+        save_partial()
         log(f'#{attempts}: killed at {entry["killed_at_s"]} s ({entry["phase"]}#{entry["member"]}); '
             f'message after {entry["message_after_s"]} s: {text!r}; checks {checks}')
 
@@ -356,10 +375,9 @@ def main(argv: list[str] | None = None) -> int:
     report['load_end'] = loadavg()
     report['commit_at_end'] = git_commit()
     shutil.rmtree(tmp, ignore_errors=True)
+    report['partial'] = False
     text = json.dumps(report, indent=1)
     print(text)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f'engine_kill-{time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())}.json'
     path.write_text(text + '\n', encoding='utf-8')
     s = report['summary']
     log(f'wrote {path}: {s["passed"]}/{s["kills"]} kills passed every check {s["by_check"]}; '
