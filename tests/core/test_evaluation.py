@@ -136,6 +136,7 @@ def test_build_evaluation_has_the_contract_fields():
 
 def test_cv_folds_leave_one_out_when_small_and_stratified_k_fold_above():
     assert [f.tolist() for f in ev.cv_folds([0, 0, 1, 1, 1])] == [[0], [1], [2], [3], [4]]
+    assert len(ev.cv_folds([0, 1] * 30)) == 10 and len(ev.cv_folds([0, 1] * 60)) == ev.K_FOLDS
     labels = [0] * 25 + [1] * 15
     folds = ev.cv_folds(labels, k=5)
     assert len(folds) == 5
@@ -199,6 +200,9 @@ def test_the_prior_weight_is_chosen_again_inside_each_fold(monkeypatch):
     z = np.random.default_rng(0).normal(size=(40, 1000)).astype(np.float32)
     ev.out_of_fold_logits(x, z, y, 2, prior=FakePrior())
     assert seen == [36] * 10
+    seen.clear()
+    ev.out_of_fold_logits(x[:12], z[:12], np.array([0, 1] * 6), 2, prior=FakePrior())  # LOO
+    assert seen == [11] * 12
 
 
 def test_log_mean_probs_is_the_log_of_the_averaged_probabilities():
