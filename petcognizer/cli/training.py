@@ -117,6 +117,12 @@ def cmd_train(args) -> int:
         return EXIT_CANCELLED
     finally:
         progress.close()
+    if record.model_path is None:  # stopped before anything was learnt
+        where = f' (run {record.id} recorded as cancelled in {shown(project.root)})' if project else ''
+        if args.json:
+            print(json.dumps({'model': None, 'run': record.id, 'cancelled': True}, indent=1))
+        echo(f'petcognizer: cancelled before the first epoch ended; no model saved{where}', err=True)
+        return EXIT_CANCELLED
     _report(args, record, cfg, out, project, replacing, time.perf_counter() - t0)
     return EXIT_CANCELLED if record.cancelled else 0
 

@@ -44,7 +44,7 @@ from petcognizer.core.events import (
     null_callback,
 )
 from petcognizer.core.fsutil import hash_file
-from petcognizer.core.images import ImageError
+from petcognizer.core.images import NOT_FOUND_REASON, ImageError, check_regular, os_error_reason
 from petcognizer.core.perf import tune_allocator
 
 __all__ = [
@@ -185,20 +185,27 @@ class ExtractResult:
 
 
 def _hash_all(paths: Sequence[Path], digests: Sequence[str | None] | None = None,
-              cancel: CancelToken | None = None) -> list[str | None]:
+              cancel: CancelToken | None = None) -> tuple[list[str | None], dict[int, str]]:
     """Each file's SHA-256: the known digest where given, else hashed (None: unreadable).
 
-    A known digest is trusted only for a file that exists: a photo deleted
-    since the digest was taken is reported as unreadable, not served from cache.
+    Returns the digests and, for each unreadable file, why (one wording with the
+    decoder: :func:`petcognizer.core.images.os_error_reason`). Only regular files
+    are opened, so a pipe named like a photo never blocks. A known digest is
+    trusted only for a file that is still there: a photo deleted since the
+    digest was taken is reported as unreadable, not served from cache.
     """
+    reasons: dict[int, str] = {}
+
     def one(k: int) -> str | None:
         known = digests[k] if digests is not None and k < len(digests) else None
-        if known:
-            return known if paths[k].is_file() else None
         try:
-            return hash_file(paths[k])
-        except OSError:
-            return None
+            check_regular(paths[k])
+            return known or hash_file(paths[k])
+        except ImageError as exc:
+            reasons[k] = exc.reason
+        except OSError as exc:
+            reasons[k] = os_error_reason(exc)
+        return None
 
     out: list[str | None] = []
     with ThreadPoolExecutor(max_workers=4, thread_name_prefix='hash') as pool:
@@ -206,7 +213,7 @@ def _hash_all(paths: Sequence[Path], digests: Sequence[str | None] | None = None
             if cancel is not None:
                 cancel.raise_if_cancelled()
             out += pool.map(one, range(s, min(s + 32, len(paths))))
-    return out
+    return out, reasons
 
 
 def extract(
@@ -249,7 +256,7 @@ def extract(
         half = not pooled
     store_dtype = np.float16 if half else np.float32
     paths = [Path(p) for p in paths]
-    hashes = _hash_all(paths, digests, cancel)
+    hashes, reasons = _hash_all(paths, digests, cancel)
     cache = None
     if cache_root is not None:
         cache = FeatureCache(
@@ -268,7 +275,7 @@ def extract(
     errors: list[ImageError] = []
     for i, h in enumerate(hashes):
         if h is None:
-            errors.append(ImageError(paths[i], 'cannot be read; check the file still exists'))
+            errors.append(ImageError(paths[i], reasons.get(i, NOT_FOUND_REASON)))
 
     # 1. what is cached already
     out: dict[tuple[int, int], np.ndarray] = {}

@@ -484,8 +484,6 @@ def test_new_reports_files_it_could_not_import(tiny_model, tmp_path, capsys):
     assert len(Project.open(tmp_path / 'p').images('red')) == 6
 
 
-@pytest.mark.xfail(strict=False, reason='needs the project part of issue 9: non-UTF-8 class '
-                   'folders and file names in Project.from_folder and the hash index')
 def test_new_from_a_folder_with_non_utf8_names(tmp_path, capsys):
     src = os.fsencode(str(tmp_path / 'src'))
     make_photo(Path(os.fsdecode(src + b'/caf\xe9/1.png')), COLOURS['red'])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -196,3 +197,37 @@ def test_a_failed_cache_write_leaves_no_temporary_file(photo_tree, tiny, pre, tm
             extract(tiny, None, paths, pre, cache_root=tmp_path / 'c')
     assert list((tmp_path / 'c').rglob('*.tmp')) == []
     assert list((tmp_path / 'c').rglob('*.npy')) == []
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize('known_digest', [False, True])
+def test_a_pipe_named_like_a_photo_never_blocks_and_says_what_it_is(photo_tree, tiny, pre, tmp_path,
+                                                                     known_digest):
+    """Hashing opened every path with open(): a FIFO blocked the run for good (issue 9)."""
+    import os
+
+    paths = files(photo_tree)[:2]
+    fifo = tmp_path / 'pipe.jpg'
+    os.mkfifo(fifo)
+    digests = [hash_file(paths[0]), hash_file(paths[1]), 'f' * 64] if known_digest else None
+    res = extract(tiny, None, [*paths, fifo], pre, cache_root=tmp_path / 'c', digests=digests)
+    assert res.ok == [0, 1]
+    assert len(res.errors) == 1 and res.errors[0].path == fifo
+    assert 'pipe' in res.errors[0].reason and 'still exists' not in res.errors[0].reason
+
+
+def test_an_unreadable_photo_says_permission_denied_not_missing(photo_tree, tiny, pre, tmp_path,
+                                                                 monkeypatch):
+    import petcognizer.core.features as features_mod
+
+    paths = files(photo_tree)[:2]
+
+    def denied(path):
+        if Path(path) == paths[1]:
+            raise PermissionError(13, 'Permission denied', str(path))
+        return hash_file(path)
+
+    monkeypatch.setattr(features_mod, 'hash_file', denied)
+    res = extract(tiny, None, paths, pre, cache_root=tmp_path / 'c')
+    assert res.ok == [0]
+    assert 'permission denied' in res.errors[0].reason
