@@ -61,6 +61,8 @@ DATA = Path(os.environ.get('PETCOGNIZER_DATASETS', ROOT.parent / 'shared' / 'dat
 WORK = Path(os.environ.get('PETCOGNIZER_TRUST_DIR', '/tmp/petcognizer_trust'))
 MEMBERS = ('efficientnet_lite0', 'efficientnet_lite1', 'efficientnet_lite2')
 DATASETS = ('imagewoof-mini', 'flowers5-mini', 'brain-mri')
+#: --cv-all: also cross-validate over every photo of a draw that has a validation split
+CV_ALL = False
 
 
 def load_features(ds: str, name: str) -> dict:
@@ -175,7 +177,7 @@ def section_accuracy(feats, members, draws, pers=(3, 10)):
             rec = {'draw': d, 'method': method, 'n': est_n, 'estimate': est_k / est_n,
                    'low': lo, 'high': hi, 'truth': truth, 'covered': lo <= truth <= hi,
                    'seconds': round(time.perf_counter() - t0, 1)}
-            if cfg.val_fraction > 0:  # cross-validation over every photo of the draw, for comparison
+            if cfg.val_fraction > 0 and CV_ALL:  # cross-validation over every photo, for comparison
                 test2, oof2 = model_logits(feats, members, tr_all, te, prior, k, oof_idx=tr_all)
                 k2 = int((oof2.argmax(1) == y[tr_all]).sum())
                 lo2, hi2 = ev.wilson_interval(k2, len(tr_all))
@@ -211,7 +213,7 @@ def section_calibration(feats, members, draws, per=10):
     prior = ClassPrior.from_classes(classes)
     cfg = recommend_config(per * k, k)
     out = {}
-    for variant in ('defaults', 'cv_all'):
+    for variant in ('defaults', 'cv_all') if CV_ALL else ('defaults',):
         before, after, temps = [], [], []
         for d in range(draws):
             tr_all, te = draw(y, per, d)
@@ -330,7 +332,13 @@ def main(argv=None):
     ap.add_argument('--draws', type=int, default=10)
     ap.add_argument('--only', nargs='*', default=['accuracy', 'calibration', 'unknown'])
     ap.add_argument('--models', nargs='*', default=['ensemble', 'lite0'])
+    ap.add_argument('--pers', nargs='*', type=int, default=[3, 10],
+                    help='photos a class for the accuracy section')
+    ap.add_argument('--cv-all', action='store_true',
+                    help='also cross-validate over every photo of a draw with a validation split')
     args = ap.parse_args(argv)
+    global CV_ALL
+    CV_ALL = args.cv_all
     torch.set_num_threads(1)
     started = datetime.now(timezone.utc)
     report = {'command': 'python bench/trust_bench.py ' + ' '.join(sys.argv[1:]),
@@ -346,7 +354,7 @@ def main(argv=None):
         iw = {m: feats[('imagewoof-mini', m)] for m in members}
         rep = report.setdefault(model, {})
         if 'accuracy' in args.only:
-            rep['accuracy'] = section_accuracy(iw, members, args.draws)
+            rep['accuracy'] = section_accuracy(iw, members, args.draws, tuple(args.pers))
         if 'calibration' in args.only:
             rep['calibration'] = section_calibration(iw, members, args.draws)
         if 'unknown' in args.only:
@@ -357,7 +365,8 @@ def main(argv=None):
     print(text)
     out = ROOT / 'bench' / 'results'
     out.mkdir(parents=True, exist_ok=True)
-    (out / f'trust-{started.strftime("%Y%m%dT%H%M%SZ")}.json').write_text(text)
+    tag = '-'.join(args.only) + '-' + '-'.join(map(str, args.pers))
+    (out / f'trust-{started.strftime("%Y%m%dT%H%M%SZ")}-{tag}.json').write_text(text)
 
 
 if __name__ == '__main__':

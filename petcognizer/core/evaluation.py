@@ -35,10 +35,11 @@ model file stores the centre, the class means and a threshold: the
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from petcognizer.core.events import Callback, StageProgress, null_callback
 from petcognizer.core.prior import ClassPrior, choose_prior_weight, fit_linear_head
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     'build_evaluation',
     'confusion',
     'cv_folds',
+    'evaluate_fit',
     'expected_calibration_error',
     'fit_temperature',
     'log_mean_probs',
@@ -144,31 +146,39 @@ def _nll(logits: np.ndarray, labels: np.ndarray, t: float) -> float:
     return float(np.mean(lse - z[np.arange(len(labels)), labels]))
 
 
-def fit_temperature(logits, labels, *, bounds: tuple[float, float] = T_RANGE) -> float:
+def fit_temperature(logits, labels, *, bounds: tuple[float, float] = T_RANGE,
+                    prior_strength: float = 1.0) -> float:
     """The temperature minimising the mean negative log-likelihood of ``labels``.
 
-    A 1-D golden-section search over ``log T`` in ``bounds``; the NLL of a
-    temperature-scaled softmax is unimodal in ``log T`` in practice. Returns 1.0
-    with no photo.
+    A 1-D golden-section search over ``log T`` in ``bounds`` of
+    ``mean NLL + prior_strength * (log T)^2 / n``: the penalty (a Gaussian prior
+    on ``log T`` centred on 1) matters only with a handful of photos, where six
+    photos all predicted right would otherwise drive ``T`` to its lower bound and
+    every probability to 100%. Returns 1.0 with no photo.
     """
     z = np.asarray(logits, dtype=np.float64)
     y = np.asarray(labels, dtype=np.int64)
     if z.ndim != 2 or len(z) == 0:
         return 1.0
     z = np.nan_to_num(z, nan=0.0, neginf=-1e4, posinf=1e4)
+    n = len(y)
+
+    def f(log_t: float) -> float:
+        return _nll(z, y, math.exp(log_t)) + prior_strength * log_t * log_t / n
+
     a, b = math.log(bounds[0]), math.log(bounds[1])
     g = (math.sqrt(5) - 1) / 2
     c, d = b - g * (b - a), a + g * (b - a)
-    fc, fd = _nll(z, y, math.exp(c)), _nll(z, y, math.exp(d))
+    fc, fd = f(c), f(d)
     for _ in range(60):
         if fc <= fd:
             b, d, fd = d, c, fc
             c = b - g * (b - a)
-            fc = _nll(z, y, math.exp(c))
+            fc = f(c)
         else:
             a, c, fc = c, d, fd
             d = a + g * (b - a)
-            fd = _nll(z, y, math.exp(d))
+            fd = f(d)
     return float(math.exp((a + b) / 2))
 
 
@@ -284,7 +294,8 @@ def out_of_fold_logits(features, imagenet_logits, labels: Sequence[int], n_class
                        prior: ClassPrior | None = None, head: str = 'linear',
                        weight_decay: float = 1e-2, label_smoothing: float = 0.1, seed: int = 0,
                        folds: list[np.ndarray] | None = None, inner_folds: int = INNER_FOLDS,
-                       inner_max_iter: int = INNER_MAX_ITER, cancel=None) -> np.ndarray:
+                       inner_max_iter: int = INNER_MAX_ITER, cancel=None,
+                       on_fold: Callable[[int, int], None] | None = None) -> np.ndarray:
     """Each photo's logits from a head fitted without it, ``[n, K]`` (float64).
 
     The head is fitted as :func:`petcognizer.core.training.fit` fits it on frozen
@@ -318,9 +329,11 @@ def out_of_fold_logits(features, imagenet_logits, labels: Sequence[int], n_class
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # tiny problems: one thread is fastest (see prior.fit_linear_head)
     try:
-        for held in folds:
+        for fold_no, held in enumerate(folds):
             if cancel is not None:
                 cancel.raise_if_cancelled()
+            if on_fold is not None:
+                on_fold(fold_no, len(folds))
             mask = torch.ones(n, dtype=torch.bool)
             mask[torch.as_tensor(held)] = False
             xt, yt = x[mask], y[mask]
@@ -415,3 +428,96 @@ def unknown_scores(features, stats: dict) -> np.ndarray:
     centre = np.asarray(stats['centre'], dtype=np.float64)
     means = np.asarray(stats['means'], dtype=np.float64)
     return 1.0 - (_unit(x - centre) @ _unit(means).T).max(axis=1)
+
+
+# ------------------------------------------------------------------ a whole run
+
+
+def evaluate_fit(model, pooled: Sequence[dict], labels: Sequence[int], paths: Sequence[str],
+                 classes: Sequence[str], *, config, class_matches: dict | None = None,
+                 callback: Callback = null_callback, cancel=None) -> dict:
+    """Evaluate a trained run from the pooled features its trainer already computed.
+
+    ``model`` is the trained Classifier or Ensemble; ``pooled`` holds, per member,
+    ``{'train': [n_train, D], 'val': [n_val, D] | None, 'train_index': [...],
+    'val_index': [...]}`` (indices into ``labels``/``paths``: the trainer's
+    ``FitResult.pooled``); ``config`` the run's TrainConfig.
+
+    Out-of-fold logits of the training photos (:func:`out_of_fold_logits`, the
+    same folds for every member; an ensemble averages its members'
+    probabilities) give the temperature and, without a validation split, the
+    accuracy; with one, the accuracy is the model's own on the validation
+    photos, calibrated with that temperature. The expected calibration error is
+    measured on photos whose temperature was fitted without them (the
+    validation photos; else each fold's photos with a temperature fitted on the
+    other folds).
+
+    Returns:
+        ``{'evaluation': dict (see build_evaluation; {} when it cannot be
+        measured), 'temperature': float | None, 'unknown': [stats | None per
+        member]}``.
+    """
+    import torch
+
+    members = list(model.members) if hasattr(model, 'members') else [model]
+    nothing = {'evaluation': {}, 'temperature': None, 'unknown': [None] * len(members)}
+    if not pooled or len(pooled) != len(members):
+        return nothing
+    tr_idx = [int(i) for i in pooled[0]['train_index']]
+    va_idx = [int(i) for i in pooled[0].get('val_index') or []]
+    if any([int(i) for i in p['train_index']] != tr_idx for p in pooled) or len(tr_idx) < 2:
+        return nothing
+    y = np.asarray(labels, dtype=np.int64)
+    y_tr, k = y[tr_idx], len(classes)
+    folds = cv_folds(y_tr.tolist(), seed=getattr(config, 'seed', 0))
+    total = len(folds) * len(members)
+    oofs, val_logits, unknown = [], [], []
+    for m_no, (member, part) in enumerate(zip(members, pooled)):
+        x_tr = np.asarray(part['train'], dtype=np.float32)
+        kind = member.head_config.get('kind', 'linear')
+        imagenet = getattr(member.backbone, 'imagenet_head', None)
+        prior = None
+        if getattr(config, 'use_prior', True) and imagenet is not None and kind != 'prototype':
+            prior = ClassPrior.from_classes(classes, overrides=class_matches)
+        z_tr = None
+        if prior is not None:
+            with torch.inference_mode():
+                z_tr = imagenet(torch.from_numpy(x_tr)).float().numpy()
+
+        def on_fold(done, _total, base=m_no * len(folds)):
+            callback(StageProgress('evaluate', base + done, total,
+                                   text='Measuring accuracy on photos each model had not seen'))
+
+        oofs.append(out_of_fold_logits(
+            x_tr, z_tr, y_tr, k, prior=prior, head='prototype' if kind == 'prototype' else 'linear',
+            weight_decay=getattr(config, 'head_l2', 1e-2),
+            label_smoothing=getattr(config, 'label_smoothing', 0.1),
+            seed=getattr(config, 'seed', 0), folds=folds, cancel=cancel, on_fold=on_fold))
+        unknown.append(unknown_statistics(x_tr, y_tr, k))
+        x_va = part.get('val')
+        if va_idx and x_va is not None and len(x_va):
+            with torch.inference_mode():
+                val_logits.append(member.logits_from_features(
+                    torch.from_numpy(np.asarray(x_va, dtype=np.float32))).double().numpy())
+    callback(StageProgress('evaluate', total, total,
+                           text='Measuring accuracy on photos each model had not seen'))
+    combine = (lambda ls: ls[0]) if len(members) == 1 else log_mean_probs
+    oof = combine(oofs)
+    temperature = fit_temperature(oof, y_tr)
+    if va_idx and len(val_logits) == len(members):
+        y_va = y[va_idx]
+        probs = softmax(combine(val_logits), temperature)
+        evaluation = build_evaluation(classes, y_va, probs, [str(paths[i]) for i in va_idx],
+                                      method='validation', folds=None, temperature=temperature,
+                                      ece=expected_calibration_error(probs, y_va))
+    else:
+        # each fold's photos calibrated by a temperature fitted on the other folds' photos
+        cross = np.zeros_like(oof)
+        for held in folds:
+            rest = np.setdiff1d(np.arange(len(y_tr)), held)
+            cross[held] = softmax(oof[held], fit_temperature(oof[rest], y_tr[rest]))
+        evaluation = build_evaluation(classes, y_tr, softmax(oof, temperature),
+                                      [str(paths[i]) for i in tr_idx], method='cross-validation',
+                                      folds=len(folds), temperature=temperature,
+                                      ece=expected_calibration_error(cross, y_tr))
+    return {'evaluation': evaluation, 'temperature': temperature, 'unknown': unknown}

@@ -227,3 +227,83 @@ def test_unknown_statistics_flag_far_photos_and_few_known_ones():
     far = np.random.default_rng(8).normal(0, 3, size=(100, 32)) + 10
     assert (ev.unknown_scores(far, stats) > stats['threshold']).mean() > 0.9
     assert math.isfinite(stats['threshold'])
+
+
+# ------------------------------------------------------------------ a whole run
+
+
+class _Backbone:
+    imagenet_head = None
+
+
+class _Member:
+    """A trained member as evaluate_fit sees it: a linear head on pooled features."""
+
+    def __init__(self, x, y, k):
+        import torch
+
+        from petcognizer.core.prior import fit_linear_head
+        self.backbone = _Backbone()
+        self.head_config = {'kind': 'linear'}
+        w, b, _ = fit_linear_head(torch.from_numpy(x), torch.from_numpy(y), k)
+        self.w, self.b = w, b
+
+    def logits_from_features(self, f):
+        return f @ self.w.T + self.b
+
+
+class _Config:
+    seed, use_prior, head_l2, label_smoothing = 0, True, 1e-2, 0.1
+
+
+def test_evaluate_fit_cross_validates_without_a_split():
+    x, y = _blobs(6, 3, 16, seed=9)
+    paths = [f'/photos/{i}.png' for i in range(len(y))]
+    member = _Member(x, y, 3)
+    pooled = [{'train': x, 'val': None, 'train_index': list(range(18)), 'val_index': []}]
+    events = []
+    out = ev.evaluate_fit(member, pooled, y, paths, ['a', 'b', 'c'], config=_Config(),
+                          callback=events.append)
+    e = out['evaluation']
+    assert set(e) == CONTRACT_KEYS and e['method'] == 'cross-validation' and e['folds'] == 18
+    assert e['n'] == 18 and e['accuracy'] == 1.0 and e['low'] < 1.0
+    assert e['predictions'][0]['path'] == '/photos/0.png'
+    assert 0.05 <= out['temperature'] <= 20 and e['temperature'] == out['temperature']
+    assert 0.0 <= e['ece'] <= 1.0
+    assert len(out['unknown']) == 1 and out['unknown'][0]['kind'] == 'centred-cosine'
+    assert events[-1].stage == 'evaluate' and events[-1].done == events[-1].total
+
+
+def test_evaluate_fit_uses_the_validation_split_when_there_is_one():
+    x, y = _blobs(10, 2, 16, seed=10)
+    tr, va = list(range(0, 20, 2)), list(range(1, 20, 2))
+    members = [_Member(x[tr], y[tr], 2), _Member(x[tr] * 1.01, y[tr], 2)]
+
+    class _Ens:
+        pass
+
+    ens = _Ens()
+    ens.members = members
+    pooled = [{'train': x[tr] * s, 'val': x[va] * s, 'train_index': tr, 'val_index': va}
+              for s in (1.0, 1.01)]
+    out = ev.evaluate_fit(ens, pooled, y, [str(i) for i in range(20)], ['a', 'b'],
+                          config=_Config())
+    e = out['evaluation']
+    assert e['method'] == 'validation' and e['folds'] is None and e['n'] == 10
+    assert [p['path'] for p in e['predictions']] == [str(i) for i in va]
+    assert 'the validation split' in e['summary'] and len(out['unknown']) == 2
+
+
+def test_evaluate_fit_without_features_measures_nothing():
+    out = ev.evaluate_fit(_Member(*_blobs(3, 2, 4, seed=1), 2), [], [0, 1], ['a', 'b'], ['a', 'b'],
+                          config=_Config())
+    assert out == {'evaluation': {}, 'temperature': None, 'unknown': [None]}
+
+
+def test_temperature_with_few_photos_all_right_stays_moderate():
+    # six photos, all right with a small margin: without the prior on log T the
+    # fit runs to the lower bound (every probability 100%)
+    logits = np.array([[1.0, 0.0]] * 6)
+    t = ev.fit_temperature(logits, [0] * 6)
+    assert 0.2 < t < 1.0
+    assert ev.fit_temperature(logits, [0] * 6, prior_strength=0.0) < 0.06
