@@ -53,6 +53,7 @@ import math
 from typing import TYPE_CHECKING
 
 from petcognizer.core.classnames import ClassMatch, match_class_name, synset
+from petcognizer.core.events import CancelToken
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -228,6 +229,7 @@ def fit_linear_head(
     free_offset_weight: bool = False,
     max_iter: int = 200,
     init: tuple[torch.Tensor, torch.Tensor] | None = None,
+    cancel: CancelToken | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor, float]:
     """Full-batch logistic regression with an optional fixed logit offset.
 
@@ -235,6 +237,9 @@ def fit_linear_head(
     with L-BFGS (strong Wolfe line search) from zeros, on raw (unstandardised)
     features. ``a`` is 1 unless ``free_offset_weight``, in which case it is a
     free non-negative scalar (``a = softplus(s)``, unpenalised, starting at 1).
+
+    ``cancel`` is polled at every function evaluation of L-BFGS (raising
+    :class:`~petcognizer.core.events.Cancelled`), so a long fit stops at once.
 
     Returns:
         ``(W [K, D], b [K], a)``.
@@ -260,6 +265,8 @@ def fit_linear_head(
                             tolerance_change=1e-9)
 
     def closure():
+        if cancel is not None:
+            cancel.raise_if_cancelled()
         opt.zero_grad()
         logits = x @ w.T + b
         if off is not None:
@@ -328,8 +335,9 @@ def choose_prior_weight(
     label_smoothing: float = LABEL_SMOOTHING,
     max_folds: int = 5,
     cv_max_iter: int | None = None,
+    cancel: CancelToken | None = None,
 ) -> float:
-    """The prior's weight ``alpha``, chosen from the labelled photos.
+    """The prior's weight ``alpha``, chosen from the labelled photos (``cancel`` polled throughout).
 
     * no prior: 0.0 (the plain head);
     * no photo: 1.0 (the prior alone);
@@ -355,7 +363,7 @@ def choose_prior_weight(
     if int(counts.max()) < 2:
         _, _, a = fit_linear_head(features, labels, k_cls, offset=log_prior,
                                   weight_decay=weight_decay, label_smoothing=label_smoothing,
-                                  free_offset_weight=True)
+                                  free_offset_weight=True, cancel=cancel)
         return a
     k = min(max_folds, int(counts.max()))
     folds = _folds(labels, k, seed)
@@ -386,7 +394,7 @@ def choose_prior_weight(
             # optima move little between neighbouring weights (2-3x fewer steps)
             w, b, _ = fit_linear_head(x[mask], labels[mask], k_cls, offset=off[mask],
                                       weight_decay=weight_decay, label_smoothing=0.0, init=prev,
-                                      max_iter=cv_max_iter)
+                                      max_iter=cv_max_iter, cancel=cancel)
             prev = (w, b)
             logits = x[held] @ w.double().T + b.double() + off[held]
             losses[i] += torch.nn.functional.cross_entropy(

@@ -283,7 +283,7 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
             with limit_threads(1):
                 prior_weight = float(choose_prior_weight(
                     f0, logits0, y_train, prior, seed=config.seed, weight_decay=config.head_l2,
-                    label_smoothing=config.label_smoothing))
+                    label_smoothing=config.label_smoothing, cancel=cancel))
             names = [m.name if m is not None else '-' for m in prior.matches]
             callback(Message('info', 'Class-name prior: ' + ', '.join(
                 f'{c} = {n}' for c, n in zip(classes, names)) + f'; weight {prior_weight:.2f}'))
@@ -310,7 +310,7 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
         cancel.raise_if_cancelled()
         with limit_threads(1):
             w0, b0, _ = fit_linear_head(f0, y_train, K, offset=off, weight_decay=config.head_l2,
-                                        label_smoothing=smoothing, max_iter=steps)
+                                        label_smoothing=smoothing, max_iter=steps, cancel=cancel)
         with torch.no_grad():
             head[0].weight.copy_(w0)
             head[0].bias.copy_(b0)

@@ -275,3 +275,30 @@ def test_suggest_labels_and_ordering():
     order = conf.argsort(descending=True).tolist()
     assert order.index(1) < order.index(0) < order.index(3)
     assert ((conf > 0) & (conf <= 1)).all()
+
+
+def test_head_fits_stop_at_a_cancel():
+    """The L-BFGS fits poll the cancel token: a cancel never waits for a fit to converge (issue 9)."""
+    import torch
+
+    from petcognizer.core.events import CancelToken, Cancelled
+    from petcognizer.core.prior import choose_prior_weight, fit_linear_head
+
+    calls = []
+
+    class CountingToken(CancelToken):
+        def raise_if_cancelled(self):
+            calls.append(1)
+            if len(calls) >= 3:
+                raise Cancelled()
+
+    g = torch.Generator().manual_seed(0)
+    x, y = torch.randn(40, 8, generator=g), torch.arange(40) % 2
+    with pytest.raises(Cancelled):
+        fit_linear_head(x, y, 2, cancel=CountingToken())
+    assert len(calls) == 3  # stopped at the third evaluation, not after up to 200
+    token = CancelToken()
+    token.cancel()
+    prior = ClassPrior.from_classes(['cat', 'dog'])
+    with pytest.raises(Cancelled):
+        choose_prior_weight(x, torch.randn(40, 1000, generator=g), y, prior, cancel=token)
