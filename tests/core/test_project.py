@@ -822,3 +822,12 @@ def test_training_samples_leave_out_empty_classes(tmp_path):
     paths, labels, classes, empty = p.training_samples()
     assert classes == ['a', 'b'] and empty == ['empty']
     assert [classes[y] for y in labels] == [p.label_of(q) for q in paths]
+
+
+def test_opening_a_plain_folder_names_real_ways_to_make_a_project(tmp_path):
+    """The message pointed at a 'New project from folder' button that does not exist (issue 9)."""
+    with pytest.raises(ProjectError) as info:
+        Project.open(tmp_path)
+    text = str(info.value)
+    assert 'New project from folder' not in text
+    assert 'Import a folder of class folders' in text and 'petcognizer new' in text

@@ -110,8 +110,8 @@ class Project(ImportMixin, ClassesMixin):
         if not cls.is_project(root):
             raise ProjectError(
                 f'{root} is not a petcognizer project (it has no {cls.FILE_NAME}); '
-                'create a new project, or make one from this folder of class folders with '
-                '"New project from folder".'
+                'make one from this folder of class folders with "Import a folder of class '
+                'folders…" on the start page or `petcognizer new PROJECT --from FOLDER`.'
             )
         root = root.resolve()
         warnings: list[str] = []
