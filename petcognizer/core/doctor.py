@@ -301,6 +301,8 @@ def _duplicate_findings(paths, labels, classes, digests, split_of) -> list[Findi
             by_digest.setdefault(d, []).append(i)
     out = []
     for group in sorted(g for g in by_digest.values() if len(g) > 1):
+        # keep the copy with the shortest name ('cat.jpg' over 'cat (2).jpg', 'Copy of cat.jpg')
+        group = sorted(group, key=lambda i: (len(_name(paths[i])), i))
         names = sorted({classes[labels[i]] for i in group}, key=list(classes).index)
         gp = [paths[i] for i in group]
         copies = gp[1:]

@@ -206,8 +206,9 @@ def test_run_doctor_finds_each_planted_problem(sick_folder, tmp_path):
                 if len({side[p] for p in f.paths}) == 2]
     assert [f.paths for f in found.get('leak', [])] == straddle
     assert [Path(p).name for p in found['unreadable'][0].paths] == ['broken.png']
-    assert sorted(Path(p).name for p in found['duplicate'][0].paths) == ['red05 again.png',
-                                                                         'red05.png']
+    # the copy with the shorter name is kept
+    assert [Path(p).name for p in found['duplicate'][0].paths] == ['red05.png', 'red05 again.png']
+    assert found['duplicate'][0].fix['paths'] == [str(sick_folder / 'red' / 'red05 again.png')]
     assert [[Path(p).name for p in f.paths] for f in found['near_duplicate']] == [
         ['blue03.png', 'blue03 small.jpg']]
     assert found['near_duplicate'][0].fix['paths'] == [str(sick_folder / 'blue' / 'blue03 small.jpg')]
