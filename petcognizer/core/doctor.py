@@ -441,6 +441,11 @@ def diagnose(paths: Sequence[str], labels: Sequence[int], classes: Sequence[str]
     labels = [int(y) for y in labels]
     classes = list(classes)
     digests = list(digests) if digests else [None] * len(paths)
+    for name, arr in (('labels', labels), ('digests', digests), ('features', features),
+                      ('probabilities', probabilities)):
+        if arr is not None and len(arr) != len(paths):
+            raise ValueError(f'diagnose needs one row of {name} per photo: got {len(arr)} for '
+                             f'{len(paths)} photos')
     split_of = None
     if split is not None and len(split[1]):
         split_of = {int(i): 'train' for i in split[0]} | {int(i): 'val' for i in split[1]}

@@ -285,3 +285,8 @@ def test_cross_validation_primal_equals_dual(monkeypatch):
     dual = cross_val_probabilities(x, y, 3)
     monkeypatch.setattr(doctor, 'DUAL_MAX', 0)
     np.testing.assert_allclose(cross_val_probabilities(x, y, 3), dual, atol=1e-4)
+
+
+def test_diagnose_refuses_misaligned_inputs():
+    with pytest.raises(ValueError, match='one row of features per photo: got 2 for 3 photos'):
+        diagnose(names(3), [0, 1, 1], ['a', 'b'], features=np.ones((2, 4)))
