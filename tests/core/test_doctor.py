@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from petcognizer.core import doctor
 from petcognizer.core.config import recommend_config
 from petcognizer.core.data import stratified_split
 from petcognizer.core.doctor import (
@@ -143,7 +144,7 @@ def test_small_empty_and_unbalanced_classes():
     imbalance = [f for f in out if f.kind == 'imbalance']
     assert [f.classes for f in imbalance] == [['fox', 'cat'], ['dog', 'cat']]
     assert imbalance[1].score == pytest.approx(n_big / MIN_PHOTOS_PER_CLASS)
-    assert f"add photos of 'dog'" in imbalance[1].message
+    assert "add photos of 'dog'" in imbalance[1].message
 
 
 def test_unreadable_files_reported_first():
@@ -279,8 +280,6 @@ def test_empty_snapshot(tmp_path):
 
 
 def test_cross_validation_primal_equals_dual(monkeypatch):
-    import petcognizer.core.doctor as doctor
-
     x, y = clusters(n_per_class=8, dim=40)
     dual = cross_val_probabilities(x, y, 3)
     monkeypatch.setattr(doctor, 'DUAL_MAX', 0)

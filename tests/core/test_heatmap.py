@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PIL import Image
 from photos import make_photo
+from PIL import Image
 
 from petcognizer.core.heatmap import grad_cam, heatmap_for_file
 from petcognizer.core.images import ImageError
