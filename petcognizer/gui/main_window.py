@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self.project_model.name_changed.connect(self._on_name_changed)
         self.predict_page.label_requested.connect(self._on_label_requested)
         self.train_page.run_finished.connect(self._on_run_finished)
+        self.train_page.busy_changed.connect(self._on_training_busy)
         self.train_page.predict_requested.connect(self._on_predict_requested)
 
         self._build_menus()
@@ -515,6 +516,11 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"There is no class '{class_name}' any more.", 8000)
             return
         self.data_page.add_paths([Path(p) for p in paths], class_name)
+
+    def _on_training_busy(self, busy: bool) -> None:
+        """A new run starts: the last run's 'Training finished' line no longer applies."""
+        if busy:
+            self.statusBar().clearMessage()
 
     def _on_run_finished(self, record: RunRecord) -> None:
         if record.best_val_acc is not None:

@@ -283,3 +283,27 @@ def test_a_deleted_page_never_breaks_the_project(qtbot, tmp_path):
     shiboken6.delete(page)  # the C++ objects go; the Python wrappers stay
     assert not shiboken6.isValid(model)
     assert project.add_class('c') == 'c'  # the core call completes; no error from a dead bridge
+
+
+def test_a_new_run_clears_the_last_runs_status_line(qtbot, window, tmp_path, engine_jobs):
+    """After an engine kill, 'Training finished: ...' of the run before stood beside the error."""
+    project = Project.create(tmp_path / 'proj', classes=['red', 'blue'])
+    for name, colour in (('red', (220, 30, 30)), ('blue', (30, 30, 220))):
+        project.add_files([make_photo(tmp_path / 'src' / f'{name}{i}.png', colour, noise_seed=i)
+                           for i in range(3)], name)
+    window.open_project(project.root)
+    window.statusBar().showMessage('Training finished: validation accuracy 100%.', 15000)
+    started = []
+
+    def train(callback, cancel, *, snapshot, config, run_dir, cache_root, run_id=None):
+        started.append(True)
+        while not cancel.cancelled:
+            time.sleep(0.01)
+        raise Cancelled()
+
+    engine_jobs['train'] = train
+    window.train_page.start_button.click()
+    qtbot.waitUntil(lambda: bool(started), timeout=5000)
+    assert window.statusBar().currentMessage() == ''
+    window.train_page.stop_button.click()
+    qtbot.waitUntil(lambda: not window.train_page.is_busy(), timeout=5000)
