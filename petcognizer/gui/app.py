@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QElapsedTimer, Qt
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -22,6 +22,8 @@ _log = logging.getLogger(__name__)
 
 #: Window size of the screenshots.
 SCREENSHOT_SIZE = (1280, 800)
+#: How long after the window is shown the engine process starts warming up.
+ENGINE_WARM_UP_DELAY_MS = 300
 
 
 def create_app(argv: Sequence[str] | None = None) -> QApplication:
@@ -119,7 +121,6 @@ def run(
     """
     logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')
     app = create_app(argv)
-    warm_up()  # the engine process loads torch meanwhile: the first Train starts at once
     window = MainWindow()
     if screenshot_dir is not None:
         window.interactive = False
@@ -141,6 +142,10 @@ def run(
     if project is not None:
         window.open_project(project)
     window.show()
+    # Once the window has painted, the engine process starts and loads torch in the
+    # background (seconds of CPU): the first Train then starts at once, and the
+    # window's own start-up never shares the CPU with it.
+    QTimer.singleShot(ENGINE_WARM_UP_DELAY_MS, warm_up)
     code = app.exec()
     window.shutdown()  # also when the app quit without closing the window
     return code

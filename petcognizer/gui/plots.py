@@ -1,230 +1,95 @@
-"""Live training plots: loss per batch (smoothed) and loss/accuracy per epoch.
+"""Live training plots, built when first needed.
 
-Curves are created once and updated with ``setData`` (pyqtgraph's
-``scrollingPlots`` pattern). Adding a point only appends to a list and marks the
-plots dirty; a single-shot timer redraws at most ``max_fps`` times a second, so a
-fast job that reports hundreds of batches a second never stalls the GUI.
+:class:`TrainingPlots` is what the Train page holds. The curves themselves
+(:class:`petcognizer.gui.curves.TrainingCurves`) need pyqtgraph, whose import
+costs about 0.4 s of CPU (more on a busy laptop) and is needed by nothing else
+at start-up; they are created, and pyqtgraph imported, the first time the plots
+are shown or given data. That import sits in a function body on purpose, for
+the launch time (issue 8: a usable start page within 2 s): nothing else in the
+window process imports in the background, so it cannot wait on another
+import's lock, and there is no cycle to dodge.
 """
 
 from __future__ import annotations
 
-import math
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-__all__ = ['TrainingPlots', 'ema']
+if TYPE_CHECKING:
+    from petcognizer.gui.curves import TrainingCurves
 
-pg.setConfigOptions(antialias=True, background='w', foreground='#333')
-
-TRAIN_COLOR = '#1f77b4'
-VAL_COLOR = '#d62728'
+__all__ = ['TrainingPlots']
 
 
-def ema(values: np.ndarray | list[float], beta: float = 0.9) -> np.ndarray:
-    """Exponential moving average with bias correction (fastai's smooth loss)."""
-    out = np.empty(len(values), dtype=float)
-    avg = 0.0
-    for i, v in enumerate(values):
-        avg = beta * avg + (1 - beta) * float(v)
-        out[i] = avg / (1 - beta ** (i + 1))
-    return out
-
-
-class TrainingPlots(pg.GraphicsLayoutWidget):
+class TrainingPlots(QWidget):
     """Two plots side by side: loss (batches and epochs) and accuracy (epochs).
 
-    The x axis is in epochs: batch ``step`` of epoch ``e`` sits at
-    ``e + (step + 1) / steps``, and epoch ``e``'s results at ``e + 1``, so batch
-    and epoch curves line up.
+    Every method and attribute of :class:`~petcognizer.gui.curves.TrainingCurves`
+    is available here; before the curves exist, :meth:`reset`, :meth:`flush` and
+    :meth:`set_empty_text` cost nothing and the counts read 0.
 
     Args:
         parent: the parent widget.
         max_fps: most redraws per second.
     """
 
-    beta = 0.9
+    EMPTY_TEXT = 'The loss and accuracy curves appear here while a model trains.'
 
     def __init__(self, parent=None, max_fps: float = 30.0) -> None:
         super().__init__(parent)
+        self._max_fps = max_fps
+        self._impl: TrainingCurves | None = None
+        self._empty_text = self.EMPTY_TEXT
         self.setMinimumHeight(220)
-        self._loss_plot = self.addPlot(row=0, col=0, title='Loss (lower is better)')
-        self._acc_plot = self.addPlot(row=0, col=1, title='Accuracy')
-        for plot in (self._loss_plot, self._acc_plot):
-            plot.showGrid(x=True, y=True, alpha=0.15)
-            plot.setLabel('bottom', 'epoch')
-            plot.setDownsampling(mode='peak')
-            plot.setClipToView(True)
-            for side in ('left', 'bottom'):
-                plot.getAxis(side).enableAutoSIPrefix(False)  # no "(x0.001)" on a loss axis
-            legend = plot.addLegend(offset=(-10, 10), labelTextSize='8pt')
-            legend.setBrush(pg.mkBrush(255, 255, 255, 210))
-        self._acc_plot.setLabel('left', 'accuracy', units='%')
-        self._acc_plot.setYRange(0, 100, padding=0.02)
-        self._loss_plot.setLabel('left', 'cross-entropy')
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
 
-        faint = QColor(TRAIN_COLOR)
-        faint.setAlpha(60)
-        self.raw_batch_curve = self._loss_plot.plot(pen=pg.mkPen(faint, width=1))
-        self.batch_curve = self._loss_plot.plot(
-            pen=pg.mkPen(TRAIN_COLOR, width=2), name='training (per batch, smoothed)'
-        )
-        self.train_loss_curve = self._loss_plot.plot(
-            pen=pg.mkPen(TRAIN_COLOR, width=1.5, style=pg.QtCore.Qt.PenStyle.DashLine),
-            symbol='o', symbolSize=5, symbolBrush=TRAIN_COLOR, name='training (per epoch)',
-        )
-        self.val_loss_curve = self._loss_plot.plot(
-            pen=pg.mkPen(VAL_COLOR, width=2), symbol='o', symbolSize=5,
-            symbolBrush=VAL_COLOR, name='validation',
-        )
-        self.train_acc_curve = self._acc_plot.plot(
-            pen=pg.mkPen(TRAIN_COLOR, width=2), symbol='o', symbolSize=5,
-            symbolBrush=TRAIN_COLOR, name='training',
-        )
-        self.val_acc_curve = self._acc_plot.plot(
-            pen=pg.mkPen(VAL_COLOR, width=2), symbol='o', symbolSize=5,
-            symbolBrush=VAL_COLOR, name='validation',
-        )
-        self._best_line = pg.InfiniteLine(
-            angle=90, pen=pg.mkPen('#2ca02c', width=1, style=pg.QtCore.Qt.PenStyle.DotLine)
-        )
-        self._best_line.setVisible(False)
-        self._acc_plot.addItem(self._best_line)
+    @property
+    def curves(self) -> TrainingCurves:
+        """The pyqtgraph curves (created, and pyqtgraph imported, on first use)."""
+        if self._impl is None:
+            from petcognizer.gui.curves import (
+                TrainingCurves,  # launch time: see the module doc
+            )
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(max(1, int(1000 / max_fps)))
-        self._timer.timeout.connect(self._on_timer_timeout)
-        self.redraws = 0
-        self.empty_label = QLabel(self.EMPTY_TEXT, self)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet(
-            'QLabel { color: #666; background: rgba(255, 255, 255, 220); '
-            'border: 1px solid #ddd; border-radius: 4px; padding: 8px; }'
-        )
-        self.reset()
+            self._impl = TrainingCurves(self, max_fps=self._max_fps)
+            self._impl.set_empty_text(self._empty_text)
+            self.layout().addWidget(self._impl)
+        return self._impl
 
-    EMPTY_TEXT = 'The loss and accuracy curves appear here while a model trains.'
+    @property
+    def is_built(self) -> bool:
+        return self._impl is not None
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.curves  # noqa: B018 - build on first show
+        super().showEvent(event)
 
     def set_empty_text(self, text: str) -> None:
         """The hint shown while there is nothing to plot."""
-        self.empty_label.setText(text)
-        self._place_empty_label()
-
-    def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(ev)
-        self._place_empty_label()
-
-    def _place_empty_label(self) -> None:
-        if getattr(self, 'empty_label', None) is None:  # pyqtgraph resizes during __init__
-            return
-        w = min(420, self.width() - 40)
-        self.empty_label.setFixedWidth(max(100, w))
-        self.empty_label.adjustSize()
-        self.empty_label.move((self.width() - self.empty_label.width()) // 2,
-                              (self.height() - self.empty_label.height()) // 2)
-
-    # ----------------------------------------------------------------- data in
+        self._empty_text = text
+        if self._impl is not None:
+            self._impl.set_empty_text(text)
 
     def reset(self) -> None:
-        """Forget all points and clear the curves."""
-        self._batch_x: list[float] = []
-        self._batch_y: list[float] = []
-        self._smooth_y: list[float] = []
-        self._avg = 0.0
-        self._epochs: list[tuple[float, float, float | None, float | None, float | None]] = []
-        self._best_x: float | None = None
-        self._timer.stop()
-        self.flush()
+        if self._impl is not None:
+            self._impl.reset()
 
-    def add_batch(self, loss: float, x: float | None = None) -> None:
-        """Append one batch's training loss (redrawn within ``1/max_fps`` s)."""
-        if x is None:
-            x = float(len(self._batch_x) + 1)
-        self._batch_x.append(float(x))
-        value = float(loss)
-        self._batch_y.append(value if math.isfinite(value) else np.nan)
-        if math.isfinite(value):  # the smoothed curve skips NaN/inf batches
-            self._avg = self.beta * self._avg + (1 - self.beta) * value
-        n = len(self._batch_y)
-        self._smooth_y.append(self._avg / (1 - self.beta**n))
-        self._schedule()
-
-    def add_epoch(
-        self,
-        train_loss: float | None,
-        val_loss: float | None,
-        train_acc: float | None,
-        val_acc: float | None,
-        x: float | None = None,
-        is_best: bool = False,
-    ) -> None:
-        """Append one epoch's results; accuracies are fractions (0..1)."""
-        if x is None:
-            x = float(len(self._epochs) + 1)
-        self._epochs.append((float(x), train_loss, val_loss, train_acc, val_acc))
-        if is_best:
-            self._best_x = float(x)
-        self._schedule()
-
-    def set_history(self, history: list[dict], best_epoch: int | None = None) -> None:
-        """Show a finished run's stored per-epoch history (no batch curve)."""
-        self.reset()
-        for row in history:
-            epoch = int(row.get('epoch', len(self._epochs)))
-            self.add_epoch(
-                row.get('train_loss'), row.get('val_loss'), row.get('train_acc'),
-                row.get('val_acc'), x=epoch + 1, is_best=epoch == best_epoch,
-            )
-        self.flush()
-
-    # -------------------------------------------------------------- read back
+    def flush(self) -> None:
+        if self._impl is not None:
+            self._impl.flush()
 
     @property
     def n_batches(self) -> int:
-        return len(self._batch_y)
+        return self._impl.n_batches if self._impl is not None else 0
 
     @property
     def n_epochs(self) -> int:
-        return len(self._epochs)
+        return self._impl.n_epochs if self._impl is not None else 0
 
-    # ----------------------------------------------------------------- redraw
-
-    def _schedule(self) -> None:
-        if not self._timer.isActive():
-            self._timer.start()
-
-    @Slot()
-    def _on_timer_timeout(self) -> None:
-        self.flush()
-
-    def flush(self) -> None:
-        """Redraw now (tests call this instead of waiting for the timer)."""
-        self._timer.stop()
-        self.redraws += 1
-        self.empty_label.setVisible(not self._batch_x and not self._epochs)
-        bx = np.asarray(self._batch_x, dtype=float)
-        by = np.asarray(self._batch_y, dtype=float)
-        self.raw_batch_curve.setData(bx, by)
-        self.batch_curve.setData(bx, np.asarray(self._smooth_y, dtype=float))
-
-        def column(i: int, scale: float = 1.0):
-            pts = [(e[0], e[i] * scale) for e in self._epochs if e[i] is not None]
-            if not pts:
-                return np.empty(0), np.empty(0)
-            xs, ys = zip(*pts)
-            return np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
-
-        self.train_loss_curve.setData(*column(1))
-        self.val_loss_curve.setData(*column(2))
-        self.train_acc_curve.setData(*column(3, 100.0))
-        self.val_acc_curve.setData(*column(4, 100.0))
-        if self._best_x is not None:
-            self._best_line.setPos(self._best_x)
-            self._best_line.setVisible(True)
-        else:
-            self._best_line.setVisible(False)
+    def __getattr__(self, name: str) -> Any:
+        # Only for names not found on this widget: add_batch, add_epoch, set_history, the curves...
+        if name.startswith('_'):
+            raise AttributeError(name)
+        return getattr(self.curves, name)

@@ -23,7 +23,7 @@ download reports every chunk, a tiny model every batch). Events listed in
 rate-limited to ``max_rate`` per second and per stage; the last one of a stage
 (``done >= total``) and any other event always pass, in order. Batch losses are
 never dropped (the loss curve needs every one); the plots coalesce their
-redraws instead (see :class:`petcognizer.gui.plots.TrainingPlots`).
+redraws instead (see :class:`petcognizer.gui.curves.TrainingCurves`).
 """
 
 from __future__ import annotations

@@ -388,3 +388,24 @@ def test_runs_recorded_elsewhere_are_listed(qtbot, page, tiny_project):
     tiny_project.add_run(_record(tiny_project, TrainConfig()))
     assert page.runs_table.rowCount() == 1
     assert page.run_records()[0].id == 'run-1'
+
+
+def test_the_window_opens_without_pyqtgraph_until_the_curves_are_needed():
+    """pyqtgraph's import is a fifth of the launch: the start page never waits for it (issue 8)."""
+    import subprocess
+    import sys
+
+    code = (
+        'import os, sys; os.environ["QT_QPA_PLATFORM"] = "offscreen"\n'
+        'from PySide6.QtWidgets import QApplication\n'
+        'app = QApplication([])\n'
+        'from petcognizer.gui.main_window import MainWindow\n'
+        'w = MainWindow(); w.show(); app.processEvents()\n'
+        'print("pyqtgraph" in sys.modules)\n'
+        'w.train_page.plots.add_batch(0.5); w.train_page.plots.flush()\n'
+        'print("pyqtgraph" in sys.modules, w.train_page.plots.n_batches)\n'
+        'w.shutdown(5000)\n'
+    )
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=120,
+                         check=False)
+    assert out.stdout.split() == ['False', 'True', '1'], out.stdout + out.stderr
