@@ -313,8 +313,9 @@ def section_unknown(feats_all, members, draws, per=10):
             for rate in (0.03, 0.05):
                 # a photo is flagged when its score over the threshold is above 1; an ensemble
                 # averages that ratio over its members (as Predictor does)
-                ratio_new = [np.mean([pm[score][1][j] / _quantile_threshold(pm[score][0], rate)
-                                      for pm in per_member], 0) for j in range(3)]
+                ratio_new = [np.mean([pm[score][1][j] / max(
+                    _quantile_threshold(pm[score][0], rate), 1e-9) for pm in per_member], 0)
+                    for j in range(3)]
                 r = rates.setdefault(f'{score}@{int(rate * 100)}%', {n: [] for n in names})
                 for n, s in zip(names, ratio_new):
                     r[n].append(float((s > 1.0).mean()))
