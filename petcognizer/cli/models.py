@@ -23,6 +23,7 @@ from petcognizer.cli.text import count, echo, rate_text, shown
 from petcognizer.cli.training import EXIT_ERROR
 from petcognizer.core.exportformats import usage_snippet
 from petcognizer.core.fsutil import atomic_write_text
+from petcognizer.core.data import folder_samples
 from petcognizer.core.modelfile import read_metadata
 
 # petcognizer.core.predict and .export import torch: each command imports them when it runs.
@@ -96,6 +97,11 @@ def cmd_eval(args) -> int:
     from petcognizer.core.predict import evaluate  # imports torch
 
     progress = Progress(quiet=args.quiet or args.json)
+    left_out: list = []
+    if Path(args.data).is_dir():
+        folder_samples(args.data, left_out)  # what evaluate leaves out, said once here
+    for _path, sentence in left_out:
+        echo('warning: ' + sentence, err=True)
     try:
         rep = evaluate(args.model, args.data, tta=args.tta, callback=progress)
     finally:

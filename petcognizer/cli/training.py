@@ -93,7 +93,10 @@ def cmd_train(args) -> int:
         snapshot = project.snapshot()
         cfg = _config(args, snapshot.n_photos, len(snapshot.classes))
     else:
-        paths, _labels, classes = folder_samples(root)
+        left_out: list = []
+        paths, _labels, classes = folder_samples(root, left_out)
+        for _path, sentence in left_out:  # hidden or unreadable class folders, pipes...
+            echo('warning: ' + sentence, err=True)  # also with --quiet: data was left out
         if not paths:
             raise ValueError(f'{shown(root)}: no photos found; put them in one subfolder per class '
                              f'(e.g. {shown(root / "cat")}/*.jpg, {shown(root / "dog")}/*.jpg)')

@@ -523,3 +523,18 @@ def test_error_lines_name_the_file_and_what_to_do():
     assert 'MemoryError' in error_text(MemoryError()) and 'close other programs' in error_text(MemoryError())
     assert '\n' not in error_text(RuntimeError('line one\nline two'))
     assert len(error_text(RuntimeError('x' * 10_000))) <= 600
+
+
+def test_train_and_eval_say_which_class_folders_they_leave_out(tiny_model, tmp_path, capsys):
+    """A hidden class folder was dropped without a word by train and eval (issue 9)."""
+    data = tmp_path / 'photos'
+    for name, colour in (('red', COLOURS['red']), ('blue', COLOURS['blue'])):
+        for i in range(3):
+            make_photo(data / name / f'{name}{i}.png', colour, noise_seed=i)
+    make_photo(data / '.hidden_class' / 'h.png', COLOURS['green'])
+    out = tmp_path / 'm.safetensors'
+    assert main(_train_args(data, out)) == 0
+    err = capsys.readouterr().err
+    assert '.hidden_class' in err and 'hidden' in err and 'rename it' in err
+    main(['eval', str(out), str(data), '-q'])
+    assert '.hidden_class' in capsys.readouterr().err
