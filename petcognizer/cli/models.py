@@ -79,6 +79,20 @@ def _print_report(rep: dict, unknown: dict[str, int]) -> None:
     for n, m in zip(names, rep['per_class'].values()):
         echo(f'{n:<{width}}  {m["precision"]:9.3f}  {m["recall"]:6.3f}  {m["f1"]:5.3f}  '
              f'{m["support"]:7d}')
+    if rep.get('ece') is not None:
+        echo(f'\nExpected calibration error (15 bins): {rep["ece"]:.3f} '
+             f'(temperature {rep.get("temperature", 1.0):.2f})')
+        echo('Reliability (confidence bins holding photos):')
+        echo('  confidence  photos  mean confidence  accuracy')
+        for r in rep.get('reliability', []):
+            echo(f'  {r["low"]:.2f}-{r["high"]:.2f}  {r["n"]:6d}  {r["confidence"]:15.3f}  '
+                 f'{r["accuracy"]:8.3f}')
+    if rep.get('unknown_measured'):
+        echo(f'Flagged {count(rep["unknown_flagged"], "photo")} of {rep["n"]} as none of these '
+             'classes')
+    else:
+        echo('This model file cannot flag photos as none of these classes (trained before '
+             'petcognizer measured that); train it again to add it')
     echo('\nConfusion (rows: true, columns: predicted)')
     for line in confusion_lines(rep['classes'], rep['confusion']):
         echo(line)
@@ -186,8 +200,9 @@ def cmd_predict(args) -> int:
     progress = Progress(quiet=args.quiet or args.json)
     t0 = time.perf_counter()
     try:
-        found = pred.predict_paths(files, top_k=args.top_k, tta=args.tta,
-                                   callback=progress) if files else []
+        found = pred.predict_paths(files, top_k=args.top_k, tta=args.tta, callback=progress,
+                                   flag_unknown=not getattr(args, 'no_unknown', False)
+                                   ) if files else []
     finally:
         progress.close()
     seconds = time.perf_counter() - t0
@@ -206,6 +221,10 @@ def cmd_predict(args) -> int:
             print(json.dumps(r.to_dict()))
         elif r.error:
             echo(f'{r.path}: ERROR {r.error}')
+        elif r.unknown:
+            probs = ', '.join(f'{k} {v:.1%}' for k, v in r.probabilities)
+            echo(f'{r.path}: Not one of: {", ".join(pred.classes)} (closest {probs}; '
+                 f'unknown score {r.unknown_score:.2f}, above 1 is flagged)')
         else:
             probs = ', '.join(f'{k} {v:.1%}' for k, v in r.probabilities)
             echo(f'{r.path}: {r.label} ({probs})')

@@ -12,6 +12,7 @@ import re
 import textwrap
 
 from petcognizer import __version__
+from petcognizer.cli.doctor import cmd_doctor
 from petcognizer.cli.models import cmd_eval, cmd_export, cmd_predict
 from petcognizer.cli.projects import (
     IMPORT_BUTTON,
@@ -206,6 +207,8 @@ def _models(sub, common) -> None:
     pr.add_argument('--json', action='store_true', help='one JSON object a line')
     pr.add_argument('--tta', action='store_true', help='test-time augmentation: also classify the '
                                                        'mirrored photo and average')
+    pr.add_argument('--no-unknown', action='store_true',
+                    help='never flag a photo as none of the classes ("Not one of: ...")')
     pr.set_defaults(func=cmd_predict)
 
     x = sub.add_parser(
@@ -248,6 +251,22 @@ def _others(sub, common) -> None:
                    help='how many photos to list')
     s.add_argument('--json', action='store_true', help='one JSON object a line')
     s.set_defaults(func=cmd_similar)
+
+    d = sub.add_parser(
+        'doctor', parents=[common], formatter_class=_Formatter,
+        help='find problems in the photos: duplicates, leaks, likely mislabelled photos',
+        description='Check the photos of DATA before training: exact and near duplicates '
+                    '(resized or recompressed copies), duplicates split between the training and '
+                    'the validation photos (leakage), photos that look like another class (likely '
+                    'mislabelled), classes with too few photos or far fewer than another, and files '
+                    'that cannot be read. Each finding lists its photos and the fix; nothing is '
+                    'changed (the app applies a fix with one click, undoably). Exits 0 when the '
+                    'check ran, whatever it found.')
+    d.add_argument('data', metavar='DATA', help='a project folder, or a folder of class folders')
+    d.add_argument('--backbone', default=DEFAULT_BACKBONE,
+                   help='the network whose features compare the photos')
+    d.add_argument('--json', action='store_true', help='print the report as JSON')
+    d.set_defaults(func=cmd_doctor)
 
     n = sub.add_parser(
         'new', parents=[common], formatter_class=_Formatter, help='create a project',

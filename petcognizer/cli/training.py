@@ -149,6 +149,7 @@ def _report(args, record, cfg: TrainConfig, out: Path, project, replacing: bool,
         'run': record.id,
         'zero_shot': record.zero_shot,
         'cancelled': record.cancelled,
+        'evaluation': record.evaluation,
     }
     if args.json:
         print(json.dumps(summary, indent=1))
@@ -165,6 +166,15 @@ def _report(args, record, cfg: TrainConfig, out: Path, project, replacing: bool,
     echo(f'{"Replaced" if replacing else "Saved"} {out}: {record.backbone}, '
          f'{count(len(classes), "class", "classes")} ({", ".join(classes)}), '
          f'{count(record.n_train, "training photo")}{val}, {summary["seconds"]:.1f} s')
+    ev = record.evaluation
+    if ev:
+        echo(ev['summary'] + '.')
+        echo('Per class: ' + ', '.join(f'{shown(c)} {m["accuracy"]:.0%} of {m["n"]}'
+                                       for c, m in ev['per_class'].items()))
+        if ev.get('temperature') is not None:
+            echo(f'Confidence calibrated (temperature {ev["temperature"]:.2f}'
+                 + (f', calibration error {ev["ece"]:.3f}' if ev.get('ece') is not None else '')
+                 + ')')
     if project is not None:
         echo(f'Recorded as run {record.id} in {project.root} (listed on its Train page)')
     if record.skipped:

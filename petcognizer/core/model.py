@@ -82,6 +82,10 @@ class Classifier(nn.Module):
 
     ``logits = head(f) + prior_weight * prior.log_probs(imagenet_head(f))``; the
     prior term is absent when no class name matched ImageNet or its weight is 0.
+    ``forward`` divides them by the calibration ``temperature`` (1 when not
+    calibrated). With "none of these" statistics (:meth:`set_unknown`, from
+    :func:`petcognizer.core.evaluation.unknown_statistics`) the buffers
+    ``unknown_centre`` and ``unknown_means`` travel in the model file.
     """
 
     def __init__(self, backbone: nn.Module, head: nn.Module, classes: list[str],
@@ -95,6 +99,34 @@ class Classifier(nn.Module):
         self.head_config = dict(head_config)
         self.prior = prior
         self.prior_weight = float(prior_weight)
+        self.temperature = 1.0
+        self.unknown: dict | None = None  # kind, threshold, false_flag_rate
+
+    def set_unknown(self, stats: dict | None) -> None:
+        """Keep (or with None, drop) the "none of these" statistics of the training features."""
+        for name in ('unknown_centre', 'unknown_means'):
+            if name in self._buffers:
+                del self._buffers[name]
+        self.unknown = None
+        if stats is None:
+            return
+        self.register_buffer('unknown_centre', torch.as_tensor(stats['centre'], dtype=torch.float32))
+        self.register_buffer('unknown_means', torch.as_tensor(stats['means'], dtype=torch.float32))
+        self.unknown = {'kind': stats['kind'], 'threshold': float(stats['threshold']),
+                        'false_flag_rate': float(stats['false_flag_rate'])}
+
+    def unknown_ratio(self, f: torch.Tensor) -> torch.Tensor | None:
+        """``[B]`` score / threshold of pooled features (above 1: none of the classes); None without statistics."""
+        if self.unknown is None:
+            return None
+        c = nn.functional.normalize(f.float() - self.unknown_centre, dim=1)
+        sims = c @ nn.functional.normalize(self.unknown_means, dim=1).T
+        return (1.0 - sims.max(dim=1).values) / self.unknown['threshold']
+
+    def forward_with_unknown(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """(calibrated logits, unknown ratio or None) from one backbone pass."""
+        f = self.backbone(x)
+        return self.logits_from_features(f) / self.temperature, self.unknown_ratio(f)
 
     @property
     def backbone_name(self) -> str:
@@ -112,15 +144,17 @@ class Classifier(nn.Module):
         return out
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.logits_from_features(self.backbone(x))
+        out = self.logits_from_features(self.backbone(x))
+        return out / self.temperature if self.temperature != 1.0 else out
 
 
 class Ensemble(nn.Module):
     """Several classifiers over the same classes and input; probabilities are averaged.
 
-    ``forward`` returns the log of the mean probability, so ``softmax`` of it is
-    that mean, and the ensemble is used, saved and exported like one classifier.
-    All members read the same preprocessed image (``preprocess``).
+    ``forward`` returns the log of the mean probability (divided by the
+    ensemble's calibration ``temperature``), so ``softmax`` of it is that mean
+    (calibrated), and the ensemble is used, saved and exported like one
+    classifier. All members read the same preprocessed image (``preprocess``).
     """
 
     def __init__(self, members: list[Classifier]):
@@ -130,6 +164,7 @@ class Ensemble(nn.Module):
         self.members = nn.ModuleList(members)
         self.classes = list(members[0].classes)
         self.preprocess = members[0].preprocess
+        self.temperature = 1.0
 
     @property
     def backbone_name(self) -> str:
@@ -137,19 +172,38 @@ class Ensemble(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         probs = torch.stack([m(x).softmax(dim=1) for m in self.members]).mean(dim=0)
-        return probs.clamp_min(1e-12).log()
+        out = probs.clamp_min(1e-12).log()
+        return out / self.temperature if self.temperature != 1.0 else out
+
+    def forward_with_unknown(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """(calibrated log mean probabilities, the members' mean unknown ratio or None)."""
+        probs, ratios = [], []
+        for m in self.members:
+            logits, ratio = m.forward_with_unknown(x)
+            probs.append(logits.softmax(dim=1))
+            if ratio is not None:
+                ratios.append(ratio)
+        out = torch.stack(probs).mean(dim=0).clamp_min(1e-12).log() / self.temperature
+        return out, (torch.stack(ratios).mean(dim=0) if ratios else None)
+
+    @property
+    def unknown(self) -> dict | None:
+        return next((m.unknown for m in self.members if m.unknown is not None), None)
 
 
 # ------------------------------------------------------------------ model file
 
 
 def _member_meta(model: Classifier) -> dict[str, Any]:
-    return {
+    meta = {
         'backbone': model.backbone_name,
         'head': model.head_config,
         'prior': model.prior.to_dict() if model.prior is not None else None,
         'prior_weight': model.prior_weight,
     }
+    if model.unknown is not None:
+        meta['unknown'] = dict(model.unknown)
+    return meta
 
 
 def _build_member(part: dict, classes: list[str], preprocess: Preprocess, path: Path) -> Classifier:
@@ -166,7 +220,12 @@ def _build_member(part: dict, classes: list[str], preprocess: Preprocess, path: 
     head = make_head(hc['kind'], hc['in_features'], len(classes),
                      dropout=hc.get('dropout', 0.3), hidden=hc.get('hidden', 512))
     prior = ClassPrior.from_dict(part['prior']) if part.get('prior') else None
-    return Classifier(backbone, head, classes, preprocess, hc, prior, part.get('prior_weight', 0.0))
+    model = Classifier(backbone, head, classes, preprocess, hc, prior, part.get('prior_weight', 0.0))
+    if part.get('unknown'):  # the buffers' values come with the weights
+        d = hc['in_features']
+        model.set_unknown({**part['unknown'], 'centre': torch.zeros(d),
+                           'means': torch.zeros(len(classes), d)})
+    return model
 
 
 def _checksum(tensors: dict[str, torch.Tensor], meta_json: str) -> str:
@@ -197,6 +256,8 @@ def save_model(path: os.PathLike | str, model: Classifier | Ensemble,
         'preprocess': model.preprocess.to_dict(),
         'extra': extra or {},
     }
+    if model.temperature != 1.0:
+        meta['temperature'] = float(model.temperature)
     if isinstance(model, Ensemble):
         meta['members'] = [_member_meta(m) for m in model.members]
     else:
@@ -254,6 +315,7 @@ def load_model(path: os.PathLike | str, device='cpu') -> Classifier:
         raise ModelFileError(f'{path}: weights do not fit the {meta["backbone"]} architecture '
                              f'({_short(exc)}); the file is damaged or was not made by '
                              'petcognizer') from None
+    model.temperature = float(meta.get('temperature', 1.0))
     model.metadata = meta
     return model.to(device).eval()
 

@@ -55,7 +55,12 @@ LIMITS = {
     'ensemble members': (1, 8),
     'tensors': (1, 100_000),
     'tensor dimensions': (0, 8),
+    'temperature': (0.01, 100.0),
+    'unknown threshold': (1e-9, 2.0),
+    'unknown false flag rate': (0.0, 1.0),
 }
+#: The "none of these" scores a model file may name (see petcognizer.core.evaluation).
+UNKNOWN_KINDS = ('centred-cosine',)
 #: ImageNet-1k outputs a class-name prior may point at.
 IMAGENET_OUTPUTS = 1000
 MAX_NAME = 255
@@ -280,20 +285,33 @@ def _check_prior(prior: Any, n_classes: int, path: Path, where: str) -> None:
         raise _bad(path, f'{where}prior matches no class')
 
 
+def _check_unknown(unknown: Any, path: Path, where: str) -> None:
+    unknown = _dict(unknown, f'{where}unknown statistics', path)
+    if unknown.get('kind') not in UNKNOWN_KINDS:
+        raise _bad(path, f'{where}unknown kind {_show(unknown.get("kind"))} is not one of '
+                         f'{", ".join(UNKNOWN_KINDS)}')
+    _float(unknown.get('threshold'), 'unknown threshold', path)
+    if 'false_flag_rate' in unknown:
+        _float(unknown['false_flag_rate'], 'unknown false flag rate', path)
+
+
 def _check_member(part: dict, n_classes: int, path: Path, where: str = '') -> None:
     _str(part.get('backbone'), f'{where}backbone', path, longest=100)
     _check_head(part.get('head'), path, where)
     if 'prior_weight' in part:
         _float(part['prior_weight'], 'prior weight', path)
     _check_prior(part.get('prior'), n_classes, path, where)
+    if part.get('unknown') is not None:
+        _check_unknown(part['unknown'], path, where)
 
 
 def check_metadata(meta: dict, path: os.PathLike | str) -> None:
     """Check every field of a model file's petcognizer metadata, or raise :class:`ModelFileError`.
 
     Types and ranges of the preprocessing, the classes (count, unique names),
-    the backbone name, head, prior and prior weight of the model or of each
-    ensemble member, and the optional ``extra`` and version text.
+    the backbone name, head, prior, prior weight and "none of these" statistics
+    of the model or of each ensemble member, the calibration temperature, and
+    the optional ``extra`` and version text.
     """
     path = Path(path)
     _check_preprocess(meta.get('preprocess'), path)
@@ -310,6 +328,8 @@ def check_metadata(meta: dict, path: os.PathLike | str) -> None:
         raise _bad(path, f'petcognizer version {_show(meta["petcognizer_version"])} is not a text')
     if 'extra' in meta:
         _dict(meta['extra'], 'extra', path)
+    if 'temperature' in meta:
+        _float(meta['temperature'], 'temperature', path)
     members = meta.get('members')
     if members:
         members = _list(members, 'ensemble members', path)
@@ -339,6 +359,9 @@ def head_shapes(meta: dict) -> dict[str, tuple[int, ...]]:
             i = 0 if kind == 'linear' else 1
             shapes = {f'{i}.weight': (k, f), f'{i}.bias': (k,)}
         out.update({f'{prefix}head.{name}': s for name, s in shapes.items()})
+        if part.get('unknown'):
+            out[f'{prefix}unknown_centre'] = (f,)
+            out[f'{prefix}unknown_means'] = (k, f)
     return out
 
 

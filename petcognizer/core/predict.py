@@ -10,6 +10,7 @@ from pathlib import Path
 
 from petcognizer.core.data import decode_batches, folder_samples, natural_key
 from petcognizer.core.devices import resolve_device
+from petcognizer.core.evaluation import expected_calibration_error, reliability_table
 from petcognizer.core.events import Callback, CancelToken, StageProgress, null_callback
 from petcognizer.core.images import is_image_name
 from petcognizer.core.model import load_model
@@ -26,12 +27,18 @@ class Prediction:
     label: str | None
     probabilities: list[tuple[str, float]] = field(default_factory=list)
     error: str | None = None
+    #: "none of these": the photo looks like none of the classes (see Predictor.probabilities)
+    unknown: bool = False
+    #: its score over the model's threshold (above 1: flagged); 0.0 when not measured
+    unknown_score: float = 0.0
 
     def to_dict(self) -> dict:
         return {
             'path': str(self.path),
             'label': self.label,
             'probabilities': {k: round(v, 6) for k, v in self.probabilities},
+            'unknown': self.unknown,
+            'unknown_score': round(self.unknown_score, 4),
             **({'error': self.error} if self.error else {}),
         }
 
@@ -86,17 +93,23 @@ class Predictor:
 
     def probabilities(self, paths: Sequence[Path], *, batch_size: int = 32, tta: bool = False,
                       callback: Callback = null_callback, cancel: CancelToken | None = None,
-                      score=None, text: str = 'Classifying photos'):
+                      score=None, text: str = 'Classifying photos',
+                      unknown: list | None = None):
         """(probability matrix [n_ok, K] as a tensor, ok indices, {index: error text}).
 
+        The probabilities are calibrated (the model file's temperature).
         ``score(model, x) -> [B, K]`` replaces the model's softmax (zero-shot
-        suggestions score each class by its own ImageNet probability).
+        suggestions score each class by its own ImageNet probability). Given a
+        list, ``unknown`` receives each ok photo's "none of these" ratio (score
+        over the model's threshold, above 1: flagged), when the model file has
+        the statistics for it (else it stays empty).
         """
         import torch
 
         device = next(self.model.parameters()).device
         pre = self.model.preprocess
         probs, ok, errors = [], [], {}
+        flag = unknown is not None and score is None and self.has_unknown
         t0, done = time.perf_counter(), 0
         # with a cancel token, a CPU forwards a few images at a time (fewer for an ensemble,
         # which runs each image through every member), so a cancel is seen within a second
@@ -118,6 +131,10 @@ class Predictor:
                     with torch.inference_mode():
                         if score is not None:
                             p = score(self.model, x)
+                        elif flag:
+                            logits, ratio = self.model.forward_with_unknown(x)
+                            p = logits.softmax(1)
+                            unknown.extend(ratio.float().cpu().tolist())
                         else:
                             p = self.model(x).softmax(1)
                         if tta and score is None:
@@ -131,12 +148,25 @@ class Predictor:
         mat = torch.cat(probs) if probs else torch.zeros(0, len(self.classes))
         return mat, ok, errors
 
+    @property
+    def has_unknown(self) -> bool:
+        """The model file holds "none of these" statistics."""
+        return getattr(self.model, 'unknown', None) is not None
+
     def predict_paths(self, paths: Sequence[os.PathLike | str], top_k: int = 3, *,
                       tta: bool = False, callback: Callback = null_callback,
-                      cancel: CancelToken | None = None) -> list[Prediction]:
-        """Classify files (folders are expanded); one :class:`Prediction` per file, in order."""
+                      cancel: CancelToken | None = None,
+                      flag_unknown: bool = True) -> list[Prediction]:
+        """Classify files (folders are expanded); one :class:`Prediction` per file, in order.
+
+        With ``flag_unknown`` (and statistics in the model file) a photo that looks
+        like none of the classes gets ``unknown=True``; its ``unknown_score`` is
+        its score over the threshold.
+        """
         files = collect_images(paths)
-        mat, ok, errors = self.probabilities(files, tta=tta, callback=callback, cancel=cancel)
+        ratios: list[float] = []
+        mat, ok, errors = self.probabilities(files, tta=tta, callback=callback, cancel=cancel,
+                                             unknown=ratios if flag_unknown else None)
         k = max(1, min(top_k, len(self.classes)))
         row = {i: r for r, i in enumerate(ok)}
         out = []
@@ -147,7 +177,8 @@ class Predictor:
             p = mat[row[i]]
             vals, idx = p.topk(k)
             pairs = [(self.classes[j], float(v)) for v, j in zip(vals.tolist(), idx.tolist())]
-            out.append(Prediction(path, pairs[0][0], pairs))
+            r = float(ratios[row[i]]) if ratios else 0.0
+            out.append(Prediction(path, pairs[0][0], pairs, unknown=r > 1.0, unknown_score=r))
         return out
 
 
@@ -161,6 +192,9 @@ def evaluate(model_path: os.PathLike | str, data: os.PathLike | str, *, n_wrong:
 
     Returns:
         ``accuracy``, ``n``, ``per_class`` ({class: precision, recall, f1, support}),
+        ``ece`` (15 bins) and ``reliability`` (its table) of the calibrated
+        probabilities, ``unknown_flagged`` (photos flagged as none of the classes;
+        ``unknown_measured`` False when the model file cannot flag),
         ``confusion`` (rows = true class, columns = predicted, in ``classes`` order),
         ``most_confident_wrong`` (path, true, predicted, confidence), ``skipped``.
     """
@@ -182,7 +216,9 @@ def evaluate(model_path: os.PathLike | str, data: os.PathLike | str, *, n_wrong:
         raise ValueError(
             f'{data}: no folder matches a class of the model ({", ".join(classes)}); '
             'name the class folders like the classes the model was trained on')
-    mat, ok, errors = pred.probabilities(keep, tta=tta, callback=callback, cancel=cancel)
+    ratios: list[float] = []
+    mat, ok, errors = pred.probabilities(keep, tta=tta, callback=callback, cancel=cancel,
+                                         unknown=ratios)
     K = len(classes)
     conf = [[0] * K for _ in range(K)]
     wrong = []
@@ -218,4 +254,10 @@ def evaluate(model_path: os.PathLike | str, data: os.PathLike | str, *, n_wrong:
         ],
         'skipped': [{'path': str(keep[i]), 'reason': e} for i, e in errors.items()],
         'unknown_classes': unknown,
+        # calibration of the (calibrated) probabilities, and "none of these"
+        'temperature': float(getattr(pred.model, 'temperature', 1.0)),
+        'ece': expected_calibration_error(mat.numpy(), [truth[i] for i in ok]) if n else None,
+        'reliability': reliability_table(mat.numpy(), [truth[i] for i in ok]) if n else [],
+        'unknown_flagged': sum(r > 1.0 for r in ratios),
+        'unknown_measured': bool(ratios),
     }

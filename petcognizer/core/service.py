@@ -5,7 +5,10 @@ One place assembles "a training run", for every caller: the CLI
 ``bench/``. Three entry points, from the bottom up:
 
 * :func:`train_snapshot` trains on a :class:`~petcognizer.core.runs.TrainingSnapshot`
-  (labels fixed when the run started) and writes ``run_dir/model.safetensors``.
+  (labels fixed when the run started), measures the model on photos it had not
+  seen, calibrates it and gives it "none of these" statistics
+  (:mod:`petcognizer.core.evaluation`; ``RunRecord.evaluation``) and writes
+  ``run_dir/model.safetensors``.
   It never opens ``project.json``: the engine process calls it while the window
   keeps editing the project.
 * :func:`train_project` takes the project's snapshot, trains into
@@ -28,8 +31,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from petcognizer.core.config import TrainConfig
-from petcognizer.core.data import folder_samples, stratified_split
+from petcognizer.core.data import Augment, folder_samples, stratified_split
+from petcognizer.core.evaluation import evaluate_fit
 from petcognizer.core.events import (
     Callback,
     Cancelled,
@@ -39,8 +45,9 @@ from petcognizer.core.events import (
     RunStarted,
     null_callback,
 )
+from petcognizer.core.features import extract
 from petcognizer.core.fsutil import commit_file
-from petcognizer.core.model import save_model
+from petcognizer.core.model import Ensemble, save_model
 from petcognizer.core.predict import Predictor
 from petcognizer.core.project import locate_by_digest
 from petcognizer.core.runs import RunRecord, TrainingSnapshot, new_run_id, utc_now
@@ -84,12 +91,30 @@ def train_snapshot(snapshot: TrainingSnapshot, config: TrainConfig, *, run_dir: 
     if len(classes) < 2:
         return _zero_shot(snapshot, config, run_dir, run_id, created, callback)
     paths = _resolve_paths(snapshot)
-    res = _fit_measuring_ensembles(paths, list(snapshot.labels), classes, config,
-                                   cache_root=cache_root,
+    held: list[RunEnded] = []  # the run ends, for a caller, after its evaluation
+
+    def relay(ev) -> None:
+        if isinstance(ev, RunEnded):
+            held.append(ev)
+        else:
+            callback(ev)
+
+    evaluation: dict = {}
+    try:
+        res = _fit_measuring_ensembles(paths, list(snapshot.labels), classes, config,
+                                       cache_root=cache_root,
+                                       class_matches=dict(snapshot.class_matches) or None,
+                                       callback=_telling_nothing_learnt(relay),
+                                       cancel=cancel or CancelToken(),
+                                       digests=list(snapshot.digests) or None)
+        if res.model is not None and not res.cancelled:
+            evaluation = _evaluate(res.model, paths, list(snapshot.labels), classes, config,
+                                   cache_root=cache_root, digests=list(snapshot.digests) or None,
                                    class_matches=dict(snapshot.class_matches) or None,
-                                   callback=_telling_nothing_learnt(callback),
-                                   cancel=cancel or CancelToken(),
-                                   digests=list(snapshot.digests) or None)
+                                   callback=callback, cancel=cancel)
+    finally:
+        for ev in held:
+            callback(ev)
     model_path = None
     if res.model is not None:
         file = save_model(run_dir / MODEL_FILE, res.model,
@@ -97,7 +122,9 @@ def train_snapshot(snapshot: TrainingSnapshot, config: TrainConfig, *, run_dir: 
         model_path = _record_path(file, snapshot.root)
     if cancel is not None and cancel.cancelled:
         res.cancelled = True  # the cancel came while saving: the record still says so
-    return _record(run_id, created, res, config, classes, model_path)
+    record = _record(run_id, created, res, config, classes, model_path)
+    record.evaluation = evaluation
+    return record
 
 
 def train_project(project, config: TrainConfig, *, out: os.PathLike | str | None = None,
@@ -217,6 +244,51 @@ def _fit_measuring_ensembles(paths: list[Path], labels: list[int], classes: list
         for ev in held:
             callback(ev)
     return res
+
+
+def _evaluate(model, paths: list[Path], labels: list[int], classes: list[str], config: TrainConfig,
+              *, cache_root, digests, class_matches, callback: Callback,
+              cancel: CancelToken | None) -> dict:
+    """The run's evaluation (``RunRecord.evaluation``); calibrates ``model`` and gives it
+    "none of these" statistics (:func:`petcognizer.core.evaluation.evaluate_fit`).
+
+    It reads the frozen backbone's pooled features of the run's photos from the
+    feature cache the trainer just filled (all hits; with augmentation, view 0
+    of the trainer's key). ``{}`` (and the model left as it is) when part of
+    the backbone trained or the head is fc-dropout: cross-validation refits
+    only linear and prototype heads on frozen features.
+    """
+    if config.freeze_depth != 0 or config.head == 'fc-dropout':
+        return {}
+    members = list(model.members) if isinstance(model, Ensemble) else [model]
+    train_idx, val_idx = stratified_split(labels, config.val_fraction, config.seed)
+    aug = Augment(crop_flip=config.augment, color_jitter=config.color_jitter,
+                  random_erasing=config.random_erasing)
+    pooled = []
+    try:
+        for m in members:
+            part: dict = {}
+            for name, idx, augment in (('train', train_idx, aug if aug.any else None),
+                                       ('val', val_idx, None)):
+                part[name], part[f'{name}_index'] = None, []
+                if idx:
+                    r = extract(m.backbone, None, [paths[i] for i in idx], model.preprocess,
+                                augment=augment, cache_root=cache_root, cancel=cancel,
+                                digests=[digests[i] for i in idx] if digests else None,
+                                stage_label='evaluate')
+                    part[name] = np.asarray(r.data[:, 0], dtype=np.float32)
+                    part[f'{name}_index'] = [idx[j] for j in r.ok]
+            pooled.append(part)
+        out = evaluate_fit(model, pooled, labels, [str(p) for p in paths], classes, config=config,
+                           class_matches=class_matches, callback=callback, cancel=cancel)
+    except Cancelled:
+        callback(Message('warning', 'Stopped while measuring the model: it is saved without an '
+                                    'accuracy estimate, calibration or "none of these" check'))
+        return {}
+    model.temperature = out['temperature'] or 1.0
+    for m, stats in zip(members, out['unknown']):
+        m.set_unknown(stats)
+    return out['evaluation']
 
 
 def _telling_nothing_learnt(callback: Callback) -> Callback:

@@ -1,0 +1,179 @@
+"""Issue 10 end to end on the tiny_test backbone: a run's evaluation, the calibrated and
+"none of these"-aware model file, Predictor's unknown flag and the CLI's output."""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+
+import numpy as np
+import pytest
+import torch
+from photos import COLOURS, make_photo
+
+from petcognizer.cli import main
+from petcognizer.core import evaluation as ev
+from petcognizer.core.config import TrainConfig
+from petcognizer.core.model import load_model, save_model
+from petcognizer.core.modelfile import ModelFileError, check_metadata, head_shapes, read_metadata
+from petcognizer.core.predict import Predictor, evaluate
+from petcognizer.core.runs import TrainingSnapshot
+from petcognizer.core.service import MODEL_FILE, train_snapshot
+
+CONTRACT_KEYS = {'method', 'folds', 'n', 'accuracy', 'low', 'high', 'per_class', 'classes',
+                 'confusion', 'predictions', 'ece', 'temperature', 'summary'}
+
+
+@pytest.fixture(scope='module')
+def run(tmp_path_factory):
+    """(record, model file, photo folder): 4 photos a colour, head on frozen tiny_test features."""
+    base = tmp_path_factory.mktemp('trust')
+    data = base / 'photos'
+    paths, labels = [], []
+    for k, (name, colour) in enumerate(sorted(COLOURS.items())):
+        for i in range(4):
+            paths.append(str(make_photo(data / name / f'{name}{i}.png', colour,
+                                        noise_seed=i + 13 * len(name))))
+            labels.append(k)
+    snap = TrainingSnapshot(root=str(base), paths=tuple(paths), labels=tuple(labels),
+                            classes=tuple(sorted(COLOURS)))
+    cfg = TrainConfig(backbone='tiny_test', epochs=5, val_fraction=0.0, use_prior=False)
+    record = train_snapshot(snap, cfg, run_dir=base / 'run', cache_root=base / 'cache')
+    return record, base / 'run' / MODEL_FILE, data
+
+
+def test_the_run_record_carries_a_cross_validated_evaluation(run):
+    record, _, _ = run
+    e = record.evaluation
+    assert set(e) == CONTRACT_KEYS
+    assert e['method'] == 'cross-validation' and e['folds'] == 12 and e['n'] == 12
+    assert e['classes'] == sorted(COLOURS) and len(e['predictions']) == 12
+    assert 0 <= e['low'] <= e['accuracy'] <= e['high'] <= 1
+    assert e['summary'].startswith('About ') and 'each model had not seen' in e['summary']
+    assert e['temperature'] is not None and math.isfinite(e['ece'])
+    assert sum(map(sum, e['confusion'])) == 12
+
+
+def test_the_model_file_carries_the_temperature_and_the_unknown_statistics(run):
+    record, path, _ = run
+    meta = read_metadata(path)
+    assert meta['temperature'] == pytest.approx(record.evaluation['temperature'])
+    assert meta['unknown']['kind'] == 'centred-cosine' and meta['unknown']['threshold'] > 0
+    model = load_model(path)
+    assert model.temperature == pytest.approx(meta['temperature'])
+    assert model.unknown_centre.shape == (model.head_config['in_features'],)
+    assert model.unknown_means.shape == (3, model.head_config['in_features'])
+
+
+def test_the_temperature_is_applied_to_predictions(run):
+    _, path, data = run
+    model = load_model(path)
+    x = torch.stack([model.preprocess(__import__('PIL.Image').Image.open(p).convert('RGB'))
+                     for p in sorted(data.rglob('*.png'))[:3]])
+    with torch.inference_mode():
+        raw = model.logits_from_features(model.backbone(x))
+        np.testing.assert_allclose(model(x).numpy(), (raw / model.temperature).numpy(), rtol=1e-5)
+
+
+def test_predictor_flags_a_photo_of_none_of_the_classes(run, tmp_path):
+    _, path, data = run
+    odd = make_photo(tmp_path / 'odd.png', (250, 250, 250), size=(48, 40))
+    stripes = tmp_path / 'stripes.png'
+    from PIL import Image
+    img = Image.new('RGB', (48, 40))
+    img.putdata([(255, 255, 0) if (i // 4) % 2 else (0, 0, 0) for i in range(48 * 40)])
+    img.save(stripes)
+    pred = Predictor.load(path)
+    known = pred.predict_paths([data])
+    assert sum(p.unknown for p in known) <= 1  # the training photos themselves
+    assert all(p.unknown_score >= 0 for p in known)
+    out = pred.predict_paths([odd, stripes])
+    assert all(p.unknown for p in out), [p.unknown_score for p in out]
+    assert all(p.to_dict()['unknown'] is True and p.to_dict()['unknown_score'] > 1 for p in out)
+    off = pred.predict_paths([odd, stripes], flag_unknown=False)
+    assert not any(p.unknown for p in off) and all(p.unknown_score == 0.0 for p in off)
+
+
+def test_a_model_without_statistics_never_flags(run, tmp_path):
+    _, path, data = run
+    model = load_model(path)
+    model.set_unknown(None)
+    model.temperature = 1.0
+    plain = save_model(tmp_path / 'plain.safetensors', model)
+    meta = read_metadata(plain)
+    assert 'unknown' not in meta and meta.get('temperature', 1.0) == 1.0
+    preds = Predictor.load(plain).predict_paths([data])
+    assert not any(p.unknown for p in preds) and all(p.unknown_score == 0.0 for p in preds)
+
+
+def test_damaged_calibration_fields_are_refused(run):
+    _, path, _ = run
+    meta = read_metadata(path)
+    for field, value in (('temperature', -1.0), ('temperature', float('nan')),
+                         ('temperature', 'hot')):
+        bad = copy.deepcopy(meta)
+        bad[field] = value
+        with pytest.raises(ModelFileError, match='temperature'):
+            check_metadata(bad, path)
+    for key, value in (('threshold', float('inf')), ('threshold', 0.0), ('kind', 'magic'),
+                       ('false_flag_rate', 2.0)):
+        bad = copy.deepcopy(meta)
+        bad['unknown'][key] = value
+        with pytest.raises(ModelFileError, match='unknown'):
+            check_metadata(bad, path)
+    shapes = head_shapes(meta)
+    d = meta['head']['in_features']
+    assert shapes['unknown_centre'] == (d,) and shapes['unknown_means'] == (3, d)
+
+
+def test_evaluate_reports_calibration_and_unknown_flags(run):
+    _, path, data = run
+    rep = evaluate(path, data)
+    assert 0.0 <= rep['ece'] <= 1.0 and rep['reliability']
+    assert sum(r['n'] for r in rep['reliability']) == rep['n']
+    assert 0 <= rep['unknown_flagged'] <= rep['n']
+
+
+# ------------------------------------------------------------------ the command line
+
+
+def test_cli_train_json_carries_the_evaluation(tmp_path, capsys):
+    data = tmp_path / 'd'
+    for name, colour in COLOURS.items():
+        for i in range(3):
+            make_photo(data / name / f'{i}.png', colour, noise_seed=i + len(name))
+    out = tmp_path / 'm.safetensors'
+    assert main(['train', str(data), '--out', str(out), '--backbone', 'tiny_test', '--epochs', '3',
+                 '--no-prior', '--quiet', '--json']) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert set(summary['evaluation']) == CONTRACT_KEYS
+    assert summary['evaluation']['n'] == 9
+    # eval: ECE, the reliability table and how many it flagged
+    assert main(['eval', str(out), str(data), '--quiet']) == 0
+    text = capsys.readouterr().out
+    assert 'Expected calibration error (15 bins):' in text and 'Reliability' in text
+    assert 'as none of these' in text
+    # predict --json: "unknown" and the score
+    assert main(['predict', str(out), str(data / 'red' / '0.png'), '--json', '--quiet']) == 0
+    line = json.loads(capsys.readouterr().out.strip().splitlines()[0])
+    assert isinstance(line['unknown'], bool) and isinstance(line['unknown_score'], float)
+
+
+def test_summary_text_numbers_match_the_interval():
+    lo, hi = ev.wilson_interval(9, 12)
+    assert ev.summary_text(0.75, lo, hi, 12) == (
+        f'About 75% right ({round(lo * 100)}-{round(hi * 100)}%), measured on 12 photos each '
+        'model had not seen')
+
+
+def test_cli_predict_no_unknown_turns_the_flag_off(run, tmp_path, capsys):
+    _, path, _ = run
+    odd = make_photo(tmp_path / 'odd.png', (250, 250, 250), size=(48, 40))
+    assert main(['predict', str(path), str(odd), '--json', '--quiet']) == 0
+    assert json.loads(capsys.readouterr().out)['unknown'] is True
+    assert main(['predict', str(path), str(odd), '--no-unknown']) == 0
+    out = capsys.readouterr().out
+    assert 'Not one of' not in out and str(odd) in out
+    assert main(['predict', str(path), str(odd)]) == 0
+    assert 'Not one of: blue, green, red' in capsys.readouterr().out
