@@ -50,12 +50,12 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from petcognizer.core import evaluation as ev  # noqa: E402
-from petcognizer.core.backbones import create_backbone, get_backbone  # noqa: E402
-from petcognizer.core.config import recommend_config  # noqa: E402
-from petcognizer.core.data import Preprocess, folder_samples, stratified_split  # noqa: E402
-from petcognizer.core.features import extract  # noqa: E402
-from petcognizer.core.prior import ClassPrior, choose_prior_weight, fit_linear_head  # noqa: E402
+from petcognizer.core import evaluation as ev
+from petcognizer.core.backbones import create_backbone, get_backbone
+from petcognizer.core.config import recommend_config
+from petcognizer.core.data import Preprocess, folder_samples, stratified_split
+from petcognizer.core.features import extract
+from petcognizer.core.prior import ClassPrior, choose_prior_weight, fit_linear_head
 
 DATA = Path(os.environ.get('PETCOGNIZER_DATASETS', ROOT.parent / 'shared' / 'datasets'))
 WORK = Path(os.environ.get('PETCOGNIZER_TRUST_DIR', '/tmp/petcognizer_trust'))
@@ -347,7 +347,7 @@ def main(argv=None):
               'load_average_start': os.getloadavg(), 'nproc': os.cpu_count(),
               'torch': torch.__version__,
               'commit': subprocess.run(['git', '-C', str(ROOT), 'rev-parse', 'HEAD'],
-                                       capture_output=True, text=True).stdout.strip()}
+                                       capture_output=True, text=True, check=False).stdout.strip()}
     feats = {(ds, m): load_features(ds, m) for ds in DATASETS for m in MEMBERS}
     t0 = time.perf_counter()
     for model in args.models:

@@ -21,9 +21,9 @@ from petcognizer.cli.places import (
 from petcognizer.cli.progress import Progress
 from petcognizer.cli.text import count, echo, rate_text, shown
 from petcognizer.cli.training import EXIT_ERROR
+from petcognizer.core.data import folder_samples
 from petcognizer.core.exportformats import usage_snippet
 from petcognizer.core.fsutil import atomic_write_text
-from petcognizer.core.data import folder_samples
 from petcognizer.core.modelfile import read_metadata
 
 # petcognizer.core.predict and .export import torch: each command imports them when it runs.

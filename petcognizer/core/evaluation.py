@@ -99,7 +99,7 @@ def wilson_interval(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
 
 
 def _pct(x: float) -> int:
-    return int(round(100 * x))
+    return round(100 * x)
 
 
 def summary_text(accuracy: float, low: float, high: float, n: int,
@@ -237,7 +237,7 @@ def build_evaluation(classes: Sequence[str], labels: Sequence[int], probs, paths
     p = np.asarray(probs, dtype=np.float64).reshape(len(labels), len(classes))
     y = np.asarray(labels, dtype=np.int64)
     pred = p.argmax(axis=1) if len(p) else np.zeros(0, dtype=np.int64)
-    n = int(len(y))
+    n = len(y)
     k = int((pred == y).sum())
     acc = k / n if n else 0.0
     low, high = wilson_interval(k, n)
@@ -441,6 +441,14 @@ def unknown_scores(features, stats: dict) -> np.ndarray:
 # ------------------------------------------------------------------ a whole run
 
 
+def _fold_progress(callback: Callback, base: int, total: int) -> Callable[[int, int], None]:
+    def on_fold(done: int, _total: int) -> None:
+        callback(StageProgress('evaluate', base + done, total,
+                               text='Measuring accuracy on photos each model had not seen'))
+
+    return on_fold
+
+
 def evaluate_fit(model, pooled: Sequence[dict], labels: Sequence[int], paths: Sequence[str],
                  classes: Sequence[str], *, config, class_matches: dict | None = None,
                  callback: Callback = null_callback, cancel=None) -> dict:
@@ -492,9 +500,7 @@ def evaluate_fit(model, pooled: Sequence[dict], labels: Sequence[int], paths: Se
             with torch.inference_mode():
                 z_tr = imagenet(torch.from_numpy(x_tr)).float().numpy()
 
-        def on_fold(done, _total, base=m_no * len(folds)):
-            callback(StageProgress('evaluate', base + done, total,
-                                   text='Measuring accuracy on photos each model had not seen'))
+        on_fold = _fold_progress(callback, m_no * len(folds), total)
 
         oofs.append(out_of_fold_logits(
             x_tr, z_tr, y_tr, k, prior=prior, head='prototype' if kind == 'prototype' else 'linear',

@@ -16,7 +16,12 @@ from petcognizer.cli import main
 from petcognizer.core import evaluation as ev
 from petcognizer.core.config import TrainConfig
 from petcognizer.core.model import load_model, save_model
-from petcognizer.core.modelfile import ModelFileError, check_metadata, head_shapes, read_metadata
+from petcognizer.core.modelfile import (
+    ModelFileError,
+    check_metadata,
+    head_shapes,
+    read_metadata,
+)
 from petcognizer.core.predict import Predictor, evaluate
 from petcognizer.core.runs import TrainingSnapshot
 from petcognizer.core.service import MODEL_FILE, train_snapshot
