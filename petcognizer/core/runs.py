@@ -12,6 +12,7 @@ Qt-free and torch-free: the window imports it.
 
 from __future__ import annotations
 
+import math
 import secrets
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from datetime import datetime, timezone
@@ -118,6 +119,8 @@ class RunRecord:
 
 def _coerce(value: Any, default: Any) -> Any:
     """Keep a value of the field's type; fall back to the default for a wrong one."""
+    if isinstance(value, float) and not math.isfinite(value):  # inf/nan from a damaged file
+        return default
     if default is None:  # Optional numbers and strings
         return value if value is None or isinstance(value, (int, float, str)) else None
     if isinstance(default, bool):

@@ -193,12 +193,13 @@ def predict(callback: Callback, cancel: CancelToken, *, model_path: str, paths: 
     file has no statistics for it).
     """
     predictor = _predictors.get(model_path, callback)
-    preds = predictor.predict_paths(paths, top_k=top_k, callback=callback, cancel=cancel)
+    preds = predictor.predict_paths(paths, top_k=top_k, callback=callback, cancel=cancel,
+                                    flag_unknown=flag_unknown)
     return [
         {'path': str(p.path), 'label': p.label,
          'probabilities': [[c, float(v)] for c, v in p.probabilities], 'error': p.error,
-         'unknown': bool(flag_unknown and getattr(p, 'unknown', False)),
-         'unknown_score': float(getattr(p, 'unknown_score', 0.0) or 0.0) if flag_unknown else 0.0}
+         'unknown': bool(flag_unknown and p.unknown),
+         'unknown_score': float(p.unknown_score or 0.0) if flag_unknown else 0.0}
         for p in preds
     ]
 
