@@ -110,7 +110,7 @@ class Project(ImportMixin, ClassesMixin):
         if not cls.is_project(root):
             raise ProjectError(
                 f'{root} is not a petcognizer project (it has no {cls.FILE_NAME}); '
-                'make one from this folder of class folders with "Import a folder of class '
+                'create one from this folder of class folders with "Import a folder of class '
                 'folders…" on the start page or `petcognizer new PROJECT --from FOLDER`.'
             )
         root = root.resolve()
