@@ -21,7 +21,6 @@ from petcognizer.cli.places import (
 from petcognizer.cli.progress import Progress
 from petcognizer.cli.text import count, echo, rate_text, shown
 from petcognizer.cli.training import EXIT_ERROR
-from petcognizer.core.data import folder_samples
 from petcognizer.core.exportformats import usage_snippet
 from petcognizer.core.fsutil import atomic_write_text
 from petcognizer.core.modelfile import read_metadata
@@ -111,11 +110,6 @@ def cmd_eval(args) -> int:
     from petcognizer.core.predict import evaluate  # imports torch
 
     progress = Progress(quiet=args.quiet or args.json)
-    left_out: list = []
-    if Path(args.data).is_dir():
-        folder_samples(args.data, left_out)  # what evaluate leaves out, said once here
-    for _path, sentence in left_out:
-        echo('warning: ' + sentence, err=True)
     try:
         rep = evaluate(args.model, args.data, tta=args.tta, callback=progress)
     finally:
@@ -129,6 +123,8 @@ def cmd_eval(args) -> int:
             echo(line, err=True)
     else:
         _print_report(rep, unknown)
+    for sentence in rep['left_out']:  # hidden or unreadable class folders...
+        echo('warning: ' + sentence, err=True)
     for s in rep['skipped']:
         echo(f'skipped {s["path"]}: {s["reason"]}', err=True)
     problems = []

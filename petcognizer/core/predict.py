@@ -196,10 +196,13 @@ def evaluate(model_path: os.PathLike | str, data: os.PathLike | str, *, n_wrong:
         probabilities, ``unknown_flagged`` (photos flagged as none of the classes;
         ``unknown_measured`` False when the model file cannot flag),
         ``confusion`` (rows = true class, columns = predicted, in ``classes`` order),
-        ``most_confident_wrong`` (path, true, predicted, confidence), ``skipped``.
+        ``most_confident_wrong`` (path, true, predicted, confidence), ``skipped``
+        (photos that could not be read) and ``left_out`` (one sentence per folder
+        or file the data's folder walk left out: hidden or unreadable folders...).
     """
     pred = Predictor.load(model_path)
-    paths, labels, folder_classes = folder_samples(data)
+    left_out: list[tuple[Path, str]] = []
+    paths, labels, folder_classes = folder_samples(data, left_out)
     classes = pred.classes
     index = {c: k for k, c in enumerate(classes)}
     lower = {c.lower(): k for k, c in enumerate(classes)}
@@ -253,6 +256,7 @@ def evaluate(model_path: os.PathLike | str, data: os.PathLike | str, *, n_wrong:
             for s, p, t, q in wrong[:n_wrong]
         ],
         'skipped': [{'path': str(keep[i]), 'reason': e} for i, e in errors.items()],
+        'left_out': [sentence for _path, sentence in left_out],
         'unknown_classes': unknown,
         # calibration of the (calibrated) probabilities, and "none of these"
         'temperature': float(getattr(pred.model, 'temperature', 1.0)),
