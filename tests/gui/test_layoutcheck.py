@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from layoutcheck import check_layout  # tests/gui is on sys.path (rootdir conftest)
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -13,8 +14,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from layoutcheck import check_layout  # tests/gui is on sys.path (rootdir conftest)
 
 
 def _shown(qtbot, widget, w=400, h=300):
