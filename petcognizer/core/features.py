@@ -35,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
+from petcognizer.core import distributed
 from petcognizer.core.data import Augment, Preprocess, decode_batches, unreadable
 from petcognizer.core.events import (
     Callback,
@@ -248,6 +249,11 @@ def extract(
     """
     import torch
 
+    if (ctx := distributed.active()) is not None and ctx.sharding:  # torchrun: a share each
+        return ctx.extract(extract, model, stage_end, paths, pre, views=views, augment=augment,
+                           cache_root=cache_root, device=device, batch_size=batch_size, half=half,
+                           callback=callback, cancel=cancel, stage_label=stage_label,
+                           digests=digests)
     tune_allocator()
     t0 = time.perf_counter()
     device = device or torch.device('cpu')

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from petcognizer.core import distributed
 from petcognizer.core.backbones import create_backbone, get_backbone
 from petcognizer.core.config import ENSEMBLE_BACKBONES, TrainConfig
 from petcognizer.core.data import Augment, Preprocess, decode_batches, stratified_split
@@ -82,11 +83,8 @@ class FitResult:
 
 @contextlib.contextmanager
 def _seeded(seed: int) -> Iterator[None]:
-    """Seed Python's, NumPy's and torch's global generators for a run, then restore them.
-
-    Left seeded, whatever the process draws after a run would repeat from run to
-    run (the next run id, for one).
-    """
+    """Seed Python's, NumPy's and torch's global generators for a run, then restore them
+    (left seeded, what the process draws next would repeat from run to run: the run id)."""
     import torch
 
     saved = random.getstate(), np.random.get_state(), torch.random.get_rng_state()
@@ -190,6 +188,7 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
     from torch import nn
 
     prototype = config.head == 'prototype'
+    par = distributed.for_training()  # torchrun: this process's share of each epoch, DDP
     if prototype:
         # set from the class means, not trained: one pass reports its accuracy
         config = replace(config, epochs=1)
@@ -329,9 +328,9 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
             groups.append({'params': params, 'lr': config.lr * config.backbone_lr_mult * 0.5**k})
     opt = torch.optim.AdamW(groups, weight_decay=config.weight_decay)
     head_weights = [m.weight for m in head.modules() if isinstance(m, nn.Linear)]
-    total_steps = config.epochs * math.ceil(len(train_idx) / bs)
+    total_steps = config.epochs * math.ceil(par.n(len(train_idx)) / bs)
     sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, _lr_lambda(total_steps, config.warmup_epochs * math.ceil(len(train_idx) / bs)))
+        opt, _lr_lambda(total_steps, config.warmup_epochs * math.ceil(par.n(len(train_idx)) / bs)))
     class_w = None
     if config.balance_classes:
         cnt = torch.bincount(y_train, minlength=K).float()
@@ -344,6 +343,7 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
         top.to(device)
         if device.type in ('cpu', 'cuda'):
             top.to(memory_format=torch.channels_last)
+    train_top, train_head = par.wrap(top), par.wrap(head)
 
     def unfrozen_count(epoch: int) -> int:
         """How many top stages train in this epoch (the 'unfreeze' schedule)."""
@@ -375,10 +375,10 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
         if d > 0:
             if xb.ndim == 4 and device.type in ('cpu', 'cuda'):
                 xb = xb.contiguous(memory_format=torch.channels_last)
-            f = backbone.pool(top(xb))
+            f = backbone.pool(train_top(xb))
         else:
             f = xb
-        out = head(f)
+        out = train_head(f)
         if prior_b is not None:
             out = out + prior_weight * prior_b.to(device)
         return out
@@ -387,7 +387,7 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
         xb = xb.to(device, non_blocking=True)
         if device.type in ('cpu', 'cuda'):
             xb = xb.contiguous(memory_format=torch.channels_last)
-        return head(backbone.pool(top(xb)))
+        return train_head(backbone.pool(train_top(xb)))
 
     if not cached and device.type in ('cpu', 'cuda'):
         backbone.to(memory_format=torch.channels_last)
@@ -399,11 +399,12 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
         order = list(range(n))
         if training:
             random.Random(config.seed * 1000003 + epoch).shuffle(order)
+        order = par.order(order, epoch, training)
         if cached:
             data = x_train if training else x_val
             pri = prior_train if training else prior_val
             g = np.random.default_rng(config.seed * 7919 + epoch)
-            for s in range(0, n, bs):
+            for s in range(0, len(order), bs):
                 rows = order[s:s + bs]
                 if training and train_views > 1:
                     views = g.integers(0, train_views, size=len(rows))
@@ -473,9 +474,8 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
                     loss.backward()
                     opt.step()
                 sched.step()
-                lv = data_loss
                 nb = len(yb)
-                tot_loss += lv * nb
+                tot_loss += data_loss * nb
                 tot_correct += float((out.argmax(1) == yb).sum())
                 tot_n += nb
                 steps_done += 1
@@ -483,12 +483,13 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
                 recent = step_times[-20:]
                 per_step = sum(recent) / len(recent)
                 remaining = (total_steps - steps_done) + total_val_steps * (config.epochs - epoch)
-                callback(BatchEnded(epoch, step, math.ceil(len(train_idx) / bs), lv,
+                callback(BatchEnded(epoch, step, math.ceil(par.n(len(train_idx)) / bs), data_loss,
                                     nb / max(per_step, 1e-9), remaining * per_step))
         except Cancelled:  # raised mid-batch by a stage or the decoder
             cancelled = True
         if cancelled:
             break
+        tot_loss, tot_correct, tot_n = par.sum(tot_loss, tot_correct, tot_n)
         train_loss = tot_loss / max(tot_n, 1)
         train_acc = tot_correct / max(tot_n, 1)
         val_loss = val_acc = None
@@ -508,6 +509,7 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
                 cancelled = True
             if cancelled:
                 break
+            vl, vc, vn = par.sum(vl, vc, vn)
             val_loss, val_acc = vl / max(vn, 1), vc / max(vn, 1)
         key = (val_acc, -val_loss) if val_acc is not None else (epoch,)
         is_best = best_key is None or key > best_key
