@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from petcognizer.core import distributed
 from petcognizer.core.config import TrainConfig
 from petcognizer.core.data import Augment, folder_samples, stratified_split
 from petcognizer.core.evaluation import evaluate_fit
@@ -116,7 +117,7 @@ def train_snapshot(snapshot: TrainingSnapshot, config: TrainConfig, *, run_dir: 
         for ev in held:
             callback(ev)
     model_path = None
-    if res.model is not None:
+    if res.model is not None and distributed.is_main():  # torchrun: rank 0 writes the one file
         file = save_model(run_dir / MODEL_FILE, res.model,
                           extra={'run_id': run_id, 'config': config.to_dict()})
         model_path = _record_path(file, snapshot.root)
@@ -143,7 +144,8 @@ def train_project(project, config: TrainConfig, *, out: os.PathLike | str | None
     record = train_snapshot(snapshot, config, run_dir=Path(project.runs_dir) / run_id,
                             cache_root=Path(project.cache_dir) / 'features', run_id=run_id,
                             callback=callback, cancel=cancel)
-    project.add_run(record)
+    if distributed.is_main():
+        project.add_run(record)
     if out is not None and record.model_path is not None:
         _copy_model(Path(project.root) / record.model_path, Path(out))
     return record
