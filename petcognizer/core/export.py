@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
-import warnings
 from pathlib import Path
 
-from petcognizer.core.exportformats import export_path, sidecar_path
-from petcognizer.core.fsutil import atomic_write_text, commit_file
+from petcognizer.core.export_check import ExportResult, compare, expectations, pixels
+from petcognizer.core.export_graph import quiet_deprecations
+from petcognizer.core.export_spec import TOLERANCE, preprocess_rules, write_vectors
+from petcognizer.core.exportformats import BUNDLE_MARKER, bundle_path, export_path
+from petcognizer.core.fsutil import commit_file
 from petcognizer.core.model import load_model
 from petcognizer.core.modelfile import read_metadata
 
 # The formats, their file names and usage text live in the torch-free
 # petcognizer.core.exportformats, which the window imports too.
-__all__ = ['export_model']
+__all__ = ['ExportResult', 'check_bundle_place', 'export_checked', 'export_model']
 
 
 def _probabilities_module(model):
@@ -37,6 +38,7 @@ def _probabilities_module(model):
 
 
 def _sidecar(meta: dict) -> dict:
+    """The TorchScript file's embedded description (float NCHW input, as before)."""
     return {
         'classes': meta['classes'],
         'preprocess': meta['preprocess'],
@@ -45,6 +47,7 @@ def _sidecar(meta: dict) -> dict:
                  'side is preprocess.resize, centre-cropped to preprocess.input_size, scaled to '
                  '0..1, then (x - mean) / std',
         'output': 'float32 [N, K]: class probabilities in the order of classes',
+        'preprocess_rules': preprocess_rules(meta['preprocess']),
     }
 
 
@@ -55,33 +58,50 @@ def export_model(model_path: os.PathLike | str, dest: os.PathLike | str,
     ``fmt`` is a key of :data:`~petcognizer.core.exportformats.EXPORT_FORMATS`; a
     missing suffix is added (:func:`~petcognizer.core.exportformats.export_path`).
     Files are written to a temporary name and renamed, so a failed export never
-    leaves a half-written file under ``dest``.
+    leaves a half-written file under ``dest``. See :func:`export_checked`.
+    """
+    return export_checked(model_path, dest, fmt).path
+
+
+def export_checked(model_path: os.PathLike | str, dest: os.PathLike | str,
+                   fmt: str = 'safetensors') -> ExportResult:
+    """:func:`export_model`, returning the files and the check against the source model.
+
+    Every export is reloaded and compared with ``petcognizer predict`` on test
+    vectors (small reference images); an ONNX export also gets its sidecar,
+    its bundle folder (``predict.py``, README, the vectors) and a check that
+    no float64 is in the graph. An export that differs from its source by more
+    than the tolerance is refused (RuntimeError with the numbers).
     """
     import torch
 
     dest = export_path(dest, fmt)  # ValueError naming the known formats for another fmt
     dest.parent.mkdir(parents=True, exist_ok=True)
     meta = read_metadata(model_path)
+    if fmt == 'onnx':
+        check_bundle_place(bundle_path(dest))
     tmp = dest.with_name(dest.name + '.partial')
     try:
         if fmt == 'safetensors':
             load_model(model_path)  # verifies the checksum before we hand it out
             shutil.copyfile(model_path, tmp)
-        else:
-            model = load_model(model_path)
+            commit_file(tmp, dest)
+            return ExportResult(dest, [dest], _check_copy(model_path, dest, meta))
+        model = load_model(model_path)
+        if fmt == 'torchscript':
             wrapped = _probabilities_module(model)
             size = meta['preprocess']['input_size']
             example = torch.zeros(1, 3, size, size)
-            if fmt == 'torchscript':
-                extra = {'petcognizer.json': json.dumps(_sidecar(meta), indent=1)}
-                with torch.no_grad(), _quiet_deprecations():
-                    traced = torch.jit.trace(wrapped, example)
-                    torch.jit.save(traced, str(tmp), _extra_files=extra)
-            else:
-                _export_onnx(wrapped, example, tmp, meta)
-                # the sidecar first, so an .onnx never appears without it
-                atomic_write_text(sidecar_path(dest), json.dumps(_sidecar(meta), indent=1))
-        commit_file(tmp, dest)
+            extra = {'petcognizer.json': json.dumps(_sidecar(meta), indent=1)}
+            with torch.no_grad(), quiet_deprecations():
+                traced = torch.jit.trace(wrapped, example)
+                torch.jit.save(traced, str(tmp), _extra_files=extra)
+            check = _check_torchscript(model_path, tmp, meta)
+            commit_file(tmp, dest)
+            return ExportResult(dest, [dest], check)
+        from petcognizer.core.export_onnx import export_onnx_bundle
+
+        return export_onnx_bundle(model, model_path, meta, dest, tmp)
     except OSError as exc:
         raise OSError(f'{dest}: export failed ({exc.strerror or exc}); check free space and '
                       'that the folder is writable') from None
@@ -89,39 +109,44 @@ def export_model(model_path: os.PathLike | str, dest: os.PathLike | str,
         tmp.unlink(missing_ok=True)
         data = tmp.with_name(tmp.name + '.data')
         data.unlink(missing_ok=True)
-    return dest
 
 
-@contextlib.contextmanager
-def _quiet_deprecations():
-    """Hide torch's deprecation notices for the exporters we use on purpose.
-
-    TorchScript tracing and the TorchScript-based ONNX exporter (``dynamo=False``)
-    warn that they are deprecated; users of ``petcognizer export`` cannot act on that.
-    """
-    with warnings.catch_warnings():
-        warnings.filterwarnings('ignore', message=r'.*(legacy TorchScript-based ONNX|torch\.jit\.)',
-                                category=DeprecationWarning)
-        warnings.filterwarnings('ignore', message=r'.*torch\.jit\.', category=FutureWarning)
-        yield
+def check_bundle_place(bundle: Path) -> None:
+    """A bundle folder may replace only an earlier petcognizer bundle (it holds the marker)."""
+    if os.path.lexists(bundle) and not (bundle.is_dir() and (bundle / BUNDLE_MARKER).is_file()):
+        raise FileExistsError(f'{bundle}: exists and is not a petcognizer export bundle; '
+                              'petcognizer never overwrites other files: move it away or '
+                              'choose another name')
 
 
-def _export_onnx(wrapped, example, tmp: Path, meta: dict) -> None:
+def _check_copy(model_path, dest: Path, meta: dict) -> dict:
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix='petcognizer-vectors-') as folder:
+        paths = write_vectors(Path(folder), meta['preprocess'])
+        expected, _ = expectations(model_path, paths)
+        got, _ = expectations(dest, paths)
+    return compare(expected, got, TOLERANCE)
+
+
+def _check_torchscript(model_path, ts_path: Path, meta: dict) -> dict:
+    import tempfile
+
     import torch
 
-    try:
-        import onnx
-    except ImportError:
-        raise RuntimeError('ONNX export needs the onnx package: pip install "petcognizer[onnx]"') from None
-    with torch.no_grad(), _quiet_deprecations():
-        torch.onnx.export(
-            wrapped, (example,), str(tmp), input_names=['image'], output_names=['probabilities'],
-            dynamic_axes={'image': {0: 'batch'}, 'probabilities': {0: 'batch'}},
-            dynamo=False, opset_version=17,
-        )
-    proto = onnx.load(str(tmp))
-    for k, v in {'petcognizer.classes': json.dumps(meta['classes']),
-                 'petcognizer.preprocess': json.dumps(meta['preprocess'])}.items():
-        entry = proto.metadata_props.add()
-        entry.key, entry.value = k, v
-    onnx.save(proto, str(tmp))
+    from petcognizer.core.data import Preprocess
+
+    pre = Preprocess.from_dict(meta['preprocess'])
+    with tempfile.TemporaryDirectory(prefix='petcognizer-vectors-') as folder:
+        paths = write_vectors(Path(folder), meta['preprocess'])
+        expected, _ = expectations(model_path, paths)
+        x = torch.stack([pre.to_tensor(a) for a in pixels(paths, meta['preprocess'])])
+    with quiet_deprecations():
+        ts = torch.jit.load(str(ts_path))
+    with torch.no_grad():
+        got = ts(x).numpy()
+    result = compare(expected, got, TOLERANCE)
+    if not result['ok']:
+        raise RuntimeError(f'{ts_path}: the TorchScript export differs from the model by '
+                           f'{result["max_abs_diff"]:.2g} on the test vectors; it was not written')
+    return result

@@ -17,6 +17,8 @@ __all__ = [
     'EXPORT_FORMATS',
     'ExportFormat',
     'export_format',
+    'BUNDLE_MARKER',
+    'bundle_path',
     'export_path',
     'sidecar_path',
     'usage_snippet',
@@ -78,6 +80,20 @@ def sidecar_path(onnx_path: os.PathLike | str) -> Path:
     return onnx_path.with_name(onnx_path.name + '.json')
 
 
+#: The file that marks a bundle folder as petcognizer's (only such a folder is ever replaced).
+BUNDLE_MARKER = '.petcognizer-export'
+
+
+def bundle_path(onnx_path: os.PathLike | str) -> Path:
+    """The folder an ONNX export's ready-to-run files go in: ``<name>.onnx-bundle``.
+
+    It holds ``predict.py`` (onnxruntime + numpy + Pillow only), ``README.md``
+    and the test vectors (``vectors/*.png``) the sidecar lists.
+    """
+    onnx_path = Path(onnx_path)
+    return onnx_path.with_name(onnx_path.name + '-bundle')
+
+
 def usage_snippet(fmt: str, dest: os.PathLike | str) -> str:
     """A short, copy-pasteable example of using the exported file ``dest``."""
     export_format(fmt)
@@ -96,9 +112,16 @@ def usage_snippet(fmt: str, dest: os.PathLike | str) -> str:
                 'probs = model(x)\n'
                 'print(info["classes"][int(probs[0].argmax())])\n')
     side = str(sidecar_path(dest))
-    return ('import json, onnxruntime as ort\n'
-            f'info = json.load(open(r"{side}"))  # classes + preprocessing\n'
+    bundle = bundle_path(dest)
+    script = bundle / 'predict.py'
+    return (f'# ready to run (onnxruntime, numpy, Pillow): the same JSON lines as petcognizer predict --json\n'
+            f'python "{script}" photo.jpg\n\n'
+            '# Python, with the preprocessing of predict.py (pixels: uint8 [1, H, W, 3])\n'
+            'import json, sys, onnxruntime as ort\n'
+            f'sys.path.insert(0, r"{bundle}")\n'
+            'from predict import pixels\n'
+            f'info = json.load(open(r"{side}"))  # classes, preprocess_rules, test_vectors\n'
             f'session = ort.InferenceSession(r"{dest}")\n'
-            '# x: float32 array [N, 3, H, W] preprocessed as info["input"] says\n'
+            'x = pixels("photo.jpg", info["preprocess"])  # decode, orient, resize, crop: no normalising\n'
             'probs = session.run(None, {"image": x})[0]\n'
             'print(info["classes"][int(probs[0].argmax())])\n')

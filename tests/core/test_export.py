@@ -106,26 +106,34 @@ def test_torchscript_matches_predictor(trained, tmp_path):
 
 
 def test_onnx_matches_predictor(trained, tmp_path):
+    """The graph takes uint8 NHWC pixels (preprocessed, not normalised) and gives the Predictor's answer."""
     pytest.importorskip('onnx')
     ort = pytest.importorskip('onnxruntime')
+    from petcognizer.core.export_check import pixels
+
     model_path, paths = trained
     out = export_model(model_path, tmp_path / 'model', 'onnx')
     assert out == tmp_path / 'model.onnx'
     side = json.loads(out.with_name(out.name + '.json').read_text())
     assert side['classes'] == ['blue', 'green', 'red'] and side['backbone'] == 'tiny_test'
     assert side['preprocess']['mean'] == [0.5, 0.5, 0.5]
-    x, expected = reference(model_path, paths)
+    assert 'uint8 [N, 32, 32, 3]' in side['inputs']['image']
+    _, expected = reference(model_path, paths)
     session = ort.InferenceSession(str(out), providers=['CPUExecutionProvider'])
-    got = session.run(None, {'image': x.numpy().astype(np.float32)})[0]
+    assert session.get_inputs()[0].type == 'tensor(uint8)'
+    x = pixels(paths, side['preprocess'])
+    assert x.dtype == np.uint8 and x.shape == (len(paths), 32, 32, 3)
+    got = session.run(None, {'image': x})[0]
     assert got.shape == (len(paths), 3)
     np.testing.assert_allclose(got, expected.numpy(), atol=1e-4)
     # dynamic batch: one image works too
-    one = session.run(None, {'image': x[:1].numpy()})[0]
+    one = session.run(None, {'image': x[:1]})[0]
     np.testing.assert_allclose(one, expected[:1].numpy(), atol=1e-4)
     import onnx
 
     props = {p.key: p.value for p in onnx.load(str(out)).metadata_props}
     assert json.loads(props['petcognizer.classes']) == ['blue', 'green', 'red']
+    assert json.loads(props['petcognizer.sidecar'])['preprocess_rules'] == side['preprocess_rules']
     assert 'onnxruntime' in usage_snippet('onnx', out)
     assert not list(tmp_path.glob('*.partial*'))
 
