@@ -78,34 +78,74 @@ def _ctrl_c_stops(cancel: CancelToken, progress: Progress):
 
 
 def cmd_train(args) -> int:
-    """Train on a project (the run is recorded in it, as the window does) or on class folders."""
+    """Train on a project (the run is recorded in it, as the window does) or on class folders.
+
+    Under torchrun every process runs this; they train as one run (see
+    :mod:`petcognizer.core.distributed`) and rank 0 writes the model and reports.
+    """
+    from petcognizer.core import distributed
+
+    with distributed.session(getattr(args, 'device', None) or 'auto') as ctx:
+        if ctx is None:
+            return _train(args, None)
+        try:
+            return _train(args, ctx)
+        except Exception as exc:
+            raise RuntimeError(_rank_error(ctx, exc)) from exc
+
+
+def _rank_error(ctx, exc: BaseException) -> str:
+    """The error of one process of a torchrun run: which one, and whether a peer failed first."""
+    import torch.distributed as dist
+
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, dist.DistError) or any(w in text for w in (
+            'Connection closed by peer', 'Connection reset', 'timed out', 'Timed out')):
+        text = (f'another process of the run stopped or failed (its own message says why): '
+                f'{text}')
+    return f'process {ctx.rank} of {ctx.world_size}: {text}'
+
+
+def _train(args, ctx) -> int:
     t0 = time.perf_counter()
     root, out = Path(args.data), Path(args.out)
     replacing = out.is_file()
     check_new_file(args.out, option='--out', force=args.force, ours=is_model_file)
     project = None
-    progress = Progress(quiet=args.quiet)
+    main = ctx is None or ctx.is_main  # the process that prints and writes
+    progress = Progress(quiet=args.quiet or not main)
     if Project.is_project(root):
-        project = Project.open(root)
+        with ctx.main_first() if ctx else contextlib.nullcontext():  # opening may repair it
+            project = Project.open(root)
         for warning in project.warnings:  # what opening repaired (or could not)
             progress.say('warning: ' + warning)
         _check_project_writable(project)
         snapshot = project.snapshot()
         cfg = _config(args, snapshot.n_photos, len(snapshot.classes))
+        if not main and len(snapshot.classes) < 2:
+            return 0  # a zero-shot model: nothing to train together; rank 0 writes it
     else:
         left_out: list = []
         paths, _labels, classes = folder_samples(root, left_out)
-        for _path, sentence in left_out:  # hidden or unreadable class folders, pipes...
+        for _path, sentence in left_out if main else ():  # hidden or unreadable class folders
             echo('warning: ' + sentence, err=True)  # also with --quiet: data was left out
         if not paths:
             raise ValueError(f'{shown(root)}: no photos found; put them in one subfolder per class '
                              f'(e.g. {shown(root / "cat")}/*.jpg, {shown(root / "dog")}/*.jpg)')
         cfg = _config(args, len(paths), len(classes))
-    from petcognizer.core import service  # imports torch: only once the checks passed
+    # imports torch: only once the checks passed
+    from petcognizer.core import distributed, service
 
+    if ctx is not None:
+        lr = cfg.lr
+        distributed.scale_config(cfg, ctx)
+        progress.say(f'torchrun: {ctx.world_size} processes ({ctx.backend}, {ctx.device}); '
+                     f'global batch {ctx.world_size} x {cfg.batch_size}, learning rate '
+                     f'{ctx.world_size} x {lr:g} = {cfg.lr:g} (linear scaling rule)')
     cancel = CancelToken()
     try:
-        with _ctrl_c_stops(cancel, progress):
+        # under torchrun a process must not stop alone (its peers would wait): Ctrl-C aborts
+        with _ctrl_c_stops(cancel, progress) if ctx is None else contextlib.nullcontext():
             if project is not None:
                 record = service.train_project(project, cfg, out=out, callback=progress,
                                                cancel=cancel)
@@ -120,18 +160,20 @@ def cmd_train(args) -> int:
         return EXIT_CANCELLED
     finally:
         progress.close()
+    if not main:
+        return 0  # rank 0 wrote the model and reports
     if record.model_path is None:  # stopped before anything was learnt
         where = f' (run {record.id} recorded as cancelled in {shown(project.root)})' if project else ''
         if args.json:
             print(json.dumps({'model': None, 'run': record.id, 'cancelled': True}, indent=1))
         echo(f'petcognizer: cancelled before the first epoch ended; no model saved{where}', err=True)
         return EXIT_CANCELLED
-    _report(args, record, cfg, out, project, replacing, time.perf_counter() - t0)
+    _report(args, record, cfg, out, project, replacing, time.perf_counter() - t0, ctx)
     return EXIT_CANCELLED if record.cancelled else 0
 
 
 def _report(args, record, cfg: TrainConfig, out: Path, project, replacing: bool,
-            seconds: float) -> None:
+            seconds: float, ctx=None) -> None:
     classes = record.classes
     summary = {
         'model': str(out),
@@ -150,6 +192,8 @@ def _report(args, record, cfg: TrainConfig, out: Path, project, replacing: bool,
         'zero_shot': record.zero_shot,
         'cancelled': record.cancelled,
         'evaluation': record.evaluation,
+        'world_size': ctx.world_size if ctx else 1,  # torchrun processes
+        'backend': ctx.backend if ctx else None,
     }
     if args.json:
         print(json.dumps(summary, indent=1))

@@ -155,21 +155,29 @@ class DistContext:
         sampler.set_epoch(epoch)
         return [order[i] for i in sampler]
 
-    def wrap(self, module):
+    def wrap(self, module, *, unused: bool = False):
         """``module`` in ``DistributedDataParallel`` (the same module when nothing in it trains).
 
         The wrapper is used only while gradients are on and some of its
         parameters train: validation (inference mode) and epochs with its stages
-        still frozen (the 'unfreeze' schedule) call the plain module.
+        still frozen (the 'unfreeze' schedule) call the plain module. ``unused``:
+        some of its parameters may get no gradient in a step (stages of the
+        'unfreeze' schedule still frozen).
         """
         params = [p for p in module.parameters() if p.requires_grad]
         if not params:
             return module
+        import inspect
+
         from torch.nn.parallel import DistributedDataParallel
 
         dev = params[0].device
+        # buffers (BatchNorm statistics, kept in eval mode) are the same in every process:
+        # no sync in forward, where processes may run different numbers of validation batches
+        sync = ('forward_sync_buffers' if 'forward_sync_buffers' in
+                inspect.signature(DistributedDataParallel).parameters else 'broadcast_buffers')
         ddp = DistributedDataParallel(module, device_ids=[dev.index] if dev.type == 'cuda' else None,
-                                      broadcast_buffers=False, find_unused_parameters=True)
+                                      find_unused_parameters=unused, **{sync: False})
         return _Trainable(module, ddp)
 
     # ---- feature extraction: sharded, gathered
@@ -246,7 +254,7 @@ class _Single:
     def order(self, order: list[int], epoch: int, training: bool) -> list[int]:
         return order
 
-    def wrap(self, module):
+    def wrap(self, module, *, unused: bool = False):
         return module
 
     def sum(self, *values: float) -> tuple[float, ...]:

@@ -343,7 +343,7 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
         top.to(device)
         if device.type in ('cpu', 'cuda'):
             top.to(memory_format=torch.channels_last)
-    train_top, train_head = par.wrap(top), par.wrap(head)
+    train_top, train_head = par.wrap(top, unused=config.schedule == 'unfreeze'), par.wrap(head)
 
     def unfrozen_count(epoch: int) -> int:
         """How many top stages train in this epoch (the 'unfreeze' schedule)."""
