@@ -250,9 +250,17 @@ def cmd_export(args) -> int:
                    made=_MADE[args.format], example=f'model{dest.suffix}')
     if args.format == 'onnx':
         check_export_sidecar(dest, args.force)
-    from petcognizer.core.export import export_model  # imports torch
+    from petcognizer.core.export import export_checked  # imports torch
 
-    out = export_model(args.model, dest, args.format)
-    echo(f'Exported {out}' + (f' ({note})' if note else '')
-         + f'\n\nHow to use it:\n{usage_snippet(args.format, out)}')
+    res = export_checked(args.model, dest, args.format)
+    out = res.path
+    also = ''.join(f'\n  and {f}' for f in res.files[1:])
+    echo(f'Exported {out}' + (f' ({note})' if note else '') + also)
+    if res.check:
+        c = res.check
+        echo(f'Checked: reloaded and run on {c["photos"]} test photos: top-1 agrees on '
+             f'{c["top1_agree"]} of {c["photos"]}, largest difference in probability '
+             f'{c["max_abs_diff"]:.1e} (tolerance {c["tolerance"]:g})'
+             + ('; no float64 in the graph' if 'float64' in c else ''))
+    echo(f'\nHow to use it:\n{usage_snippet(args.format, out)}')
     return 0

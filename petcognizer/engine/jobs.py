@@ -237,11 +237,17 @@ def similar(callback: Callback, cancel: CancelToken, *, root: str, query_path: s
 
 
 def export(callback: Callback, cancel: CancelToken, *, model_path: str, dest: str,
-           fmt: str = 'safetensors') -> str:
-    """Export a model file; the written path (a suffix may have been added)."""
-    from petcognizer.core.export import export_model
+           fmt: str = 'safetensors', report: bool = False) -> str | dict:
+    """Export a model file; the written path (a suffix may have been added).
 
-    return str(export_model(model_path, dest, fmt))
+    With ``report``: ``{'path', 'files', 'check'}``, ``check`` being the comparison
+    with the source model on the test vectors (photos, top1_agree, max_abs_diff,
+    tolerance, ok).
+    """
+    from petcognizer.core.export import export_checked
+
+    res = export_checked(model_path, dest, fmt)
+    return res.to_dict() if report else str(res.path)
 
 
 def stage_params(callback: Callback, cancel: CancelToken, *, backbone: str) -> list[int]:
