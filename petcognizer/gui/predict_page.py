@@ -1,21 +1,28 @@
 """The Predict page: classify photos with a trained model; fix mistakes in one click.
 
-Photos come from drag and drop (files or folders) or the Add buttons. The
+Photos come from drag and drop (files, folders, or pictures from a web
+browser), the clipboard (Ctrl+V) or the Add buttons. The
 model classifies them in the engine process (:class:`~petcognizer.gui.engine.EngineWorker`
 job ``'predict'``, which keeps the last model loaded); thumbnails are decoded
 on a worker thread, as ``QImage`` (safe off the GUI thread). A wrong prediction
 goes to the right class with one click: the page emits ``label_requested`` and
 the main window copies the photo into the project through its undo stack. The
 list of models follows the project's runs (``runs_changed``).
+
+Results are a wrapping grid of compact cards (:class:`PredictionRowWidget`),
+each with a confidence badge; :class:`~petcognizer.gui.predict_summary.FilterBar`
+above them counts the photos per class and filters by class or "Needs review".
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QThread, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,8 +41,15 @@ from petcognizer.core.events import StageProgress
 from petcognizer.core.modelfile import read_metadata
 from petcognizer.gui.data_assist import is_cancelled, stop_engine_worker
 from petcognizer.gui.engine import EngineWorker
-from petcognizer.gui.formatting import format_when, run_accuracy_text, short_backbone_name
+from petcognizer.gui.flow_layout import FlowLayout
+from petcognizer.gui.formatting import (
+    format_when,
+    run_accuracy_text,
+    short_backbone_name,
+)
 from petcognizer.gui.heatmap_view import HeatmapRequester
+from petcognizer.gui.predict_input import PhotoInputMixin
+from petcognizer.gui.predict_summary import FilterBar, matches
 from petcognizer.gui.prediction_rows import (
     Prediction,
     PredictionRowWidget,
@@ -50,7 +64,7 @@ from petcognizer.gui.workers import Worker, start_worker, stop_worker
 __all__ = ['PredictPage', 'PredictionRowWidget', 'write_predictions_csv']
 
 
-class PredictPage(QWidget):
+class PredictPage(PhotoInputMixin, QWidget):
     """Classify photos with a chosen model.
 
     Signals:
@@ -78,6 +92,7 @@ class PredictPage(QWidget):
         self._rows: list[PredictionRowWidget] = []
         self._opened: list[Path] = []
         self._model_classes: list[str] = []
+        self._pasted_dir: tempfile.TemporaryDirectory | None = None
         self.heatmaps = HeatmapRequester(self)
         self.heatmaps.ready.connect(self._on_heatmap_ready)
         self.heatmaps.failed.connect(self._on_heatmap_failed)
@@ -85,6 +100,7 @@ class PredictPage(QWidget):
         self._build_ui()
         self.project_model.project_changed.connect(self._on_project_changed)
         self.project_model.runs_changed.connect(self._on_runs_changed)
+        self.project_model.photos_changed.connect(self._on_photos_changed)
         self._on_project_changed(self.project_model.project)
 
     # ------------------------------------------------------------ building
@@ -115,6 +131,10 @@ class PredictPage(QWidget):
         self.add_folder_button = QPushButton('Add folder…')
         self.add_folder_button.clicked.connect(self._on_add_folder_button_clicked)
         bar.addWidget(self.add_folder_button)
+        self.paste_button = QPushButton('Paste')
+        self.paste_button.setToolTip('Classify the photo or picture on the clipboard (Ctrl+V).')
+        self.paste_button.clicked.connect(self.paste)
+        bar.addWidget(self.paste_button)
         bar.addSpacing(12)
         bar.addWidget(QLabel('Show top'))
         self.topk_spin = QSpinBox()
@@ -153,12 +173,16 @@ class PredictPage(QWidget):
         self.error_banner = BannerLabel('error')
         outer.addWidget(self.error_banner)
 
+        self.filter_bar = FilterBar()
+        self.filter_bar.filter_changed.connect(self._apply_filter)
+        outer.addWidget(self.filter_bar)
+
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self._list_host = QWidget()
-        self._list = QVBoxLayout(self._list_host)
-        self._list.setContentsMargins(4, 4, 4, 4)
-        self._list.setSpacing(6)
+        column = QVBoxLayout(self._list_host)
+        column.setContentsMargins(2, 2, 2, 2)
+        column.setSpacing(6)
         self.empty_label = QLabel()
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
@@ -166,10 +190,23 @@ class PredictPage(QWidget):
         self.empty_label.setStyleSheet(
             'QLabel { color: #666; border: 2px dashed #bbb; border-radius: 8px; font-size: 15px; padding: 24px; }'
         )
-        self._list.addWidget(self.empty_label)
-        self._list.addStretch(1)
+        column.addWidget(self.empty_label)
+        self.filter_empty_label = QLabel('No photos here.')
+        self.filter_empty_label.setStyleSheet('color: #5f6670;')
+        self.filter_empty_label.hide()
+        column.addWidget(self.filter_empty_label)
+        #: the cards, as many a line as the width allows
+        self._list = FlowLayout(spacing=8, uniform=True)
+        column.addLayout(self._list)
+        column.addStretch(1)
         self.scroll.setWidget(self._list_host)
         outer.addWidget(self.scroll, 1)
+
+        self.paste_action = QAction('Paste photos', self)
+        self.paste_action.setShortcut(QKeySequence.StandardKey.Paste)
+        self.paste_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.paste_action.triggered.connect(self.paste)
+        self.addAction(self.paste_action)
 
     # ------------------------------------------------------------ project and models
 
@@ -270,36 +307,6 @@ class PredictPage(QWidget):
         if path:
             self.set_model_path(path)
 
-    @Slot()
-    def _on_add_files_button_clicked(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, 'Photos to classify', str(Path.home()),
-            'Images (*.jpg *.jpeg *.png *.bmp *.gif *.webp *.tif *.tiff *.heic);;All files (*)'
-        )
-        if paths:
-            self.predict([Path(p) for p in paths])
-
-    @Slot()
-    def _on_add_folder_button_clicked(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, 'Folder of photos to classify', str(Path.home()))
-        if path:
-            self.predict([Path(path)])
-
-    def dragEnterEvent(self, ev) -> None:
-        if ev.mimeData().hasUrls() and any(u.isLocalFile() for u in ev.mimeData().urls()):
-            ev.acceptProposedAction()
-        else:
-            ev.ignore()
-
-    def dragMoveEvent(self, ev) -> None:
-        self.dragEnterEvent(ev)
-
-    def dropEvent(self, ev) -> None:
-        paths = [Path(u.toLocalFile()) for u in ev.mimeData().urls() if u.isLocalFile()]
-        if paths:
-            ev.acceptProposedAction()
-            self.predict(paths)
-
     # ------------------------------------------------------------ predicting
 
     def is_busy(self) -> bool:
@@ -378,15 +385,21 @@ class PredictPage(QWidget):
         preds, self._thumb_preds = self._thumb_preds, []
         made = iter(thumbs)
         self._add_results(preds, [None if pred.error else next(made, None) for pred in preds])
-        n_err = sum(1 for p in preds if p.error)
-        n_unknown = sum(1 for p in preds if p.unknown and not p.error)
-        self.status_label.setText(
-            f'{len(self._results)} photos classified'
-            + (f'; {n_err} could not be read' if n_err else '')
-            + (f'; {n_unknown} look{"s" if n_unknown == 1 else ""} like none of the classes' if n_unknown else '')
-            + '. A wrong label? Click “Add to …” to put the photo in the right class.'
-        )
+        self.status_label.setText(self._summary_text())
         self.predictions_finished.emit(list(preds))
+
+    def _summary_text(self) -> str:
+        """'2 photos classified; 2 could not be read; …' for every photo shown."""
+        n_err = sum(1 for p in self._results if p.error)
+        n_ok = len(self._results) - n_err
+        n_unknown = sum(1 for p in self._results if p.unknown and not p.error)
+        text = f'{n_ok} photo{"" if n_ok == 1 else "s"} classified'
+        text += f'; {n_err} could not be read' if n_err else ''
+        if n_unknown:
+            text += f'; {n_unknown} look{"s" if n_unknown == 1 else ""} like none of the classes'
+        if n_ok:
+            text += '. A wrong guess? Click the right class under the photo.'
+        return text
 
     @Slot()
     def _on_thumb_worker_finished(self) -> None:
@@ -416,7 +429,11 @@ class PredictPage(QWidget):
         self._pending = []
         ok = stop_engine_worker(self._worker, timeout_ms)
         ok = self.heatmaps.shutdown(timeout_ms) and ok
-        return stop_worker(self._thumb_worker, self._thread, timeout_ms) and ok
+        ok = stop_worker(self._thumb_worker, self._thread, timeout_ms) and ok
+        if ok and self._pasted_dir is not None:
+            self._pasted_dir.cleanup()
+            self._pasted_dir = None
+        return ok
 
     # ------------------------------------------------------------ results
 
@@ -431,10 +448,39 @@ class PredictPage(QWidget):
             row = PredictionRowWidget(pred, thumb, classes, can_label, model_classes=self._model_classes or None)
             row.label_requested.connect(self._on_row_label_requested)
             row.heatmap_toggled.connect(self._on_row_heatmap_toggled)
-            self._list.insertWidget(self._list.count() - 1, row)
+            self._list.addWidget(row)
             self._rows.append(row)
             self._results.append(pred)
+        self._even_widths()
+        self.filter_bar.set_predictions(self._results, classes)
+        self._apply_filter(self.filter_bar.key())
         self._update_state()
+
+    def _even_widths(self) -> None:
+        """Every card as wide as the widest one (a tidy grid); a card showing its heat map grows."""
+        for row in self._rows:
+            row.setMinimumWidth(0)
+            row.setMaximumWidth(16777215)
+        width = max((row.sizeHint().width() for row in self._rows if row.heatmap is None), default=0)
+        for row in self._rows:
+            if row.heatmap is None:
+                row.setFixedWidth(width)
+            else:
+                row.setFixedWidth(max(width, row.sizeHint().width()))
+
+    @Slot(str)
+    def _apply_filter(self, key: str) -> None:
+        shown = 0
+        for row in self._rows:
+            on = matches(row.prediction, key)
+            row.setVisible(on)
+            shown += on
+        self.filter_empty_label.setVisible(bool(self._rows) and not shown)
+        self._list.invalidate()
+
+    def visible_rows(self) -> list[PredictionRowWidget]:
+        """The cards the filter shows."""
+        return [row for row in self._rows if not row.isHidden()]
 
     @Slot(object, str)
     def _on_row_label_requested(self, path, class_name: str) -> None:
@@ -462,6 +508,7 @@ class PredictPage(QWidget):
         row = self._row_of(path)
         if row is not None and row.heatmap_button.isChecked():
             row.show_heatmap(result)
+            self._even_widths()
 
     @Slot(str, str)
     def _on_heatmap_failed(self, path: str, message: str) -> None:
@@ -488,6 +535,8 @@ class PredictPage(QWidget):
         self._rows = []
         self._results = []
         self.status_label.clear()
+        self.filter_bar.set_predictions([], [])
+        self.filter_empty_label.hide()
         self._update_state()
 
     @Slot()
@@ -519,6 +568,7 @@ class PredictPage(QWidget):
         self.open_model_button.setEnabled(not busy)
         self.add_files_button.setEnabled(has_model)
         self.add_folder_button.setEnabled(has_model)
+        self.paste_button.setEnabled(has_model)
         if not has_model:
             self.empty_label.setText(
                 'No model to predict with yet.\n\nTrain one on the Train page, '
@@ -526,7 +576,8 @@ class PredictPage(QWidget):
             )
         else:
             self.empty_label.setText(
-                'Drop photos or folders here\n\nor click “Add photos…” / “Add folder…”.\n'
+                'Drop photos or folders here\n\nor click “Add photos…” / “Add folder…”, or paste a photo (Ctrl+V).\n'
                 'Each photo gets its most likely classes; a wrong one can be put in the right class with one click.'
             )
         self.empty_label.setVisible(not self._rows)
+

@@ -1,4 +1,11 @@
-"""The rows of the Predict page: one photo, its top classes, one-click "add to class"."""
+"""The cards of the Predict page: one photo, how sure the model is, its top classes, one-click "add to class".
+
+Each :class:`PredictionRowWidget` is a compact card (the photo on the left, a
+confidence badge and the top classes as one-click buttons on the right) laid
+out in a wrapping grid by the page. :func:`confidence` turns a prediction into
+the badge a pet owner reads ("Sure", "Fairly sure", "Unsure", "None of these?",
+"Can't read"), and :func:`needs_review` is the page's "Needs review" filter.
+"""
 
 from __future__ import annotations
 
@@ -28,10 +35,15 @@ from petcognizer.gui.heatmap_view import heatmap_overlay
 
 __all__ = [
     'CSV_COLUMNS',
+    'FAIRLY_SURE',
     'HEAT_THUMB',
+    'SURE',
     'THUMB',
+    'Confidence',
     'Prediction',
     'PredictionRowWidget',
+    'confidence',
+    'needs_review',
     'not_one_of',
     'thumbnail',
     'write_predictions_csv',
@@ -85,6 +97,8 @@ def thumbnails(paths: Sequence[Path], cancel: Any) -> list[QImage]:
 THUMB = 88
 #: The photo's size while its heat map is shown.
 HEAT_THUMB = 200
+#: The least width of a card's right-hand side (badge, classes, buttons).
+BODY_WIDTH = 200
 CSV_COLUMNS = ('path', 'label', 'probability')
 
 
@@ -123,8 +137,64 @@ def thumbnail(path: Path, size: int = THUMB) -> QImage:
     return img
 
 
+#: The top class's probability from which a guess is "Sure" / "Fairly sure"; below: "Unsure".
+SURE = 0.9
+FAIRLY_SURE = 0.7
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """How a prediction is shown at a glance.
+
+    Attributes:
+        kind: 'sure', 'fairly', 'unsure', 'unknown' (none of the classes) or 'error'.
+        word: the badge ("Sure", "Unsure", ...).
+        colour: the badge's text and the card's edge; ``background`` the badge's fill.
+        tip: the badge's tooltip (the technical words).
+    """
+
+    kind: str
+    word: str
+    colour: str
+    background: str
+    tip: str
+
+
+_KINDS = {
+    'sure': ('Sure', '#1e7b34', '#e3f4e8'),
+    'fairly': ('Fairly sure', '#1d5fb8', '#e6effc'),
+    'unsure': ('Unsure', '#a94b00', '#fff0dc'),
+    'unknown': ('None of these', '#7a2a91', '#f5e6fa'),
+    'error': ("Can't read", '#5f6670', '#eceef1'),
+}
+
+
+def confidence(pred: Any) -> Confidence:
+    """The badge of ``pred``: its top probability in words, or why there is none."""
+    if pred.error or not pred.probabilities:
+        kind, tip = 'error', f'This file could not be read: {pred.error or "no answer"}'
+    elif getattr(pred, 'unknown', False):
+        kind = 'unknown'
+        tip = ('This photo looks like none of the photos the model learnt from '
+               f'(out-of-distribution score {getattr(pred, "unknown_score", 0.0):.2f}); '
+               'its classes are only guesses.')
+    else:
+        top = pred.probabilities[0][1]
+        kind = 'sure' if top >= SURE else 'fairly' if top >= FAIRLY_SURE else 'unsure'
+        tip = (f'The model gives “{pred.probabilities[0][0]}” a probability of {top:.1%} '
+               f'(softmax of the top class). Sure: {SURE:.0%} or more; fairly sure: '
+               f'{FAIRLY_SURE:.0%} or more; unsure: less.')
+    word, colour, background = _KINDS[kind]
+    return Confidence(kind, word, colour, background, tip)
+
+
+def needs_review(pred: Any) -> bool:
+    """Worth a look: an unsure guess, a photo that is none of the classes, or a file that could not be read."""
+    return confidence(pred).kind in ('unsure', 'unknown', 'error')
+
+
 class PredictionRowWidget(QFrame):
-    """One photo: thumbnail, top-k bars and one-click "add to class" buttons.
+    """One photo as a compact card: thumbnail, confidence badge, top classes as one-click buttons.
 
     Args:
         model_classes: the model's classes (for "Not one of: …"; default ``classes``).
@@ -144,108 +214,170 @@ class PredictionRowWidget(QFrame):
         self.prediction = prediction
         self._thumbnail = thumbnail if thumbnail is not None else QImage()
         self.heatmap: dict | None = None
+        #: the class this photo was sent to (until an undo takes it out again)
+        self.sent_to: str | None = None
+        self.sent_seen = False
+        self.confidence = conf = confidence(prediction)
         self.setObjectName('predictionRow')
+        self.setProperty('kind', conf.kind)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet('QFrame#predictionRow { background: white; border: 1px solid #ddd; border-radius: 4px; }')
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        self.setStyleSheet(
+            'QFrame#predictionRow { background: white; border: 1px solid #e1e4e8; '
+            f'border-left: 4px solid {conf.colour}; border-radius: 6px; }}'
+        )
+        path = Path(prediction.path)
         lay = QHBoxLayout(self)
-        lay.setContentsMargins(6, 6, 6, 6)
+        lay.setContentsMargins(5, 5, 5, 5)
+        lay.setSpacing(6)
         self.thumb_label = thumb = QLabel()
         thumb.setFixedSize(THUMB, THUMB)
         thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        thumb.setToolTip(str(path))
         if thumbnail is not None and not thumbnail.isNull():
             thumb.setPixmap(QPixmap.fromImage(thumbnail))
         else:
             thumb.setText('?' if prediction.error else '')
-            thumb.setStyleSheet('background: #eee; color: #999; font-size: 28px;')
-        lay.addWidget(thumb)
+            thumb.setStyleSheet('background: #eee; color: #999; font-size: 28px; border-radius: 4px;')
+        left = QVBoxLayout()
+        left.setSpacing(2)
+        left.addWidget(thumb, 0, Qt.AlignmentFlag.AlignHCenter)
 
         body = QVBoxLayout()
         body.setSpacing(3)
-        path = Path(prediction.path)
-        name = QLabel(f'<b>{path.name}</b> <span style="color:#888">{path.parent}</span>')
-        name.setToolTip(str(path))
-        name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        body.addWidget(name)
+        body.setContentsMargins(0, 0, 0, 0)
+        head = QHBoxLayout()
+        head.setSpacing(6)
+        self.badge = QLabel(conf.word)
+        self.badge.setObjectName('ConfidenceBadge')
+        self.badge.setToolTip(conf.tip)
+        self.badge.setStyleSheet(
+            f'QLabel {{ color: {conf.colour}; background: {conf.background}; border-radius: 8px; '
+            'padding: 1px 6px; font-weight: 600; }'
+        )
+        head.addWidget(self.badge)
+        head.addStretch(1)
+        body.addLayout(head)
+        self.heatmap_button = QToolButton()
+        self.heatmap_button.setText('Where it\nlooked')
+        self.heatmap_button.setCheckable(True)
+        self.heatmap_button.setAutoRaise(True)
+        small = self.heatmap_button.font()
+        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
+        self.heatmap_button.setFont(small)
+        self.heatmap_button.setToolTip('Show a heat map over the photo: red where it mattered most for the answer '
+                                       '(Grad-CAM).')
+        self.heatmap_button.setEnabled(not prediction.error)
+        self.heatmap_button.toggled.connect(self._on_heatmap_button_toggled)
+        left.addWidget(self.heatmap_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        left.addStretch(1)
+        lay.addLayout(left)
         self.unknown_label = QLabel(not_one_of(model_classes if model_classes else classes))
         self.unknown_label.setObjectName('UnknownLabel')
-        self.unknown_label.setStyleSheet('color: #a84300; font-weight: bold;')
-        self.unknown_label.setToolTip(
-            'This photo looks like none of the photos the model was trained on '
-            f'(score {getattr(prediction, "unknown_score", 0.0):.2f}); the classes below are only its best guesses.'
-        )
-        self.unknown_label.setVisible(bool(getattr(prediction, 'unknown', False)) and not prediction.error)
+        self.unknown_label.setWordWrap(True)
+        self.unknown_label.setStyleSheet('color: #7a2a91;')
+        self.unknown_label.setToolTip(conf.tip if conf.kind == 'unknown' else '')
+        self.unknown_label.setVisible(conf.kind == 'unknown')
         body.addWidget(self.unknown_label)
         self.add_buttons: dict[str, QToolButton] = {}
+        self.error_label = None
         if prediction.error:
-            err = QLabel(f'Could not read this file: {prediction.error}')
+            err = QLabel(f'Could not read {path.name}: {prediction.error}')
             err.setWordWrap(True)
+            err.setToolTip(str(path))
             err.setStyleSheet('color: #b71c1c;')
+            err.setMinimumWidth(BODY_WIDTH)
             self.error_label = err
             body.addWidget(err)
         else:
-            grid = QGridLayout()
-            grid.setHorizontalSpacing(6)
-            grid.setVerticalSpacing(2)
-            for row, (label, p) in enumerate(prediction.probabilities):
-                text = QLabel(label)
-                text.setMinimumWidth(90)
-                if row == 0 and not getattr(prediction, 'unknown', False):
-                    text.setStyleSheet('font-weight: bold;')
-                grid.addWidget(text, row, 0)
-                bar = QProgressBar()
-                bar.setRange(0, 1000)
-                bar.setValue(int(round(p * 1000)))
-                bar.setFormat(f'{p * 100:.1f}%')
-                bar.setMaximumHeight(16)
-                bar.setMinimumWidth(160)
-                bar.setMaximumWidth(360)
-                grid.addWidget(bar, row, 1)
-                button = QToolButton()
-                button.setText(f'Add to “{label}”')
-                button.setAutoRaise(True)
-                button.setEnabled(can_label)
-                button.setToolTip(
-                    f'Copy this photo into the class “{label}” of the project (undo with Ctrl+Z).'
-                    if can_label else 'Open a project to add photos to its classes.'
-                )
-                button.clicked.connect(self._on_add_button_clicked)
-                button.setProperty('class_name', label)
-                grid.addWidget(button, row, 2)
-                self.add_buttons[label] = button
-            grid.setColumnStretch(3, 1)
-            body.addLayout(grid)
+            body.addLayout(self._class_grid(prediction, can_label))
         body.addStretch(1)
-        lay.addLayout(body, 1)
-
-        side = QVBoxLayout()
+        foot = QHBoxLayout()
+        foot.setSpacing(4)
         self.other_button = QToolButton()
         self.other_button.setText('Add to class…')
+        self.other_button.setAutoRaise(True)
         self.other_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.other_button.setEnabled(can_label and bool(classes))
+        self.other_button.setEnabled(can_label and bool(classes) and not prediction.error)
+        self.other_button.setToolTip(
+            'Put this photo in any class of the project.' if not prediction.error
+            else 'This file could not be read, so it cannot go into a class.'
+        )
         menu = QMenu(self.other_button)
         for c in classes:
             act = menu.addAction(c)
             act.setData(c)
         menu.triggered.connect(self._on_menu_triggered)
         self.other_button.setMenu(menu)
-        side.addWidget(self.other_button)
-        self.heatmap_button = QToolButton()
-        self.heatmap_button.setText('Where it looked')
-        self.heatmap_button.setCheckable(True)
-        self.heatmap_button.setToolTip('Show a heat map over the photo: red where it mattered most for the answer.')
-        self.heatmap_button.setEnabled(not prediction.error)
-        self.heatmap_button.toggled.connect(self._on_heatmap_button_toggled)
-        side.addWidget(self.heatmap_button)
+        foot.addWidget(self.other_button)
+        foot.addStretch(1)
+        body.addLayout(foot)
         self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
         self.status_label.setStyleSheet('color: #2e7d32;')
-        side.addWidget(self.status_label)
-        side.addStretch(1)
-        lay.addLayout(side)
+        self.status_label.hide()
+        body.addWidget(self.status_label)
+        for label in (self.unknown_label, self.status_label, self.error_label):
+            if label is not None:  # wrapped text takes the card's width, it does not set it
+                policy = label.sizePolicy()
+                policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+                label.setSizePolicy(policy)
+        lay.addLayout(body, 1)
+
+    def _class_grid(self, prediction, can_label: bool) -> QGridLayout:
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(4)
+        grid.setVerticalSpacing(1)
+        for row, (label, p) in enumerate(prediction.probabilities):
+            button = QToolButton()
+            button.setText(f'+ {label}')
+            button.setObjectName('AddToClass')
+            button.setAutoRaise(True)
+            button.setEnabled(can_label)
+            if row == 0:
+                font = button.font()
+                font.setBold(True)
+                button.setFont(font)
+            button.setToolTip(
+                f'Put this photo in the class “{label}” of the project (Ctrl+Z undoes it).'
+                if can_label else 'Open a project to put photos in its classes.'
+            )
+            button.clicked.connect(self._on_add_button_clicked)
+            button.setProperty('class_name', label)
+            grid.addWidget(button, row, 0)
+            bar = QProgressBar()
+            bar.setRange(0, 1000)
+            bar.setValue(round(p * 1000))
+            bar.setTextVisible(False)
+            bar.setFixedHeight(6)
+            bar.setFixedWidth(64)
+            bar.setToolTip(f'{p:.1%}')
+            if row == 0:  # the guess's bar in the badge's colour: an unsure guess looks unsure
+                bar.setStyleSheet(f'QProgressBar::chunk {{ background: {self.confidence.colour}; }}')
+            grid.addWidget(bar, row, 1)
+            pct = QLabel(f'{p:.0%}' if p >= 0.01 or p == 0 else '<1%')
+            pct.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            pct.setStyleSheet('color: #5f6670;')
+            pct.setMinimumWidth(pct.fontMetrics().horizontalAdvance('100%') + 2)
+            grid.addWidget(pct, row, 2)
+            self.add_buttons[label] = button
+        grid.setColumnStretch(3, 1)
+        return grid
 
     def _request(self, class_name: str) -> None:
-        self.status_label.setText(f'Sent to “{class_name}”')
+        self.sent_to, self.sent_seen = class_name, False
+        self._set_status(f'Sent to “{class_name}”')
         self.label_requested.emit(Path(self.prediction.path), class_name)
+
+    def clear_sent(self) -> None:
+        """The photo is no longer in the class it was sent to (an undo): forget the "Sent to" line."""
+        self.sent_to, self.sent_seen = None, False
+        if self.status_label.text().startswith('Sent to'):
+            self._set_status('')
+
+    def _set_status(self, text: str) -> None:
+        self.status_label.setText(text)
+        self.status_label.setVisible(bool(text))
 
     @Slot()
     def _on_add_button_clicked(self) -> None:
@@ -262,7 +394,7 @@ class PredictionRowWidget(QFrame):
         if not on:
             self.show_heatmap(None)
         else:
-            self.status_label.setText('Finding where it looked…')
+            self._set_status('Finding where it looked…')
         self.heatmap_toggled.emit(Path(self.prediction.path), on)
 
     def show_heatmap(self, result: dict | None, message: str = '') -> None:
@@ -272,9 +404,11 @@ class PredictionRowWidget(QFrame):
             self.thumb_label.setFixedSize(THUMB, THUMB)
             if not self._thumbnail.isNull():
                 self.thumb_label.setPixmap(QPixmap.fromImage(self._thumbnail))
-            self.status_label.setText(message)
+            self._set_status(message or (f'Sent to “{self.sent_to}”' if self.sent_to else ''))
+            self.updateGeometry()
             return
         photo = thumbnail(Path(self.prediction.path), HEAT_THUMB)
         self.thumb_label.setFixedSize(HEAT_THUMB, HEAT_THUMB)
         self.thumb_label.setPixmap(QPixmap.fromImage(heatmap_overlay(photo, result)))
-        self.status_label.setText(f"Red: where it looked\nto say “{result.get('class', '?')}”")
+        self._set_status(f"Red: where it looked to say “{result.get('class', '?')}”")
+        self.updateGeometry()
