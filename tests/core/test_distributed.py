@@ -117,3 +117,31 @@ def test_bad_timeout_is_a_clear_error(monkeypatch):
     with pytest.raises(ValueError, match='PETCOGNIZER_DIST_TIMEOUT'), \
             distributed.session(environ={'RANK': '0', 'WORLD_SIZE': '2'}):
         pass
+
+
+_FAILING = '''
+import sys
+from petcognizer.core import distributed
+from petcognizer.cli.training import _rank_error
+with distributed.session() as ctx:
+    if ctx.rank == 1:
+        sys.exit('process 1: failing on purpose')
+    try:
+        ctx.sum(1.0)
+    except Exception as exc:
+        sys.exit(_rank_error(ctx, exc))
+    sys.exit('process 0: no error')
+'''
+
+
+def test_a_failing_process_is_an_error_in_the_others_not_a_hang(tmp_path):
+    script = tmp_path / 'failing.py'
+    script.write_text(_FAILING)
+    env = dict(os.environ, PETCOGNIZER_DIST_TIMEOUT='30', OMP_NUM_THREADS='1')
+    proc = subprocess.run(
+        [sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc-per-node', '2',
+         str(script)], capture_output=True, text=True, env=env, timeout=90, check=False)
+    assert proc.returncode != 0
+    assert 'process 1: failing on purpose' in proc.stderr
+    # the peer's collective fails at once (gloo sees the closed connection; else the timeout)
+    assert 'process 0 of 2: another process of the run stopped or failed' in proc.stderr
