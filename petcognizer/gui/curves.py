@@ -16,7 +16,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 __all__ = ['TrainingCurves', 'ema']
 
@@ -36,12 +36,14 @@ def ema(values: np.ndarray | list[float], beta: float = 0.9) -> np.ndarray:
     return out
 
 
-class TrainingCurves(pg.GraphicsLayoutWidget):
+class TrainingCurves(QWidget):
     """Two plots side by side: loss (batches and epochs) and accuracy (epochs).
 
     The x axis is in epochs: batch ``step`` of epoch ``e`` sits at
     ``e + (step + 1) / steps``, and epoch ``e``'s results at ``e + 1``, so batch
-    and epoch curves line up.
+    and epoch curves line up. The legend is a line of text under the plots (it
+    never covers a curve or an axis label); with nothing to plot and no run
+    going, a hint takes the plots' place instead of covering them.
 
     Args:
         parent: the parent widget.
@@ -53,42 +55,46 @@ class TrainingCurves(pg.GraphicsLayoutWidget):
     def __init__(self, parent=None, max_fps: float = 30.0) -> None:
         super().__init__(parent)
         self.setMinimumHeight(220)
-        self._loss_plot = self.addPlot(row=0, col=0, title='Loss (lower is better)')
-        self._acc_plot = self.addPlot(row=0, col=1, title='Accuracy')
+        self._training = False
+        col = QVBoxLayout(self)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(2)
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setToolTip(
+            'Left: the loss (cross-entropy) on the training photos per batch and per epoch, and on the '
+            'validation photos; lower is better.\nRight: the share of photos named right (accuracy). '
+            'One round is one epoch: every training photo seen once.'
+        )
+        col.addWidget(self.graphics, 1)
+        self._loss_plot = self.graphics.addPlot(row=0, col=0, title='Mistakes (lower is better)')
+        self._acc_plot = self.graphics.addPlot(row=0, col=1, title='Photos named right')
         for plot in (self._loss_plot, self._acc_plot):
             plot.showGrid(x=True, y=True, alpha=0.15)
-            plot.setLabel('bottom', 'epoch')
+            plot.setLabel('bottom', 'round')
             plot.setDownsampling(mode='peak')
             plot.setClipToView(True)
             for side in ('left', 'bottom'):
                 plot.getAxis(side).enableAutoSIPrefix(False)  # no "(x0.001)" on a loss axis
-            legend = plot.addLegend(offset=(-10, 10), labelTextSize='8pt')
-            legend.setBrush(pg.mkBrush(255, 255, 255, 210))
-        self._acc_plot.setLabel('left', 'accuracy', units='%')
+        self._acc_plot.setLabel('left', '%')
         self._acc_plot.setYRange(0, 100, padding=0.02)
-        self._loss_plot.setLabel('left', 'cross-entropy')
+        self._loss_plot.setLabel('left', 'loss')
 
         faint = QColor(TRAIN_COLOR)
         faint.setAlpha(60)
         self.raw_batch_curve = self._loss_plot.plot(pen=pg.mkPen(faint, width=1))
-        self.batch_curve = self._loss_plot.plot(
-            pen=pg.mkPen(TRAIN_COLOR, width=2), name='training (per batch, smoothed)'
-        )
+        self.batch_curve = self._loss_plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=2))
         self.train_loss_curve = self._loss_plot.plot(
             pen=pg.mkPen(TRAIN_COLOR, width=1.5, style=pg.QtCore.Qt.PenStyle.DashLine),
-            symbol='o', symbolSize=5, symbolBrush=TRAIN_COLOR, name='training (per epoch)',
+            symbol='o', symbolSize=5, symbolBrush=TRAIN_COLOR,
         )
         self.val_loss_curve = self._loss_plot.plot(
-            pen=pg.mkPen(VAL_COLOR, width=2), symbol='o', symbolSize=5,
-            symbolBrush=VAL_COLOR, name='validation',
+            pen=pg.mkPen(VAL_COLOR, width=2), symbol='o', symbolSize=5, symbolBrush=VAL_COLOR,
         )
         self.train_acc_curve = self._acc_plot.plot(
-            pen=pg.mkPen(TRAIN_COLOR, width=2), symbol='o', symbolSize=5,
-            symbolBrush=TRAIN_COLOR, name='training',
+            pen=pg.mkPen(TRAIN_COLOR, width=2), symbol='o', symbolSize=5, symbolBrush=TRAIN_COLOR,
         )
         self.val_acc_curve = self._acc_plot.plot(
-            pen=pg.mkPen(VAL_COLOR, width=2), symbol='o', symbolSize=5,
-            symbolBrush=VAL_COLOR, name='validation',
+            pen=pg.mkPen(VAL_COLOR, width=2), symbol='o', symbolSize=5, symbolBrush=VAL_COLOR,
         )
         self._best_line = pg.InfiniteLine(
             angle=90, pen=pg.mkPen('#2ca02c', width=1, style=pg.QtCore.Qt.PenStyle.DotLine)
@@ -96,39 +102,52 @@ class TrainingCurves(pg.GraphicsLayoutWidget):
         self._best_line.setVisible(False)
         self._acc_plot.addItem(self._best_line)
 
+        self.legend_label = QLabel(
+            f'<span style="color:{TRAIN_COLOR}">━━</span> photos it learns from &nbsp; '
+            f'<span style="color:{TRAIN_COLOR}">╌●╌</span> the same, per round &nbsp; '
+            f'<span style="color:{VAL_COLOR}">━●━</span> photos kept back to check &nbsp; '
+            '<span style="color:#2ca02c">┆</span> best round (kept)'
+        )
+        self.legend_label.setWordWrap(True)
+        self.legend_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.legend_label.setStyleSheet('color: #444;')
+        self.legend_label.setToolTip(
+            'Blue: training photos (per batch, smoothed; dashed: per epoch). Red: validation photos, '
+            'which the model does not learn from. Green: the epoch whose model is kept.'
+        )
+        col.addWidget(self.legend_label)
+
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(max(1, int(1000 / max_fps)))
         self._timer.timeout.connect(self._on_timer_timeout)
         self.redraws = 0
-        self.empty_label = QLabel(self.EMPTY_TEXT, self)
+        self.empty_label = QLabel(self.EMPTY_TEXT)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet(
-            'QLabel { color: #666; background: rgba(255, 255, 255, 220); '
-            'border: 1px solid #ddd; border-radius: 4px; padding: 8px; }'
-        )
+        self.empty_label.setStyleSheet('QLabel { color: #666; padding: 8px; }')
+        col.addWidget(self.empty_label, 1)
         self.reset()
 
-    EMPTY_TEXT = 'The loss and accuracy curves appear here while a model trains.'
+    EMPTY_TEXT = 'The training curves appear here while a model trains.'
 
     def set_empty_text(self, text: str) -> None:
         """The hint shown while there is nothing to plot."""
         self.empty_label.setText(text)
-        self._place_empty_label()
 
-    def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(ev)
-        self._place_empty_label()
+    def set_training(self, training: bool) -> None:
+        """While a run trains the plots show (empty at first), never the hint."""
+        self._training = bool(training)
+        self._show_empty(self._is_empty())
 
-    def _place_empty_label(self) -> None:
-        if getattr(self, 'empty_label', None) is None:  # pyqtgraph resizes during __init__
-            return
-        w = min(420, self.width() - 40)
-        self.empty_label.setFixedWidth(max(100, w))
-        self.empty_label.adjustSize()
-        self.empty_label.move((self.width() - self.empty_label.width()) // 2,
-                              (self.height() - self.empty_label.height()) // 2)
+    def _is_empty(self) -> bool:
+        return not self._batch_x and not self._epochs
+
+    def _show_empty(self, empty: bool) -> None:
+        hint = empty and not self._training
+        self.empty_label.setVisible(hint)
+        self.graphics.setVisible(not hint)
+        self.legend_label.setVisible(not hint)
 
     # ----------------------------------------------------------------- data in
 
@@ -208,7 +227,7 @@ class TrainingCurves(pg.GraphicsLayoutWidget):
         """Redraw now (tests call this instead of waiting for the timer)."""
         self._timer.stop()
         self.redraws += 1
-        self.empty_label.setVisible(not self._batch_x and not self._epochs)
+        self._show_empty(self._is_empty())
         bx = np.asarray(self._batch_x, dtype=float)
         by = np.asarray(self._batch_y, dtype=float)
         self.raw_batch_curve.setData(bx, by)

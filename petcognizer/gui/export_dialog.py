@@ -1,5 +1,12 @@
 """Export a trained model: choose a format and a place, then see how to use the file.
 
+The defaults: ONNX when it can be written (else the first format listed), a short
+file name made from the project's name (``my-pets.onnx``; ``my-pets-2.onnx`` when
+that file exists: an export never replaces a file unasked) and the folder of this
+user's last export. While an export runs, a line says what it does and for how
+long; Cancel asks the engine to stop (an export that cannot stop any more
+finishes, and the dialog says so).
+
 The export itself (:func:`petcognizer.core.export.export_model`) runs in the
 engine process (:class:`~petcognizer.gui.engine.EngineWorker` job ``'export'``),
 since ONNX and TorchScript trace the whole network with torch. The formats, file
@@ -10,9 +17,11 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal, Slot
+from PySide6.QtCore import QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -31,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from petcognizer.core.events import StageProgress
 from petcognizer.core.exportformats import (
     EXPORT_FORMATS,
     export_format,
@@ -40,10 +50,10 @@ from petcognizer.core.exportformats import (
 )
 from petcognizer.core.runs import RunRecord
 from petcognizer.core.settings import load_settings, save_settings
-from petcognizer.gui.engine import EngineWorker
+from petcognizer.gui.engine import CANCELLED_MESSAGE, EngineWorker
 from petcognizer.gui.widgets import BannerLabel
 
-__all__ = ['ExportDialog', 'format_available']
+__all__ = ['ExportDialog', 'default_format', 'format_available', 'short_name']
 
 def _retarget(path: Path, fmt: str) -> Path:
     """``path`` for format ``fmt``: another format's suffix is replaced, any other
@@ -51,6 +61,19 @@ def _retarget(path: Path, fmt: str) -> Path:
     if path.suffix.lower() in {f.suffix for f in EXPORT_FORMATS.values()}:
         path = path.with_suffix('')
     return export_path(path, fmt)
+
+
+def short_name(name: str | None, limit: int = 32) -> str:
+    """A short, safe file name from a project name: ``'My Pets!'`` -> ``'my-pets'``."""
+    text = re.sub(r'[^\w]+', '-', (name or '').strip().lower(), flags=re.UNICODE).strip('-_')
+    return text[:limit].rstrip('-_') or 'model'
+
+
+def default_format() -> str:
+    """ONNX when this installation can write it, else the first format listed."""
+    if 'onnx' in EXPORT_FORMATS and format_available('onnx')[0]:
+        return 'onnx'
+    return next((f for f in EXPORT_FORMATS if format_available(f)[0]), next(iter(EXPORT_FORMATS)))
 
 
 def format_available(fmt: str) -> tuple[bool, str]:
@@ -67,7 +90,8 @@ class ExportDialog(QDialog):
         model_path: the run's ``.safetensors`` model file.
         run: the run's record (for the title and the default file name).
         parent: the parent widget.
-        default_dir: where the file dialog starts.
+        default_dir: where the file goes by default (this user's last export folder if None).
+        project_name: the file's default name comes from it (else ``model``).
 
     Signals:
         exported(object): the written file's Path.
@@ -76,11 +100,19 @@ class ExportDialog(QDialog):
     exported = Signal(object)
 
     def __init__(self, model_path: os.PathLike | str, run: RunRecord | None = None,
-                 parent: QWidget | None = None, default_dir: os.PathLike | str | None = None) -> None:
+                 parent: QWidget | None = None, default_dir: os.PathLike | str | None = None,
+                 project_name: str | None = None) -> None:
         super().__init__(parent)
         self.model_path = Path(model_path)
         self.run = run
+        self.project_name = project_name
         self._worker: EngineWorker | None = None
+        self._started = 0.0
+        self._stage_text = ''
+        self._cancelling = False
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._show_progress_text)
         self._fmt = 'safetensors'
         self._dest: Path | None = None
         self._default_dir = Path(default_dir) if default_dir else self._guess_dir()
@@ -115,7 +147,7 @@ class ExportDialog(QDialog):
             fmt_lay.addWidget(note)
             self.format_group.addButton(button)
             self.format_buttons[fmt] = button
-        self.format_buttons[next(iter(self.format_buttons))].setChecked(True)
+        self.format_buttons[default_format()].setChecked(True)
         self.format_group.buttonToggled.connect(self._on_format_group_toggled)
         lay.addWidget(fmt_box)
 
@@ -135,6 +167,11 @@ class ExportDialog(QDialog):
         self.progress_bar.setMaximumHeight(14)
         self.progress_bar.hide()
         lay.addWidget(self.progress_bar)
+        self.progress_label = QLabel()
+        self.progress_label.setWordWrap(True)
+        self.progress_label.setStyleSheet('color: #3c424a;')
+        self.progress_label.hide()
+        lay.addWidget(self.progress_label)
         self.error_banner = BannerLabel('error')
         lay.addWidget(self.error_banner)
 
@@ -168,7 +205,7 @@ class ExportDialog(QDialog):
         self.export_button.setObjectName('PrimaryButton')
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.export_button.clicked.connect(self._on_export_button_clicked)
-        self.close_button.clicked.connect(self.reject)
+        self.close_button.clicked.connect(self._on_close_button_clicked)
         lay.addWidget(self.buttons)
 
     # ------------------------------------------------------------ choices
@@ -184,25 +221,34 @@ class ExportDialog(QDialog):
 
     def fmt(self) -> str:
         button = self.format_group.checkedButton()
-        return str(button.property('fmt')) if button is not None else 'safetensors'
+        return str(button.property('fmt')) if button is not None else default_format()
 
     def set_format(self, fmt: str) -> None:
         self.format_buttons[fmt].setChecked(True)
 
     def _default_name(self) -> str:
-        backbone = (self.run.backbone if self.run is not None else '') or 'model'
-        run_id = self.run.id if self.run is not None else self.model_path.parent.name
-        return f'{backbone}-{run_id}{export_format(self.fmt()).suffix}'
+        """``<project>.<suffix>``, numbered past files that exist (an export never replaces one unasked)."""
+        base = short_name(self.project_name)
+        suffix = export_format(self.fmt()).suffix
+        name, k = f'{base}{suffix}', 2
+        while (self._default_dir / name).exists() and k < 1000:
+            name, k = f'{base}-{k}{suffix}', k + 1
+        return name
 
     def _set_default_dest(self) -> None:
         self.dest_edit.setText(str(self._default_dir / self._default_name()))
+        self._default_text = self.dest_edit.text()
+
+    @property
+    def _dest_is_default(self) -> bool:
+        return self.dest_edit.text().strip() == getattr(self, '_default_text', None)
 
     @Slot(object, bool)
     def _on_format_group_toggled(self, _button, checked: bool) -> None:
         if not checked:
             return
         text = self.dest_edit.text().strip()
-        if text:
+        if text and self._dest_is_default is False:
             self.dest_edit.setText(str(_retarget(Path(text), self.fmt())))
         else:
             self._set_default_dest()
@@ -240,13 +286,46 @@ class ExportDialog(QDialog):
         self.result_box.hide()
         self._fmt = self.fmt()
         worker = EngineWorker('export', model_path=str(self.model_path), dest=str(dest), fmt=self._fmt)
+        worker.progressed.connect(self._on_worker_progressed)
         worker.returned.connect(self._on_worker_returned)
         worker.errored.connect(self._on_worker_errored)
         worker.finished.connect(self._on_worker_finished)
         self._worker = worker
+        self._started = time.monotonic()
+        self._stage_text = f'Writing the {export_format(self._fmt).title} file (checking the model, converting it)'
+        self._cancelling = False
         self._show_busy(True)
         worker.start()
         return True
+
+    @Slot(object)
+    def _on_worker_progressed(self, ev) -> None:
+        if isinstance(ev, StageProgress) and ev.text:
+            total = f' ({ev.done} of {ev.total})' if ev.total > 1 else ''
+            self._stage_text = f'{ev.text}{total}'
+            self._show_progress_text()
+
+    @Slot()
+    def _show_progress_text(self) -> None:
+        if self._worker is None:
+            return
+        took = int(time.monotonic() - self._started)
+        what = 'Cancelling: the export stops at its next step' if self._cancelling else self._stage_text
+        self.progress_label.setText(f'{what}… {took} s so far.')
+
+    @Slot()
+    def _on_close_button_clicked(self) -> None:
+        if self.is_busy():
+            self.cancel_export()
+        else:
+            self.reject()
+
+    def cancel_export(self) -> None:
+        """Ask the running export to stop (it may be too far along to stop; then it finishes)."""
+        if self._worker is not None and not self._cancelling:
+            self._cancelling = True
+            self._worker.cancel()
+            self._show_progress_text()
 
     @Slot(object)
     def _on_worker_returned(self, path: str) -> None:
@@ -255,7 +334,8 @@ class ExportDialog(QDialog):
         extra = ''
         if fmt == 'onnx':
             extra = f' and {sidecar_path(self._dest).name} (classes and preprocessing)'
-        self.result_label.setText(f'Saved <b>{self._dest}</b>{extra}.')
+        late = 'The export had finished before it could stop. ' if self._cancelling else ''
+        self.result_label.setText(f'{late}Saved <b>{self._dest}</b>{extra}.')
         self.usage_text.setPlainText(usage_snippet(fmt, self._dest))
         self.result_box.show()
         try:
@@ -268,18 +348,30 @@ class ExportDialog(QDialog):
 
     @Slot(object)
     def _on_worker_errored(self, exc) -> None:
+        if self._cancelling or str(exc) == CANCELLED_MESSAGE:
+            self.error_banner.show_text('Export cancelled; nothing was saved.')
+            return
         self.error_banner.show_text(f'<b>Export failed.</b> {exc}')
 
     @Slot()
     def _on_worker_finished(self) -> None:
         self._worker = None
+        self._cancelling = False
         self._show_busy(False)
 
     def _show_busy(self, busy: bool) -> None:
-        """While an export runs: the progress bar shows and every choice is locked."""
+        """While an export runs: the bar and what it does show, the choices are locked, Close cancels."""
         self.progress_bar.setVisible(busy)
-        for w in (self.export_button, self.browse_button, self.dest_edit, self.close_button):
+        self.progress_label.setVisible(busy)
+        if busy:
+            self._tick.start()
+            self._show_progress_text()
+        else:
+            self._tick.stop()
+        for w in (self.export_button, self.browse_button, self.dest_edit):
             w.setEnabled(not busy)
+        self.close_button.setText('Cancel' if busy else 'Close')
+        self.close_button.setToolTip('Stop the export' if busy else '')
         for fmt, button in self.format_buttons.items():
             button.setEnabled(not busy and format_available(fmt)[0])
 
@@ -296,7 +388,8 @@ class ExportDialog(QDialog):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._dest.parent)))
 
     def reject(self) -> None:
-        if self.is_busy():  # an export cannot be interrupted; it is short
+        if self.is_busy():  # Escape or the window's close: cancel first, close when it has stopped
+            self.cancel_export()
             return
         super().reject()
 

@@ -34,7 +34,7 @@ class TrainingPlots(QWidget):
         max_fps: most redraws per second.
     """
 
-    EMPTY_TEXT = 'The loss and accuracy curves appear here while a model trains.'
+    EMPTY_TEXT = 'The training curves appear here while a model trains.'
 
     def __init__(self, parent=None, max_fps: float = 30.0) -> None:
         super().__init__(parent)
@@ -71,6 +71,10 @@ class TrainingPlots(QWidget):
         self._empty_text = text
         if self._impl is not None:
             self._impl.set_empty_text(text)
+
+    def set_training(self, training: bool) -> None:
+        """While a run trains, the (empty) plots show instead of the hint."""
+        self.curves.set_training(training)
 
     def reset(self) -> None:
         if self._impl is not None:

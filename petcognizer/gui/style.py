@@ -43,6 +43,16 @@ QMainWindow, #StartPage {{ background: #f5f6f8; }}
 #PrimaryButton {{ background: {ACCENT}; color: white; border: 1px solid #285fc0;
     border-radius: 6px; padding: 6px 14px; }}
 #PrimaryButton:hover {{ background: #3b7cf0; }}
+#PrimaryButton:pressed {{ background: #285fc0; }}
+#PrimaryButton:disabled {{ background: #d5dae1; color: #8a9099; border-color: #c8cdd4; }}
+#BigTrainButton {{ font-size: 13pt; font-weight: 600; padding: 10px 28px; }}
+#ActionCard:disabled {{ background: #f1f2f4; border-color: #e6e8eb; color: #a0a6ad; }}
+#ChoiceCard {{ background: white; border: 1px solid #e3e5e9; border-radius: 10px; }}
+#RunSentence {{ font-size: 12pt; color: #1f2329; }}
+#StageLabel {{ color: #8a9099; padding: 2px 6px; border-radius: 6px; }}
+#StageLabel[state="current"] {{ color: white; background: {ACCENT}; font-weight: 600; }}
+#StageLabel[state="done"] {{ color: #2e7d32; }}
+#ExpertToggle {{ font-weight: 600; color: #3c424a; }}
 #MessageBar {{ border-radius: 8px; background: #fdecec; border: 1px solid #f3b7b7; }}
 #MessageBar[kind="info"] {{ background: #eef4ff; border: 1px solid #c9dafb; }}
 #AddReportPanel {{ border-radius: 8px; background: #fff8e6; border: 1px solid #f1d58a; }}
@@ -52,6 +62,7 @@ QTabBar::tab {{ padding: 9px 24px; font-size: 10.5pt; border: none; background: 
     color: #5f6670; border-bottom: 2px solid transparent; }}
 QTabBar::tab:selected {{ color: {ACCENT}; font-weight: 600; border-bottom: 2px solid {ACCENT}; }}
 QTabBar::tab:hover:!selected {{ color: #1f2329; }}
+QTabBar::tab:disabled {{ color: #b4b9c0; }}
 QStatusBar {{ color: #5f6670; }}
 """
 

@@ -1,6 +1,9 @@
-"""The Train page: choose a backbone and settings, train, watch, compare runs.
+"""The Train page: one sentence, Quick or Most accurate, Train; watch, compare runs.
 
-The page is thin. The form (:class:`~petcognizer.gui.train_settings.TrainSettingsPanel`)
+The page is thin. Its top (:class:`~petcognizer.gui.train_simple.SimpleTrainPanel`)
+says what a run will do and how long it takes, and offers two choices that stand
+for recommended settings; every setting is one click away under "Expert settings":
+the form (:class:`~petcognizer.gui.train_settings.TrainSettingsPanel`)
 makes a :class:`~petcognizer.core.config.TrainConfig`; a run trains in the engine
 process (:class:`~petcognizer.gui.engine.EngineWorker` job ``'train'``) on
 ``project.snapshot()``, a frozen copy of the labels, so the Data page stays
@@ -16,12 +19,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QThread, Signal, Slot
+from PySide6.QtCore import Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -53,13 +55,30 @@ from petcognizer.gui.mistakes import MistakesDialog
 from petcognizer.gui.plots import TrainingPlots
 from petcognizer.gui.project_model import ProjectModel
 from petcognizer.gui.result_card import ResultCard
-from petcognizer.gui.run_history import RunHistoryPanel, model_file
+from petcognizer.gui.run_history import RunHistoryPanel
 from petcognizer.gui.run_progress import RunProgress
 from petcognizer.gui.stage_diagram import StageDiagramWidget
+from petcognizer.gui.train_estimate import (
+    estimate_seconds,
+    member_backbones,
+    plan_run,
+    remember_timing,
+)
+from petcognizer.gui.train_mistakes import MistakesMixin
 from petcognizer.gui.train_settings import (
     STAGE_PARAMS_CACHE,
     TrainSettingsPanel,
     remember_backbone,
+)
+from petcognizer.gui.train_simple import (
+    ACCURATE,
+    SimpleTrainPanel,
+    config_for_mode,
+    expert_settings_open,
+    recommended_mode,
+    remember_expert_settings_open,
+    run_sentence,
+    scrolling_column,
 )
 from petcognizer.gui.widgets import BannerLabel
 from petcognizer.gui.workers import Worker, start_worker
@@ -77,7 +96,7 @@ __all__ = [
 JobFactory = Callable[[Any, TrainConfig], Callable]
 
 
-class TrainPage(QWidget):
+class TrainPage(MistakesMixin, QWidget):
     """Train a classifier on the current project and compare runs.
 
     Args:
@@ -112,6 +131,8 @@ class TrainPage(QWidget):
         self._cancel_requested = False
         #: True while the form follows the data (recommended settings), False once set by hand.
         self._auto_config = True
+        self._mode = ACCURATE  # the recommended settings (recommend_config) up to 300 photos
+        self._run_config: dict = {}
         self._history: list[dict] = []
         self._export_dialog: ExportDialog | None = None
         self._build_ui()
@@ -125,61 +146,45 @@ class TrainPage(QWidget):
     # ------------------------------------------------------------ building
 
     def _build_ui(self) -> None:
-        outer = QVBoxLayout(self)
+        outer = QHBoxLayout(self)
         outer.setContentsMargins(8, 8, 8, 8)
-        self.summary_label = QLabel()
-        self.summary_label.setWordWrap(True)
-        f = self.summary_label.font()
-        f.setPointSizeF(f.pointSizeF() + 1)
-        self.summary_label.setFont(f)
-        outer.addWidget(self.summary_label)
-
         splitter = QSplitter(Qt.Orientation.Horizontal)
         outer.addWidget(splitter, 1)
 
+        # ---- left: what will happen, the choice, Train; "Expert settings" below (scrolls)
+        self.simple = simple = SimpleTrainPanel()
+        simple.mode_chosen.connect(self._on_mode_chosen)
+        simple.expert_toggled.connect(self._on_expert_toggled)
+        self.summary_label = simple.sentence_label
+        self.start_button = simple.train_button
+        self.start_button.clicked.connect(self._on_start_button_clicked)
+        self.stop_button = simple.stop_button
+        self.stop_button.clicked.connect(self._on_stop_button_clicked)
+        self.expert_toggle = simple.expert_toggle
         self.settings_panel = form = TrainSettingsPanel()
         form.edited.connect(self._on_settings_edited)
         form.recommend_button.clicked.connect(self._on_recommend_button_clicked)
-        splitter.addWidget(form)
+        form.hide()
+        self.left_scroll = scrolling_column(simple, form)
+        splitter.addWidget(self.left_scroll)
         # the form's widgets, by their old names (tests and screenshots use them)
-        self.backbone_combo = form.backbone_combo
-        self.freeze_slider = form.freeze_slider
-        self.freeze_label = form.freeze_label
-        self.stage_diagram = form.stage_diagram
-        self.params_label = form.params_label
-        self.epochs_spin = form.epochs_spin
-        self.batch_spin = form.batch_spin
-        self.prior_check = form.prior_check
-        self.ensemble_check = form.ensemble_check
-        self.recommend_button = form.recommend_button
+        for name in ('backbone_combo', 'freeze_slider', 'freeze_label', 'stage_diagram', 'params_label',
+                     'epochs_spin', 'batch_spin', 'prior_check', 'ensemble_check', 'recommend_button'):
+            setattr(self, name, getattr(form, name))
 
-        # ---- right: controls, progress, plots, runs
+        # ---- right: progress, plots and results, runs
         right = QWidget()
         rcol = QVBoxLayout(right)
         rcol.setContentsMargins(6, 0, 0, 0)
-        bar = QHBoxLayout()
-        self.start_button = QPushButton('Train')
-        self.start_button.setDefault(True)
-        self.start_button.setMinimumWidth(110)
-        self.start_button.setObjectName('PrimaryButton')  # styled by petcognizer.gui.style
-        self.start_button.clicked.connect(self._on_start_button_clicked)
-        bar.addWidget(self.start_button)
-        self.stop_button = QPushButton('Stop')
-        self.stop_button.setToolTip('Stop after the current batch; the best model so far is kept.')
-        self.stop_button.clicked.connect(self._on_stop_button_clicked)
-        bar.addWidget(self.stop_button)
-        bar.addSpacing(12)
-        self.device_label = QLabel()
-        self.device_label.setStyleSheet('color: #555;')
-        bar.addWidget(self.device_label, 1)
-        rcol.addLayout(bar)
-
         self.progress = RunProgress()
         self.progress.cancel_download_clicked.connect(self._on_cancel_download_clicked)
         self.progress_bar = self.progress.progress_bar
         self.cancel_download_button = self.progress.cancel_download_button
         self.status_label = self.progress.status_label
         rcol.addWidget(self.progress)
+        self.device_label = QLabel()
+        self.device_label.setStyleSheet('color: #5f6670;')
+        rcol.addWidget(self.device_label)
 
         self.error_banner = BannerLabel('error')
         self.overfit_banner = BannerLabel('warning')
@@ -188,6 +193,7 @@ class TrainPage(QWidget):
             rcol.addWidget(b)
 
         self.plots = TrainingPlots()
+        self.progress.redrawn.connect(self.plots.flush)  # the curves never lag the status line
         self.result_card = ResultCard()
         self.result_card.cell_clicked.connect(self.open_cell)
         self.result_card.mistakes_requested.connect(self.open_mistakes)
@@ -196,7 +202,6 @@ class TrainPage(QWidget):
         self.result_tabs.addTab(self.plots, 'Training curves')
         self.result_tabs.setCurrentWidget(self.plots)
         rcol.addWidget(self.result_tabs, 3)
-
 
         self.run_history = RunHistoryPanel()
         self.run_history.run_selected.connect(self._on_run_selected)
@@ -209,7 +214,9 @@ class TrainPage(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([420, 860])
+        splitter.setSizes([400, 860])
+        if expert_settings_open():
+            self.expert_toggle.setChecked(True)
 
     # ------------------------------------------------------------ the form
 
@@ -225,23 +232,55 @@ class TrainPage(QWidget):
     @Slot()
     def _on_settings_edited(self) -> None:
         self._auto_config = False
+        self._update_state()
 
     @Slot()
     def _on_recommend_button_clicked(self) -> None:
         if self._project is None:
             return
         n_images, n_classes = self._data_size()
-        self.settings_panel.recommend(n_images, n_classes)
         self._auto_config = True  # asked for: keep following the data
+        self._recommend_if_auto()
+        self._update_state()
         self.message_banner.show_text(f'Settings recommended for {n_images} photos in {n_classes} classes.')
 
+    @Slot(str)
+    def _on_mode_chosen(self, mode: str) -> None:
+        self._mode = mode
+        self._auto_config = True
+        self._recommend_if_auto()
+        self._update_state()
+
+    @Slot(bool)
+    def _on_expert_toggled(self, on: bool) -> None:
+        self.settings_panel.setVisible(on)
+        if on != expert_settings_open():
+            remember_expert_settings_open(on)
+        if on:
+            QTimer.singleShot(0, self._scroll_to_expert_settings)
+
+    @Slot()
+    def _scroll_to_expert_settings(self) -> None:
+        """Opened settings come into view: their first box, and the switch above them."""
+        self.left_scroll.widget().layout().activate()
+        self.left_scroll.ensureWidgetVisible(self.settings_panel.first_box, 0, 8)
+        self.left_scroll.ensureWidgetVisible(self.expert_toggle, 0, 4)
+
     def _recommend_if_auto(self) -> None:
-        """While the user has not set anything by hand, the form holds the recommended settings."""
+        """While the user has not set anything by hand, the form holds the chosen mode's settings."""
         if not self._auto_config or self.is_busy() or self._project is None:
             return
         n_images, n_classes = self._data_size()
         if n_images:
-            self.settings_panel.recommend(n_images, n_classes)
+            self.settings_panel.set_config(
+                config_for_mode(self._mode, n_images, n_classes, self.settings_panel.backbone_name()))
+
+    def _follow_if_recommended(self) -> None:
+        """Settings just shown (a run's) that are a choice's for this data keep following the data."""
+        n_images, n_classes = self._data_size()
+        mode = recommended_mode(self.config_dict(), n_images, n_classes)
+        if mode is not None:
+            self._mode, self._auto_config = mode, True
 
     # ------------------------------------------------------------ project
 
@@ -267,6 +306,7 @@ class TrainPage(QWidget):
         self._auto_config = not records
         if records:  # the settings of the latest run
             self.settings_panel.set_config(records[0].config)
+            self._follow_if_recommended()
         self._recommend_if_auto()
         self._refresh_runs()
         records = self.run_records()
@@ -313,7 +353,9 @@ class TrainPage(QWidget):
         self.start_button.setEnabled(can_train and not busy)
         self.stop_button.setEnabled(busy and not self._cancel_requested)
         self.settings_panel.set_busy(busy)
+        self.simple.set_busy(busy)
         self.run_history.set_busy(busy)
+        self.simple.show_mode(self._mode if self._auto_config else None)
         if self._project is None:
             self.summary_label.setText('Open or create a project on the Start page to train a model.')
         elif not can_train:
@@ -322,10 +364,9 @@ class TrainPage(QWidget):
                 'then click Train.'
             )
         else:
-            self.summary_label.setText(
-                f'<b>{self._project.name}</b>: {n_images} photos in {n_classes} classes. '
-                'Choose a backbone and settings, then click <b>Train</b>.'
-            )
+            classes = [c for c, v in self._counts().items() if v]
+            self.summary_label.setText(run_sentence(
+                classes, n_images, estimate_seconds(n_images, self.config_dict())))
 
     # ------------------------------------------------------------ training
 
@@ -351,11 +392,13 @@ class TrainPage(QWidget):
         remember_backbone(d.get('backbone'))
         self._history = []
         self._cancel_requested = False
+        self._run_config = d
         self.plots.reset()
+        self.plots.set_training(True)  # empty plots, not the hint, from the first second
         self.plots.clearFocus()
         self.result_tabs.setCurrentWidget(self.plots)
         self.runs_table.clearSelection()
-        self.progress.set_starting()
+        self.progress.set_starting(plan_run(self._data_size()[0], d))
         self.device_label.clear()
         worker.progressed.connect(self._on_worker_progressed)
         worker.returned.connect(self._on_worker_returned)
@@ -415,10 +458,17 @@ class TrainPage(QWidget):
             self.device_label.setText(f'Training on: <b>{ev.device}</b>')
             self.progress.show_run_started(ev)
         elif isinstance(ev, Message):
+            self.progress.show_message(ev.text)
+            if ev.level == 'info' and ev.text.startswith('Ensemble: training member'):
+                return  # shown as the stage ("network 2 of 3")
             text = ev.text if ev.level != 'warning' else f'⚠ {ev.text}'
             prev = self.message_banner.text() if self.message_banner.isVisible() else ''
             self.message_banner.show_text(f'{prev}<br>{text}' if prev else text)
         elif isinstance(ev, RunEnded):
+            clock = self.progress.run_clock
+            if clock is not None and clock.rates:  # this computer's speed, for the next estimate
+                names = member_backbones(self._run_config)
+                remember_timing({names[int(k)]: r for k, r in clock.rates.items() if int(k) < len(names)})
             self.plots.flush()
             self.progress.show_run_ended(ev)
 
@@ -460,6 +510,7 @@ class TrainPage(QWidget):
     @Slot()
     def _on_worker_finished(self) -> None:
         self.progress.ended()
+        self.plots.set_training(False)
         self._worker = None
         self._thread = None
         self._run_project = None
@@ -527,6 +578,8 @@ class TrainPage(QWidget):
         self.plots.set_history(record.history, record.best_epoch)
         self.settings_panel.set_config(record.config)
         self._auto_config = False  # the form shows this run's settings now
+        self._follow_if_recommended()
+        self._update_state()
         self.overfit_banner.hide()
         warning = overfitting_warning(record.history)
         if warning:
@@ -540,42 +593,6 @@ class TrainPage(QWidget):
 
     @Slot(object, object)
     def _on_export_requested(self, record: RunRecord, path: Any) -> None:
-        self._export_dialog = ExportDialog(path, run=record, parent=self)
+        name = self._project.name if self._project is not None else None
+        self._export_dialog = ExportDialog(path, run=record, parent=self, project_name=name)
         self._export_dialog.open()
-
-    # ------------------------------------------------------------ mistakes
-
-    def _mistakes(self) -> MistakesDialog:
-        if self.mistakes_dialog is None:
-            self.mistakes_dialog = MistakesDialog(self.project_model, self.undo_stack, self)
-        return self.mistakes_dialog
-
-    def _shown_model(self) -> Any:
-        record = self.result_card.record
-        return model_file(record, self._project.root if self._project is not None else None) if record else None
-
-    @Slot()
-    def open_mistakes(self) -> MistakesDialog | None:
-        """Open the mistakes browser for the run on the result card."""
-        ev = self.result_card.evaluation()
-        if not ev.get('predictions'):
-            return None
-        dialog = self._mistakes()
-        dialog.browser.show_mistakes(ev, self._shown_model())
-        dialog.setWindowTitle('Mistakes of this run')
-        dialog.show()
-        dialog.raise_()
-        return dialog
-
-    @Slot(str, str)
-    def open_cell(self, true: str, predicted: str) -> MistakesDialog | None:
-        """Open the photos of one confusion cell (true class, predicted class)."""
-        ev = self.result_card.evaluation()
-        if not ev.get('predictions'):
-            return None
-        dialog = self._mistakes()
-        dialog.browser.show_cell(ev, true, predicted, self._shown_model())
-        dialog.setWindowTitle(f"'{true}' called '{predicted}'")
-        dialog.show()
-        dialog.raise_()
-        return dialog

@@ -16,12 +16,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSlider,
     QSpinBox,
     QToolButton,
@@ -114,8 +112,10 @@ class LearningRateSpinBox(QDoubleSpinBox):
 
 # ------------------------------------------------------------------ the page
 
-class TrainSettingsPanel(QScrollArea):
-    """The Train page's form: backbone, what trains, and every :class:`TrainConfig` setting.
+class TrainSettingsPanel(QWidget):
+    """The Train page's expert form: backbone, what trains, and every :class:`TrainConfig` setting.
+
+    The page puts it in its scrolling left column, under "Expert settings".
 
     Signals:
         edited(): the user changed a setting by hand (not :meth:`set_config`).
@@ -138,11 +138,10 @@ class TrainSettingsPanel(QScrollArea):
         self._connect_edits()
 
     def _build_ui(self) -> None:
-        form_host = QWidget()
-        form_col = QVBoxLayout(form_host)
-        form_col.setContentsMargins(0, 0, 6, 0)
+        form_col = QVBoxLayout(self)
+        form_col.setContentsMargins(0, 0, 0, 0)
 
-        bb_box = QGroupBox('Backbone (the pretrained network)')
+        self.first_box = bb_box = QGroupBox('Network (the pretrained backbone)')
         bb_lay = QVBoxLayout(bb_box)
         self.backbone_combo = QComboBox()
         self.backbone_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -227,7 +226,7 @@ class TrainSettingsPanel(QScrollArea):
         form_col.addWidget(set_box)
 
         self.advanced_toggle = QToolButton()
-        self.advanced_toggle.setText('Advanced')
+        self.advanced_toggle.setText('More settings')
         self.advanced_toggle.setCheckable(True)
         self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
@@ -284,13 +283,6 @@ class TrainSettingsPanel(QScrollArea):
         adv.addRow('Device:', self.device_combo)
         self.advanced_box.hide()
         form_col.addWidget(self.advanced_box)
-        form_col.addStretch(1)
-
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setWidget(form_host)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setMinimumWidth(380)
 
     def _connect_edits(self) -> None:
         """Every input reports a change by hand as ``edited``."""

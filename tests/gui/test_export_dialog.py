@@ -26,7 +26,7 @@ def test_export_to_chosen_file_and_usage(qtbot, trained_model, tmp_path, monkeyp
     model_path, record = trained_model
     dialog = ExportDialog(model_path, run=record, default_dir=tmp_path)
     qtbot.addWidget(dialog)
-    assert dialog.format_buttons['safetensors'].isChecked()
+    assert dialog.format_buttons['onnx'].isChecked()  # the default (issue 11)
     dialog.set_format(fmt)
     target = tmp_path / 'out' / 'my model'
     monkeypatch.setattr(QFileDialog, 'getSaveFileName', lambda *a, **k: (str(target), ''))
@@ -74,9 +74,9 @@ def test_formats_listed_from_the_core_and_suffix_follows_the_format(qtbot, tmp_p
     qtbot.addWidget(dialog)
     assert [b.text() for b in dialog.format_buttons.values()] == [
         f.title for f in EXPORT_FORMATS.values()]
-    assert Path(dialog.dest_edit.text()) == tmp_path / 'model-run1.safetensors'
-    dialog.set_format('onnx')
-    assert Path(dialog.dest_edit.text()) == tmp_path / 'model-run1.onnx'
+    assert Path(dialog.dest_edit.text()) == tmp_path / 'model.onnx'  # no project name: 'model'
+    dialog.set_format('safetensors')
+    assert Path(dialog.dest_edit.text()) == tmp_path / 'model.safetensors'
     # a dot that is not a format's suffix stays in the name
     dialog.dest_edit.setText(str(tmp_path / 'v1.2'))
     dialog.set_format('torchscript')

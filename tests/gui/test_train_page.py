@@ -76,6 +76,12 @@ def make_fake_job(val_losses=(1.0, 0.8, 0.9, 1.1), steps=3, seen=None):
     return make_job
 
 
+def _settle(qtbot, page):
+    """Wait for the backbones' parameter counts (the first imports torch: slow on a busy machine)."""
+    qtbot.waitUntil(lambda: not page.settings_panel._param_workers, timeout=90000)
+    assert page.shutdown(5000)
+
+
 @pytest.fixture
 def page(qtbot, tiny_project):
     seen = []
@@ -338,6 +344,7 @@ def test_last_backbone_is_remembered_for_the_next_window(qtbot, tmp_path):
     page = TrainPage()
     qtbot.addWidget(page)
     assert page.config_dict()['backbone'] == 'efficientnet_lite2'
+    _settle(qtbot, page)  # the parameter count of the backbone
 
 
 def test_form_round_trips_every_setting_it_shows(qtbot):
@@ -354,6 +361,7 @@ def test_form_round_trips_every_setting_it_shows(qtbot):
     for key in ('backbone', 'epochs', 'aug_views', 'progressive_resize', 'balance_classes',
                 'train_bn', 'ensemble', 'use_prior'):
         assert d[key] == getattr(cfg, key), key
+    _settle(qtbot, page)
 
 
 def test_follows_the_project_without_a_reopen(qtbot, tmp_path, make_solid_photo):
@@ -366,7 +374,7 @@ def test_follows_the_project_without_a_reopen(qtbot, tmp_path, make_solid_photo)
     for k, name in enumerate(('cat', 'dog')):
         project.add_files([make_solid_photo(tmp_path / 'src' / f'{name}{i}.png', (200, 60 * k, 40), seed=i)
                            for i in range(3)], name)
-    assert '6 photos in 2 classes' in page.summary_label.text()
+    assert '2 kinds (cat, dog) apart from 6 photos' in page.summary_label.text()
     assert page.start_button.isEnabled()
     rec = recommend_config(6, 2, page.settings_panel.backbone_name())
     assert page.epochs_spin.value() == rec.epochs and page.batch_spin.value() == rec.batch_size
@@ -375,11 +383,12 @@ def test_follows_the_project_without_a_reopen(qtbot, tmp_path, make_solid_photo)
     # a setting changed by hand is kept when the data changes
     page.epochs_spin.setValue(33)
     project.add_files([make_solid_photo(tmp_path / 'src' / 'cat9.png', (200, 0, 40), seed=9)], 'cat')
-    assert '7 photos in 2 classes' in page.summary_label.text()
+    assert 'from 7 photos' in page.summary_label.text()
     assert page.epochs_spin.value() == 33
     # "Recommended settings" follows the data again
     page.recommend_button.click()
     assert page.epochs_spin.value() == recommend_config(7, 2, page.settings_panel.backbone_name()).epochs
+    _settle(qtbot, page)
 
 
 def test_runs_recorded_elsewhere_are_listed(qtbot, page, tiny_project):

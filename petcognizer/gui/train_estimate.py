@@ -1,0 +1,248 @@
+"""How long a run will take, before it starts and while it runs (no Qt, no torch).
+
+A run is planned as phases: for each network (one, or the three of an
+ensemble) *reading photos* (the backbone's features) then *learning*; then
+*checking* (accuracy measured on photos each model had not seen). Each phase
+gets an estimate from the number of photos and costs measured on this computer:
+the photos per second of each backbone seen in earlier runs (a per-user
+setting, :func:`remember_timing`), or the defaults below, measured on a 2-core
+laptop CPU (``bench/train_eta_bench.py``; see bench/results/train_eta.json).
+
+:class:`RunClock` turns the events of a running job into "about N s left" from
+the first second: the plan's estimate to start with, the job's own per-stage
+estimates as soon as it reports them, and the plan scaled by how fast the
+finished phases actually went.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from petcognizer.core.config import ENSEMBLE_BACKBONES
+from petcognizer.core.settings import load_settings, save_settings
+
+__all__ = [
+    'DEFAULT_PHOTOS_PER_S',
+    'Phase',
+    'RunClock',
+    'about_text',
+    'estimate_seconds',
+    'member_backbones',
+    'plan_run',
+    'remember_timing',
+    'timing',
+]
+
+#: Photos per second of feature extraction on a 2-core CPU (bench/train_eta_bench.py).
+#: Measured on 60 photos of 400x320 px at load average 2 (bench/results/train_eta.json).
+DEFAULT_PHOTOS_PER_S = {'efficientnet_lite0': 30.0, 'efficientnet_lite1': 20.0, 'efficientnet_lite2': 16.0}
+#: Any other backbone: photos per second.
+OTHER_PHOTOS_PER_S = 10.0
+#: Building a network and loading its weights, seconds.
+LOAD_S = 0.7
+#: Learning a head on cached features (hundreds of small steps), seconds.
+HEAD_LEARN_S = 0.6
+#: Checking (cross-validation on cached features): seconds, plus per network, plus per photo.
+CHECK_S, CHECK_S_PER_MEMBER, CHECK_S_PER_PHOTO = 0.6, 0.9, 0.005
+_SETTINGS_KEY = 'train_timing'
+STAGES = ('read', 'learn', 'check')
+STAGE_TITLES = {'read': 'Reading photos', 'learn': 'Learning', 'check': 'Checking'}
+_MEMBER = re.compile(r'member (\d+) of (\d+)')
+
+
+def about_text(seconds: float, suffix: str = 'left') -> str:
+    """``'about 30 s left'``, ``'about 3 min left'``, ``'a few seconds left'``."""
+    if not math.isfinite(seconds) or seconds < 5:
+        return f'a few seconds {suffix}'.strip()
+    if seconds < 60:
+        return f'about {int(5 * round(seconds / 5)) if seconds > 15 else int(round(seconds))} s {suffix}'.strip()
+    if seconds < 3600:
+        return f'about {int(round(seconds / 60))} min {suffix}'.strip()
+    h, m = divmod(int(round(seconds / 60)), 60)
+    return f'about {h} h {m:02d} min {suffix}'.strip()
+
+
+@dataclass
+class Phase:
+    stage: str  # 'read' | 'learn' | 'check'
+    member: int  # 0-based network of an ensemble (0 for checking)
+    seconds: float  # the estimate
+
+
+def member_backbones(config: dict) -> list[str]:
+    """The networks a run trains, in order (an ensemble: its backbone first)."""
+    name = str(config.get('backbone') or ENSEMBLE_BACKBONES[0])
+    if config.get('ensemble') and name in ENSEMBLE_BACKBONES:
+        return [name] + [b for b in ENSEMBLE_BACKBONES if b != name]
+    return [name]
+
+
+def timing() -> dict[str, Any]:
+    """This user's measured costs: ``{'photos_per_s': {backbone: rate}}`` (may be empty)."""
+    try:
+        t = load_settings().extra.get(_SETTINGS_KEY)
+    except (OSError, ValueError):  # settings are a convenience here
+        return {}
+    return t if isinstance(t, dict) else {}
+
+
+def remember_timing(rates: dict[str, float]) -> None:
+    """Store photos-per-second rates seen in a run (averaged with earlier ones)."""
+    rates = {k: float(v) for k, v in rates.items() if isinstance(v, (int, float)) and v > 0
+             and math.isfinite(v)}
+    if not rates:
+        return
+    try:
+        s = load_settings()
+        t = s.extra.get(_SETTINGS_KEY)
+        t = dict(t) if isinstance(t, dict) else {}
+        known = dict(t.get('photos_per_s') or {})
+        for name, rate in rates.items():
+            old = known.get(name)
+            known[name] = round(rate if not isinstance(old, (int, float)) else 0.5 * old + 0.5 * rate, 2)
+        t['photos_per_s'] = known
+        s.extra[_SETTINGS_KEY] = t
+        save_settings(s)
+    except (OSError, ValueError):  # a read-only config folder only loses the measurement
+        pass
+
+
+def _rate(name: str, measured: dict) -> float:
+    rate = (measured.get('photos_per_s') or {}).get(name)
+    if isinstance(rate, (int, float)) and rate > 0:
+        return float(rate)
+    return DEFAULT_PHOTOS_PER_S.get(name, OTHER_PHOTOS_PER_S)
+
+
+def plan_run(n_photos: int, config: dict, measured: dict | None = None) -> list[Phase]:
+    """The phases of a run on ``n_photos`` photos with ``config`` (a TrainConfig dict)."""
+    measured = timing() if measured is None else measured
+    n = max(1, int(n_photos))
+    frozen = int(config.get('freeze_depth') or 0) == 0
+    cached_views = 1 + int(config.get('aug_views') or 0) if config.get('augment') else 1
+    epochs = max(1, int(config.get('epochs') or 1))
+    phases: list[Phase] = []
+    for k, name in enumerate(member_backbones(config)):
+        rate = _rate(name, measured)
+        if frozen:
+            phases.append(Phase('read', k, LOAD_S + n * cached_views / rate))
+            phases.append(Phase('learn', k, HEAD_LEARN_S))
+        else:  # the top stages train on live photos: about 3 forward passes a photo and epoch
+            phases.append(Phase('read', k, LOAD_S + n / rate))
+            phases.append(Phase('learn', k, epochs * n * 3.0 / rate))
+    members = len(member_backbones(config))
+    phases.append(Phase('check', 0, CHECK_S + CHECK_S_PER_MEMBER * members + CHECK_S_PER_PHOTO * n))
+    return phases
+
+
+def estimate_seconds(n_photos: int, config: dict, measured: dict | None = None) -> float:
+    return sum(p.seconds for p in plan_run(n_photos, config, measured))
+
+
+@dataclass
+class RunClock:
+    """Where a run is, and about how long it has left.
+
+    Args:
+        phases: :func:`plan_run`'s plan.
+        start: the time the run was asked for (any monotonic clock, seconds).
+    """
+
+    phases: list[Phase]
+    start: float
+    index: int = 0
+    fraction: float = 0.0  # of the current phase, from the job's events
+    phase_start: float = field(default=0.0)
+    _phase_eta: tuple[float, float] | None = None  # (seconds left, when said)
+    _speed: float = 1.0
+    _done_fraction: float = 0.0
+    rates: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.phase_start = self.start
+
+    # ------------------------------------------------------------ where
+
+    @property
+    def phase(self) -> Phase:
+        return self.phases[min(self.index, len(self.phases) - 1)]
+
+    @property
+    def stage(self) -> str:
+        return self.phase.stage
+
+    @property
+    def members(self) -> int:
+        return 1 + max(p.member for p in self.phases)
+
+    def _go(self, index: int, now: float) -> None:
+        index = max(0, min(index, len(self.phases) - 1))
+        if index <= self.index:
+            return
+        # how fast the phases went against the plan: scales what is left
+        planned = sum(p.seconds for p in self.phases[:index])
+        took = now - self.start
+        if planned > 0 and took > 0:
+            self._speed = min(3.0, max(0.33, took / planned))
+        self.index = index
+        self.fraction = 0.0
+        self.phase_start = now
+        self._phase_eta = None
+
+    def _find(self, stage: str, member: int) -> int:
+        for i, p in enumerate(self.phases):
+            if p.stage == stage and (stage == 'check' or p.member == member):
+                return i
+        return self.index
+
+    def at(self, stage: str, now: float, fraction: float | None = None, eta_s: float | None = None,
+           member: int | None = None) -> None:
+        """The job is in ``stage`` (of network ``member``; the current one if None)."""
+        member = self.phase.member if member is None else member
+        index = self._find(stage, member)
+        if index < self.index:  # e.g. the validation photos' reading after learning began: no going back
+            return
+        self._go(index, now)
+        if fraction is not None and math.isfinite(fraction):
+            self.fraction = max(self.fraction, min(1.0, max(0.0, fraction)))
+        if eta_s is not None and math.isfinite(eta_s) and eta_s > 0:
+            self._phase_eta = (float(eta_s), now)
+
+    def on_message(self, text: str, now: float) -> None:
+        """An ensemble's "training member k of M" starts network k's reading."""
+        m = _MEMBER.search(text or '')
+        if m:
+            self.at('read', now, member=int(m.group(1)) - 1)
+
+    def note_rate(self, photos_per_s: float) -> None:
+        """A reading rate seen for the current network's backbone."""
+        names = [p for p in self.phases if p.stage == 'read']
+        if photos_per_s and names:
+            self.rates[str(self.phase.member)] = float(photos_per_s)
+
+    # ------------------------------------------------------------ how long
+
+    def remaining(self, now: float) -> float:
+        """Seconds the run has left (an estimate, never negative)."""
+        p = self.phase
+        in_phase = now - self.phase_start
+        if self._phase_eta is not None:
+            left, said = self._phase_eta
+            here = max(0.0, left - (now - said))
+        elif self.fraction > 0:
+            here = p.seconds * self._speed * (1.0 - self.fraction)
+        else:
+            here = max(0.0, p.seconds * self._speed - in_phase)
+        later = sum(q.seconds for q in self.phases[self.index + 1:]) * self._speed
+        return here + later
+
+    def done_fraction(self, now: float) -> float:
+        """How much of the run is done, 0..1; it never goes back."""
+        left = self.remaining(now)
+        spent = now - self.start
+        frac = spent / (spent + left) if spent + left > 0 else 0.0
+        self._done_fraction = max(self._done_fraction, min(0.99, frac))
+        return self._done_fraction
