@@ -160,12 +160,18 @@ def _label_problems(label: QLabel, tol: int) -> list[str]:
     return out
 
 
+def _word_char(c: str) -> bool:
+    """A character Qt's middle elision cuts between (letters, digits, path parts), not punctuation."""
+    return c.isalnum() or c in '/\\_-'
+
+
 def _elided(widget: QWidget, shown: str) -> list[str]:
     """Text cut short with "…": in the middle of the text, or the start of a longer tooltip.
 
     "Add to class…" (a command that asks for more) and "Reading photos… 3 of 9" are
     not elided; "Labrador Retr…" with the tooltip "Labrador Retriever" is, and so is
-    "/home/…/photo.jpg" (Qt's ElideMiddle leaves no space around the mark).
+    "/home/…/photo.jpg" (Qt's ElideMiddle cuts between letters or path parts; "“Add…” / …"
+    with a quote or a space beside the mark is prose).
     """
     if ELLIPSIS not in shown and '...' not in shown:
         return []
@@ -174,7 +180,7 @@ def _elided(widget: QWidget, shown: str) -> list[str]:
         return [f'{_name(widget)}: text is elided']
     stripped = shown.strip()
     head, _, tail = stripped.partition(mark)
-    if tail.strip() and head.strip() and not tail[:1].isspace() and not head[-1:].isspace():
+    if tail.strip() and head.strip() and _word_char(head[-1]) and _word_char(tail[0]):
         return [f'{_name(widget)}: text is elided in the middle']
     tip = _plain(widget.toolTip() or '')
     head = head.strip()

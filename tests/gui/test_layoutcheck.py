@@ -138,3 +138,15 @@ def test_app_style_buttons_and_labels_at_their_size_pass(qtbot):
     train.setFixedWidth(60)
     qtbot.wait(10)
     assert any('Train my classifier' in p for p in check_layout(root))
+
+
+def test_prose_with_an_ellipsis_is_not_elided(qtbot):
+    root = QWidget()
+    lay = QVBoxLayout(root)
+    lay.addWidget(QLabel('Click “Add photos…” / “Add folder…”, or paste.'))
+    lay.addWidget(QLabel('Stopping… the best model so far is kept.'))
+    cut = QLabel('IMG_2024…0042.jpg')
+    lay.addWidget(cut)
+    _shown(qtbot, root, 500, 200)
+    problems = check_layout(root)
+    assert len(problems) == 1 and 'IMG_2024' in problems[0], problems
