@@ -55,6 +55,7 @@ def heatmap_overlay(photo: QImage, result: dict | None) -> QImage:
     out = photo.convertToFormat(QImage.Format.Format_ARGB32)
     heat = small.scaled(out.width(), out.height(), Qt.AspectRatioMode.IgnoreAspectRatio,
                         Qt.TransformationMode.SmoothTransformation)
+    heat.setDevicePixelRatio(out.devicePixelRatio())  # a 200% photo: the map covers it, not a quarter
     p = QPainter(out)
     p.drawImage(0, 0, heat)
     p.end()

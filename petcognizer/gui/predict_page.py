@@ -371,7 +371,8 @@ class PredictPage(PhotoInputMixin, QWidget):
         if preds:  # thumbnails next, off the GUI thread
             self.status_label.setText('Making thumbnails…')
             paths = [pred.path for pred in preds if not pred.error]
-            worker = Worker(lambda emit, cancel: thumbnails(paths, cancel))
+            dpr = self.devicePixelRatioF()
+            worker = Worker(lambda emit, cancel: thumbnails(paths, cancel, dpr))
             self._thumb_preds = preds
             worker.returned.connect(self._on_thumbnails_returned)
             worker.finished.connect(self._on_thumb_worker_finished)

@@ -86,11 +86,15 @@ def not_one_of(classes: Sequence[str], limit: int = 6) -> str:
     return f'Not one of: {shown}' if names else 'Not one of the classes'
 
 
-def thumbnails(paths: Sequence[Path], cancel: Any) -> list[QImage]:
-    """Thumbnails of ``paths`` (an empty image where one cannot be read); worker thread."""
+def thumbnails(paths: Sequence[Path], cancel: Any, dpr: float = 1.0) -> list[QImage]:
+    """Thumbnails of ``paths`` (an empty image where one cannot be read); worker thread.
+
+    ``dpr``: the screen's device pixel ratio; at 200% the images have twice the
+    pixels (and say so), so they stay crisp.
+    """
     out = []
     for path in paths:
-        out.append(QImage() if cancel.cancelled else thumbnail(Path(path)))
+        out.append(QImage() if cancel.cancelled else thumbnail(Path(path), dpr=dpr))
     return out
 
 
@@ -120,8 +124,13 @@ def write_predictions_csv(path: os.PathLike | str, predictions: list) -> Path:
     return path
 
 
-def thumbnail(path: Path, size: int = THUMB) -> QImage:
-    """Decode a small, EXIF-rotated thumbnail (worker thread)."""
+def thumbnail(path: Path, size: int = THUMB, dpr: float = 1.0) -> QImage:
+    """Decode a small, EXIF-rotated thumbnail, ``size`` logical pixels at ``dpr`` (worker thread)."""
+    dpr = max(1.0, float(dpr))
+    if dpr > 1.0:
+        img = thumbnail(path, round(size * dpr))
+        img.setDevicePixelRatio(dpr)
+        return img
     reader = QImageReader(str(path))
     reader.setAutoTransform(True)
     src = reader.size()
@@ -407,7 +416,7 @@ class PredictionRowWidget(QFrame):
             self._set_status(message or (f'Sent to “{self.sent_to}”' if self.sent_to else ''))
             self.updateGeometry()
             return
-        photo = thumbnail(Path(self.prediction.path), HEAT_THUMB)
+        photo = thumbnail(Path(self.prediction.path), HEAT_THUMB, dpr=self.devicePixelRatioF())
         self.thumb_label.setFixedSize(HEAT_THUMB, HEAT_THUMB)
         self.thumb_label.setPixmap(QPixmap.fromImage(heatmap_overlay(photo, result)))
         self._set_status(f"Red: where it looked to say “{result.get('class', '?')}”")

@@ -1,0 +1,245 @@
+#!/usr/bin/env python
+"""Render every page of the window, in every state, at 1024x700, 1920x1080 and 200% scaling.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/render_screenshots.py [--out docs/screenshots]
+
+What it does, in a temporary folder (nothing of the user's is read or written;
+the settings file is a temporary one, ``PETCOGNIZER_CONFIG``):
+
+1. the start page (no project yet);
+2. a project "My pets" with three classes of photos: real dog photos from
+   ``../shared/datasets/imagewoof-mini`` when that folder is there (``--photos``
+   names another ImageFolder-style folder), otherwise synthetic coloured
+   shapes; the Data page, the Train page before training;
+3. Train: clicks the Train button with the page's default settings and
+   renders the page while it trains (in the real engine process), then once
+   the run is finished;
+4. Predict: the empty page, the page while it classifies, and the results
+   (held-out photos, one of a breed the model never saw, one unreadable file),
+   then the same with the "Needs review" filter on.
+
+Every state is rendered at each size: ``<state>-1024x700.png``,
+``<state>-1920x1080.png`` and ``<state>-200pct.png`` (the 1024x700 layout
+painted at device pixel ratio 2, as on a 200% display: 2048x1400 pixels).
+The layout checker (``tests/gui/layoutcheck.py``) runs over the window at
+each size and its findings are printed and written to ``layout-report.txt``
+beside the pictures. Exit code 0 when all pictures were written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SIZES = {'1024x700': (1024, 700, 1), '1920x1080': (1920, 1080, 1), '200pct': (1024, 700, 2)}
+CLASSES = ('beagle', 'samoyed', 'shih_tzu')
+#: A breed the model is not taught: its photos should come out as "None of these".
+STRANGER = 'golden_retriever'
+TRAIN_PER_CLASS = 10
+PREDICT_PER_CLASS = 5
+
+
+def _photo_sources(folder: Path | None) -> dict[str, list[Path]] | None:
+    """Class -> photos of an ImageFolder-style folder (the classes above), or None."""
+    if folder is None or not folder.is_dir():
+        return None
+    out = {}
+    for name in (*CLASSES, STRANGER):
+        sub = folder / name
+        if not sub.is_dir():
+            return None
+        out[name] = sorted(p for p in sub.iterdir() if p.suffix.lower() in ('.jpg', '.jpeg', '.png'))
+    if any(len(out[c]) < TRAIN_PER_CLASS + PREDICT_PER_CLASS for c in CLASSES):
+        return None
+    return out
+
+
+def _synthetic(folder: Path) -> dict[str, list[Path]]:
+    """Coloured shapes, one colour and shape a class (no data set needed)."""
+    import random
+
+    from PIL import Image, ImageDraw
+
+    colours = {CLASSES[0]: (196, 120, 60), CLASSES[1]: (235, 235, 240), CLASSES[2]: (120, 90, 70),
+               STRANGER: (40, 160, 220)}
+    out: dict[str, list[Path]] = {}
+    for k, (name, colour) in enumerate(colours.items()):
+        rnd = random.Random(k)
+        out[name] = []
+        for i in range(TRAIN_PER_CLASS + PREDICT_PER_CLASS):
+            img = Image.new('RGB', (160, 120), tuple(rnd.randrange(40, 90) for _ in range(3)))
+            draw = ImageDraw.Draw(img)
+            x, y = rnd.randrange(10, 60), rnd.randrange(10, 40)
+            box = (x, y, x + 70 + rnd.randrange(20), y + 50 + rnd.randrange(20))
+            (draw.ellipse if k % 2 else draw.rectangle)(box, fill=colour)
+            path = folder / name / f'{name}_{i:02d}.png'
+            path.parent.mkdir(parents=True, exist_ok=True)
+            img.save(path)
+            out[name].append(path)
+    return out
+
+
+class Renderer:
+    """Snaps the window at every size and runs the layout checker on it."""
+
+    def __init__(self, window, out: Path) -> None:
+        from layoutcheck import check_layout
+
+        self.window = window
+        self.out = out
+        self.check_layout = check_layout
+        self.written: list[Path] = []
+        self.problems: list[str] = []
+
+    def settle(self, ms: int = 300) -> None:
+        from PySide6.QtCore import QElapsedTimer
+        from PySide6.QtWidgets import QApplication
+
+        timer = QElapsedTimer()
+        timer.start()
+        while timer.elapsed() < ms:
+            QApplication.processEvents()
+            time.sleep(0.01)
+
+    def snap(self, state: str, sizes=tuple(SIZES)) -> None:
+        from PySide6.QtCore import QSize, Qt
+        from PySide6.QtGui import QPixmap
+
+        for size in sizes:
+            w, h, dpr = SIZES[size]
+            self.window.resize(w, h)
+            self.settle()
+            path = self.out / f'{state}-{size}.png'
+            if dpr == 1:
+                pixmap = self.window.grab()
+                found = self.check_layout(self.window)
+                self.problems += [f'{state} at {size}: {p}' for p in found]
+            else:
+                pixmap = QPixmap(QSize(w, h) * dpr)
+                pixmap.setDevicePixelRatio(dpr)
+                pixmap.fill(Qt.GlobalColor.white)
+                self.window.render(pixmap)
+            if not pixmap.save(str(path)):
+                raise OSError(f'Cannot write {path}; check that the folder is writable.')
+            self.written.append(path)
+            print(f'wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}', flush=True)
+
+
+def _wait(predicate, timeout_s: float, what: str, renderer: Renderer) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f'Gave up waiting {timeout_s:.0f} s for {what}.')
+        renderer.settle(100)
+
+
+def render(out: Path, photos_folder: Path | None, train_timeout_s: float) -> int:
+    sys.path.insert(0, str(ROOT / 'tests' / 'gui'))  # layoutcheck
+    work = Path(tempfile.mkdtemp(prefix='petcognizer-shots-'))
+    os.environ['PETCOGNIZER_CONFIG'] = str(work / 'settings.json')
+    try:
+        return _render(out, photos_folder, train_timeout_s, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _render(out: Path, photos_folder: Path | None, train_timeout_s: float, work: Path) -> int:
+    from petcognizer.core.project import Project
+    from petcognizer.gui.app import create_app
+    from petcognizer.gui.main_window import MainWindow
+
+    sources = _photo_sources(photos_folder)
+    origin = f'photos from {photos_folder}' if sources else 'synthetic photos'
+    if sources is None:
+        sources = _synthetic(work / 'synthetic')
+    print(f'using {origin}', flush=True)
+    out.mkdir(parents=True, exist_ok=True)
+    create_app([])
+    window = MainWindow()
+    window.interactive = False
+    window.show()
+    shots = Renderer(window, out)
+    t0 = time.monotonic()
+    try:
+        window.pages.setCurrentWidget(window.start_page)
+        shots.snap('1-start')
+
+        project = Project.create(work / 'My pets', classes=list(CLASSES))
+        for name in CLASSES:
+            project.add_files(sources[name][:TRAIN_PER_CLASS], name)
+        if not window.open_project(project.root):
+            raise RuntimeError(f'The window could not open the project {project.root}.')
+        window.tabs.setCurrentWidget(window.data_page)
+        shots.settle(1500)  # thumbnails
+        shots.snap('2-data')
+
+        train = window.train_page
+        window.tabs.setCurrentWidget(train)
+        shots.snap('3-train-ready')
+        finished: list = []
+        train.run_finished.connect(finished.append)
+        train.start_button.click()
+        _wait(train.is_busy, 30, 'training to start', shots)
+        # the curves have a few points: the page shows what training looks like
+        _wait(lambda: len(getattr(train, '_history', [])) >= 2 or finished, train_timeout_s,
+              'two epochs', shots)
+        shots.snap('4-train-training')
+        _wait(lambda: finished and not train.is_busy(), train_timeout_s, 'the run to finish', shots)
+        print(f'trained in {time.monotonic() - t0:.0f} s since the start', flush=True)
+        shots.settle(500)
+        shots.snap('5-train-trained')
+
+        predict = window.predict_page
+        window.tabs.setCurrentWidget(predict)
+        shots.snap('6-predict-empty')
+        new = work / 'new photos'
+        new.mkdir()
+        for name in (*CLASSES, STRANGER):
+            for src in sources[name][TRAIN_PER_CLASS:TRAIN_PER_CLASS + PREDICT_PER_CLASS]:
+                shutil.copy2(src, new / src.name)
+        (new / 'holiday notes.jpg').write_bytes(b'not a photo')  # an unreadable file
+        done: list = []
+        predict.predictions_finished.connect(done.append)
+        predict.predict([new])
+        shots.snap('7-predict-predicting', sizes=('1024x700',))
+        _wait(lambda: done and not predict.is_busy(), 300, 'the predictions', shots)
+        shots.settle(500)
+        predict.scroll.verticalScrollBar().setValue(0)
+        shots.snap('8-predict-results')
+        predict.filter_bar.set_key('review')
+        shots.snap('9-predict-review')
+        predict.filter_bar.set_key('all')
+    finally:
+        window.shutdown()
+        window.hide()
+        window.deleteLater()
+    report = out / 'layout-report.txt'
+    report.write_text(
+        f'# tests/gui/layoutcheck.py over the window ({origin}); {len(shots.problems)} finding(s)\n'
+        + ''.join(f'{p}\n' for p in shots.problems), encoding='utf-8')
+    print(f'{len(shots.written)} pictures in {time.monotonic() - t0:.0f} s; '
+          f'{len(shots.problems)} layout finding(s), see {report}', flush=True)
+    for p in shots.problems:
+        print('  ' + p)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--out', type=Path, default=ROOT / 'docs' / 'screenshots')
+    parser.add_argument('--photos', type=Path, default=ROOT.parent / 'shared' / 'datasets' / 'imagewoof-mini',
+                        help='an ImageFolder-style folder with the classes %s and %s' % (', '.join(CLASSES), STRANGER))
+    parser.add_argument('--train-timeout', type=float, default=900.0, help='seconds to wait for the run')
+    args = parser.parse_args(argv)
+    os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')
+    return render(args.out.resolve(), args.photos, args.train_timeout)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
