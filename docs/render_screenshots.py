@@ -234,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--out', type=Path, default=ROOT / 'docs' / 'screenshots')
     parser.add_argument('--photos', type=Path, default=ROOT.parent / 'shared' / 'datasets' / 'imagewoof-mini',
-                        help='an ImageFolder-style folder with the classes %s and %s' % (', '.join(CLASSES), STRANGER))
+                        help=f'an ImageFolder-style folder with the classes {", ".join(CLASSES)} and {STRANGER}')
     parser.add_argument('--train-timeout', type=float, default=900.0, help='seconds to wait for the run')
     args = parser.parse_args(argv)
     os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')
