@@ -132,6 +132,7 @@ class DistContext:
         yield
         if self.is_main:
             self.barrier()
+        self.barrier()  # and no one goes on (writes caches) while another still opens (sweeps)
 
     # ---- training: the sampler, the wrapped modules
 

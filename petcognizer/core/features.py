@@ -283,8 +283,16 @@ def extract(
         if h is None:
             errors.append(ImageError(paths[i], reasons.get(i, NOT_FOUND_REASON)))
 
-    # 1. what is cached already
-    out: dict[tuple[int, int], np.ndarray] = {}
+    # 1. what is cached already. Every output goes straight into the result array
+    # (memory-mapped when large), never into a second copy: memory stays bounded.
+    row_of = {i: r for r, i in enumerate(k for k in range(n) if hashes[k] is not None)}
+    dest: list[np.ndarray] = []  # [the result array], made when the first output's shape is known
+
+    def store(i: int, view: int, arr: np.ndarray) -> None:
+        if not dest:
+            dest.append(_result_array((len(row_of), v, *arr.shape), store_dtype, cache))
+        dest[0][row_of[i], view] = arr
+
     todo: list[tuple[int, int]] = []
     for i in range(n):
         if hashes[i] is None:
@@ -292,7 +300,7 @@ def extract(
         for view in range(v):
             arr = cache.get(hashes[i], view) if cache is not None else None
             if arr is not None:
-                out[i, view] = arr
+                store(i, view, arr)
             else:
                 todo.append((i, view))
 
@@ -374,7 +382,7 @@ def extract(
                 for local in batch.indices:
                     i = order[local]
                     for view in need[i]:
-                        out[i, view] = y[row]
+                        store(i, view, y[row])
                         if cache is not None:
                             cache.put(hashes[i], view, y[row])
                         row += 1
@@ -393,24 +401,27 @@ def extract(
                 )
             )
     ok = [i for i in range(n) if hashes[i] is not None and i not in bad]
-    if ok:
-        shape = out[ok[0], 0].shape
-    else:
-        shape = ()
-    nbytes = len(ok) * v * int(np.prod(shape) if shape else 0) * np.dtype(store_dtype).itemsize
-    if nbytes > RAM_BUDGET and cache is not None:
-        cache.dir.mkdir(parents=True, exist_ok=True)
-        # a private file per call: two extractions with the same key (training
-        # and validation photos) must not share it
-        fd, name = tempfile.mkstemp(dir=cache.dir, prefix='.run-', suffix='.npy')
-        os.close(fd)
-        data = np.lib.format.open_memmap(name, mode='w+', dtype=store_dtype,
-                                         shape=(len(ok), v, *shape))
-        if os.name != 'nt':
-            os.unlink(name)  # the mapping stays valid; the disk space goes with it
-    else:
-        data = np.empty((len(ok), v, *shape), dtype=store_dtype)
-    for r, i in enumerate(ok):
-        for view in range(v):
-            data[r, view] = out[i, view]
-    return ExtractResult(data, ok, errors, total, time.perf_counter() - t0)
+    if not dest or not ok:
+        return ExtractResult(np.empty((0, v), dtype=store_dtype), [], errors, total,
+                             time.perf_counter() - t0)
+    data = dest[0]
+    for r, i in enumerate(ok):  # close the gaps of photos that failed to decode (rows move up)
+        if row_of[i] != r:
+            data[r] = data[row_of[i]]
+    return ExtractResult(data[:len(ok)], ok, errors, total, time.perf_counter() - t0)
+
+
+def _result_array(shape: tuple[int, ...], dtype, cache: FeatureCache | None) -> np.ndarray:
+    """An array for the outputs: in RAM, or above :data:`RAM_BUDGET` a memory-mapped file."""
+    nbytes = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    if nbytes <= RAM_BUDGET or cache is None:
+        return np.empty(shape, dtype=dtype)
+    cache.dir.mkdir(parents=True, exist_ok=True)
+    # a private file per call: two extractions with the same key (training
+    # and validation photos) must not share it
+    fd, name = tempfile.mkstemp(dir=cache.dir, prefix='.run-', suffix='.npy')
+    os.close(fd)
+    data = np.lib.format.open_memmap(name, mode='w+', dtype=dtype, shape=shape)
+    if os.name != 'nt':
+        os.unlink(name)  # the mapping stays valid; the disk space goes with it
+    return data
