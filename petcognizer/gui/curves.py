@@ -102,12 +102,7 @@ class TrainingCurves(QWidget):
         self._best_line.setVisible(False)
         self._acc_plot.addItem(self._best_line)
 
-        self.legend_label = QLabel(
-            f'<span style="color:{TRAIN_COLOR}">━━</span> photos it learns from &nbsp; '
-            f'<span style="color:{TRAIN_COLOR}">╌●╌</span> the same, per round &nbsp; '
-            f'<span style="color:{VAL_COLOR}">━●━</span> photos kept back to check &nbsp; '
-            '<span style="color:#2ca02c">┆</span> best round (kept)'
-        )
+        self.legend_label = QLabel()
         self.legend_label.setWordWrap(True)
         self.legend_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.legend_label.setStyleSheet('color: #444;')
@@ -139,6 +134,30 @@ class TrainingCurves(QWidget):
         """While a run trains the plots show (empty at first), never the hint."""
         self._training = bool(training)
         self._show_empty(self._is_empty())
+
+    #: (curve attribute, glyph colour, glyph, words) of the legend, in its order.
+    LEGEND = (
+        ('batch_curve', TRAIN_COLOR, '━━', 'photos it learns from'),
+        ('train_loss_curve', TRAIN_COLOR, '╌●╌', 'the same, per round'),
+        ('val_loss_curve', VAL_COLOR, '━●━', 'photos kept back to check'),
+        ('_best_line', '#2ca02c', '┆', 'best round (kept)'),
+    )
+
+    def _update_legend(self) -> None:
+        """The legend names only what is drawn; an entry never breaks across lines."""
+        shown = []
+        for attr, colour, glyph, words in self.LEGEND:
+            item = getattr(self, attr)
+            if attr == '_best_line':
+                drawn = self._best_x is not None
+            else:
+                x = item.getData()[0]
+                drawn = x is not None and len(x) > 0
+            if drawn:
+                shown.append(f'<span style="color:{colour}">{glyph}</span>&nbsp;{words.replace(" ", "&nbsp;")}')
+        text = ' &nbsp; '.join(shown)
+        if text != self.legend_label.text():
+            self.legend_label.setText(text)
 
     def _is_empty(self) -> bool:
         return not self._batch_x and not self._epochs
@@ -249,3 +268,4 @@ class TrainingCurves(QWidget):
             self._best_line.setVisible(True)
         else:
             self._best_line.setVisible(False)
+        self._update_legend()

@@ -63,6 +63,11 @@ def fit_height(table: QTableWidget, max_rows: int = 12) -> None:
     rows = sum(table.rowHeight(r) for r in range(min(table.rowCount(), max_rows)))
     header = 0 if table.horizontalHeader().isHidden() else table.horizontalHeader().sizeHint().height()
     table.setFixedHeight(rows + header + 2 * table.frameWidth() + 2)
+    # and at least as wide as its columns' contents: no elided "100% …"
+    table.resizeColumnsToContents()
+    hdr = table.horizontalHeader()
+    width = sum(max(hdr.sectionSize(c), hdr.sectionSizeHint(c)) for c in range(table.columnCount()))
+    table.setMinimumWidth(width + 2 * table.frameWidth() + 4)
 
 
 def mistakes_of(ev: dict) -> list[dict]:

@@ -34,7 +34,7 @@ from petcognizer.gui.formatting import (
 
 __all__ = ['RunHistoryPanel', 'model_file', 'run_result']
 
-COLUMNS = ('When', 'Backbone', 'Trains', 'Accuracy (range)', 'Epochs', 'Time', 'Result')
+COLUMNS = ('When', 'Network', 'Trains', 'Right (range)', 'Rounds', 'Time', 'Result')
 
 
 def model_file(record: RunRecord, root: Path | str | None) -> Path | None:
@@ -52,6 +52,14 @@ def run_result(record: RunRecord) -> str:
     if record.cancelled:
         return 'stopped'
     return 'finished' if record.model_path else 'no model'
+
+
+def _network_text(backbone: str) -> str:
+    """``'ensemble: a+b+c'`` -> ``'3 networks'``; one backbone by its short name."""
+    if str(backbone).startswith('ensemble'):
+        members = str(backbone).split(':', 1)[-1].split('+')
+        return f'{len(members)} networks'
+    return short_backbone_name(backbone)
 
 
 class RunHistoryPanel(QGroupBox):
@@ -121,7 +129,7 @@ class RunHistoryPanel(QGroupBox):
             n_epochs = len(r.history)
             cells = [
                 format_when(r.created),
-                short_backbone_name(r.backbone or r.config.get('backbone', '?')),
+                _network_text(r.backbone or r.config.get('backbone', '?')),
                 'head only' if not depth else f'head + {depth} stages',
                 run_accuracy_text(r),
                 f'{n_epochs} of {r.config.get("epochs", n_epochs)}',
@@ -132,6 +140,8 @@ class RunHistoryPanel(QGroupBox):
                 item = QTableWidgetItem(str(text))
                 if col == 3:
                     item.setToolTip((r.evaluation or {}).get('summary') or 'Accuracy on the validation photos')
+                if col == 1:
+                    item.setToolTip(str(r.backbone or r.config.get('backbone', '?')))
                 if col == 0:
                     item.setData(Qt.ItemDataRole.UserRole, r.id)
                     item.setToolTip(f'Run {r.id}, {r.created}')

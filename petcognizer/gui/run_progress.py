@@ -144,6 +144,7 @@ class RunProgress(QWidget):
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat('Not training')
+        self.progress_bar.hide()
         self._set_stage(None)
         self.stages_row.hide()
 
@@ -155,6 +156,7 @@ class RunProgress(QWidget):
         self.run_clock = RunClock(phases or [Phase('read', 0, 5.0), Phase('learn', 0, 1.0),
                                               Phase('check', 0, 2.0)], now)
         self.stages_row.show()
+        self.progress_bar.show()
         self._set_stage('read')
         self.progress_bar.setRange(0, _BAR_MAX)
         self.progress_bar.setValue(0)
@@ -190,7 +192,7 @@ class RunProgress(QWidget):
         now = self._now()
         self._set_stage(clock.stage)
         if self.progress_bar.maximum() == _BAR_MAX:
-            self.progress_bar.setValue(int(round(clock.done_fraction(now) * _BAR_MAX)))
+            self.progress_bar.setValue(round(clock.done_fraction(now) * _BAR_MAX))
         left = about_text(clock.remaining(now))
         self.status_label.setText(f'{self._members_text()}{self._detail} · {left}')
         self.redrawn.emit()
@@ -253,8 +255,6 @@ class RunProgress(QWidget):
             stage, what = None, ev.text or ev.stage.capitalize()
         if clock is not None and stage is not None:
             clock.at(stage, self._now(), fraction=fraction, eta_s=ev.eta_s or None)
-            if stage == 'read' and ev.images_per_s and ev.done >= ev.total:
-                clock.note_rate(ev.images_per_s)
         self._detail = f'{what}: {min(ev.done, ev.total)} of {ev.total}'
         if clock is not None and stage == 'read' and ev.done >= ev.total and ev.total:
             clock.at('learn', self._now())  # the network learns next (an ensemble's others silently)

@@ -3,10 +3,10 @@
 A run is planned as phases: for each network (one, or the three of an
 ensemble) *reading photos* (the backbone's features) then *learning*; then
 *checking* (accuracy measured on photos each model had not seen). Each phase
-gets an estimate from the number of photos and costs measured on this computer:
-the photos per second of each backbone seen in earlier runs (a per-user
-setting, :func:`remember_timing`), or the defaults below, measured on a 2-core
-laptop CPU (``bench/train_eta_bench.py``; see bench/results/train_eta.json).
+gets an estimate from the number of photos and the costs below, measured on a
+2-core laptop CPU (``bench/train_eta_bench.py``), times this computer's speed
+against them: the ratio of the time earlier runs took to their estimate (a
+per-user setting, :func:`remember_timing`; 1 until a run has finished).
 
 :class:`RunClock` turns the events of a running job into "about N s left" from
 the first second: the plan's estimate to start with, the job's own per-stage
@@ -48,6 +48,7 @@ HEAD_LEARN_S = 0.6
 #: Checking (cross-validation on cached features): seconds, plus per network, plus per photo.
 CHECK_S, CHECK_S_PER_MEMBER, CHECK_S_PER_PHOTO = 0.6, 0.9, 0.005
 _SETTINGS_KEY = 'train_timing'
+MIN_SPEED, MAX_SPEED = 0.1, 20.0
 STAGES = ('read', 'learn', 'check')
 STAGE_TITLES = {'read': 'Reading photos', 'learn': 'Learning', 'check': 'Checking'}
 _MEMBER = re.compile(r'member (\d+) of (\d+)')
@@ -58,10 +59,10 @@ def about_text(seconds: float, suffix: str = 'left') -> str:
     if not math.isfinite(seconds) or seconds < 5:
         return f'a few seconds {suffix}'.strip()
     if seconds < 60:
-        return f'about {int(5 * round(seconds / 5)) if seconds > 15 else int(round(seconds))} s {suffix}'.strip()
+        return f'about {int(5 * round(seconds / 5)) if seconds > 15 else round(seconds)} s {suffix}'.strip()
     if seconds < 3600:
-        return f'about {int(round(seconds / 60))} min {suffix}'.strip()
-    h, m = divmod(int(round(seconds / 60)), 60)
+        return f'about {round(seconds / 60)} min {suffix}'.strip()
+    h, m = divmod(round(seconds / 60), 60)
     return f'about {h} h {m:02d} min {suffix}'.strip()
 
 
@@ -81,7 +82,7 @@ def member_backbones(config: dict) -> list[str]:
 
 
 def timing() -> dict[str, Any]:
-    """This user's measured costs: ``{'photos_per_s': {backbone: rate}}`` (may be empty)."""
+    """This computer's measured speed: ``{'speed': actual / estimated seconds}`` (may be empty)."""
     try:
         t = load_settings().extra.get(_SETTINGS_KEY)
     except (OSError, ValueError):  # settings are a convenience here
@@ -89,31 +90,32 @@ def timing() -> dict[str, Any]:
     return t if isinstance(t, dict) else {}
 
 
-def remember_timing(rates: dict[str, float]) -> None:
-    """Store photos-per-second rates seen in a run (averaged with earlier ones)."""
-    rates = {k: float(v) for k, v in rates.items() if isinstance(v, (int, float)) and v > 0
-             and math.isfinite(v)}
-    if not rates:
+def remember_timing(speed: float) -> None:
+    """Store a finished run's actual / estimated time (averaged with earlier runs)."""
+    if not isinstance(speed, (int, float)) or not math.isfinite(speed) or speed <= 0:
         return
+    speed = min(MAX_SPEED, max(MIN_SPEED, float(speed)))
     try:
         s = load_settings()
         t = s.extra.get(_SETTINGS_KEY)
         t = dict(t) if isinstance(t, dict) else {}
-        known = dict(t.get('photos_per_s') or {})
-        for name, rate in rates.items():
-            old = known.get(name)
-            known[name] = round(rate if not isinstance(old, (int, float)) else 0.5 * old + 0.5 * rate, 2)
-        t['photos_per_s'] = known
+        old = t.get('speed')
+        t['speed'] = round(speed if not isinstance(old, (int, float)) else math.sqrt(old * speed), 3)
+        t['runs'] = int(t.get('runs') or 0) + 1
         s.extra[_SETTINGS_KEY] = t
         save_settings(s)
     except (OSError, ValueError):  # a read-only config folder only loses the measurement
         pass
 
 
-def _rate(name: str, measured: dict) -> float:
-    rate = (measured.get('photos_per_s') or {}).get(name)
-    if isinstance(rate, (int, float)) and rate > 0:
-        return float(rate)
+def _speed(measured: dict) -> float:
+    speed = measured.get('speed')
+    if isinstance(speed, (int, float)) and math.isfinite(speed) and speed > 0:
+        return min(MAX_SPEED, max(MIN_SPEED, float(speed)))
+    return 1.0
+
+
+def _rate(name: str) -> float:
     return DEFAULT_PHOTOS_PER_S.get(name, OTHER_PHOTOS_PER_S)
 
 
@@ -125,16 +127,17 @@ def plan_run(n_photos: int, config: dict, measured: dict | None = None) -> list[
     cached_views = 1 + int(config.get('aug_views') or 0) if config.get('augment') else 1
     epochs = max(1, int(config.get('epochs') or 1))
     phases: list[Phase] = []
+    speed = _speed(measured)
     for k, name in enumerate(member_backbones(config)):
-        rate = _rate(name, measured)
+        rate = _rate(name) / speed
         if frozen:
-            phases.append(Phase('read', k, LOAD_S + n * cached_views / rate))
-            phases.append(Phase('learn', k, HEAD_LEARN_S))
+            phases.append(Phase('read', k, speed * LOAD_S + n * cached_views / rate))
+            phases.append(Phase('learn', k, speed * HEAD_LEARN_S))
         else:  # the top stages train on live photos: about 3 forward passes a photo and epoch
-            phases.append(Phase('read', k, LOAD_S + n / rate))
+            phases.append(Phase('read', k, speed * LOAD_S + n / rate))
             phases.append(Phase('learn', k, epochs * n * 3.0 / rate))
     members = len(member_backbones(config))
-    phases.append(Phase('check', 0, CHECK_S + CHECK_S_PER_MEMBER * members + CHECK_S_PER_PHOTO * n))
+    phases.append(Phase('check', 0, speed * (CHECK_S + CHECK_S_PER_MEMBER * members + CHECK_S_PER_PHOTO * n)))
     return phases
 
 
@@ -159,7 +162,7 @@ class RunClock:
     _phase_eta: tuple[float, float] | None = None  # (seconds left, when said)
     _speed: float = 1.0
     _done_fraction: float = 0.0
-    rates: dict[str, float] = field(default_factory=dict)
+    first_event: float | None = None
 
     def __post_init__(self) -> None:
         self.phase_start = self.start
@@ -186,7 +189,7 @@ class RunClock:
         planned = sum(p.seconds for p in self.phases[:index])
         took = now - self.start
         if planned > 0 and took > 0:
-            self._speed = min(3.0, max(0.33, took / planned))
+            self._speed = min(10.0, max(0.2, took / planned))
         self.index = index
         self.fraction = 0.0
         self.phase_start = now
@@ -201,6 +204,8 @@ class RunClock:
     def at(self, stage: str, now: float, fraction: float | None = None, eta_s: float | None = None,
            member: int | None = None) -> None:
         """The job is in ``stage`` (of network ``member``; the current one if None)."""
+        if self.first_event is None:
+            self.first_event = now
         member = self.phase.member if member is None else member
         index = self._find(stage, member)
         if index < self.index:  # e.g. the validation photos' reading after learning began: no going back
@@ -217,27 +222,43 @@ class RunClock:
         if m:
             self.at('read', now, member=int(m.group(1)) - 1)
 
-    def note_rate(self, photos_per_s: float) -> None:
-        """A reading rate seen for the current network's backbone."""
-        names = [p for p in self.phases if p.stage == 'read']
-        if photos_per_s and names:
-            self.rates[str(self.phase.member)] = float(photos_per_s)
-
     # ------------------------------------------------------------ how long
 
     def remaining(self, now: float) -> float:
-        """Seconds the run has left (an estimate, never negative)."""
+        """Seconds the run has left (an estimate, never negative).
+
+        This phase: the job's own estimate if it gave one, else its rate so far
+        (trusted more as the phase goes on), else the plan, never below a third
+        of it (a phase that runs over says so by making the later ones longer).
+        Later phases: the plan times how fast this run goes against it.
+        """
         p = self.phase
-        in_phase = now - self.phase_start
+        plan = max(1e-3, p.seconds)
+        budget = plan * self._speed
+        in_phase = max(0.0, now - self.phase_start)
+        f = self.fraction
         if self._phase_eta is not None:
             left, said = self._phase_eta
-            here = max(0.0, left - (now - said))
-        elif self.fraction > 0:
-            here = p.seconds * self._speed * (1.0 - self.fraction)
+            here, w = max(0.0, left - (now - said)), 0.5
+        elif f > 0:
+            w = min(1.0, f / 0.15)
+            here = w * in_phase * (1.0 - f) / f + (1.0 - w) * budget * (1.0 - f)
         else:
-            here = max(0.0, p.seconds * self._speed - in_phase)
-        later = sum(q.seconds for q in self.phases[self.index + 1:]) * self._speed
+            here = max(budget - in_phase, budget / 3)
+            w = 1.0 if in_phase > budget else 0.0
+        ratio = (in_phase + here) / plan
+        speed = min(10.0, max(0.2, (1.0 - w) * self._speed + w * ratio))
+        later = sum(q.seconds for q in self.phases[self.index + 1:]) * speed
         return here + later
+
+    def calibration(self, now: float) -> float | None:
+        """How long this run took against its plan (the time before its first event beyond
+        loading one network left out: a cold engine is a one-off)."""
+        if self.first_event is None:
+            return None
+        wait = max(0.0, self.first_event - self.start - LOAD_S)
+        planned = sum(p.seconds for p in self.phases)
+        return (now - self.start - wait) / planned if planned > 0 else None
 
     def done_fraction(self, now: float) -> float:
         """How much of the run is done, 0..1; it never goes back."""

@@ -58,12 +58,7 @@ from petcognizer.gui.result_card import ResultCard
 from petcognizer.gui.run_history import RunHistoryPanel
 from petcognizer.gui.run_progress import RunProgress
 from petcognizer.gui.stage_diagram import StageDiagramWidget
-from petcognizer.gui.train_estimate import (
-    estimate_seconds,
-    member_backbones,
-    plan_run,
-    remember_timing,
-)
+from petcognizer.gui.train_estimate import estimate_seconds, plan_run, remember_timing
 from petcognizer.gui.train_mistakes import MistakesMixin
 from petcognizer.gui.train_settings import (
     STAGE_PARAMS_CACHE,
@@ -165,7 +160,7 @@ class TrainPage(MistakesMixin, QWidget):
         form.edited.connect(self._on_settings_edited)
         form.recommend_button.clicked.connect(self._on_recommend_button_clicked)
         form.hide()
-        self.left_scroll = scrolling_column(simple, form)
+        self.left_scroll = scrolling_column(simple, form, min_width=form.minimumSizeHint().width() + 24)
         splitter.addWidget(self.left_scroll)
         # the form's widgets, by their old names (tests and screenshots use them)
         for name in ('backbone_combo', 'freeze_slider', 'freeze_label', 'stage_diagram', 'params_label',
@@ -265,6 +260,7 @@ class TrainPage(MistakesMixin, QWidget):
         self.left_scroll.widget().layout().activate()
         self.left_scroll.ensureWidgetVisible(self.settings_panel.first_box, 0, 8)
         self.left_scroll.ensureWidgetVisible(self.expert_toggle, 0, 4)
+        self.left_scroll.horizontalScrollBar().setValue(0)  # the column scrolls only up and down
 
     def _recommend_if_auto(self) -> None:
         """While the user has not set anything by hand, the form holds the chosen mode's settings."""
@@ -462,13 +458,15 @@ class TrainPage(MistakesMixin, QWidget):
             if ev.level == 'info' and ev.text.startswith('Ensemble: training member'):
                 return  # shown as the stage ("network 2 of 3")
             text = ev.text if ev.level != 'warning' else f'⚠ {ev.text}'
-            prev = self.message_banner.text() if self.message_banner.isVisible() else ''
+            prev = self.message_banner.text() if not self.message_banner.isHidden() else ''
+            head = text.split(':', 1)[0] + ':'
+            if ev.level == 'info' and ':' in text and head in prev:
+                return  # once per kind (an ensemble's three networks each report their prior)
             self.message_banner.show_text(f'{prev}<br>{text}' if prev else text)
         elif isinstance(ev, RunEnded):
             clock = self.progress.run_clock
-            if clock is not None and clock.rates:  # this computer's speed, for the next estimate
-                names = member_backbones(self._run_config)
-                remember_timing({names[int(k)]: r for k, r in clock.rates.items() if int(k) < len(names)})
+            if clock is not None and not ev.cancelled and not ev.error:  # this computer's speed, for next time
+                remember_timing(clock.calibration(time.monotonic()))
             self.plots.flush()
             self.progress.show_run_ended(ev)
 

@@ -59,7 +59,7 @@ MODES = {
                                 'More accurate with few photos; about 3 to 4 times as long.'),
 }
 MODE_TEXT = {
-    QUICK: 'Learns in seconds.',
+    QUICK: 'One network: the fastest.',
     ACCURATE: 'Three networks vote: usually a little more accurate, takes longer.',
 }
 _EXPERT_KEY = 'train_expert_open'

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from petcognizer.core.config import recommend_config
@@ -202,7 +202,7 @@ def test_an_ensemble_gives_one_set_of_curves_and_a_bar_that_never_goes_back(qtbo
     assert any('network 2 of 3' in t for t in texts) and any('network 3 of 3' in t for t in texts)
     assert any(t.startswith('Checking') for t in texts)
     # one set of curves: the first network's 3 epochs, not restarted by the others
-    x, acc = page.plots.train_acc_curve.getData()
+    x, _acc = page.plots.train_acc_curve.getData()
     assert list(x) == [1, 2, 3] and page.plots.n_epochs == 3
     # the curves never lag the status line: each redraw of the text drew every epoch received
     assert all(n == shown for n, shown in drawn)
@@ -237,3 +237,34 @@ def test_run_clock_counts_down_and_learns_the_speed():
     assert clock.stage == 'read' and clock.phase.member == 2
     assert about_text(3) == 'a few seconds left' and about_text(42) == 'about 40 s left'
     assert about_text(600) == 'about 10 min left'
+
+
+def test_an_overrunning_phase_makes_the_time_left_grow():
+    from petcognizer.gui.train_estimate import Phase
+
+    clock = RunClock([Phase('read', 0, 2.0), Phase('learn', 0, 2.0), Phase('check', 0, 2.0)], start=0.0)
+    assert clock.remaining(10.0) > clock.remaining(5.0) > 0  # slower than planned: it says so
+    clock.at('check', 20.0, fraction=0.1)
+    assert clock.remaining(40.0) > 60  # 10% in 20 s: minutes, not "a few seconds"
+    assert clock.calibration(50.0) > 1.0
+
+
+@pytest.mark.parametrize('size', [(1024, 700), (1920, 1080)])
+def test_train_page_layout_has_no_clipped_or_overlapping_text(qtbot, page, size):
+    from layoutcheck import check_layout
+
+    page.resize(*size)
+    for state in ('data', 'expert', 'training', 'trained'):
+        if state == 'expert':
+            page.expert_toggle.click()
+        if state == 'training':
+            gate = threading.Event()
+            page._make_job = ensemble_job(gate=gate)
+            page.start_button.click()
+            qtbot.waitUntil(lambda: page.progress.run_info is not None, timeout=5000)
+        if state == 'trained':
+            gate.set()
+            qtbot.waitUntil(lambda: not page.is_busy(), timeout=10000)
+        QApplication.processEvents()
+        problems = check_layout(page)
+        assert not problems, f'{state} at {size}:\n' + '\n'.join(problems)
