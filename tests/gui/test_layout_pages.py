@@ -1,0 +1,174 @@
+"""Every page of the window, at 1024x700, 1920x1080 and 200%: no clipped, elided or overlapping text.
+
+The window shows a real project with a recorded run (the random-weight
+``tiny_test`` backbone); Predict shows results from a fake engine job (a
+sure answer, an unsure one, a photo that is none of the classes, an
+unreadable file). ``tests/gui/layoutcheck.py`` walks every visible label,
+button, field and tab. The 200% case runs in a child process with
+``QT_SCALE_FACTOR=2`` (Qt reads it once, at start), on the same project.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from layoutcheck import check_layout
+from petcognizer.gui.main_window import MainWindow
+
+SIZES = [(1024, 700), (1920, 1080)]
+HERE = Path(__file__).resolve().parent
+
+
+def fake_predictions(paths: list[str]) -> list[dict]:
+    """Answers of every kind for the photos in ``paths`` (files or folders), plus one unreadable file."""
+    files = []
+    for p in paths:
+        p = Path(p)
+        files += sorted(p.iterdir()) if p.is_dir() else [p]
+    kinds = [
+        ([('red', 1.0), ('green', 0.0), ('blue', 0.0)], False),
+        ([('green', 0.59), ('blue', 0.41), ('red', 0.0)], False),
+        ([('blue', 0.8), ('red', 0.15), ('green', 0.05)], True),
+    ]
+    out = []
+    for i, f in enumerate(files):
+        probs, unknown = kinds[i % len(kinds)]
+        out.append({'path': str(f), 'label': probs[0][0], 'probabilities': probs, 'error': None,
+                    'unknown': unknown, 'unknown_score': 3.0 if unknown else 0.1})
+    out.append({'path': str(Path(files[0]).parent / 'holiday notes.jpg'), 'label': None, 'probabilities': [],
+                'error': 'not an image petcognizer can read (JPEG, PNG, WebP, BMP, GIF or TIFF)',
+                'unknown': False, 'unknown_score': 0.0})
+    return out
+
+
+def settle(qtbot, ms: int = 50) -> None:
+    qtbot.wait(ms)
+
+
+def page_problems(window, qtbot, size) -> dict[str, list[str]]:
+    """Problems of each page of ``window`` at ``size``."""
+    window.resize(*size)
+    found: dict[str, list[str]] = {}
+    for index in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(index)
+        settle(qtbot)
+        found[window.tabs.tabText(index)] = check_layout(window)
+    return found
+
+
+@pytest.fixture
+def app_style(qapp):
+    """The app's own look (Fusion, palette, font, style sheet) as the user sees it; put back afterwards."""
+    from PySide6.QtWidgets import QStyleFactory
+
+    from petcognizer.gui.style import apply_style
+
+    before = (qapp.style().name(), qapp.palette(), qapp.font(), qapp.styleSheet())
+    apply_style(qapp)
+    yield
+    name, palette, font, sheet = before
+    qapp.setStyleSheet(sheet)
+    qapp.setStyle(QStyleFactory.create(name))
+    qapp.setPalette(palette)
+    qapp.setFont(font)
+
+
+@pytest.fixture
+def window(qtbot, app_style, trained, engine_jobs, tmp_path, make_solid_photo):
+    project, _record = trained
+    engine_jobs['predict'] = lambda callback, cancel, *, paths, **kw: fake_predictions(paths)
+    win = MainWindow()
+    win.interactive = False
+    qtbot.addWidget(win)
+    win.resize(1024, 700)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.shutdown(5000)
+
+
+def _with_results(qtbot, win, project, tmp_path, make_solid_photo):
+    assert win.open_project(project.root)
+    new = tmp_path / 'new photos'
+    for i in range(7):
+        make_solid_photo(new / f'photo_{i}.png', (200, 60, 60), seed=i)
+    predict = win.predict_page
+    with qtbot.waitSignal(predict.predictions_finished, timeout=20000):
+        assert predict.predict([new])
+    qtbot.waitUntil(lambda: not predict.is_busy(), timeout=5000)
+
+
+def test_start_page_at_both_sizes(qtbot, window):
+    window.pages.setCurrentWidget(window.start_page)
+    for size in SIZES:
+        window.resize(*size)
+        settle(qtbot)
+        assert check_layout(window) == [], f'start page at {size}'
+
+
+@pytest.mark.parametrize('size', SIZES, ids=['1024x700', '1920x1080'])
+def test_every_page_with_a_project_a_run_and_predictions(qtbot, window, trained, tmp_path, make_solid_photo, size):
+    project, _record = trained
+    _with_results(qtbot, window, project, tmp_path, make_solid_photo)
+    found = page_problems(window, qtbot, size)
+    assert set(found) == {'Data', 'Train', 'Predict'}
+    report = '\n'.join(f'{page}: {p}' for page, problems in found.items() for p in problems)
+    assert not report, report
+
+
+CHILD = r'''
+import json, os, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from layoutcheck import check_layout
+from test_layout_pages import fake_predictions
+from petcognizer.gui.app import create_app
+from petcognizer.gui.main_window import MainWindow
+from petcognizer.gui.prediction_rows import Prediction, thumbnail
+from PySide6.QtWidgets import QApplication
+
+app = create_app([])
+win = MainWindow()
+win.interactive = False
+win.resize(1024, 700)
+win.show()
+out = {'dpr': win.devicePixelRatioF()}
+win.pages.setCurrentWidget(win.start_page)
+for _ in range(5):
+    app.processEvents()
+out['Start'] = check_layout(win)
+assert win.open_project(sys.argv[2])
+page = win.predict_page
+preds = [Prediction.from_dict(d) for d in fake_predictions([sys.argv[3]])]
+page._add_results(preds, [None if p.error else thumbnail(Path(p.path), dpr=2) for p in preds])
+for index in range(win.tabs.count()):
+    win.tabs.setCurrentIndex(index)
+    for _ in range(5):
+        app.processEvents()
+    out[win.tabs.tabText(index)] = check_layout(win)
+win.shutdown(5000)
+print('RESULT ' + json.dumps(out))
+'''
+
+
+def test_every_page_at_200_percent(trained, tmp_path, make_solid_photo):
+    project, _record = trained
+    new = tmp_path / 'new photos'
+    for i in range(7):
+        make_solid_photo(new / f'photo_{i}.png', (200, 60, 60), seed=i)
+    env = {**os.environ, 'QT_SCALE_FACTOR': '2', 'QT_QPA_PLATFORM': 'offscreen'}
+    proc = subprocess.run([sys.executable, '-c', CHILD, str(HERE), str(project.root), str(new)],
+                          capture_output=True, text=True, timeout=120, env=env)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith('RESULT ')]
+    assert proc.returncode == 0 and lines, proc.stderr[-3000:]
+    found = json.loads(lines[-1][len('RESULT '):])
+    assert found.pop('dpr') == pytest.approx(2.0)
+    assert set(found) == {'Start', 'Data', 'Train', 'Predict'}
+    report = '\n'.join(f'{page}: {p}' for page, problems in found.items() for p in problems)
+    assert not report, report
