@@ -26,6 +26,11 @@ __all__ = [
 ENSEMBLE_BACKBONES = ('efficientnet_lite0', 'efficientnet_lite1', 'efficientnet_lite2')
 #: Up to this many photos, recommend_config trains the ensemble.
 ENSEMBLE_MAX_PHOTOS = 300
+#: Up to this many photos (or below 8 a class), recommend_config keeps no validation
+#: split: every photo trains the model and the accuracy estimate comes from
+#: cross-validation over all of them (evaluation.evaluate_fit), which measured closer
+#: to the truth than a split of a few dozen photos (bench/trust_service_bench.py).
+NO_SPLIT_MAX_PHOTOS = 300
 #: Head types (built by :func:`petcognizer.core.model.make_head`).
 HEADS = ('linear', 'gap-dropout', 'fc-dropout', 'prototype')
 SCHEDULES = ('single', 'unfreeze')
@@ -140,14 +145,15 @@ def recommend_config(n_images: int, n_classes: int, backbone: str = DEFAULT_BACK
     """Defaults chosen from the data (see bench/README and the README's tables).
 
     Few photos: the whole backbone frozen, a linear head on cached features,
-    the class-name prior, every photo used for training (no validation split
-    below 8 photos a class), and up to 300 photos an ensemble of the three
-    bundled backbones. More photos: a validation split with early
-    stopping to keep the best epoch.
+    the class-name prior, and up to 300 photos an ensemble of the three
+    bundled backbones with every photo used for training (no validation
+    split; the run's accuracy estimate comes from cross-validation over all
+    of them). More photos: a validation split with early stopping to keep
+    the best epoch.
     """
     per_class = n_images / max(1, n_classes)
     cfg = TrainConfig(backbone=backbone)
-    if per_class < 8:
+    if per_class < 8 or n_images <= NO_SPLIT_MAX_PHOTOS:
         cfg.val_fraction = 0.0
         cfg.patience = 0
     else:

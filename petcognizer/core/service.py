@@ -48,6 +48,7 @@ from petcognizer.core.events import (
 )
 from petcognizer.core.features import extract
 from petcognizer.core.fsutil import commit_file
+from petcognizer.core.holdout import evaluate_holdout
 from petcognizer.core.model import Ensemble, save_model
 from petcognizer.core.predict import Predictor
 from petcognizer.core.project import locate_by_digest
@@ -67,6 +68,9 @@ ZERO_SHOT_IMPOSSIBLE = (
     'training needs photos in at least two classes (or class names that match ImageNet '
     'concepts, such as "cat" and "dog", for a zero-shot model); add photos on the Data page')
 
+
+STOPPED_MEASURING = ('Stopped while measuring the model: it is saved without an accuracy '
+                     'estimate, calibration or "none of these" check')
 
 def train_snapshot(snapshot: TrainingSnapshot, config: TrainConfig, *, run_dir: os.PathLike | str,
                    cache_root: os.PathLike | str, run_id: str | None = None,
@@ -256,12 +260,25 @@ def _evaluate(model, paths: list[Path], labels: list[int], classes: list[str], c
 
     It reads the frozen backbone's pooled features of the run's photos from the
     feature cache the trainer just filled (all hits; with augmentation, view 0
-    of the trainer's key). ``{}`` (and the model left as it is) when part of
-    the backbone trained or the head is fc-dropout: cross-validation refits
-    only linear and prototype heads on frozen features.
+    of the trainer's key). When part of the backbone trained or the head is
+    fc-dropout (cross-validation refits only linear and prototype heads on frozen
+    features) the run is measured on its validation photos instead
+    (:func:`petcognizer.core.holdout.evaluate_holdout`); without a validation
+    split such a run has no estimate (``{}``, the model left as it is).
     """
     if config.freeze_depth != 0 or config.head == 'fc-dropout':
-        return {}
+        if config.val_fraction <= 0:
+            callback(Message('info', 'No accuracy estimate: part of the network trained and no '
+                                     'photos were kept out to measure it (set a validation share '
+                                     'above 0 to get one)'))
+            return {}
+        try:
+            out = evaluate_holdout(model, paths, labels, classes, config=config,
+                                   callback=callback, cancel=cancel)
+        except Cancelled:
+            callback(Message('warning', STOPPED_MEASURING))
+            return {}
+        return _apply_evaluation(model, out)
     members = list(model.members) if isinstance(model, Ensemble) else [model]
     train_idx, val_idx = stratified_split(labels, config.val_fraction, config.seed)
     aug = Augment(crop_flip=config.augment, color_jitter=config.color_jitter,
@@ -284,10 +301,15 @@ def _evaluate(model, paths: list[Path], labels: list[int], classes: list[str], c
         out = evaluate_fit(model, pooled, labels, [str(p) for p in paths], classes, config=config,
                            class_matches=class_matches, callback=callback, cancel=cancel)
     except Cancelled:
-        callback(Message('warning', 'Stopped while measuring the model: it is saved without an '
-                                    'accuracy estimate, calibration or "none of these" check'))
+        callback(Message('warning', STOPPED_MEASURING))
         return {}
+    return _apply_evaluation(model, out)
+
+
+def _apply_evaluation(model, out: dict) -> dict:
+    """Give ``model`` the measured temperature and "none of these" statistics; the evaluation."""
     model.temperature = out['temperature'] or 1.0
+    members = list(model.members) if isinstance(model, Ensemble) else [model]
     for m, stats in zip(members, out['unknown']):
         m.set_unknown(stats)
     return out['evaluation']

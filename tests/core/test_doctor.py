@@ -194,12 +194,14 @@ def by_kind(report):
 
 def test_run_doctor_finds_each_planted_problem(sick_folder, tmp_path):
     events = []
+    # a run with a validation split (small projects have none: they are cross-validated)
+    config = recommend_config(40, 3, 'tiny_test')
+    config.val_fraction = 0.2
     report = run_doctor(folder_snapshot(sick_folder), cache_root=tmp_path / 'cache',
-                        backbone='tiny_test', callback=events.append)
+                        backbone='tiny_test', callback=events.append, config=config)
     found = by_kind(report)
     snap = folder_snapshot(sick_folder)
-    # 13 photos a class: recommend_config makes the split a run would make
-    train, val = stratified_split(snap.labels, recommend_config(40, 3).val_fraction, 0)
+    train, val = stratified_split(snap.labels, config.val_fraction, 0)
     side = {snap.paths[i]: 'train' for i in train} | {snap.paths[i]: 'val' for i in val}
     expected = {'unreadable', 'duplicate', 'near_duplicate', 'mislabelled'}
     assert set(found) - {'leak'} == expected

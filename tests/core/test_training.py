@@ -392,6 +392,8 @@ def test_recommend_config():
     few = recommend_config(18, 3)
     assert few.val_fraction == 0.0 and few.patience == 0
     assert few.freeze_depth == 0 and few.backbone == 'efficientnet_lite0'
+    small = recommend_config(300, 3)  # cross-validated, no photo kept out of training
+    assert small.val_fraction == 0.0 and small.patience == 0 and small.ensemble
     many = recommend_config(600, 3)
     assert 0 < many.val_fraction < 0.5 and many.patience > 0
     assert 20 <= few.epochs <= 200 and 20 <= many.epochs <= 200

@@ -182,3 +182,48 @@ def test_cli_predict_no_unknown_turns_the_flag_off(run, tmp_path, capsys):
     assert 'Not one of' not in out and str(odd) in out
     assert main(['predict', str(path), str(odd)]) == 0
     assert 'Not one of: blue, green, red' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('head, freeze_depth', [('linear', 1), ('fc-dropout', 0)],
+                         ids=['fine-tuned', 'fc-dropout head'])
+def test_a_run_that_trains_the_backbone_is_measured_on_its_validation_photos(tmp_path, head,
+                                                                             freeze_depth):
+    paths, labels = [], []
+    for k, (name, colour) in enumerate(sorted(COLOURS.items())):
+        for i in range(5):
+            paths.append(str(make_photo(tmp_path / 'photos' / name / f'{name}{i}.png', colour,
+                                        noise_seed=i + 7 * len(name))))
+            labels.append(k)
+    snap = TrainingSnapshot(root=str(tmp_path), paths=tuple(paths), labels=tuple(labels),
+                            classes=tuple(sorted(COLOURS)))
+    cfg = TrainConfig(backbone='tiny_test', epochs=3, val_fraction=0.4, use_prior=False,
+                      head=head, freeze_depth=freeze_depth)
+    record = train_snapshot(snap, cfg, run_dir=tmp_path / 'run', cache_root=tmp_path / 'cache')
+    e = record.evaluation
+    assert set(e) == CONTRACT_KEYS
+    assert e['method'] == 'validation' and e['n'] == 6  # 2 of each colour's 5 photos
+    assert 'validation' in e['summary'] or 'kept out' in e['summary'] or 'not seen' in e['summary']
+    assert {p['path'] for p in e['predictions']} <= set(paths)
+    assert 0 <= e['low'] <= e['accuracy'] <= e['high'] <= 1 and math.isfinite(e['ece'])
+    model = load_model(tmp_path / 'run' / MODEL_FILE)
+    assert model.temperature == pytest.approx(e['temperature'])
+    assert Predictor(model).has_unknown
+
+
+def test_a_fine_tuned_run_without_a_validation_split_says_it_has_no_estimate(tmp_path):
+    from petcognizer.core.events import Message
+
+    paths, labels = [], []
+    for k, (name, colour) in enumerate(sorted(COLOURS.items())):
+        for i in range(3):
+            paths.append(str(make_photo(tmp_path / 'p' / name / f'{i}.png', colour, noise_seed=i)))
+            labels.append(k)
+    snap = TrainingSnapshot(root=str(tmp_path), paths=tuple(paths), labels=tuple(labels),
+                            classes=tuple(sorted(COLOURS)))
+    seen = []
+    cfg = TrainConfig(backbone='tiny_test', epochs=2, val_fraction=0.0, use_prior=False,
+                      freeze_depth=1)
+    record = train_snapshot(snap, cfg, run_dir=tmp_path / 'run', cache_root=tmp_path / 'cache',
+                            callback=seen.append)
+    assert record.evaluation == {}
+    assert any(isinstance(m, Message) and 'No accuracy estimate' in m.text for m in seen)
