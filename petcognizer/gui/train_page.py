@@ -68,6 +68,7 @@ from petcognizer.gui.train_settings import (
 from petcognizer.gui.train_simple import (
     ACCURATE,
     SimpleTrainPanel,
+    bring_into_view,
     config_for_mode,
     expert_settings_open,
     recommended_mode,
@@ -159,6 +160,7 @@ class TrainPage(MistakesMixin, QWidget):
         self.settings_panel = form = TrainSettingsPanel()
         form.edited.connect(self._on_settings_edited)
         form.recommend_button.clicked.connect(self._on_recommend_button_clicked)
+        form.advanced_toggle.toggled.connect(self._on_more_settings_toggled)
         form.hide()
         self.left_scroll = scrolling_column(simple, form, min_width=form.minimumSizeHint().width() + 24)
         splitter.addWidget(self.left_scroll)
@@ -251,16 +253,15 @@ class TrainPage(MistakesMixin, QWidget):
         self.settings_panel.setVisible(on)
         if on != expert_settings_open():
             remember_expert_settings_open(on)
-        if on:
-            QTimer.singleShot(0, self._scroll_to_expert_settings)
+        if on:  # in view: their first box, and the switch above them
+            QTimer.singleShot(0, lambda: bring_into_view(self.left_scroll, self.settings_panel.first_box,
+                                                         self.expert_toggle))
 
-    @Slot()
-    def _scroll_to_expert_settings(self) -> None:
-        """Opened settings come into view: their first box, and the switch above them."""
-        self.left_scroll.widget().layout().activate()
-        self.left_scroll.ensureWidgetVisible(self.settings_panel.first_box, 0, 8)
-        self.left_scroll.ensureWidgetVisible(self.expert_toggle, 0, 4)
-        self.left_scroll.horizontalScrollBar().setValue(0)  # the column scrolls only up and down
+    @Slot(bool)
+    def _on_more_settings_toggled(self, on: bool) -> None:
+        if on:
+            QTimer.singleShot(0, lambda: bring_into_view(self.left_scroll, self.settings_panel.wd_spin,
+                                                         self.settings_panel.advanced_toggle))
 
     def _recommend_if_auto(self) -> None:
         """While the user has not set anything by hand, the form holds the chosen mode's settings."""

@@ -41,6 +41,7 @@ from petcognizer.gui.train_estimate import about_text
 __all__ = [
     'MODES',
     'SimpleTrainPanel',
+    'bring_into_view',
     'config_for_mode',
     'expert_settings_open',
     'mode_of',
@@ -146,6 +147,14 @@ def scrolling_column(*widgets: QWidget, min_width: int = 360) -> QScrollArea:
     area.setWidget(host)
     area.setMinimumWidth(min_width)
     return area
+
+
+def bring_into_view(area: QScrollArea, first: QWidget, header: QWidget) -> None:
+    """Scroll ``area`` so that ``first`` (just shown) and the ``header`` above it are in view."""
+    area.widget().layout().activate()
+    area.ensureWidgetVisible(first, 0, 8)
+    area.ensureWidgetVisible(header, 0, 4)
+    area.horizontalScrollBar().setValue(0)  # the column scrolls only up and down
 
 
 class SimpleTrainPanel(QFrame):

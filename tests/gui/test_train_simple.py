@@ -134,6 +134,15 @@ def test_expert_settings_in_view_at_1024x700_even_when_scrolled(qtbot, page):
     qtbot.waitUntil(lambda: _in_view(page.left_scroll, page.settings_panel.first_box), timeout=2000)
 
 
+def test_more_settings_inside_open_in_view_too(qtbot, page):
+    page.expert_toggle.click()
+    more = page.settings_panel.advanced_toggle
+    more.click()
+    qtbot.waitUntil(lambda: _in_view(page.left_scroll, page.settings_panel.wd_spin), timeout=2000)
+    assert _in_view(page.left_scroll, more)
+    assert page.left_scroll.horizontalScrollBar().value() == 0
+
+
 def test_a_setting_by_hand_shows_as_own_settings(qtbot, page):
     page.expert_toggle.click()
     page.epochs_spin.setValue(7)
