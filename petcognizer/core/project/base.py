@@ -10,6 +10,7 @@ import bisect
 import contextlib
 import functools
 import os
+import re
 import threading
 import time
 import uuid
@@ -17,8 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from petcognizer.core.data import natural_key as text_natural_key
-from petcognizer.core.images import IMAGE_EXTENSIONS, is_hidden, is_image_name
+from petcognizer.core.images import IMAGE_EXTENSIONS, is_image_name
 from petcognizer.core.project.errors import ProjectError
 from petcognizer.core.project.events import PendingChanges, ProjectEvents
 from petcognizer.core.project.hashindex import HashIndex
@@ -202,7 +202,6 @@ class ProjectBase:
         # 100,000-photo project when it opens (bench/scale_bench.py)
         folder = self._folder(class_name)
         found: list[str] = []
-        splitext = os.path.splitext
         try:
             with os.scandir(folder) as it:
                 for e in it:
@@ -211,12 +210,14 @@ class ProjectBase:
                         with contextlib.suppress(OSError):
                             os.unlink(e.path)
                         continue
-                    if (splitext(name)[1].lower() in IMAGE_EXTENSIONS and not is_hidden(name)
-                            and e.is_file()):  # is_image_name, for a bare name
+                    # is_image_name for a bare name: with an image extension, is_hidden
+                    # reduces to these two prefixes ('._' and '.DS_Store' start with '.')
+                    if (name[name.rfind('.'):].lower() in IMAGE_EXTENSIONS
+                            and name[0] != '.' and not name.startswith('~$') and e.is_file()):
                         found.append(name)
         except FileNotFoundError:
             pass
-        found.sort(key=lambda n: (text_natural_key(n), n))  # names.natural_key, for a bare name
+        found.sort(key=_name_key)
         listing = _children(folder, found)
         self._listing[class_name] = listing
         return listing
@@ -279,6 +280,16 @@ class ProjectBase:
         if prefix is None or prefix[0] != self.root:
             prefix = self._prefix = (self.root, os.path.join(os.fspath(self.root), ''))
         return prefix[1]
+
+
+_DIGITS = re.compile(r'(\d+)')  # as petcognizer.core.data.natural_key splits
+
+
+def _name_key(name: str) -> tuple:
+    """:func:`~petcognizer.core.project.names.natural_key` of a bare file name, faster."""
+    parts = _DIGITS.split(name.casefold())
+    parts[1::2] = map(int, parts[1::2])  # the digit runs, as data.natural_key has them
+    return tuple(parts), name
 
 
 def _children(folder: Path, names: list[str]) -> list[Path]:
