@@ -252,15 +252,19 @@ def cmd_export(args) -> int:
         check_export_sidecar(dest, args.force)
     from petcognizer.core.export import export_checked  # imports torch
 
-    res = export_checked(args.model, dest, args.format)
+    also = tuple(a.strip() for a in getattr(args, 'also', '').split(',') if a.strip())
+    res = export_checked(args.model, dest, args.format, also=also)
     out = res.path
-    also = ''.join(f'\n  and {f}' for f in res.files[1:])
-    echo(f'Exported {out}' + (f' ({note})' if note else '') + also)
+    more = ''.join(f'\n  and {f}' for f in res.files[1:])
+    echo(f'Exported {out}' + (f' ({note})' if note else '') + more)
     if res.check:
         c = res.check
         echo(f'Checked: reloaded and run on {c["photos"]} test photos: top-1 agrees on '
              f'{c["top1_agree"]} of {c["photos"]}, largest difference in probability '
              f'{c["max_abs_diff"]:.1e} (tolerance {c["tolerance"]:g})'
              + ('; no float64 in the graph' if 'float64' in c else ''))
+        for kind, v in c.get('variants', {}).items():
+            echo(f'  {kind}: {v["runtime"]}: top-1 {v["top1_agree"]} of {v["photos"]}, '
+                 f'largest difference {v["max_abs_diff"]:.1e}')
     echo(f'\nHow to use it:\n{usage_snippet(args.format, out)}')
     return 0

@@ -224,6 +224,9 @@ def _models(sub, common) -> None:
                    help='the file format')
     x.add_argument('--force', action='store_true',
                    help='replace FILE if it is an earlier petcognizer export (never any other file)')
+    x.add_argument('--also', metavar='FORMATS', default='',
+                   help='with --format onnx: more formats into the bundle folder, comma-separated: '
+                        'fp16, int8 (quantised ONNX), openvino, coreml, pt2 (torch.export); each checked')
     x.set_defaults(func=cmd_export)
 
 

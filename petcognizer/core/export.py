@@ -64,7 +64,7 @@ def export_model(model_path: os.PathLike | str, dest: os.PathLike | str,
 
 
 def export_checked(model_path: os.PathLike | str, dest: os.PathLike | str,
-                   fmt: str = 'safetensors') -> ExportResult:
+                   fmt: str = 'safetensors', also: tuple[str, ...] = ()) -> ExportResult:
     """:func:`export_model`, returning the files and the check against the source model.
 
     Every export is reloaded and compared with ``petcognizer predict`` on test
@@ -72,12 +72,22 @@ def export_checked(model_path: os.PathLike | str, dest: os.PathLike | str,
     its bundle folder (``predict.py``, README, the vectors) and a check that
     no float64 is in the graph. An export that differs from its source by more
     than the tolerance is refused (RuntimeError with the numbers).
+
+    ``also`` (ONNX only): more formats written into the bundle and checked the
+    same way: ``fp16``, ``int8`` (quantised ONNX), ``openvino``, ``coreml``, ``pt2``
+    (:mod:`petcognizer.core.export_targets`).
     """
     import torch
 
     dest = export_path(dest, fmt)  # ValueError naming the known formats for another fmt
     dest.parent.mkdir(parents=True, exist_ok=True)
     meta = read_metadata(model_path)
+    if also and fmt != 'onnx':
+        raise ValueError(f'more formats ({", ".join(also)}) come only with an ONNX export')
+    if also:
+        from petcognizer.core.export_targets import check_variants
+
+        check_variants(also)
     if fmt == 'onnx':
         check_bundle_place(bundle_path(dest))
     tmp = dest.with_name(dest.name + '.partial')
@@ -101,7 +111,7 @@ def export_checked(model_path: os.PathLike | str, dest: os.PathLike | str,
             return ExportResult(dest, [dest], check)
         from petcognizer.core.export_onnx import export_onnx_bundle
 
-        return export_onnx_bundle(model, model_path, meta, dest, tmp)
+        return export_onnx_bundle(model, model_path, meta, dest, tmp, tuple(also))
     except OSError as exc:
         raise OSError(f'{dest}: export failed ({exc.strerror or exc}); check free space and '
                       'that the folder is writable') from None

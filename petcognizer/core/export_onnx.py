@@ -92,8 +92,18 @@ def _write_bundle(folder: Path, dest: Path, meta: dict) -> list[Path]:
     return write_vectors(folder / 'vectors', meta['preprocess'])
 
 
-def export_onnx_bundle(model, model_path, meta: dict, dest: Path, tmp: Path) -> ExportResult:
-    """Write ``dest`` (through ``tmp``), its sidecar and bundle; checked, or nothing is left."""
+def export_onnx_bundle(model, model_path, meta: dict, dest: Path, tmp: Path,
+                       also: tuple[str, ...] = ()) -> ExportResult:
+    """Write ``dest`` (through ``tmp``), its sidecar and bundle; checked, or nothing is left.
+
+    ``also``: formats of :data:`~petcognizer.core.export_targets.VARIANTS` written into
+    the bundle too (float16 / int8 ONNX, OpenVINO IR, Core ML, torch.export), each checked.
+    """
+    for package in ('onnx', 'onnxruntime'):
+        try:
+            __import__(package)
+        except ImportError:
+            raise RuntimeError(f'ONNX export needs the {package} package: {INSTALL_HINT}') from None
     bundle = bundle_path(dest)
     partial = bundle.with_name(bundle.name + '.partial')
     if partial.exists() and (partial / BUNDLE_MARKER).is_file():
@@ -126,6 +136,14 @@ def export_onnx_bundle(model, model_path, meta: dict, dest: Path, tmp: Path) -> 
                                f'{check["max_abs_diff"]:.2g} on the test vectors (tolerance '
                                f'{TOLERANCE:g}); nothing was written: please report it')
         info['verification'] = {'runtime': 'onnxruntime (CPU)', **check}
+        if also:
+            from petcognizer.core.export_targets import write_variants
+
+            info['variants'] = write_variants(model, tmp, partial, dest.stem, meta, x, expected,
+                                              also, TOLERANCE)
+            for v in info['variants'].values():  # the bundle's final name
+                v['file'] = bundle.name + v['file'][len(partial.name):]
+            check['variants'] = {k: v['check'] for k, v in info['variants'].items()}
         # the sidecar and the bundle first, so an .onnx never appears without them
         atomic_write_text(sidecar_path(dest), json.dumps(info, indent=1))
         if bundle.exists():  # an earlier bundle of ours (checked before the export began)
