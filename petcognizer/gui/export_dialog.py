@@ -51,6 +51,7 @@ from petcognizer.core.exportformats import (
 from petcognizer.core.runs import RunRecord
 from petcognizer.core.settings import load_settings, save_settings
 from petcognizer.gui.engine import CANCELLED_MESSAGE, EngineWorker
+from petcognizer.gui.formatting import format_when
 from petcognizer.gui.widgets import BannerLabel
 
 __all__ = ['ExportDialog', 'default_format', 'format_available', 'short_name']
@@ -120,13 +121,16 @@ class ExportDialog(QDialog):
         self.setMinimumWidth(640)
 
         lay = QVBoxLayout(self)
-        acc = run.best_val_acc if run is not None else None
-        acc_text = f', best validation accuracy {acc * 100:.1f}%' if isinstance(acc, (int, float)) else ''
+        backbone = (run.backbone if run is not None else '') or ''
+        networks = len(backbone.split('+'))
+        what = f'{networks} networks voting' if networks > 1 else (backbone or 'the model')
+        when = f'trained {format_when(run.created)}, ' if run is not None and run.created else ''
         intro = QLabel(
-            f'<b>Run {run.id if run is not None else self.model_path.parent.name}</b> · '
-            f'{run.backbone if run is not None else ""}{acc_text}<br>'
-            f'<span style="color:#666">{self.model_path}</span>'
+            '<b>Use this model outside petcognizer</b>: in your own program, app or web page.<br>'
+            f'<span style="color:#5f6670">{when}{what}</span>'
         )
+        intro.setToolTip(f'Run {run.id if run is not None else self.model_path.parent.name}: '
+                         f'{backbone}\n{self.model_path}')
         intro.setWordWrap(True)
         lay.addWidget(intro)
 

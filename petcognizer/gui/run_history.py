@@ -55,11 +55,9 @@ def run_result(record: RunRecord) -> str:
 
 
 def _network_text(backbone: str) -> str:
-    """``'ensemble: a+b+c'`` -> ``'3 networks'``; one backbone by its short name."""
-    if str(backbone).startswith('ensemble'):
-        members = str(backbone).split(':', 1)[-1].split('+')
-        return f'{len(members)} networks'
-    return short_backbone_name(backbone)
+    """``'efficientnet_lite0+efficientnet_lite1+efficientnet_lite2'`` -> ``'3 networks'``."""
+    members = str(backbone).split(':', 1)[-1].split('+')
+    return f'{len(members)} networks' if len(members) > 1 else short_backbone_name(str(backbone))
 
 
 class RunHistoryPanel(QGroupBox):
@@ -91,6 +89,8 @@ class RunHistoryPanel(QGroupBox):
         hdr = self.table.horizontalHeader()
         hdr.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         hdr.setStretchLastSection(True)
+        for col in (2, 4):  # what trains, epochs: in the network's tooltip (fits at 1024 px)
+            self.table.setColumnHidden(col, True)
         self.table.itemSelectionChanged.connect(self._on_table_selection_changed)
         lay.addWidget(self.table)
         self.empty_label = QLabel(
@@ -140,8 +140,9 @@ class RunHistoryPanel(QGroupBox):
                 item = QTableWidgetItem(str(text))
                 if col == 3:
                     item.setToolTip((r.evaluation or {}).get('summary') or 'Accuracy on the validation photos')
-                if col == 1:
-                    item.setToolTip(str(r.backbone or r.config.get('backbone', '?')))
+                if col == 1:  # with what the hidden columns hold
+                    item.setToolTip(f"{r.backbone or r.config.get('backbone', '?')}: {cells[2]}, "
+                                    f'{cells[4]} epochs')
                 if col == 0:
                     item.setData(Qt.ItemDataRole.UserRole, r.id)
                     item.setToolTip(f'Run {r.id}, {r.created}')
