@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from petcognizer.core.events import StageProgress
 from petcognizer.core.exportformats import (
     EXPORT_FORMATS,
+    bundle_path,
     export_format,
     export_path,
     sidecar_path,
@@ -54,7 +55,7 @@ from petcognizer.gui.engine import CANCELLED_MESSAGE, EngineWorker
 from petcognizer.gui.formatting import format_when
 from petcognizer.gui.widgets import BannerLabel
 
-__all__ = ['ExportDialog', 'default_format', 'format_available', 'short_name']
+__all__ = ['ExportDialog', 'check_text', 'default_format', 'format_available', 'short_name']
 
 def _retarget(path: Path, fmt: str) -> Path:
     """``path`` for format ``fmt``: another format's suffix is replaced, any other
@@ -68,6 +69,17 @@ def short_name(name: str | None, limit: int = 32) -> str:
     """A short, safe file name from a project name: ``'My Pets!'`` -> ``'my-pets'``."""
     text = re.sub(r'[^\w]+', '-', (name or '').strip().lower(), flags=re.UNICODE).strip('-_')
     return text[:limit].rstrip('-_') or 'model'
+
+
+def check_text(check: dict | None) -> str:
+    """The export's comparison with the model here, in words (empty without one)."""
+    if not isinstance(check, dict) or not check.get('photos'):
+        return ''
+    n, same = int(check['photos']), int(check.get('top1_agree') or 0)
+    diff = float(check.get('max_abs_diff') or 0.0)
+    verdict = 'the same answer' if same == n else f'the same answer for {same}'
+    return (f'<br>Checked on {n} test photos: {verdict} as petcognizer'
+            f'{" on all" if same == n else ""} (confidences differ by at most {diff:.1g}).')
 
 
 def default_format() -> str:
@@ -235,9 +247,14 @@ class ExportDialog(QDialog):
         base = short_name(self.project_name)
         suffix = export_format(self.fmt()).suffix
         name, k = f'{base}{suffix}', 2
-        while (self._default_dir / name).exists() and k < 1000:
+        while self._taken(self._default_dir / name) and k < 1000:
             name, k = f'{base}-{k}{suffix}', k + 1
         return name
+
+    def _taken(self, path: Path) -> bool:
+        """Whether an export to ``path`` would meet a file already there (its sidecar and folder too)."""
+        paths = [path] + ([sidecar_path(path), bundle_path(path)] if self.fmt() == 'onnx' else [])
+        return any(os.path.lexists(p) for p in paths)
 
     def _set_default_dest(self) -> None:
         self.dest_edit.setText(str(self._default_dir / self._default_name()))
@@ -289,14 +306,16 @@ class ExportDialog(QDialog):
         self.error_banner.hide()
         self.result_box.hide()
         self._fmt = self.fmt()
-        worker = EngineWorker('export', model_path=str(self.model_path), dest=str(dest), fmt=self._fmt)
+        worker = EngineWorker('export', model_path=str(self.model_path), dest=str(dest), fmt=self._fmt,
+                              report=True)
         worker.progressed.connect(self._on_worker_progressed)
         worker.returned.connect(self._on_worker_returned)
         worker.errored.connect(self._on_worker_errored)
         worker.finished.connect(self._on_worker_finished)
         self._worker = worker
         self._started = time.monotonic()
-        self._stage_text = f'Writing the {export_format(self._fmt).title} file (checking the model, converting it)'
+        self._stage_text = (f'Writing the {export_format(self._fmt).title} file, then checking that it '
+                            'gives the same answers as here')
         self._cancelling = False
         self._show_busy(True)
         worker.start()
@@ -332,14 +351,17 @@ class ExportDialog(QDialog):
             self._show_progress_text()
 
     @Slot(object)
-    def _on_worker_returned(self, path: str) -> None:
+    def _on_worker_returned(self, result) -> None:
         fmt = self._fmt
-        self._dest = Path(path)
+        report = result if isinstance(result, dict) else {'path': str(result)}
+        self._dest = Path(report['path'])
         extra = ''
         if fmt == 'onnx':
             extra = f' and {sidecar_path(self._dest).name} (classes and preprocessing)'
+            if bundle_path(self._dest).is_dir():
+                extra += f', with a ready-to-run folder {bundle_path(self._dest).name}'
         late = 'The export had finished before it could stop. ' if self._cancelling else ''
-        self.result_label.setText(f'{late}Saved <b>{self._dest}</b>{extra}.')
+        self.result_label.setText(f'{late}Saved <b>{self._dest}</b>{extra}.{check_text(report.get("check"))}')
         self.usage_text.setPlainText(usage_snippet(fmt, self._dest))
         self.result_box.show()
         try:
