@@ -145,3 +145,17 @@ def test_a_failing_process_is_an_error_in_the_others_not_a_hang(tmp_path):
     assert 'process 1: failing on purpose' in proc.stderr
     # the peer's collective fails at once (gloo sees the closed connection; else the timeout)
     assert 'process 0 of 2: another process of the run stopped or failed' in proc.stderr
+
+
+def test_linear_scaling_rule_and_backend_choice():
+    from petcognizer.core.config import TrainConfig
+    from petcognizer.core.distributed import _choose, scale_config
+
+    cfg = TrainConfig(lr=0.01)
+    assert scale_config(cfg, None).lr == pytest.approx(0.01)
+    assert scale_config(cfg, DistContext(0, 4, 0, 'gloo', 'cpu', 60.0)).lr == pytest.approx(0.04)
+    assert _choose('cpu', 0, {}) == ('gloo', 'cpu')
+    with pytest.raises(ValueError, match='nccl needs a CUDA GPU'):
+        _choose('cpu', 0, {'PETCOGNIZER_DIST_BACKEND': 'nccl'})
+    with pytest.raises(ValueError, match='give nccl or gloo'):
+        _choose('cpu', 0, {'PETCOGNIZER_DIST_BACKEND': 'mpi'})
