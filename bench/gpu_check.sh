@@ -38,7 +38,7 @@ if [ "${GPU_CHECK_SMOKE:-}" != 1 ] && \
     exit 0
 fi
 
-timeout 280 "$PY" - "$WORK" "$RESULT" <<'EOF'
+timeout "${GPU_CHECK_TIMEOUT:-280}" "$PY" - "$WORK" "$RESULT" <<'EOF'
 import json, os, subprocess, sys, time, traceback
 from pathlib import Path
 
@@ -106,8 +106,9 @@ def create_watched(*a, **k):
     for name, stage in bb.stages.items():
         def hook(mod, inp, outp, name=name):
             x = inp[0]
-            if (x.is_cuda or SMOKE) and torch.is_grad_enabled():
-                seen.setdefault(name, {'dtype_out': str(outp.dtype),
+            if x.is_cuda or SMOKE:  # extraction runs in inference mode, training with grads
+                phase = 'train' if torch.is_grad_enabled() else 'extract'
+                seen.setdefault(f'{phase}:{name}', {'dtype_out': str(outp.dtype),
                                        'channels_last_in': bool(x.ndim == 4 and x.is_contiguous(
                                            memory_format=torch.channels_last)),
                                        'autocast': _autocast_on()})
@@ -138,7 +139,11 @@ for depth in ('0', '2', 'all'):
             'train_images_per_s': round(res.n_train * len(tm.get('epochs_s', [])) / epochs, 1)
             if epochs else None,
             'peak_gpu_mb': None if SMOKE else round(torch.cuda.max_memory_allocated() / 2**20),
-            'stages_seen_training': dict(seen)}
+            # AMP: float16 outputs under autocast; channels_last: the stages' inputs
+            'amp_seen': bool(seen) and all(v['dtype_out'] == 'torch.float16' and v['autocast']
+                                           for v in seen.values()),
+            'channels_last_seen': bool(seen) and all(v['channels_last_in'] for v in seen.values()),
+            'stages_seen': dict(seen)}
     except Exception as exc:
         out['checks'][name] = {'ok': False, 'error': repr(exc), 'trace': traceback.format_exc()[-2000:]}
     save()
@@ -147,7 +152,7 @@ training_mod.create_backbone = real_create
 # 2. out-of-memory back-off of feature extraction
 try:
     if SMOKE:
-        raise NotImplementedError('skipped on the CPU (smoke run)')
+        raise NotImplementedError('skipped on the CPU (smoke run)')  # reported as skipped
     from petcognizer.core.backbones import create_backbone, get_backbone
     from petcognizer.core.data import Preprocess
     from petcognizer.core.features import extract
@@ -169,6 +174,8 @@ try:
         'photos': len(many), 'rows': len(r.ok), 'messages': msgs[:6],
         'memory_fraction': round(frac, 4), 'seconds': round(time.perf_counter() - t0, 2),
         'images_per_s': round(len(many) / (time.perf_counter() - t0), 1)}
+except NotImplementedError as exc:
+    out['checks']['oom_backoff'] = {'ok': None, 'skipped': str(exc)}
 except Exception as exc:
     out['checks']['oom_backoff'] = {'ok': False, 'error': repr(exc),
                                     'trace': traceback.format_exc()[-2000:]}
@@ -197,7 +204,7 @@ try:
         'model_written': (work / 'ddp.safetensors').is_file(), 'stderr_tail': p.stderr[-1500:]}
 except subprocess.TimeoutExpired:
     out['checks']['torchrun_2_on_1_gpu'] = {'ok': False, 'error': 'timed out after 150 s'}
-out['all_ok'] = all(c.get('ok') for c in out['checks'].values())
+out['all_ok'] = all(c.get('ok') is not False for c in out['checks'].values())
 out['load_end'] = open('/proc/loadavg').read().split()[:3]
 save()
 print(json.dumps({k: (v.get('ok'), v.get('seconds')) for k, v in out['checks'].items()}))
