@@ -30,7 +30,11 @@ _FLAGS = (('augment', 'augment'), ('color_jitter', 'color_jitter'), ('cutout', '
 
 def _config(args, n_photos: int, n_classes: int) -> TrainConfig:
     """The recommended config for the data, with every option given on the command line applied."""
-    cfg = recommend_config(n_photos, n_classes, args.backbone)
+    return _with_options(args, recommend_config(n_photos, n_classes, args.backbone))
+
+
+def _with_options(args, cfg: TrainConfig) -> TrainConfig:
+    """``cfg`` with every option given on the command line applied."""
     for name in _OPTIONS:
         value = getattr(args, name)
         if value is not None:
@@ -136,6 +140,25 @@ def _train(args, ctx) -> int:
     # imports torch: only once the checks passed
     from petcognizer.core import distributed, service
 
+    recommendation = None
+    if ctx is None and _may_fine_tune(args, snapshot.labels if project is not None else _labels):
+        # near ImageNet or far from it: decided from the photos (their frozen features are
+        # cached, so a frozen run reads them back)
+        from petcognizer.core.recommend import recommend_for_photos
+        from petcognizer.core.settings import cache_root as user_cache_root
+
+        if project is not None:
+            where = dict(paths=snapshot.paths, labels=snapshot.labels, classes=snapshot.classes,
+                         digests=list(snapshot.digests) or None,
+                         cache_root=Path(project.cache_dir) / 'features')
+        else:
+            where = dict(paths=paths, labels=_labels, classes=classes,
+                         cache_root=user_cache_root() / 'features')
+        recommendation = recommend_for_photos(backbone=args.backbone, callback=progress,
+                                              cancel=None, **where)
+        cfg = _with_options(args, recommendation.config)
+        progress.say(recommendation.sentence)
+
     if ctx is not None:
         lr = cfg.lr
         distributed.scale_config(cfg, ctx)
@@ -168,12 +191,26 @@ def _train(args, ctx) -> int:
             print(json.dumps({'model': None, 'run': record.id, 'cancelled': True}, indent=1))
         echo(f'petcognizer: cancelled before the first epoch ended; no model saved{where}', err=True)
         return EXIT_CANCELLED
-    _report(args, record, cfg, out, project, replacing, time.perf_counter() - t0, ctx)
+    _report(args, record, cfg, out, project, replacing, time.perf_counter() - t0, ctx,
+            recommendation)
     return EXIT_CANCELLED if record.cancelled else 0
 
 
+def _may_fine_tune(args, labels) -> bool:
+    """Whether the photos are worth a look for fine-tuning: no freeze depth or ensemble was
+    asked for, and each class has enough photos to fine-tune at all."""
+    from petcognizer.core.domain import MIN_PER_CLASS_TO_FINE_TUNE
+
+    if args.freeze_depth is not None or args.ensemble is not None or args.head == 'prototype':
+        return False
+    counts: dict[int, int] = {}
+    for y in labels:
+        counts[y] = counts.get(y, 0) + 1
+    return len(counts) >= 2 and min(counts.values()) >= MIN_PER_CLASS_TO_FINE_TUNE
+
+
 def _report(args, record, cfg: TrainConfig, out: Path, project, replacing: bool,
-            seconds: float, ctx=None) -> None:
+            seconds: float, ctx=None, recommendation=None) -> None:
     classes = record.classes
     summary = {
         'model': str(out),
@@ -194,6 +231,7 @@ def _report(args, record, cfg: TrainConfig, out: Path, project, replacing: bool,
         'evaluation': record.evaluation,
         'world_size': ctx.world_size if ctx else 1,  # torchrun processes
         'backend': ctx.backend if ctx else None,
+        'recommendation': recommendation.to_dict() if recommendation else None,
     }
     if args.json:
         print(json.dumps(summary, indent=1))

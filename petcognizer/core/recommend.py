@@ -1,0 +1,179 @@
+"""Settings recommended from the photos themselves, with the reason and the time it takes.
+
+:func:`recommend_for_photos` starts from :func:`petcognizer.core.config.recommend_config`
+(sizes and counts) and looks at the photos through the frozen backbone: its pooled
+features (computed once and cached, so the run that follows reads them back) tell
+whether the photos are near ImageNet or far from it
+(:func:`petcognizer.core.domain.assess_domain`). Far photos, with enough of them,
+get fine-tuning of the top stages with augmentation, a validation split to stop at
+the best epoch (the estimate is measured on it) and one backbone; near ones keep a
+frozen head. The time of both choices is measured on this machine before the run
+(:func:`estimate_seconds`): a few forward and backward passes on random images,
+scaled to the photos and epochs.
+"""
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from petcognizer.core.backbones import create_backbone, get_backbone
+from petcognizer.core.config import TrainConfig, recommend_config
+from petcognizer.core.data import Preprocess
+from petcognizer.core.domain import FINE_TUNE_DEPTH, DomainAssessment, assess_domain
+from petcognizer.core.evaluation import cv_folds, out_of_fold_logits
+from petcognizer.core.events import Callback, CancelToken, null_callback
+from petcognizer.core.features import extract
+
+__all__ = ['FINE_TUNE_EPOCHS', 'Recommendation', 'estimate_seconds', 'fine_tune_config',
+           'recommend_for_photos', 'describe_seconds']
+
+#: Epochs of a recommended fine-tuning (early stopping usually ends it sooner).
+FINE_TUNE_EPOCHS = 30
+#: At most this many photos are cross-validated to measure the frozen head.
+FROZEN_CV_MAX = 1000
+
+
+@dataclass
+class Recommendation:
+    """The recommended settings, why, and what they and the cheaper choice cost here."""
+
+    config: TrainConfig
+    assessment: DomainAssessment | None
+    seconds: float | None
+    cheaper: TrainConfig | None = None
+    cheaper_seconds: float | None = None
+
+    @property
+    def sentence(self) -> str:
+        text = self.assessment.sentence if self.assessment else ''
+        if self.seconds is not None:
+            text += f' About {describe_seconds(self.seconds)} on this computer.'
+        if self.cheaper is not None and self.cheaper_seconds is not None:
+            text += (f' Training the last layer only instead takes about '
+                     f'{describe_seconds(self.cheaper_seconds)} (--freeze-depth 0).')
+        return text.strip()
+
+    def to_dict(self) -> dict:
+        return {'freeze_depth': self.config.freeze_depth, 'augment': self.config.augment,
+                'ensemble': self.config.ensemble, 'val_fraction': self.config.val_fraction,
+                'seconds': self.seconds, 'cheaper_seconds': self.cheaper_seconds,
+                'assessment': self.assessment.to_dict() if self.assessment else None,
+                'sentence': self.sentence}
+
+
+def describe_seconds(s: float) -> str:
+    if s < 60:
+        return f'{max(5, round(s / 5) * 5):.0f} seconds'
+    m = s / 60
+    return f'{m:.0f} minute{"s" if round(m) != 1 else ""}' if m < 90 else f'{m / 60:.1f} hours'
+
+
+def fine_tune_config(cfg: TrainConfig) -> TrainConfig:
+    """``cfg`` turned into the recommended fine-tuning for far photos."""
+    cfg.freeze_depth = FINE_TUNE_DEPTH
+    cfg.augment = True
+    cfg.ensemble = False
+    cfg.val_fraction = max(cfg.val_fraction, 0.2)
+    cfg.patience = 6
+    cfg.epochs = FINE_TUNE_EPOCHS
+    return cfg
+
+
+def estimate_seconds(cfg: TrainConfig, n_photos: int, *, backbone=None, repeats: int = 2) -> float:
+    """Seconds a run of ``cfg`` on ``n_photos`` is expected to take on this machine.
+
+    Measured now: the frozen part's forward pass and the trained part's forward and
+    backward pass on a batch of random images at the backbone's input size, scaled
+    to the photos, the cached views and the epochs (an upper bound: early stopping
+    often ends sooner). ``backbone``: an already built Backbone of ``cfg.backbone``.
+    """
+    import torch
+
+    spec = get_backbone(cfg.backbone)
+    bb = backbone if backbone is not None else create_backbone(cfg.backbone, pretrained=False)
+    size = spec.input_size
+    batch = 4
+    x = torch.randn(batch, 3, size, size).contiguous(memory_format=torch.channels_last)
+    n_stages = len(bb.stage_names)
+    split = n_stages - cfg.freeze_depth
+    # the ensemble's Lite1 and Lite2 cost about 1.5x and 2.3x Lite0's forward pass
+    members = 4.75 if cfg.ensemble else 1
+
+    def timed(fn) -> float:
+        best = float('inf')
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            fn()
+            best = min(best, time.perf_counter() - t0)
+        return best / batch
+
+    with torch.inference_mode():
+        fwd = timed(lambda: bb(x))
+    views = 1 + (cfg.aug_views if cfg.augment else 0)
+    n_val = round(n_photos * cfg.val_fraction)
+    n_train = n_photos - n_val
+    total = members * n_photos * fwd * (views if cfg.freeze_depth else 1)
+    if cfg.freeze_depth:
+        with torch.no_grad():
+            mid = bb.forward_stages(x, 0, split)
+        was = bb.training
+        bb.train()
+
+        def step():
+            out = bb.pool(bb.forward_stages(mid, split, None))
+            out.sum().backward()
+            bb.zero_grad(set_to_none=True)
+
+        top = timed(step)
+        bb.train(was)
+        total += cfg.epochs * (n_train * top + n_val * top / 3)
+        total += n_photos * fwd  # measuring the fine-tuned network on every photo
+    else:
+        # head steps on cached features (about 2 ms a step here) and the cross-validation
+        steps = cfg.epochs * -(-max(1, n_train) // max(1, cfg.batch_size))
+        total += steps * 0.002 + members * (1.0 + n_photos / 200)
+    return float(total)
+
+
+def recommend_for_photos(paths: Sequence[os.PathLike | str], labels: Sequence[int],
+                         classes: Sequence[str], *, backbone: str | None = None,
+                         cache_root: os.PathLike | str | None = None,
+                         digests: Sequence[str | None] | None = None,
+                         callback: Callback = null_callback,
+                         cancel: CancelToken | None = None) -> Recommendation:
+    """The recommended TrainConfig for these photos, with the reason and the time."""
+    import torch
+
+    n, k = len(paths), len(classes)
+    cfg = recommend_config(n, k, backbone) if backbone else recommend_config(n, k)
+    spec = get_backbone(cfg.backbone)
+    if not spec.has_imagenet_head or n < 2:
+        return Recommendation(cfg, None, None)
+    bb = create_backbone(cfg.backbone)
+    pre = Preprocess.for_backbone(spec)
+    res = extract(bb, None, [Path(p) for p in paths], pre, cache_root=cache_root, cancel=cancel,
+                  callback=callback, digests=digests, stage_label='features')
+    x = np.asarray(res.data[:, 0], dtype=np.float32)
+    y = np.asarray([labels[i] for i in res.ok], dtype=np.int64)
+    with torch.inference_mode():
+        z = bb.imagenet_head(torch.from_numpy(x)).float().numpy()
+    frozen = None
+    if len(y) >= 4 and len(np.unique(y)) >= 2:
+        sel = np.arange(len(y))
+        if len(sel) > FROZEN_CV_MAX:
+            sel = np.sort(np.random.default_rng(0).choice(len(y), FROZEN_CV_MAX, replace=False))
+        folds = cv_folds(y[sel].tolist(), seed=0, k=5, loo_max=0)
+        oof = out_of_fold_logits(x[sel], None, y[sel], k, prior=None, folds=folds, cancel=cancel)
+        frozen = float((oof.argmax(1) == y[sel]).mean())
+    assessment = assess_domain(z, y.tolist(), list(classes), frozen_accuracy=frozen)
+    if not assessment.fine_tune:
+        return Recommendation(cfg, assessment, estimate_seconds(cfg, n, backbone=bb))
+    cheaper = cfg
+    tuned = fine_tune_config(recommend_config(n, k, cfg.backbone))
+    return Recommendation(tuned, assessment, estimate_seconds(tuned, n, backbone=bb),
+                          cheaper, estimate_seconds(cheaper, n, backbone=bb))
