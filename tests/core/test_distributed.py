@@ -35,6 +35,7 @@ def _data(root: Path, per_class: int = 20) -> Path:
         for i in range(per_class):
             colour = tuple(max(0, min(255, v + rnd.randint(-60, 60))) for v in centre)
             make_photo(root / name / f'{name}{i}.png', colour, noise_seed=i)
+    (root / 'red' / 'red99.jpg').write_bytes(b'\xff\xd8\xff not really a photo')  # skipped
     return root
 
 
@@ -70,6 +71,9 @@ def test_two_gloo_processes_match_one(tmp_path, capsys):
     # the documented rule: linear scaling with the global batch (2 x batch_size)
     assert double['config']['lr'] == pytest.approx(2 * single['config']['lr'])
     assert abs(double['best_val_acc'] - single['best_val_acc']) <= 0.01
+    # the photo that cannot be read is reported once, whichever process met it
+    assert [s['path'] for s in double['skipped']] == [s['path'] for s in single['skipped']]
+    assert [Path(s['path']).name for s in single['skipped']] == ['red99.jpg']
     assert sorted(p.name for p in out_dir.iterdir()) == ['two.safetensors']  # one file, no debris
     a, b = _heads(one), _heads(two)
     assert a.keys() == b.keys() and a
