@@ -19,27 +19,21 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from petcognizer.core.export_check import ExportResult, compare, expectations, float64_names, onnx_runner, pixels
 from petcognizer.core.export_graph import deploy_module, has_unknown_output, quiet_deprecations
-from petcognizer.core.export_spec import TOLERANCE, sidecar, write_vectors
+from petcognizer.core.export_spec import TOLERANCE, sidecar, template_text, write_vectors
 from petcognizer.core.exportformats import BUNDLE_MARKER, bundle_path, sidecar_path
 from petcognizer.core.fsutil import atomic_write_text, commit_file
 
-__all__ = ['INSTALL_HINT', 'export_onnx_bundle', 'export_onnx_graph', 'template_text']
+__all__ = ['INSTALL_HINT', 'export_onnx_bundle', 'export_onnx_graph']
 
 #: What to install for ONNX export (from a source checkout, and from PyPI).
 INSTALL_HINT = ("pip install -e '.[export]' in a petcognizer source checkout "
                 "(or pip install 'petcognizer[export]')")
-
-
-def template_text(name: str) -> str:
-    """A file of ``resources/export`` (predict.py, README.md, index.html)."""
-    return resources.files('petcognizer.resources').joinpath('export', name).read_text(encoding='utf-8')
 
 
 def export_onnx_graph(model, path: Path, meta: dict, *, raw_input: bool = False,

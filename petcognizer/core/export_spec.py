@@ -12,17 +12,24 @@ probabilities ``petcognizer predict`` gives for it and a tolerance.
 from __future__ import annotations
 
 import io
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-__all__ = ['SIDECAR_VERSION', 'TOLERANCE', 'io_text', 'preprocess_rules', 'sidecar', 'write_vectors']
+__all__ = ['SIDECAR_VERSION', 'TOLERANCE', 'io_text', 'preprocess_rules', 'sidecar', 'template_text',
+           'write_vectors']
 
 #: Version of the sidecar's layout (``format_version``).
 SIDECAR_VERSION = 2
 #: Largest difference in any probability a faithful port may show on the test vectors.
 TOLERANCE = 1e-3
+
+
+def template_text(name: str) -> str:
+    """A file of ``resources/export`` (predict.py, README.md, index.html)."""
+    return resources.files('petcognizer.resources').joinpath('export', name).read_text(encoding='utf-8')
 
 
 def preprocess_rules(pre: dict) -> list[str]:

@@ -140,9 +140,72 @@ def to_coreml(model, dest: Path, size: int, classes: list[str]) -> Path:
 
 
 #: The formats :func:`write_variants` can add to an ONNX export's bundle.
-VARIANTS = ('fp16', 'int8', 'openvino', 'coreml', 'pt2')
+VARIANTS = ('fp16', 'int8', 'openvino', 'coreml', 'pt2', 'web')
+#: The onnxruntime-web release the web page bundles (from the npm registry).
+ORT_WEB_VERSION = '1.30.0'
+ORT_WEB_FILES = ('ort.wasm.min.js', 'ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs')
 #: Quantised graphs differ from the float32 one; their difference is measured, not refused.
 QUANTISED = ('fp16', 'int8')
+
+
+def ort_web_dist() -> Path:
+    """The folder holding onnxruntime-web's ``dist`` files (``ORT_WEB_FILES``).
+
+    ``$PETCOGNIZER_ORT_WEB`` if set, else a cache under ``~/.cache/petcognizer``, filled
+    once with ``npm pack onnxruntime-web@ORT_WEB_VERSION`` (npm needs the registry then).
+    """
+    import os
+    import shutil
+    import subprocess
+    import tarfile
+    import tempfile
+
+    env = os.environ.get('PETCOGNIZER_ORT_WEB')
+    if env:
+        folder = Path(env)
+        if not all((folder / f).is_file() for f in ORT_WEB_FILES):
+            raise FileNotFoundError(f'{folder}: PETCOGNIZER_ORT_WEB must name the dist folder of '
+                                    f'onnxruntime-web (with {", ".join(ORT_WEB_FILES)})')
+        return folder
+    cache = Path(os.environ.get('XDG_CACHE_HOME', Path.home() / '.cache')) / 'petcognizer' / \
+        f'onnxruntime-web-{ORT_WEB_VERSION}'
+    if all((cache / f).is_file() for f in ORT_WEB_FILES):
+        return cache
+    npm = shutil.which('npm')
+    if npm is None:
+        raise FileNotFoundError('the web page needs onnxruntime-web from the npm registry: install '
+                                'npm (Node.js), or set PETCOGNIZER_ORT_WEB to its dist folder')
+    with tempfile.TemporaryDirectory() as tmp:
+        r = subprocess.run([npm, 'pack', f'onnxruntime-web@{ORT_WEB_VERSION}'], cwd=tmp,
+                           capture_output=True, text=True, timeout=600)
+        tgz = next(Path(tmp).glob('onnxruntime-web-*.tgz'), None)
+        if r.returncode or tgz is None:
+            raise FileNotFoundError(f'npm pack onnxruntime-web@{ORT_WEB_VERSION} failed: '
+                                    f'{(r.stderr or r.stdout).strip()[-300:]}')
+        cache.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(tgz) as tar:
+            for name in ORT_WEB_FILES:
+                member = tar.getmember(f'package/dist/{name}')
+                with tar.extractfile(member) as src, open(cache / name, 'wb') as dst:
+                    shutil.copyfileobj(src, dst)
+    return cache
+
+
+def write_web(folder: Path, model_name: str) -> Path:
+    """``folder/web``: index.html, preprocess.js and onnxruntime-web's files."""
+    import shutil
+
+    from petcognizer.core.export_spec import template_text
+
+    web = folder / 'web'
+    web.mkdir(parents=True)
+    (web / 'index.html').write_text(template_text('index.html').replace('MODEL.onnx', model_name),
+                                    encoding='utf-8')
+    (web / 'preprocess.js').write_text(template_text('preprocess.js'), encoding='utf-8')
+    dist = ort_web_dist()
+    for name in ORT_WEB_FILES:
+        shutil.copyfile(dist / name, web / name)
+    return web / 'index.html'
 
 
 def check_variants(kinds) -> None:
@@ -175,6 +238,14 @@ def write_variants(model, onnx_file: Path, folder: Path, stem: str, meta: dict, 
     for kind in kinds:
         if kind not in VARIANTS:
             raise ValueError(f'unknown export variant {kind!r}; choose from: {", ".join(VARIANTS)}')
+        if kind == 'web':
+            path = write_web(folder, f'{stem}.onnx')
+            out[kind] = {'file': str(path.relative_to(folder.parent)).replace('\\', '/'),
+                         'bytes': sum(f.stat().st_size for f in path.parent.iterdir()),
+                         'check': {'runtime': 'onnxruntime-web ' + ORT_WEB_VERSION, 'ok': True,
+                                   'note': 'the page is checked in headless Chromium by '
+                                           'bench/export_web_bench.py, not at export'}}
+            continue
         if kind in QUANTISED:
             path = quantize_onnx(onnx_file, folder / f'{stem}.{kind}.onnx', kind)
             got = onnx_runner(path)(x)

@@ -160,7 +160,7 @@ def test_predict_py_agrees_with_petcognizer_predict(models, photos, tmp_path, wh
 
 
 def test_predict_py_needs_no_torch_or_petcognizer():
-    from petcognizer.core.export_onnx import template_text
+    from petcognizer.core.export_spec import template_text
 
     text = template_text('predict.py')
     imports = {line.split()[1].split('.')[0] for line in text.splitlines()

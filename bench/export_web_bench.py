@@ -1,0 +1,153 @@
+"""The export's web page (onnxruntime-web) in headless Chromium against petcognizer predict (issue 12).
+
+For each model of bench/export_bench.py (run that first: it trains the models and makes the
+200 photos in bench/out/export/), exports ONNX with the web page (``--also web``), serves the
+export folder and the photos from a local HTTP server, opens the page in Debian's chromium
+(headless) with ``?list=photos.json``; the page classifies every photo with its JavaScript
+preprocessing and POSTs the probabilities back. Compared with petcognizer predict: top-1
+agreement and the largest probability difference, overall and by kind of photo.
+
+Run by hand:  .venv/bin/python bench/export_web_bench.py [--models single ...] [--limit N]
+JSON in bench/results/export-web-<time>.json.  Needs chromium (apt-get install chromium).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / 'bench' / 'out' / 'export'
+sys.path.insert(0, str(ROOT / 'bench'))
+
+
+def serve(root: Path):
+    """(server, results list): files under ``root``; POST /result appends the JSON body."""
+    results: list = []
+    done = threading.Event()
+
+    class Handler(SimpleHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            n = int(self.headers.get('Content-Length', 0))
+            results.append(json.loads(self.rfile.read(n)))
+            self.send_response(204)
+            self.end_headers()
+            done.set()
+
+        def log_message(self, *args):
+            pass
+
+    Handler.extensions_map = {**SimpleHTTPRequestHandler.extensions_map, '.wasm': 'application/wasm',
+                              '.mjs': 'text/javascript'}
+    server = ThreadingHTTPServer(('127.0.0.1', 0), partial(Handler, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, results, done
+
+
+def chromium() -> str:
+    for name in ('chromium', 'chromium-browser', 'google-chrome'):
+        path = shutil.which(name)
+        if path:
+            return path
+    raise SystemExit('chromium is not installed: apt-get install chromium')
+
+
+def run_page(root: Path, page: str, photos: list[str], timeout: float = 1800) -> list[dict]:
+    (root / 'photos.json').write_text(json.dumps(photos))
+    server, results, done = serve(root)
+    url = f'http://127.0.0.1:{server.server_port}/{page}?list=/photos.json'
+    with tempfile.TemporaryDirectory() as profile:
+        proc = subprocess.Popen([chromium(), '--headless=new', '--no-sandbox', '--disable-gpu',
+                                 '--no-first-run', f'--user-data-dir={profile}', url],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            if not done.wait(timeout):
+                raise SystemExit(f'the page did not answer within {timeout:.0f} s')
+        finally:
+            proc.terminate()
+            proc.wait(30)
+            server.shutdown()
+    res = results[0]
+    if isinstance(res, dict) and 'error' in res:
+        raise SystemExit(f'the page failed: {res["error"]}')
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--models', nargs='*', default=['single', 'ensemble', 'finetuned'])
+    ap.add_argument('--limit', type=int, default=0, help='only the first N photos')
+    args = ap.parse_args()
+    import export_bench as eb
+
+    from petcognizer.core.export import export_checked
+    from petcognizer.core.exportformats import bundle_path
+
+    photos = OUT / 'photos'
+    if not photos.exists():
+        raise SystemExit('run bench/export_bench.py first (it makes the models and photos)')
+    files = sorted(p for p in photos.rglob('*') if p.is_file())
+    if args.limit:
+        files = files[:args.limit]
+    result = {'photos': len(files), 'load_start': os.getloadavg(), 'models': {}}
+    for name in args.models:
+        model = OUT / f'{name}.safetensors'
+        root = OUT / 'web' / name
+        shutil.rmtree(root, ignore_errors=True)
+        root.mkdir(parents=True)
+        res = export_checked(model, root / f'{name}.onnx', 'onnx', also=('web',))
+        link = root / 'photos'
+        os.symlink(photos, link)
+        classes, ref, _ = eb.petcognizer_probs(model, photos)
+        rel = ['/photos/' + str(p.relative_to(photos)) for p in files]
+        t0 = time.perf_counter()
+        lines = run_page(root, f'{bundle_path(res.path).name}/web/index.html', rel)
+        secs = time.perf_counter() - t0
+        by_kind: dict[str, list] = {}
+        diffs, top1, n, errors, worst = [], 0, 0, [], []
+        for f, line in zip(files, lines):
+            r = ref[str(f)]
+            if 'error' in line or r.error:
+                errors.append([f.name, line.get('error'), r.error])
+                continue
+            want = np.array([dict(r.probabilities)[c] for c in classes])
+            got = np.array(line['probs'])
+            d = float(np.abs(got - want).max())
+            same = int(np.argmax(got)) == int(np.argmax(want))
+            diffs.append(d)
+            top1 += same
+            n += 1
+            kind = f.stem.split('-', 1)[1] if f.parent.name == 'variants' else f.suffix.lower()
+            by_kind.setdefault(kind, []).append((d, same))
+            worst.append((d, f.name))
+        worst.sort(reverse=True)
+        entry = {
+            'photos': n, 'top1_agree': top1, 'max_abs_diff': max(diffs) if diffs else None,
+            'within_1e-3': int(sum(d <= 1e-3 for d in diffs)), 'seconds': round(secs, 1),
+            'errors': errors, 'worst': worst[:8],
+            'by_kind': {k: {'photos': len(v), 'top1_agree': sum(s for _, s in v),
+                            'max_abs_diff': max(d for d, _ in v)} for k, v in sorted(by_kind.items())},
+            'load_end': os.getloadavg(),
+        }
+        result['models'][name] = entry
+        print(name, json.dumps(entry, indent=1), flush=True)
+    stamp = time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())
+    dest = ROOT / 'bench' / 'results' / f'export-web-{stamp}.json'
+    dest.write_text(json.dumps(result, indent=1))
+    print('wrote', dest)
+
+
+if __name__ == '__main__':
+    main()
