@@ -189,8 +189,10 @@ def phase_dist(work: Path, n: int, env: dict) -> dict:
     data = work / f'photos{n}'
     made, source = make_dist_photos(data, n)
     out: dict = {'photos': made, 'source': source, 'runs': {}}
+    # the freeze depth pinned: a single-process run without one first looks at the photos to
+    # choose whether to fine-tune, which a torchrun run skips (the same work in both, so)
     base = ['-m', 'petcognizer', 'train', str(data), '--backbone', 'efficientnet_lite0',
-            '--json', '-q', '--force']
+            '--freeze-depth', '0', '--json', '-q', '--force']
     for name, launcher in (('1', [PY]),
                            ('2', [PY, '-m', 'torch.distributed.run', '--standalone',
                                   '--nproc-per-node', '2'])):
@@ -209,6 +211,7 @@ def phase_dist(work: Path, n: int, env: dict) -> dict:
                                               'n_val')})
         r['cli_seconds'] = summary.get('seconds')  # what the command itself reports
         r['lr'] = summary.get('config', {}).get('lr')
+        r['config'] = summary.get('config')
         out['runs'][name] = r
         print(f'dist {name} process(es): {r}', file=sys.stderr)
     one, two = out['runs']['1'], out['runs']['2']
