@@ -10,7 +10,8 @@ Phases (JSON to ``bench/results/scale-<time>.json``; the load average is read
 before and after each timing):
 
 * ``dist``: time to model for ``--photos`` photos (frozen Lite0, the recommended
-  config: ``petcognizer train DATA --out M --backbone efficientnet_lite0 --json``)
+  config: ``petcognizer train DATA --out M --backbone efficientnet_lite0 --freeze-depth 0
+  --json``)
   in one process, then with ``torchrun --standalone --nproc-per-node 2`` (gloo),
   each with a fresh feature cache; the ratio; peak RSS of the processes. The
   photos are small JPEGs (short side 160 px) made from the 400 photos of
