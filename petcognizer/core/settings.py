@@ -21,6 +21,9 @@ __all__ = [
     'MAX_RECENT',
     'AppSettings',
     'cache_root',
+    'default_projects_dir',
+    'folder_name',
+    'free_project_path',
     'load_settings',
     'save_settings',
     'settings_path',
@@ -40,6 +43,8 @@ class AppSettings:
         last_backbone: backbone chosen last, or None.
         last_export_dir: folder of the last export, or None.
         window_geometry: main-window geometry as base64 text from the GUI, or None.
+        projects_dir: where "New project" puts new projects (None: :func:`default_projects_dir`).
+        last_project: the project open when the app last closed (reopened on start), or None.
         extra: anything else a module wants to remember (JSON-able).
     """
 
@@ -48,6 +53,8 @@ class AppSettings:
     last_backbone: str | None = None
     last_export_dir: str | None = None
     window_geometry: str | None = None
+    projects_dir: str | None = None
+    last_project: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def add_recent(self, path: os.PathLike | str) -> None:
@@ -66,13 +73,51 @@ class AppSettings:
         recent = data.get('recent_projects')
         if isinstance(recent, list):
             s.recent_projects = [r for r in recent if isinstance(r, str) and r][:MAX_RECENT]
-        for name in ('last_backbone', 'last_export_dir', 'window_geometry'):
+        for name in ('last_backbone', 'last_export_dir', 'window_geometry', 'projects_dir', 'last_project'):
             value = data.get(name)
             if isinstance(value, str):
                 setattr(s, name, value)
         if isinstance(data.get('extra'), dict):
             s.extra = data['extra']
         return s
+
+
+def default_projects_dir(s: AppSettings | None = None) -> Path:
+    """Where new projects go: the folder the user chose last, else ``~/petcognizer``."""
+    if s is not None and s.projects_dir:
+        return Path(s.projects_dir).expanduser()
+    return Path.home() / _APP
+
+
+_BAD_CHARS = '<>:"/\\|?*'
+
+
+def folder_name(name: str) -> str:
+    """A project name as a folder name: trimmed, no path separators or characters Windows refuses.
+
+    Returns '' if nothing usable is left (the caller says "type a name").
+    """
+    cleaned = ''.join('-' if (c in _BAD_CHARS or ord(c) < 32) else c for c in name.strip())
+    cleaned = cleaned.strip(' .-')
+    return cleaned[:120] if any(c.isalnum() for c in cleaned) else ''
+
+
+def free_project_path(parent: os.PathLike | str, name: str) -> Path:
+    """``parent / name``, or ``name 2``, ``name 3``... if that exists already (never an existing folder).
+
+    Raises:
+        ValueError: if ``name`` has nothing usable as a folder name.
+    """
+    base = folder_name(name)
+    if not base:
+        raise ValueError('Type a name for the project (letters or numbers).')
+    parent = Path(parent).expanduser()
+    candidate = parent / base
+    n = 2
+    while candidate.exists() or candidate.is_symlink():
+        candidate = parent / f'{base} {n}'
+        n += 1
+    return candidate
 
 
 def settings_path() -> Path:

@@ -141,6 +141,8 @@ def run(
         return code
     if project is not None:
         window.open_project(project)
+    else:
+        window.reopen_last()  # the project open when the app last closed (or a message if it is gone)
     window.show()
     # Once the window has painted, the engine process starts and loads torch in the
     # background (seconds of CPU): the first Train then starts at once, and the

@@ -19,6 +19,12 @@ from PySide6.QtWidgets import QFileDialog
 
 from petcognizer.core.events import StageProgress
 from petcognizer.core.images import IMAGE_EXTENSIONS
+from petcognizer.gui.mimedrop import (
+    MimePhotos,
+    clipboard_photos,
+    remote_message,
+    save_images,
+)
 from petcognizer.gui.undo import AddFilesCommand
 from petcognizer.gui.workers import Worker, start_worker, stop_worker
 
@@ -134,6 +140,51 @@ class AddPhotosMixin:
 
     def _on_files_dropped(self, paths: list, target: str | None) -> None:
         self.add_paths(paths, target)
+
+    def add_mime(self, photos: MimePhotos, target: str | None) -> bool:
+        """Add what a drop or the clipboard holds to a bin: files, pictures; explain web addresses.
+
+        Pictures that came as data (from a browser or a screenshot) are saved
+        first under ``project.cache_dir / 'pasted'`` with a unique name, then
+        added like files (so undo/redo work on them as on any other photo).
+        Returns True if something is being added.
+        """
+        if self.project is None:
+            return False
+        paths = list(photos.paths)
+        problems = list(photos.problems)
+        if photos.images:
+            try:
+                paths += save_images(photos, Path(self.project.cache_dir) / 'pasted')
+            except OSError as exc:
+                problems.append(str(exc))
+        if photos.remote:
+            problems.append(remote_message(photos.remote))
+        if problems:
+            self.show_error(' '.join(problems)) if not paths else self.show_info(' '.join(problems))
+        if not paths:
+            return False
+        self.add_paths(paths, target)
+        return True
+
+    def paste_photos(self) -> bool:
+        """Ctrl+V: photos, files or a picture from the clipboard go into the class shown."""
+        if self.project is None:
+            return False
+        photos = clipboard_photos()
+        if not photos:
+            self.show_info(
+                'The clipboard holds no photo. Copy a photo or photo files (in a browser: right-click '
+                'the image, "Copy image"), then press Ctrl+V here.'
+            )
+            return False
+        return self.add_mime(photos, self._bin)
+
+    def _on_mime_dropped(self, photos: MimePhotos, target: str | None) -> None:
+        self.add_mime(photos, target)
+
+    def _on_grid_mime_dropped(self, photos: MimePhotos) -> None:
+        self.add_mime(photos, self._bin)
 
     def _on_grid_files_dropped(self, paths: list) -> None:
         self.add_paths(paths, self._bin)

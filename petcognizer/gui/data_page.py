@@ -1,24 +1,27 @@
-"""The Data page: class bins on the left, the selected bin's photos on the right.
+"""The Data page: every class as a card at the top, the chosen card's photos below.
 
 Everything that changes the project goes through the core
 (:class:`petcognizer.core.project.Project`) and, once done, onto the window's
 ``QUndoStack`` as a command from :mod:`petcognizer.gui.undo`. The page never
 redraws by hand after an edit: the project's events, through the window's
-:class:`~petcognizer.gui.project_model.ProjectModel`, redraw the bins and the
+:class:`~petcognizer.gui.project_model.ProjectModel`, redraw the cards and the
 grid, whoever made the change (this page, an undo, the Predict page, a worker).
 
-The parts live in their own modules: the bins (:mod:`~petcognizer.gui.class_bins`),
-the grid (:mod:`~petcognizer.gui.photo_grid`), adding photos and drops
-(:mod:`~petcognizer.gui.data_adding`), suggested labels, similar photos and
-ImageNet matches (:mod:`~petcognizer.gui.data_assist`), and small panels
-(:mod:`~petcognizer.gui.data_panels`).
+The parts live in their own modules: the class cards (:mod:`~petcognizer.gui.class_bins`),
+the grid (:mod:`~petcognizer.gui.photo_grid`), adding photos, drops and paste
+(:mod:`~petcognizer.gui.data_adding`), edits and keys (:mod:`~petcognizer.gui.data_editing`),
+suggested labels, similar photos and ImageNet matches (:mod:`~petcognizer.gui.data_assist`),
+and small panels (:mod:`~petcognizer.gui.data_panels`). The hint under the cards is
+:func:`petcognizer.core.hints.data_hint`, the rule the Train page and the README use too.
 
-Drops accepted:
+Drops accepted (read by :mod:`petcognizer.gui.mimedrop`):
 
-* files or folders from the file manager onto a bin, onto the grid or its
-  empty state (into the selected bin);
-* photos dragged from the grid onto another bin (relabel; internal mime type
-  :data:`~petcognizer.gui.thumbnails.PATHS_MIME`).
+* files or folders from the file manager, pictures or file links from a web
+  browser onto a card (that class), onto the grid or its empty state (the class
+  shown); a web address without the picture gets a message (the app is offline);
+* photos dragged from the grid onto another card (relabel; internal mime type
+  :data:`~petcognizer.gui.thumbnails.PATHS_MIME`);
+* Ctrl+V pastes photos or files from the clipboard into the class shown.
 """
 
 from __future__ import annotations
@@ -29,25 +32,23 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QUndoStack
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QMenu,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from petcognizer.gui.class_bins import ClassBinList
+from petcognizer.core.hints import data_hint
+from petcognizer.gui.class_bins import ClassCards
 from petcognizer.gui.class_match_dialog import describe_match
 from petcognizer.gui.data_adding import AddPhotosMixin
 from petcognizer.gui.data_assist import LabelAssistMixin
+from petcognizer.gui.data_editing import EditingMixin
 from petcognizer.gui.data_panels import (
     MIN_PHOTOS_PER_CLASS,
     AddReportPanel,
@@ -65,19 +66,12 @@ from petcognizer.gui.thumbnails import (
     ThumbnailModel,
     urls_to_paths,
 )
-from petcognizer.gui.undo import (
-    AddClassCommand,
-    DeleteClassCommand,
-    DeleteImagesCommand,
-    MoveImagesCommand,
-    RenameClassCommand,
-)
 from petcognizer.gui.widgets import ProgressRow
 
 __all__ = [
     'MIN_PHOTOS_PER_CLASS',
     'AddReportPanel',
-    'ClassBinList',
+    'ClassCards',
     'DataPage',
     'MessageBar',
     'SimilarPhotosDialog',
@@ -88,8 +82,14 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 
+#: The keyboard line under the photos.
+KEYS_TEXT = (
+    'Keys: select photos, then 1–9 puts them in that class, 0 in Unlabelled, Ctrl+L any class; '
+    'Del deletes; Ctrl+V pastes photos. Help ▸ Keyboard shortcuts lists them all.'
+)
 
-class DataPage(AddPhotosMixin, LabelAssistMixin, QWidget):
+
+class DataPage(AddPhotosMixin, EditingMixin, LabelAssistMixin, QWidget):
     """Class bins, photo grid, drop targets, undoable edits.
 
     The page redraws from the project's events (through ``project_model``):
@@ -124,37 +124,24 @@ class DataPage(AddPhotosMixin, LabelAssistMixin, QWidget):
         self.loader = ThumbnailLoader(parent=self)
         self.model = ThumbnailModel(self.loader, parent=self)
 
-        # left: bins
-        self.bins = ClassBinList()
-        self.add_class_button = QPushButton('+  Add class')
-        self.add_class_button.setToolTip('Add a class (a kind of photo to recognize)')
+        # top: the classes as cards, and what the photos need next
+        self.bins = ClassCards()
+        self.add_class_button = self.bins.add_card.button
+        header = QLabel('Classes')
+        header.setObjectName('SectionHeader')
         self.hint_label = QLabel()
         self.hint_label.setObjectName('HintLabel')
         self.hint_label.setWordWrap(True)
-        header = QLabel('Classes')
-        header.setObjectName('SectionHeader')
-        left = QWidget()
-        left.setObjectName('BinPanel')
-        left.setFixedWidth(260)
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(12, 12, 12, 12)
-        lv.setSpacing(8)
-        lv.addWidget(header)
-        lv.addWidget(self.bins, 1)
-        lv.addWidget(self.add_class_button)
-        keys = QLabel('Select photos and press 1–9 to put them in that class, 0 for Unlabelled.')
-        keys.setObjectName('KeysLabel')
-        keys.setWordWrap(True)
-        lv.addWidget(keys)
-        lv.addWidget(self.hint_label)
 
-        # right: photos
+        # below: the photos of the chosen card
         self.title_label = QLabel()
         self.title_label.setObjectName('BinTitle')
         self.count_label = QLabel()
         self.count_label.setObjectName('BinCount')
         self.add_photos_button = QPushButton('Add photos…')
+        self.add_photos_button.setToolTip('Copy photos from your computer into the class shown (Ctrl+Shift+O)')
         self.add_folder_button = QPushButton('Add folder…')
+        self.add_folder_button.setToolTip('Copy every photo of a folder into the class shown')
         self.suggest_button = QPushButton('Suggest labels')
         self.suggest_button.setToolTip(
             'Guess a class for every unlabelled photo (from your trained model, or from the '
@@ -189,39 +176,38 @@ class DataPage(AddPhotosMixin, LabelAssistMixin, QWidget):
         self.progress_label = self.progress_row.label
         self.progress_bar = self.progress_row.bar
         self.cancel_button = self.progress_row.cancel_button
+        self.keys_label = QLabel(KEYS_TEXT)
+        self.keys_label.setObjectName('KeysLabel')
+        self.keys_label.setWordWrap(True)
 
-        right = QWidget()
-        rv = QVBoxLayout(right)
-        rv.setContentsMargins(16, 12, 16, 12)
-        rv.setSpacing(8)
-        rv.addWidget(self.message_bar)
-        rv.addLayout(head)
-        rv.addWidget(self.stack, 1)
-        rv.addWidget(self.progress_row)
-        rv.addWidget(self.report_panel)
-
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(left)
-        sep = QFrame()
-        sep.setFrameShape(QFrame.Shape.VLine)
-        sep.setObjectName('Separator')
-        layout.addWidget(sep)
-        layout.addWidget(right, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 10, 16, 8)
+        layout.setSpacing(6)
+        layout.addWidget(self.message_bar)
+        layout.addWidget(header)
+        layout.addWidget(self.bins)
+        layout.addWidget(self.hint_label)
+        layout.addSpacing(4)
+        layout.addLayout(head)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.progress_row)
+        layout.addWidget(self.report_panel)
+        layout.addWidget(self.keys_label)
 
         # wiring
         self.bins.bin_selected.connect(self._on_bin_selected)
-        self.bins.files_dropped.connect(self._on_files_dropped)
+        self.bins.mime_dropped.connect(self._on_mime_dropped)
         self.bins.photos_dropped.connect(self._on_photos_dropped)
         self.bins.context_menu_requested.connect(self._on_bin_context_menu_requested)
-        self.add_class_button.clicked.connect(self._on_add_class_clicked)
+        self.bins.add_class_requested.connect(self._on_add_class_name_entered)
         self.grid.files_dropped.connect(self._on_grid_files_dropped)
+        self.grid.mime_dropped.connect(self._on_grid_mime_dropped)
         self.grid.label_key_pressed.connect(self._on_label_key_pressed)
         self.grid.delete_key_pressed.connect(self.delete_selected)
         self.grid.customContextMenuRequested.connect(self._on_grid_context_menu_requested)
         self.grid.doubleClicked.connect(self._on_grid_doubleClicked)
         self.empty_state.files_dropped.connect(self._on_grid_files_dropped)
+        self.empty_state.mime_dropped.connect(self._on_grid_mime_dropped)
         for button in (self.add_photos_button, self.empty_state.add_photos_button):
             button.clicked.connect(self._on_add_photos_clicked)
         for button in (self.add_folder_button, self.empty_state.add_folder_button):
@@ -232,10 +218,53 @@ class DataPage(AddPhotosMixin, LabelAssistMixin, QWidget):
         self.suggestions.accept_requested.connect(self._on_suggestions_accept_requested)
         self.suggestions.cancel_requested.connect(self._on_suggestions_cancel_requested)
         self.suggestions.close_requested.connect(self._on_suggestions_close_requested)
+        self._build_actions()
         self.project_model.project_changed.connect(self._on_project_changed)
         self.project_model.classes_changed.connect(self._on_classes_changed)
         self.project_model.photos_changed.connect(self._on_photos_changed)
         self._on_project_changed(self.project_model.project)
+
+    def _build_actions(self) -> None:
+        """Keys of the page (active while the focus is in it); the window's menus show them too."""
+        def action(text: str, keys: str, slot) -> QAction:
+            act = QAction(text, self)
+            act.setShortcut(QKeySequence(keys))
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.triggered.connect(slot)
+            self.addAction(act)
+            return act
+
+        self.add_class_action = action('Add &class…', 'Ctrl+Shift+N', self._on_add_class_clicked)
+        self.add_photos_action = action('Add &photos…', 'Ctrl+Shift+O', self._on_add_photos_clicked)
+        self.add_folder_action = action('Add &folder…', 'Ctrl+Shift+F', self._on_add_folder_clicked)
+        self.paste_action = action('&Paste photos', 'Ctrl+V', self.paste_photos)
+        self.label_as_action = action('&Label as…', 'Ctrl+L', self.label_as_dialog)
+        self.rename_action = action('&Rename class…', 'F2', self.rename_current)
+        self.show_unlabelled_action = action('Show &Unlabelled', 'Ctrl+0', lambda: self._show_bin_key(0))
+        self.show_class_actions = [
+            action(f'Show class {i}', f'Ctrl+Alt+{i}', lambda _=False, n=i: self._show_bin_key(n))
+            for i in range(1, 10)
+        ]
+        self.check_action = action('C&heck my photos', 'Ctrl+Shift+K', self.open_doctor)
+
+    def _show_bin_key(self, number: int) -> None:
+        if self.project is None:
+            return
+        classes = self.project.classes
+        if number == 0:
+            self.select_bin(None)
+        elif number <= len(classes):
+            self.select_bin(classes[number - 1])
+        else:
+            self.show_info(f'There is no class {number}.')
+            return
+        self.grid.setFocus()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        # the cards take at most ~40% of the page; more classes scroll
+        self.bins.max_height = max(150, int(self.height() * 0.4))
+        self.bins.fit()
 
     # ------------------------------------------------------------------ project
     def set_project(self, project: Any) -> None:
@@ -249,6 +278,7 @@ class DataPage(AddPhotosMixin, LabelAssistMixin, QWidget):
         self.project = project
         self.loader.clear_pending()
         self.loader.cache_dir = (Path(project.cache_dir) / 'thumbs') if project is not None else None
+        self.bins.set_cache_dir(self.loader.cache_dir)
         self.message_bar.hide()
         self.report_panel.hide()
         if project is None or project.n_unlabelled or not project.classes:
@@ -276,7 +306,7 @@ class DataPage(AddPhotosMixin, LabelAssistMixin, QWidget):
         """Re-read the project into the bins, grid (unless ``grid`` is False), counts and hint."""
         project = self.project
         enabled = project is not None
-        for w in (self.add_class_button, self.add_photos_button, self.add_folder_button, self.bins, self.doctor_button):
+        for w in (self.add_photos_button, self.add_folder_button, self.bins, self.doctor_button):
             w.setEnabled(enabled)
         if project is None:
             self._suggestions_open = False
@@ -295,8 +325,9 @@ class DataPage(AddPhotosMixin, LabelAssistMixin, QWidget):
         counts = project.counts()
         colors = {c: project.class_color(c) for c in project.classes}
         matches = {c: describe_match(c, project.class_matches) for c in project.classes}
-        self.bins.set_bins(project.classes, counts, colors, project.n_unlabelled, self._bin, matches)
-        self.hint_label.setText(balance_hint(counts, project.n_unlabelled))
+        samples = {name: project.images(name)[:4] for name in (None, *project.classes)}
+        self.bins.set_bins(project.classes, counts, colors, project.n_unlabelled, self._bin, matches, samples)
+        self.hint_label.setText(data_hint(counts, project.n_unlabelled).text)
         self.hint_label.show()
         if not grid:
             return
@@ -351,6 +382,11 @@ class DataPage(AddPhotosMixin, LabelAssistMixin, QWidget):
         self.message_bar.show_message(text, 'error')
         self.status_changed.emit(text)
 
+    def show_info(self, text: str) -> None:
+        """A visible hint above the photos (and in the status bar): what to do next."""
+        self.message_bar.show_message(text, 'info')
+        self.status_changed.emit(text)
+
     def _on_command_error(self, what: str, exc: BaseException) -> None:
         self.show_error(f'{what} failed: {exc}')
 
@@ -366,9 +402,6 @@ class DataPage(AddPhotosMixin, LabelAssistMixin, QWidget):
             return False
         return True
 
-    def _cmd_kwargs(self) -> dict[str, Any]:
-        return {'on_error': self._on_command_error}
-
     def shutdown(self, timeout_ms: int = 10000) -> bool:
         """Stop adding, searching and thumbnailing and join their threads; True if all stopped."""
         ok = self._cancel_jobs(timeout_ms)
@@ -377,6 +410,7 @@ class DataPage(AddPhotosMixin, LabelAssistMixin, QWidget):
         if self.similar_dialog is not None:
             self.similar_dialog.hide()
         ok = self.loader.shutdown(timeout_ms) and ok
+        ok = self.bins.shutdown(timeout_ms) and ok
         return (self.doctor_dialog is None or self.doctor_dialog.shutdown(timeout_ms)) and ok
 
     def open_doctor(self, *_args: Any) -> DoctorDialog:
@@ -387,151 +421,6 @@ class DataPage(AddPhotosMixin, LabelAssistMixin, QWidget):
         if self.doctor_dialog.panel.report is None:
             self.doctor_dialog.panel.start()
         return self.doctor_dialog
-
-    # ------------------------------------------------------------------ editing
-    def move_paths(
-        self, paths: Sequence[Path], target: str | None, keep_row: int | None = None
-    ) -> bool:
-        """Relabel photos into ``target`` (None: Unlabelled), undoably.
-
-        Args:
-            keep_row: select this row of the grid afterwards (keyboard labelling).
-        """
-        if not self._guard() or not paths:
-            return False
-        project = self.project
-        try:
-            origins = {Path(p): project.label_of(p) for p in paths}
-            moving = [p for p, label in origins.items() if label != target]
-            if not moving:
-                return False
-            mapping = project.move_images(moving, target)
-        except Exception as exc:
-            self.show_error(str(exc))
-            return False
-        moves = [(origins[Path(p)], Path(mapping.get(p, p))) for p in moving]
-        self.undo_stack.push(MoveImagesCommand(project, moves, target, **self._cmd_kwargs()))
-        self._select_row(keep_row)
-        where = 'Unlabelled' if target is None else f"'{target}'"
-        self.status_changed.emit(f'Moved {len(moves)} photo{"s" if len(moves) != 1 else ""} to {where}.')
-        return True
-
-    def label_selected(self, number: int) -> bool:
-        """Move the selected photos to class ``number`` (1-9; 0 = Unlabelled)."""
-        if self.project is None:
-            return False
-        if number == 0:
-            target = None
-        elif number <= len(self.project.classes):
-            target = self.project.classes[number - 1]
-        else:
-            self.status_changed.emit(f'There is no class {number}; add one with "+ Add class".')
-            return False
-        paths = self.selected_paths()
-        if not paths:
-            return False
-        rows = [self.model.row_of(p) for p in paths]
-        return self.move_paths(paths, target, keep_row=min(rows))
-
-    def delete_selected(self) -> bool:
-        paths = self.selected_paths()
-        if not paths:
-            return False
-        rows = [self.model.row_of(p) for p in paths]
-        return self.delete_paths(paths, keep_row=min(rows))
-
-    def delete_paths(self, paths: Sequence[Path], keep_row: int | None = None) -> bool:
-        """Move photos to the project trash, undoably."""
-        if not self._guard() or not paths:
-            return False
-        try:
-            entries = self.project.delete_images(paths)
-        except Exception as exc:
-            self.show_error(str(exc))
-            return False
-        self.undo_stack.push(
-            DeleteImagesCommand(self.project, entries, len(paths), **self._cmd_kwargs())
-        )
-        self._select_row(keep_row)
-        n = len(paths)
-        self.status_changed.emit(
-            f'Moved {n} photo{"s" if n != 1 else ""} to the project trash (Ctrl+Z to undo).'
-        )
-        return True
-
-    def add_class(self, name: str | None = None) -> str | None:
-        """Add a class (asks for a name if None), undoably; returns its name."""
-        if not self._guard():
-            return None
-        if name is None:
-            name, ok = QInputDialog.getText(
-                self, 'Add class', 'Name of the new class (e.g. "cat"):'
-            )
-            if not ok or not name.strip():
-                return None
-        try:
-            name = self.project.add_class(name)
-        except Exception as exc:
-            self.show_error(str(exc))
-            return None
-        self.undo_stack.push(AddClassCommand(self.project, name, **self._cmd_kwargs()))
-        self.select_bin(name)
-        return name
-
-    def rename_class(self, old: str, new: str | None = None) -> bool:
-        if not self._guard():
-            return False
-        if new is None:
-            new, ok = QInputDialog.getText(self, 'Rename class', f"New name for '{old}':", text=old)
-            if not ok or not new.strip() or new == old:
-                return False
-        index = self.project.classes.index(old)
-        was_shown = self._bin == old
-        try:
-            self.project.rename_class(old, new)
-        except Exception as exc:
-            self.show_error(str(exc))
-            return False
-        new = self.project.classes[index]  # the cleaned name
-        self.undo_stack.push(RenameClassCommand(self.project, old, new, **self._cmd_kwargs()))
-        if was_shown:
-            self.select_bin(new)
-        return True
-
-    def delete_class(self, name: str, confirm: bool = True) -> bool:
-        if not self._guard():
-            return False
-        project = self.project
-        n = project.counts().get(name, 0)
-        if confirm:
-            text = f"Delete the class '{name}'"
-            text += f' and its {n} photo{"s" if n != 1 else ""}?' if n else '?'
-            answer = QMessageBox.question(
-                self,
-                'Delete class',
-                text + '\n\nThe photos go to the project trash; Edit ▸ Undo brings them back.',
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return False
-        index = project.classes.index(name)
-        color = project.class_color(name)
-        try:
-            entries = project.delete_class(name)
-        except Exception as exc:
-            self.show_error(str(exc))
-            return False
-        self.undo_stack.push(
-            DeleteClassCommand(project, name, entries, index, color, n, **self._cmd_kwargs())
-        )
-        return True
-
-    def delete_current(self) -> bool:
-        """Edit ▸ Delete: the selected photos, or the selected class if the bins have focus."""
-        if self.bins.hasFocus() and self._bin is not None:
-            return self.delete_class(self._bin)
-        return self.delete_selected()
 
     # ------------------------------------------------------------------ slots
     def _on_bin_selected(self, name: str | None) -> None:
@@ -547,47 +436,8 @@ class DataPage(AddPhotosMixin, LabelAssistMixin, QWidget):
     def _on_add_class_clicked(self) -> None:
         self.add_class()
 
-    def _on_bin_context_menu_requested(self, name: str | None, global_pos: QPoint) -> None:
-        menu = QMenu(self)
-        if name is None:
-            act = menu.addAction('Add photos…')
-            act.triggered.connect(self._on_add_photos_clicked)
-        else:
-            rename = menu.addAction('Rename…')
-            rename.triggered.connect(lambda: self.rename_class(name))
-            match = menu.addAction('ImageNet match…')
-            match.setToolTip('What the pretrained network knows this class as')
-            match.triggered.connect(lambda: self.edit_class_match(name))
-            delete = menu.addAction('Delete class…')
-            delete.triggered.connect(lambda: self.delete_class(name))
-        menu.exec(global_pos)
-
-    def _on_grid_context_menu_requested(self, pos: QPoint) -> None:
-        if self.project is None:
-            return
-        paths = self.selected_paths()
-        if not paths:
-            return
-        menu = QMenu(self)
-        label_menu = menu.addMenu('Label as')
-        for i, name in enumerate(self.project.classes):
-            act = QAction(f'{name}\t{i + 1}' if i < 9 else name, label_menu)
-            act.setEnabled(name != self._bin)
-            act.triggered.connect(lambda _=False, n=name: self.move_paths(self.selected_paths(), n))
-            label_menu.addAction(act)
-        if not self.project.classes:
-            label_menu.setEnabled(False)
-        unl = menu.addAction('Move to Unlabelled\t0')
-        unl.setEnabled(self._bin is not None)
-        unl.triggered.connect(lambda: self.move_paths(self.selected_paths(), None))
-        if len(paths) == 1:
-            menu.addSeparator()
-            similar = menu.addAction('Find similar photos…')
-            similar.triggered.connect(lambda: self.find_similar(paths[0]))
-        menu.addSeparator()
-        delete = menu.addAction('Delete\tDel')
-        delete.triggered.connect(self.delete_selected)
-        menu.exec(self.grid.viewport().mapToGlobal(pos))
+    def _on_add_class_name_entered(self, name: str) -> None:
+        self.add_class(name)
 
     def _on_grid_doubleClicked(self, index: QModelIndex) -> None:
         path = index.data(PathRole)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from petcognizer.core.hints import GOOD_PER_CLASS, data_hint
 from petcognizer.gui.photo_grid import ThumbnailGrid
 from petcognizer.gui.thumbnails import ThumbnailLoader, ThumbnailModel
 from petcognizer.gui.widgets import BannerLabel
@@ -32,48 +33,18 @@ __all__ = [
     'balance_hint',
 ]
 
-#: Fewer photos than this in a class and the hint asks for more.
-MIN_PHOTOS_PER_CLASS = 10
+#: Below this many photos a class, more photos of it is what helps most (the one rule: core.hints).
+MIN_PHOTOS_PER_CLASS = GOOD_PER_CLASS
 
 
 def balance_hint(counts: dict[str, int], n_unlabelled: int = 0) -> str:
-    """One sentence telling the user what the data needs next.
+    """What the data needs next: :func:`petcognizer.core.hints.data_hint` as text.
 
     Args:
         counts: photos per class, in class order.
         n_unlabelled: photos waiting in the Unlabelled bin.
     """
-    if not counts:
-        text = 'Add a class for each kind of photo with "+ Add class", then drop photos onto it.'
-    elif len(counts) < 2:
-        text = 'Add a second class: a classifier needs at least two classes to choose from.'
-    else:
-        small = min(counts, key=lambda c: counts[c])
-        large = max(counts, key=lambda c: counts[c])
-        lo, hi = counts[small], counts[large]
-        if lo == 0:
-            text = (
-                f"'{small}' has no photos yet: drop some onto it "
-                f'(at least {MIN_PHOTOS_PER_CLASS} per class).'
-            )
-        elif lo < MIN_PHOTOS_PER_CLASS:
-            text = (
-                f'Add at least {MIN_PHOTOS_PER_CLASS} photos per class: '
-                f"'{small}' has {lo}."
-            )
-        elif hi >= 2 * lo:
-            text = (
-                f'Smallest class has {hi / lo:.0f}× fewer photos than the largest: '
-                f"add more photos of '{small}'."
-            )
-        else:
-            text = 'Classes are balanced. Ready to train.'
-    if n_unlabelled:
-        if n_unlabelled == 1:
-            text += ' 1 unlabelled photo is not used for training.'
-        else:
-            text += f' {n_unlabelled} unlabelled photos are not used for training.'
-    return text
+    return data_hint(counts, n_unlabelled).text
 
 
 class MessageBar(BannerLabel):
@@ -121,8 +92,7 @@ class AddReportPanel(QFrame):
         for src, reason in refused:
             reason = str(reason)
             prefix = f'{src}: '
-            if reason.startswith(prefix):
-                reason = reason[len(prefix):]
+            reason = reason.removeprefix(prefix)
             item = QTreeWidgetItem([Path(src).name, reason])
             item.setToolTip(0, str(src))
             item.setToolTip(1, reason)

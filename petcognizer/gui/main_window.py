@@ -25,7 +25,6 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
-    QFileDialog,
     QMainWindow,
     QMessageBox,
     QProgressDialog,
@@ -35,23 +34,25 @@ from PySide6.QtWidgets import (
 
 from petcognizer import __version__
 from petcognizer.core import settings as settings_mod
-from petcognizer.core.events import StageProgress
 from petcognizer.core.project import Project
 from petcognizer.core.runs import RunRecord
 from petcognizer.gui.data_page import DataPage
+from petcognizer.gui.mimedrop import has_photos, read_mime
+from petcognizer.gui.new_project import NewProjectDialog
 from petcognizer.gui.predict_page import PredictPage
 from petcognizer.gui.project_model import ProjectModel
+from petcognizer.gui.shortcuts import ShortcutsDialog
 from petcognizer.gui.start_page import StartPage
-from petcognizer.gui.thumbnails import urls_to_paths
 from petcognizer.gui.train_page import TrainPage
-from petcognizer.gui.workers import Worker, start_worker, stop_worker, wait_for_workers
+from petcognizer.gui.window_projects import ProjectDialogsMixin
+from petcognizer.gui.workers import Worker, stop_worker, wait_for_workers
 
 __all__ = ['MainWindow']
 
 _log = logging.getLogger(__name__)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ProjectDialogsMixin, QMainWindow):
     """The petcognizer window.
 
     Args:
@@ -78,6 +79,8 @@ class MainWindow(QMainWindow):
         self._import_thread = None
         self._import_dialog: QProgressDialog | None = None
         self._pending_report: tuple[Any, str] | None = None
+        self.new_project_dialog: NewProjectDialog | None = None
+        self.shortcuts_dialog: ShortcutsDialog | None = None
 
         self.start_page = StartPage()
         self.data_page = DataPage(self.undo_stack, project_model=self.project_model)
@@ -143,6 +146,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
+        self._build_page_menus(bar)
         edit_menu = bar.addMenu('&Edit')
         self.undo_action = QAction('&Undo', self, shortcut=QKeySequence('Ctrl+Z'))
         self.redo_action = QAction('&Redo', self)
@@ -163,14 +167,74 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.delete_action)
 
         help_menu = bar.addMenu('&Help')
+        self.shortcuts_action = QAction('&Keyboard shortcuts', self)
+        self.shortcuts_action.setShortcuts([QKeySequence('F1'), QKeySequence('Ctrl+/')])
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(self.shortcuts_action)
         about = help_menu.addAction('&About petcognizer')
         about.triggered.connect(self._on_about_triggered)
         self._on_undo_state_changed()
+
+    def _build_page_menus(self, bar) -> None:
+        """Photos and Go menus: every Data page action and page switch, with its keys."""
+        data = self.data_page
+        photos = bar.addMenu('&Photos')
+        for act in (data.add_class_action, data.add_photos_action, data.add_folder_action, data.paste_action):
+            photos.addAction(act)
+        photos.addSeparator()
+        for act in (data.label_as_action, data.rename_action, data.check_action):
+            photos.addAction(act)
+        self.photo_actions = [data.add_class_action, data.add_photos_action, data.add_folder_action,
+                              data.paste_action, data.label_as_action, data.rename_action, data.check_action]
+        go = bar.addMenu('&Go')
+        self.go_actions = []
+        for i, (text, page) in enumerate((('&Data', self.data_page), ('&Train', self.train_page),
+                                          ('&Predict', self.predict_page))):
+            act = QAction(f'{text} page', self, shortcut=QKeySequence(f'Ctrl+{i + 1}'))
+            act.triggered.connect(lambda _=False, p=page: self.show_page(p))
+            go.addAction(act)
+            self.go_actions.append(act)
+        go.addSeparator()
+        self.train_action = QAction('Start &training', self, shortcut=QKeySequence('Ctrl+T'))
+        self.train_action.triggered.connect(self._on_train_action_triggered)
+        go.addAction(self.train_action)
+        self.go_actions.append(self.train_action)
+
+    def show_page(self, page) -> None:
+        """Show a project page (Data, Train, Predict) and put the keyboard focus in it."""
+        if self.project is None:
+            self.statusBar().showMessage('Open or create a project first (Ctrl+N, Ctrl+O).', 5000)
+            return
+        self.tabs.setCurrentWidget(page)
+        page.setFocus()
+        if page is self.data_page:
+            self.data_page.grid.setFocus()
+
+    def _on_train_action_triggered(self) -> None:
+        if self.project is None:
+            return
+        self.show_page(self.train_page)
+        button = self.train_page.start_button
+        if button.isEnabled():
+            button.click()
+        else:
+            self.statusBar().showMessage(
+                'Training cannot start yet: the Train page says what is missing.', 8000
+            )
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """Help ▸ Keyboard shortcuts: every key of the window, from the actions themselves."""
+        if self.shortcuts_dialog is None:
+            self.shortcuts_dialog = ShortcutsDialog(self)
+        self.shortcuts_dialog.show_for(self)
+        return self.shortcuts_dialog
 
     def _update_actions(self) -> None:
         has = self.project is not None
         self.close_action.setEnabled(has)
         self.delete_action.setEnabled(has)
+        for act in (*self.photo_actions, *self.go_actions):
+            act.setEnabled(has)
         self._on_undo_state_changed()
 
     def _on_undo_state_changed(self, *_args: Any) -> None:
@@ -213,6 +277,7 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.tabs)
             self.tabs.setCurrentWidget(self.data_page)
             self.settings.add_recent(project.root)
+            self.settings.last_project = str(Path(project.root).absolute())
             self._save_settings()
             self._refresh_recent()
             if getattr(project, 'warnings', None):
@@ -257,6 +322,8 @@ class MainWindow(QMainWindow):
         if not self._confirm_leave():
             return False
         self.set_project(None)
+        self.settings.last_project = None  # closed by hand: the next start shows the start page
+        self._save_settings()
         return True
 
     def _confirm_leave(self) -> bool:
@@ -300,109 +367,6 @@ class MainWindow(QMainWindow):
         _log.warning('%s: %s', title, text)
         if self.interactive:
             QMessageBox.warning(self, title, text)
-
-    def _start_dir(self) -> str:
-        recent = self.settings.recent_projects
-        if recent:
-            return str(Path(recent[0]).parent)
-        return str(Path.home())
-
-    def new_project(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            'New project: choose where and a name for its folder',
-            os.path.join(self._start_dir(), 'My classifier'),
-            '',
-            '',
-            QFileDialog.Option.DontConfirmOverwrite,
-        )
-        if path:
-            self.create_project(path)
-
-    def open_project_dialog(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, 'Open a project folder', self._start_dir())
-        if path:
-            self.open_project(path)
-
-    def import_folder_dialog(self) -> None:
-        src = QFileDialog.getExistingDirectory(
-            self, 'Choose the folder that holds one subfolder per class', str(Path.home())
-        )
-        if not src:
-            return
-        dest, _ = QFileDialog.getSaveFileName(
-            self,
-            'Where should the new project be created?',
-            os.path.join(self._start_dir(), f'{Path(src).name} project'),
-            '',
-            '',
-            QFileDialog.Option.DontConfirmOverwrite,
-        )
-        if dest:
-            self.import_folder(src, dest)
-
-    def import_folder(self, src: os.PathLike | str, dest: os.PathLike | str) -> None:
-        """Make a project at ``dest`` from the class folders of ``src``, off the GUI thread."""
-        if self._import_worker is not None or not self._confirm_leave():
-            return
-        src, dest = Path(src), Path(dest)
-
-        def job(callback, cancel):
-            def progress(done: int, total: int) -> None:
-                callback(StageProgress('import', done, total))
-
-            return Project.from_folder(src, dest, progress=progress, cancel=cancel)
-
-        dialog = QProgressDialog(f'Importing photos from {src}…', 'Cancel', 0, 0, self)
-        dialog.setWindowTitle('Import a folder of class folders')
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        self._import_dialog = dialog
-        self._import_worker = worker = Worker(job)
-        dialog.canceled.connect(worker.cancel)
-        worker.progressed.connect(self._on_import_progressed)
-        worker.returned.connect(self._on_import_returned)
-        worker.errored.connect(self._on_import_errored)
-        worker.finished.connect(self._on_import_finished)
-        self._import_thread = start_worker(worker)
-        self.statusBar().showMessage(f'Importing {src}…')
-
-    def is_importing(self) -> bool:
-        return self._import_worker is not None
-
-    def _on_import_progressed(self, event: Any) -> None:
-        if self._import_dialog is not None and isinstance(event, StageProgress) and event.total:
-            self._import_dialog.setMaximum(event.total)
-            self._import_dialog.setValue(event.done)
-            self._import_dialog.setLabelText(f'Importing photos: {event.done} of {event.total}')
-
-    def _on_import_returned(self, result: Any) -> None:
-        project, report = result
-        self.set_project(project)
-        self.data_page.report_panel.show_report(report, f"'{project.name}'")
-        n = len(report.added)
-        msg = f'Imported {n} photo{"s" if n != 1 else ""} into {len(project.classes)} classes.'
-        if report.refused:
-            msg += f' {len(report.refused)} files could not be added (listed on the Data page).'
-        if report.cancelled:
-            msg += ' Import stopped before the end; the photos added so far are in the project.'
-        self.statusBar().showMessage(msg, 15000)
-
-    def _on_import_errored(self, exc: Any) -> None:
-        self._error('Cannot import the folder', str(exc))
-
-    def _on_import_finished(self) -> None:
-        thread = self._import_thread
-        self._import_worker = None
-        self._import_thread = None
-        if thread is not None:
-            thread.wait(2000)
-        if self._import_dialog is not None:
-            self._import_dialog.close()
-            self._import_dialog.deleteLater()
-            self._import_dialog = None
 
     # ------------------------------------------------------------------ settings
     def _save_settings(self) -> None:
@@ -450,7 +414,7 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self.project is not None and event.mimeData().hasUrls():
+        if self.project is not None and has_photos(event.mimeData()):
             event.acceptProposedAction()
         else:
             event.ignore()
@@ -459,15 +423,15 @@ class MainWindow(QMainWindow):
         self.dragEnterEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        """Files dropped anywhere else on the window go to Unlabelled."""
-        paths = urls_to_paths(event.mimeData())
-        if self.project is None or not paths:
+        """Files or browser pictures dropped anywhere else on the window go to Unlabelled."""
+        photos = read_mime(event.mimeData())
+        if self.project is None or not photos:
             event.ignore()
             return
         event.setDropAction(Qt.DropAction.CopyAction)
         event.accept()
         self.tabs.setCurrentWidget(self.data_page)
-        self.data_page.add_paths(paths, None)
+        self.data_page.add_mime(photos, None)
 
     # ------------------------------------------------------------------ slots
     def _on_status_changed(self, text: str) -> None:

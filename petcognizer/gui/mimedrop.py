@@ -71,8 +71,8 @@ _IMAGE_FORMATS = (
     'image/tiff',
 )
 _INTERNAL_MIME = 'application/x-petcognizer-paths'
-_DATA_URL = re.compile(r'^data:(image/[\w.+-]+)?(;[\w=.+-]+)*?(;base64)?,(.*)$', re.S | re.I)
-_IMG_SRC = re.compile(r'<img\b[^>]*?\bsrc\s*=\s*(["\'])(.*?)\1', re.S | re.I)
+_DATA_URL = re.compile(r'^data:(image/[\w.+-]+)?(;[\w=.+-]+)*?(;base64)?,(.*)$', re.DOTALL | re.IGNORECASE)
+_IMG_SRC = re.compile(r'<img\b[^>]*?\bsrc\s*=\s*(["\'])(.*?)\1', re.DOTALL | re.IGNORECASE)
 
 
 @dataclass

@@ -2,21 +2,31 @@
 
 Photos dragged out of the grid carry the internal mime type
 :data:`~petcognizer.gui.thumbnails.PATHS_MIME` (relabel by dropping them on a
-bin); files from the file manager dropped on the grid or the empty state are
-added to the selected bin.
+class card); files from the file manager and pictures from a web browser
+dropped on the grid or the empty state are added to the class shown
+(``mime_dropped``, read by :func:`petcognizer.gui.mimedrop.read_mime`).
+
+Captions (:class:`CaptionDelegate`) are drawn below the photo, wrapped, never
+over it, every cell as tall as the longest caption of the class needs (up to
+:data:`MAX_CAPTION_LINES` lines), so rows line up; a selected photo gets a
+strong blue frame and a tick.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
+import math
+
+from PySide6.QtCore import QModelIndex, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QDrag,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
+    QFontMetrics,
     QKeyEvent,
     QPainter,
+    QPen,
     QPixmap,
 )
 from PySide6.QtWidgets import (
@@ -26,19 +36,109 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
+from petcognizer.gui.mimedrop import has_photos, read_mime
 from petcognizer.gui.thumbnails import (
     PATHS_MIME,
     THUMB_SIZE,
     PathRole,
     encode_paths_mime,
-    urls_to_paths,
 )
 
-__all__ = ['EmptyState', 'ThumbnailGrid']
+__all__ = ['MAX_CAPTION_LINES', 'CaptionDelegate', 'EmptyState', 'ThumbnailGrid']
+
+#: Captions longer than this many lines are shortened in the middle (the full name is the tooltip).
+MAX_CAPTION_LINES = 6
+_CELL_W = THUMB_SIZE + 24
+_PAD = 4
+_WRAP = Qt.TextFlag.TextWrapAnywhere | Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+
+
+def caption_lines(fm: QFontMetrics, text: str, width: int) -> int:
+    """Lines ``text`` needs, wrapped anywhere at ``width`` pixels."""
+    if fm.horizontalAdvance(text) <= width:
+        return 1
+    rect = fm.boundingRect(QRect(0, 0, width, 10000), int(_WRAP), text)
+    return max(1, math.ceil(rect.height() / max(1, fm.lineSpacing())))
+
+
+class CaptionDelegate(QStyledItemDelegate):
+    """A photo with its caption below it, wrapped, at one height for the whole grid."""
+
+    def __init__(self, view: QListView) -> None:
+        super().__init__(view)
+        self.view = view
+        self.lines = 1
+
+    def text_width(self) -> int:
+        return _CELL_W - 2 * _PAD - 4
+
+    def cell_size(self) -> QSize:
+        fm = self.view.fontMetrics()
+        return QSize(_CELL_W, THUMB_SIZE + 2 * _PAD + 6 + self.lines * fm.lineSpacing() + 4)
+
+    def fit_captions(self, captions) -> None:
+        """Make every cell as tall as the longest caption needs (at most MAX_CAPTION_LINES)."""
+        fm = self.view.fontMetrics()
+        width = self.text_width()
+        lines = 1
+        for text in captions:
+            lines = max(lines, caption_lines(fm, str(text), width))
+            if lines >= MAX_CAPTION_LINES:
+                lines = MAX_CAPTION_LINES
+                break
+        self.lines = lines
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        return self.cell_size()
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        cell = QRect(option.rect.topLeft(), self.cell_size()).adjusted(2, 2, -2, -2)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if selected:
+            painter.setPen(QPen(QColor('#2f6fde'), 3))
+            painter.setBrush(QColor('#d6e4fb'))
+            painter.drawRoundedRect(QRectF(cell).adjusted(1.5, 1.5, -1.5, -1.5), 8, 8)
+        elif option.state & QStyle.StateFlag.State_MouseOver:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor('#eef1f5'))
+            painter.drawRoundedRect(QRectF(cell), 8, 8)
+        pix = index.data(Qt.ItemDataRole.DecorationRole)
+        icon_box = QRect(cell.left() + (cell.width() - THUMB_SIZE) // 2, cell.top() + _PAD, THUMB_SIZE, THUMB_SIZE)
+        if isinstance(pix, QPixmap) and not pix.isNull():
+            size = pix.size().scaled(icon_box.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            target = QRect(0, 0, size.width(), size.height())
+            target.moveCenter(icon_box.center())
+            painter.drawPixmap(target, pix)
+        if selected:  # a tick in the corner: visible on any photo
+            badge = QRect(icon_box.right() - 22, icon_box.top() + 2, 20, 20)
+            painter.setPen(QPen(QColor('white'), 2))
+            painter.setBrush(QColor('#2f6fde'))
+            painter.drawEllipse(badge)
+            painter.drawLine(badge.left() + 5, badge.center().y(), badge.center().x() - 1, badge.bottom() - 6)
+            painter.drawLine(badge.center().x() - 1, badge.bottom() - 6, badge.right() - 5, badge.top() + 6)
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or '')
+        fm = QFontMetrics(option.font)
+        text_rect = QRect(cell.left() + _PAD, icon_box.bottom() + 6, self.text_width(),
+                          self.lines * fm.lineSpacing() + 2)
+        if caption_lines(fm, text, text_rect.width()) > self.lines:
+            keep = max(8, len(text) * self.lines // caption_lines(fm, text, text_rect.width()) - 2)
+            text = text[: keep // 2] + ' … ' + text[-(keep // 2):]
+        painter.setPen(QColor('#0d2a5c') if selected else QColor('#2b3037'))
+        painter.drawText(text_rect, int(_WRAP), text)
+        if option.state & QStyle.StateFlag.State_HasFocus:
+            painter.setPen(QPen(QColor('#1a56c4'), 1, Qt.PenStyle.DotLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(cell).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8)
+        painter.restore()
 
 
 class ThumbnailGrid(QListView):
@@ -51,6 +151,7 @@ class ThumbnailGrid(QListView):
     """
 
     files_dropped = Signal(list)
+    mime_dropped = Signal(object)
     label_key_pressed = Signal(int)
     delete_key_pressed = Signal()
 
@@ -64,10 +165,12 @@ class ThumbnailGrid(QListView):
         self.setLayoutMode(QListView.LayoutMode.Batched)
         self.setBatchSize(500)
         self.setIconSize(QSize(THUMB_SIZE, THUMB_SIZE))
-        self.setGridSize(QSize(THUMB_SIZE + 24, THUMB_SIZE + 30))
+        self.caption_delegate = CaptionDelegate(self)
+        self.setItemDelegate(self.caption_delegate)
+        self.setGridSize(self.caption_delegate.cell_size())
         self.setSpacing(4)
-        self.setWordWrap(False)
-        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.setWordWrap(True)
+        self.setMouseTracking(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSelectionRectVisible(True)
         self.setDragEnabled(True)
@@ -78,6 +181,20 @@ class ThumbnailGrid(QListView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.verticalScrollBar().setSingleStep(24)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+
+    def setModel(self, model) -> None:
+        super().setModel(model)
+        model.modelReset.connect(self.fit_captions)
+        self.fit_captions()
+
+    def fit_captions(self) -> None:
+        """Cells as tall as the longest caption needs (called when the photos change)."""
+        model = self.model()
+        if model is None:
+            return
+        role = Qt.ItemDataRole.DisplayRole
+        self.caption_delegate.fit_captions(model.index(r).data(role) for r in range(model.rowCount()))
+        self.setGridSize(self.caption_delegate.cell_size())
 
     def startDrag(self, supported_actions: Qt.DropAction) -> None:
         """Drag the selected photos with our own mime type (the bins do the move)."""
@@ -103,13 +220,13 @@ class ThumbnailGrid(QListView):
         drag.exec(Qt.DropAction.MoveAction)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls() and not event.mimeData().hasFormat(PATHS_MIME):
+        if has_photos(event.mimeData()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if event.mimeData().hasUrls() and not event.mimeData().hasFormat(PATHS_MIME):
+        if has_photos(event.mimeData()):
             event.acceptProposedAction()
         else:
             event.ignore()
@@ -118,11 +235,11 @@ class ThumbnailGrid(QListView):
         if event.mimeData().hasFormat(PATHS_MIME):
             event.ignore()  # dropped back on its own bin: nothing to do
             return
-        files = urls_to_paths(event.mimeData())
-        if files:
+        photos = read_mime(event.mimeData())
+        if photos:
             event.setDropAction(Qt.DropAction.CopyAction)
             event.accept()
-            self.files_dropped.emit(files)
+            self.mime_dropped.emit(photos)
         else:
             event.ignore()
 
@@ -145,6 +262,7 @@ class EmptyState(QFrame):
     """What the photo area shows for an empty bin: what to do, and drop target."""
 
     files_dropped = Signal(list)
+    mime_dropped = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -175,7 +293,7 @@ class EmptyState(QFrame):
 
     def show_no_project(self) -> None:
         self.title.setText('No project open')
-        self.text.setText('Choose File ▸ New project… or File ▸ Open project… to start.')
+        self.text.setText('Choose File ▸ New project… (Ctrl+N) or File ▸ Open project… (Ctrl+O) to start.')
         self.add_photos_button.hide()
         self.add_folder_button.hide()
 
@@ -185,28 +303,30 @@ class EmptyState(QFrame):
         if name is None:
             self.title.setText('No unlabelled photos')
             self.text.setText(
-                'Drop photos or folders from your file manager here, or click Add photos…\n'
-                'Then drag them onto a class on the left, or select them and press 1–9.'
+                'Drop photos or folders here (from your file manager or a web browser), paste them '
+                'with Ctrl+V, or click Add photos…\nThen drag them onto a class card, or select them '
+                'and press 1–9.'
             )
         else:
             self.title.setText(f"No photos of '{name}' yet")
             self.text.setText(
-                f"Drop photos of '{name}' here, or click Add photos…\n"
-                'Tip: 20 or more photos per class, taken in different places and light, work best.'
+                f"Drop photos of '{name}' here or on its card, paste them with Ctrl+V, or click "
+                'Add photos…\nOne photo is enough to start; three or more give an honest accuracy '
+                'estimate; more, in different places and light, help most.'
             )
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls():
+        if has_photos(event.mimeData()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        files = urls_to_paths(event.mimeData())
-        if files:
+        photos = read_mime(event.mimeData())
+        if photos:
             event.setDropAction(Qt.DropAction.CopyAction)
             event.accept()
-            self.files_dropped.emit(files)
+            self.mime_dropped.emit(photos)
         else:
             event.ignore()
 

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from petcognizer.gui.widgets import BannerLabel
+
 __all__ = ['StartPage']
 
 _PathRole = Qt.ItemDataRole.UserRole + 1
@@ -119,9 +121,11 @@ class StartPage(QWidget):
         subtitle.setWordWrap(True)
 
         self.new_button = _ActionCard(
-            'New project…', 'Start empty, add classes and drop photos into them.'
+            'New project…', 'Type a name, add a class for each kind of photo, drop photos on them.'
         )
+        self.new_button.setToolTip('Ctrl+N')
         self.open_button = _ActionCard('Open project…', 'Continue with a project folder.')
+        self.open_button.setToolTip('Ctrl+O')
         self.import_button = _ActionCard(
             'Import a folder of class folders…',
             'A folder with one subfolder of photos per class, e.g. photos/cat, photos/dog.',
@@ -190,7 +194,11 @@ class StartPage(QWidget):
         cv.setSpacing(8)
         cv.addWidget(title)
         cv.addWidget(subtitle)
-        cv.addSpacing(20)
+        self.message = BannerLabel('warning')
+        self.message.setObjectName('StartMessage')
+        cv.addSpacing(8)
+        cv.addWidget(self.message)
+        cv.addSpacing(12)
         cv.addLayout(columns, 1)
 
         outer = QHBoxLayout(self)
@@ -199,6 +207,10 @@ class StartPage(QWidget):
         outer.addWidget(card, 20)
         outer.addStretch(1)
         self.set_recent([])
+
+    def show_message(self, text: str) -> None:
+        """A dismissible message at the top (e.g. the last project is gone)."""
+        self.message.show_text(text)
 
     def set_recent(self, paths: Sequence[os.PathLike | str]) -> None:
         """Show recent project folders; missing ones are greyed out."""

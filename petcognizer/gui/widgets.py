@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QProgressBar,
     QPushButton,
     QToolButton,
     QWidget,
 )
 
-__all__ = ['BannerLabel', 'ProgressRow']
+__all__ = ['BannerLabel', 'FlowLayout', 'ProgressRow']
 
 
 class BannerLabel(QFrame):
@@ -75,3 +77,88 @@ class ProgressRow(QWidget):
         lay.addWidget(self.bar, 1)
         lay.addWidget(self.cancel_button)
         self.hide()
+
+
+class FlowLayout(QLayout):
+    """Lays widgets out left to right and wraps them into rows (Qt's flow layout example).
+
+    Each row is as tall as its tallest item; ``heightForWidth`` gives the
+    height the items need at a width, so a scroll area can size itself.
+    """
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 10) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._spacing = spacing
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._do_layout(QRect(0, 0, width, 0), apply=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._do_layout(rect, apply=True)
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        m = self.contentsMargins()
+        return size + QSize(m.left() + m.right(), m.top() + m.bottom())
+
+    @staticmethod
+    def _item_size(item: QLayoutItem) -> QSize:
+        hint = item.sizeHint()
+        if item.hasHeightForWidth():
+            hint.setHeight(max(hint.height(), item.heightForWidth(hint.width())))
+        return hint
+
+    def _do_layout(self, rect: QRect, apply: bool) -> int:
+        """Place the items in rows; each row's items get the row's height. Returns the height used."""
+        m = self.contentsMargins()
+        area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
+        rows: list[list[tuple[QLayoutItem, QSize]]] = [[]]
+        x = area.x()
+        for item in self._items:
+            w = item.widget()
+            if w is not None and w.isHidden():
+                continue
+            size = self._item_size(item)
+            if rows[-1] and x + size.width() > area.right() + 1:
+                rows.append([])
+                x = area.x()
+            rows[-1].append((item, size))
+            x += size.width() + self._spacing
+        y = area.y()
+        for row in rows:
+            if not row:
+                continue
+            row_h = max(size.height() for _, size in row)
+            x = area.x()
+            for item, size in row:
+                if apply:
+                    item.setGeometry(QRect(QPoint(x, y), QSize(size.width(), row_h)))
+                x += size.width() + self._spacing
+            y += row_h + self._spacing
+        used = y - self._spacing if any(rows) else y
+        return used - rect.y() + m.bottom()

@@ -10,8 +10,7 @@ from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from petcognizer.core.project import Project
-from petcognizer.gui.class_bins import CountRole
-from petcognizer.gui.data_page import MIN_PHOTOS_PER_CLASS, DataPage, balance_hint
+from petcognizer.gui.data_page import DataPage, balance_hint
 from petcognizer.gui.thumbnails import encode_paths_mime
 
 # PySide6 marks the QPoint constructors of drag events deprecated; Qt 6 has no other.
@@ -41,9 +40,9 @@ def send_drop(widget, mime: QMimeData, pos: QPoint | None = None) -> bool:
     return drop.isAccepted()
 
 
-def bin_pos(page: DataPage, name: str | None) -> QPoint:
-    row = page.bins.row_of(name)
-    return page.bins.visualItemRect(page.bins.item(row)).center()
+def card(page: DataPage, name: str | None):
+    """The class card of ``name`` (None: Unlabelled)."""
+    return page.bins.card(name)
 
 
 def bad_files(folder: Path) -> tuple[Path, Path]:
@@ -87,7 +86,8 @@ def test_empty_state_says_what_to_do(page):
     assert 'Drop photos' in page.empty_state.text.text()
     assert 'Add photos' in page.empty_state.text.text()
     assert page.empty_state.add_photos_button.isVisible()
-    assert f'at least {MIN_PHOTOS_PER_CLASS}' in page.hint_label.text()
+    # one hint, drawn from the data, naming every class that needs photos
+    assert "'cat' and 'dog' each need at least one photo" in page.hint_label.text()
 
 
 def test_drop_good_and_bad_files_on_empty_state_then_grid(qtbot, page, project, tmp_path):
@@ -128,22 +128,21 @@ def test_drop_folder_on_a_bin(qtbot, page, project, tmp_path):
     for i in range(4):
         make_photo(folder / 'sub' / f'd{i}.png', colour=(10, 10, 200), noise_seed=i)
     with qtbot.waitSignal(page.add_finished, timeout=10000):
-        assert send_drop(page.bins.viewport(), url_mime([folder]), bin_pos(page, 'dog'))
+        assert send_drop(card(page, 'dog'), url_mime([folder]))
     qtbot.waitUntil(lambda: not page.is_busy(), timeout=5000)
     assert len(project.images('dog')) == 4
     assert page.current_bin() == 'dog'
-    counts = {
-        page.bins.item(r).text(): page.bins.item(r).data(Qt.ItemDataRole.UserRole + 11)
-        for r in range(page.bins.count())
-    }
+    counts = {c.name_label.text(): c.count for c in page.bins.cards()}
     assert counts == {'Unlabelled': 0, 'cat': 0, 'dog': 4}
+    assert card(page, 'dog').count_label.text() == '4 photos'
+    assert card(page, 'dog').selected and not card(page, 'cat').selected
 
 
 def test_relabel_by_dragging_photos_onto_a_bin(qtbot, page, project, tmp_path):
     src = [make_photo(tmp_path / 'in' / f'p{i}.png', noise_seed=i) for i in range(3)]
     add_photos(qtbot, page, src, 'cat')
     cats = project.images('cat')
-    assert send_drop(page.bins.viewport(), encode_paths_mime(cats[:2]), bin_pos(page, 'dog'))
+    assert send_drop(card(page, 'dog'), encode_paths_mime(cats[:2]))
     assert page.bins.drop_row == -1  # the drop-target highlight is gone
     assert len(project.images('dog')) == 2 and len(project.images('cat')) == 1
     assert page.model.rowCount() == 1  # the cat bin is still shown
@@ -169,10 +168,11 @@ def test_number_keys_label_the_selection(qtbot, page, project, tmp_path):
     assert len(page.selected_paths()) == 1
     qtbot.keyClick(page.grid, Qt.Key.Key_1)
     assert len(project.images('cat')) == 1
-    # 9: no such class -> nothing moves, a status message says why
+    # 9: no such class -> nothing moves, a visible message says why
     with qtbot.waitSignal(page.status_changed) as blocker:
         qtbot.keyClick(page.grid, Qt.Key.Key_9)
     assert 'no class 9' in blocker.args[0]
+    assert page.message_bar.isVisible() and 'no class 9' in page.message_bar.text()
     assert project.n_unlabelled == 1
     # 0 moves back to Unlabelled
     page.select_bin('dog')
@@ -263,8 +263,9 @@ def test_edits_wait_for_a_running_add(qtbot, page, project, tmp_path):
     [
         ({}, 0, 'Add a class'),
         ({'cat': 30}, 0, 'second class'),
-        ({'cat': 30, 'dog': 4}, 0, "'dog' has 4"),
-        ({'cat': 40, 'dog': 10}, 0, "4× fewer photos than the largest: add more photos of 'dog'"),
+        ({'cat': 30, 'dog': 4}, 0, "more photos, in different places and light, of 'dog' (4)"),
+        ({'cat': 30, 'dog': 2, 'fox': 1}, 0, "'fox' (1) and 'dog' (2)"),
+        ({'cat': 40, 'dog': 10}, 0, "of 'dog' (10)"),
         ({'cat': 12, 'dog': 10}, 1, '1 unlabelled photo is not used'),
     ],
 )
@@ -296,23 +297,18 @@ def test_find_similar_shows_results_in_a_dialog(qtbot, page, project, tmp_path, 
 
 
 def test_bins_show_the_imagenet_match_of_each_class(page, project):
-    from petcognizer.gui.class_bins import MatchRole
-
     page.add_class('tumor')
-    matches = {page.bins.bin_at_row(r): page.bins.item(r).data(MatchRole) for r in range(page.bins.count())}
+    matches = {c.name: c.match_label.text() or None for c in page.bins.cards()}
     assert matches == {None: None, 'cat': '→ domestic cat', 'dog': '→ dog', 'tumor': 'no match'}
-    row = page.bins.row_of('cat')
-    assert 'domestic cat' in page.bins.item(row).toolTip()
-    # a class row is tall enough for the name and the match under it
-    assert page.bins.visualItemRect(page.bins.item(row)).height() >= 2 * page.bins.fontMetrics().height()
+    assert 'domestic cat' in card(page, 'cat').toolTip()
+    assert card(page, 'cat').match_label.isVisible()
 
 
 def test_match_dialog_sets_clears_and_resets_the_override(qtbot, page, project):
-    from petcognizer.gui.class_bins import MatchRole
     from petcognizer.gui.class_match_dialog import ClassMatchDialog
 
     def shown(name):
-        return page.bins.item(page.bins.row_of(name)).data(MatchRole)
+        return card(page, name).match_label.text()
 
     dialog = page.edit_class_match('cat')
     assert isinstance(dialog, ClassMatchDialog)
@@ -369,7 +365,7 @@ def test_changes_made_on_another_thread_redraw_the_page(qtbot, page, project, tm
     threading.Thread(target=lambda: (project.add_files(src, 'cat'), done.set())).start()
     assert done.wait(10)
     qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=5000)
-    assert page.bins.item(page.bins.row_of('cat')).data(CountRole) == 2
+    assert card(page, 'cat').count == 2
     assert page.count_label.text() == '2 photos'
 
 

@@ -43,25 +43,98 @@ def window(qtbot, errors):
     win.shutdown(5000)
 
 
+def _no_save_dialog(*_a, **_k):
+    raise AssertionError('New project must not open a save-file dialog')
+
+
 def test_new_project_from_start_page_is_remembered(qtbot, window, tmp_path, monkeypatch):
-    target = tmp_path / 'My pets'
-    monkeypatch.setattr(QFileDialog, 'getSaveFileName', lambda *a, **k: (str(target), ''))
+    """New project asks for a name in the window and makes the folder in the default location."""
+    monkeypatch.setattr(QFileDialog, 'getSaveFileName', _no_save_dialog)
+    window.settings.projects_dir = str(tmp_path / 'projects')
+    target = tmp_path / 'projects' / 'My pets'
     assert window.pages.currentWidget() is window.start_page
+    qtbot.mouseClick(window.start_page.new_button, Qt.MouseButton.LeftButton)
+    dialog = window.new_project_dialog
+    assert dialog is not None and dialog.isVisible() and dialog.focusWidget() is dialog.name_edit
+    assert 'My pets' in dialog.where_label.text() and dialog.change_button.isVisible()
     with qtbot.waitSignal(window.project_opened):
-        qtbot.mouseClick(window.start_page.new_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Return)  # the suggested name
     assert Project.is_project(target)
     assert window.windowTitle().startswith('My pets')
     assert window.pages.currentWidget() is window.tabs
     assert window.tabs.currentWidget() is window.data_page
     assert [Path(p) for p in load_settings().recent_projects] == [target]
+    assert load_settings().last_project == str(target)
 
     # a new window lists it on its start page
     window.close_project()
     assert window.pages.currentWidget() is window.start_page
+    assert load_settings().last_project is None  # closed by hand: not reopened
     other = MainWindow()
     qtbot.addWidget(other)
     assert other.start_page.recent_paths() == [target]
     other.shutdown()
+
+
+def test_new_project_never_reuses_an_existing_folder(qtbot, window, tmp_path, monkeypatch):
+    monkeypatch.setattr(QFileDialog, 'getSaveFileName', _no_save_dialog)
+    window.settings.projects_dir = str(tmp_path)
+    (tmp_path / 'Dogs').mkdir()
+    (tmp_path / 'Dogs' / 'mine.txt').write_text('the user\'s own file')
+    dialog = window.new_project()
+    dialog.name_edit.clear()
+    qtbot.keyClicks(dialog.name_edit, 'Dogs')
+    assert dialog.target() == tmp_path / 'Dogs 2'
+    assert "'Dogs 2'" in dialog.note_label.text() and dialog.note_label.isVisible()
+    # another location, chosen with Change…
+    other = tmp_path / 'elsewhere'
+    other.mkdir()
+    monkeypatch.setattr(QFileDialog, 'getExistingDirectory', lambda *a, **k: str(other))
+    qtbot.mouseClick(dialog.change_button, Qt.MouseButton.LeftButton)
+    assert dialog.target() == other / 'Dogs' and dialog.note_label.isHidden()
+    dialog.name_edit.setText('  / ')
+    assert not dialog.create_button.isEnabled()
+    dialog.name_edit.setText('Dogs')
+    with qtbot.waitSignal(window.project_opened):
+        qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert window.project.root == other / 'Dogs'
+    assert (tmp_path / 'Dogs' / 'mine.txt').read_text() == "the user's own file"
+    assert window.settings.projects_dir == str(other)  # remembered for the next project
+
+
+def test_the_last_project_reopens_on_start(qtbot, window, tmp_path):
+    project = Project.create(tmp_path / 'pets', classes=['cat'])
+    assert window.open_project(project.root)
+    window._save_settings()
+    nxt = MainWindow()
+    qtbot.addWidget(nxt)
+    assert nxt.reopen_last()
+    assert nxt.project is not None and Path(nxt.project.root) == project.root
+    nxt.shutdown()
+    # the folder is gone: the start page says so
+    import shutil
+
+    window.set_project(None)
+    shutil.move(project.root, tmp_path / 'moved')
+    third = MainWindow()
+    qtbot.addWidget(third)
+    assert not third.reopen_last()
+    assert third.pages.currentWidget() is third.start_page
+    msg = third.start_page.message
+    third.show()
+    assert msg.isVisible() and "'pets'" in msg.text() and 'not at' in msg.text()
+    assert load_settings().last_project is None
+    third.shutdown()
+
+
+def test_help_lists_the_keyboard_shortcuts(qtbot, window):
+    dialog = window.show_shortcuts()
+    rows = dict(dialog.rows())
+    assert dialog.isVisible()
+    for keys in ('Ctrl+N', 'Ctrl+V', 'Ctrl+L', 'Ctrl+T', 'Ctrl+1', '1 – 9', '0', 'F2 / Del'):
+        assert any(keys in k for k in rows), (keys, list(rows))
+    assert any('Label as' in what for what in rows.values())
+    dialog.close()
 
 
 def test_open_errors_are_readable_and_missing_recent_removable(qtbot, window, tmp_path, errors):
@@ -118,7 +191,7 @@ def test_label_requested_adds_to_class_undoably(qtbot, window, tmp_path):
         window._on_label_requested(photos, 'dog')
     qtbot.waitUntil(lambda: not window.data_page.is_busy(), timeout=5000)
     assert len(window.project.images('dog')) == 2
-    assert window.data_page.bins.item(2).data(Qt.ItemDataRole.UserRole + 11) == 2
+    assert window.data_page.bins.card('dog').count == 2
     window.undo()
     assert window.project.images('dog') == []
     with qtbot.waitSignal(window.data_page.add_finished, timeout=10000):
