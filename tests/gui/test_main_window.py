@@ -340,7 +340,8 @@ def test_the_data_stays_editable_while_a_run_trains(qtbot, window, tmp_path, eng
     data.select_paths(data.model.paths()[:1])
     assert data.move_paths(data.selected_paths(), 'blue')
     assert window.project.counts() == {'red': 2, 'blue': 4, 'green': 0}
-    assert '6 photos in 2 classes' in page.summary_label.text()
+    text = page.summary_label.text()  # the Train page's sentence: what the running run learns from
+    assert '2 kinds' in text and 'from 6 photos' in text, text
     assert sorted(seen[0]['classes']) == ['blue', 'red'] and len(seen[0]['paths']) == 6
     page.stop_button.click()
     qtbot.waitUntil(lambda: not page.is_busy(), timeout=5000)
