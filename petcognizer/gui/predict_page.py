@@ -21,9 +21,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QThread, Signal, Slot
+from PySide6.QtCore import Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -207,6 +208,17 @@ class PredictPage(PhotoInputMixin, QWidget):
         self.paste_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.paste_action.triggered.connect(self.paste)
         self.addAction(self.paste_action)
+
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        QTimer.singleShot(0, self._take_focus)
+
+    @Slot()
+    def _take_focus(self) -> None:
+        """Shown (the Predict tab clicked): the keys of the page (Ctrl+V) work at once."""
+        focus = QApplication.focusWidget()
+        if self.isVisible() and (focus is None or not self.isAncestorOf(focus)):
+            self.scroll.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # ------------------------------------------------------------ project and models
 

@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from layoutcheck import check_layout
+
 from petcognizer.gui.main_window import MainWindow
 
 SIZES = [(1024, 700), (1920, 1080)]
@@ -80,8 +80,7 @@ def app_style(qapp):
 
 
 @pytest.fixture
-def window(qtbot, app_style, trained, engine_jobs, tmp_path, make_solid_photo):
-    project, _record = trained
+def window(qtbot, app_style, trained, engine_jobs):
     engine_jobs['predict'] = lambda callback, cancel, *, paths, **kw: fake_predictions(paths)
     win = MainWindow()
     win.interactive = False
@@ -164,7 +163,7 @@ def test_every_page_at_200_percent(trained, tmp_path, make_solid_photo):
         make_solid_photo(new / f'photo_{i}.png', (200, 60, 60), seed=i)
     env = {**os.environ, 'QT_SCALE_FACTOR': '2', 'QT_QPA_PLATFORM': 'offscreen'}
     proc = subprocess.run([sys.executable, '-c', CHILD, str(HERE), str(project.root), str(new)],
-                          capture_output=True, text=True, timeout=120, env=env)
+                          check=False, capture_output=True, text=True, timeout=120, env=env)
     lines = [line for line in proc.stdout.splitlines() if line.startswith('RESULT ')]
     assert proc.returncode == 0 and lines, proc.stderr[-3000:]
     found = json.loads(lines[-1][len('RESULT '):])

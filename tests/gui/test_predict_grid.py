@@ -223,3 +223,37 @@ def test_thumbnails_and_heat_map_are_sharp_at_200_percent(tmp_path, make_solid_p
     assert heat.pixelColor(w // 10, h // 10) != img.pixelColor(w // 10, h // 10)
     # the map is stretched over the photo's pixels, not over twice its size
     assert heat.pixelColor(w * 8 // 10, h * 8 // 10) == img.pixelColor(w * 8 // 10, h * 8 // 10)
+
+
+def test_ctrl_v_in_the_window_pastes_on_the_predict_tab(qtbot, engine_jobs, trained, tmp_path, make_solid_photo):
+    """After clicking the Predict tab, Ctrl+V classifies the clipboard's photo (not the Data page's paste)."""
+    from PySide6.QtCore import Qt
+
+    from petcognizer.gui.main_window import MainWindow
+
+    project, _record = trained
+    engine_jobs['predict'] = fake_predict
+    win = MainWindow()
+    win.interactive = False
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.open_project(project.root)
+    win.activateWindow()
+    tab_bar = win.tabs.tabBar()
+    qtbot.mouseClick(tab_bar, Qt.MouseButton.LeftButton, pos=tab_bar.tabRect(2).center())
+    assert win.tabs.currentWidget() is win.predict_page
+    photo = make_solid_photo(tmp_path / 'new' / 'green_fair.png', (40, 200, 60))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(photo))])
+    QApplication.clipboard().setMimeData(mime)
+    before = len(project.images('green'))
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None
+                    and win.predict_page.isAncestorOf(QApplication.focusWidget()), timeout=2000)
+    target = QApplication.focusWidget()
+    with qtbot.waitSignal(win.predict_page.predictions_finished, timeout=20000):
+        qtbot.keyClick(target, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not win.predict_page.is_busy(), timeout=5000)
+    assert [Path(r.prediction.path) for r in win.predict_page.rows()] == [photo]
+    assert len(project.images('green')) == before  # nothing was added to the project
+    win.shutdown(5000)
