@@ -226,7 +226,8 @@ def _models(sub, common) -> None:
                    help='replace FILE if it is an earlier petcognizer export (never any other file)')
     x.add_argument('--also', metavar='FORMATS', default='',
                    help='with --format onnx: more formats into the bundle folder, comma-separated: '
-                        'fp16, int8 (quantised ONNX), openvino, coreml, pt2 (torch.export); each checked')
+                        'fp16, int8 (quantised ONNX), openvino, coreml, pt2 (torch.export), web (a page with '
+                        'onnxruntime-web); each checked')
     x.set_defaults(func=cmd_export)
 
 

@@ -236,3 +236,23 @@ def test_a_foreign_bundle_folder_is_never_replaced(models, tmp_path):
     assert (bundle_path(res.path) / BUNDLE_MARKER).is_file()
     assert not (bundle_path(res.path) / 'vectors' / 'stale.png').exists()
     assert not list(tmp_path.glob('*.partial*'))
+
+
+def test_raw_input_graph_takes_normalised_nchw(models, tmp_path):
+    import onnxruntime as ort
+
+    from petcognizer.core.export_check import float64_names
+    from petcognizer.core.export_onnx import export_onnx_graph
+    from petcognizer.core.model import load_model
+    from petcognizer.core.modelfile import read_metadata
+
+    model = load_model(models['prior'])
+    out = tmp_path / 'raw.onnx'
+    assert export_onnx_graph(model, out, read_metadata(models['prior']), raw_input=True) == [
+        'probabilities', 'unknown_score']
+    assert float64_names(onnx.load(str(out))) == []
+    x = np.random.RandomState(0).randn(2, 3, 32, 32).astype(np.float32)
+    session = ort.InferenceSession(str(out), providers=['CPUExecutionProvider'])
+    with torch.no_grad():
+        want = model(torch.from_numpy(x)).softmax(1).numpy()
+    np.testing.assert_allclose(session.run(None, {'image': x})[0], want, atol=1e-5)
