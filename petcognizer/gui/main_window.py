@@ -129,7 +129,7 @@ class MainWindow(ProjectDialogsMixin, QMainWindow):
         self.import_action = QAction('&Import a folder of class folders…', self)
         self.recent_menu = file_menu.addMenu('Open &recent')
         self.close_action = QAction('&Close project', self, shortcut=QKeySequence.StandardKey.Close)
-        self.quit_action = QAction('&Quit', self, shortcut=QKeySequence.StandardKey.Quit)
+        self.quit_action = QAction('&Quit', self, shortcut=QKeySequence('Ctrl+Q'))
         self.new_action.triggered.connect(self.new_project)
         self.open_action.triggered.connect(self.open_project_dialog)
         self.import_action.triggered.connect(self.import_folder_dialog)
@@ -146,7 +146,6 @@ class MainWindow(ProjectDialogsMixin, QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
-        self._build_page_menus(bar)
         edit_menu = bar.addMenu('&Edit')
         self.undo_action = QAction('&Undo', self, shortcut=QKeySequence('Ctrl+Z'))
         self.redo_action = QAction('&Redo', self)
@@ -166,6 +165,7 @@ class MainWindow(ProjectDialogsMixin, QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.delete_action)
 
+        self._build_page_menus(bar)
         help_menu = bar.addMenu('&Help')
         self.shortcuts_action = QAction('&Keyboard shortcuts', self)
         self.shortcuts_action.setShortcuts([QKeySequence('F1'), QKeySequence('Ctrl+/')])

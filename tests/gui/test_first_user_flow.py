@@ -1,8 +1,10 @@
 """The main flow as a first-time user clicks it, with the real engine process.
 
-New project, classes cat and dog, three photos dropped on each; the Train page
-follows at once (no reopen); Train; Predict lists the run; "Add to class" on a
-predicted photo counts on the Train page; undo. The window process never
+Launch; New project, a name typed in the window; "+ Add class" twice (cat, dog,
+typed in the card); three photos dropped on each card; the Train tab, Train
+(the simple page's default); the Predict tab, a photo dropped on it: a
+prediction is shown. No file or input dialog, no other click. Then "Add to
+class" on the predicted photo counts on the Train page; undo. The window process never
 imports torch: that flow runs in a fresh pytest process (so no other test has
 imported torch there) and asserts it at the end.
 
@@ -26,7 +28,6 @@ from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog
 
-from petcognizer.core.config import recommend_config
 from petcognizer.core.project import Project
 from petcognizer.gui.engine import engine_pid
 from petcognizer.gui.main_window import MainWindow
@@ -53,12 +54,19 @@ def send_drop(widget, paths, pos: QPoint) -> bool:
     return drop.isAccepted()
 
 
-def drop_on_bin(qtbot, window: MainWindow, paths, name: str) -> None:
-    bins = window.data_page.bins
-    pos = bins.visualItemRect(bins.item(bins.row_of(name))).center()
+def drop_on_card(qtbot, window: MainWindow, paths, name: str) -> None:
+    """Drop files from the file manager on a class card of the Data page."""
+    card = window.data_page.bins.card(name)
     with qtbot.waitSignal(window.data_page.add_finished, timeout=20000):
-        assert send_drop(bins.viewport(), paths, pos)
+        assert send_drop(card, paths, card.rect().center())
     qtbot.waitUntil(lambda: not window.data_page.is_busy(), timeout=10000)
+
+
+def click_tab(qtbot, window: MainWindow, page) -> None:
+    """Click a page's tab (Data, Train, Predict) as a user does."""
+    bar = window.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(window.tabs.indexOf(page)).center())
+    assert window.tabs.currentWidget() is page
 
 
 def summary(window: MainWindow) -> str:
@@ -94,41 +102,52 @@ def test_first_user_flow_never_imports_torch_in_the_window(tmp_path):
 
 @pytest.mark.slow
 def test_first_user_flow(qtbot, window, tmp_path, monkeypatch, real_engine):
+    """Launch, New project, type a name, add two classes, drop photos on their cards, Train,
+    drop a photo on Predict: a prediction is shown. Only those clicks (and typing); never a file dialog."""
     if not os.environ.get(FLOW_ENV):
         pytest.skip('runs in its own process: test_first_user_flow_never_imports_torch_in_the_window')
     torch_before = 'torch' in sys.modules
     assert not torch_before, 'something imported torch before the flow started'
 
-    # File ▸ New project
-    target = tmp_path / 'My pets'
-    monkeypatch.setattr(QFileDialog, 'getSaveFileName', lambda *a, **k: (str(target), ''))
-    qtbot.mouseClick(window.start_page.new_button, Qt.MouseButton.LeftButton)
-    assert window.project is not None and window.tabs.currentWidget() is window.data_page
+    def no_dialog(*_a, **_k):
+        raise AssertionError('the first-user flow must not need a file or input dialog')
 
-    # + Add class, twice
+    for name in ('getSaveFileName', 'getExistingDirectory', 'getOpenFileNames', 'getOpenFileName'):
+        monkeypatch.setattr(QFileDialog, name, no_dialog)
+    monkeypatch.setattr(QInputDialog, 'getText', no_dialog)
+    window.settings.projects_dir = str(tmp_path / 'projects')  # the default location, here in the test folder
+
+    # New project: a name typed in the window, Enter
+    qtbot.mouseClick(window.start_page.new_button, Qt.MouseButton.LeftButton)
+    dialog = window.new_project_dialog
+    qtbot.keyClick(dialog.name_edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(dialog.name_edit, 'Our pets')
+    qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.project is not None, timeout=5000)
+    assert window.project.root == tmp_path / 'projects' / 'Our pets'
+    assert window.tabs.currentWidget() is window.data_page
+
+    # "+ Add class", a name, Enter; twice
     for name in ('cat', 'dog'):
-        monkeypatch.setattr(QInputDialog, 'getText', lambda *a, n=name, **k: (n, True))
         qtbot.mouseClick(window.data_page.add_class_button, Qt.MouseButton.LeftButton)
+        edit = window.data_page.bins.add_card.edit
+        qtbot.keyClicks(edit, name)
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
     assert window.project.classes == ['cat', 'dog']
 
-    # three photos dropped on each class
+    # three photos dropped on each card
     cats = [make_photo(tmp_path / 'photos' / f'cat{i}.png', CAT, noise_seed=i) for i in range(3)]
     dogs = [make_photo(tmp_path / 'photos' / f'dog{i}.png', DOG, noise_seed=10 + i) for i in range(3)]
-    drop_on_bin(qtbot, window, cats, 'cat')
-    drop_on_bin(qtbot, window, dogs, 'dog')
+    drop_on_card(qtbot, window, cats, 'cat')
+    drop_on_card(qtbot, window, dogs, 'dog')
+    assert window.data_page.bins.card('cat').count == 3 and window.data_page.bins.card('dog').count == 3
+    assert 'Ready to train' in window.data_page.hint_label.text()
 
-    # the Train page follows at once: count, recommended settings, Train enabled
-    window.tabs.setCurrentWidget(window.train_page)
+    # Train: its tab, then the Train button, with what the simple page offers by default
+    click_tab(qtbot, window, window.train_page)
     page = window.train_page
-    assert '6 photos in 2 classes' in summary(window)
-    rec = recommend_config(6, 2, page.settings_panel.backbone_name())
-    form = page.config_dict()
-    for key in ('epochs', 'batch_size', 'ensemble', 'val_fraction', 'use_prior'):
-        assert form[key] == getattr(rec, key), key
-    assert form['ensemble'] and form['epochs'] == 200  # not the stale 60 epochs / batch 32
+    assert 'from 6 photos' in summary(window), summary(window)
     assert page.start_button.isEnabled()
-
-    # Train, in the engine process, with the recommended settings (an ensemble of 3 backbones)
     t0 = time.monotonic()
     with qtbot.waitSignal(page.run_finished, timeout=300000) as blocker:
         qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
@@ -137,32 +156,33 @@ def test_first_user_flow(qtbot, window, tmp_path, monkeypatch, real_engine):
     record = blocker.args[0]
     assert not record.cancelled and record.model_path, page.error_banner.text()
     assert [r.id for r in window.project.runs] == [record.id]
-    assert page.runs_table.rowCount() == 1
-    print(f'recommended run (ensemble of 3, 6 photos) took {seconds:.1f} s from the click')
+    print(f'default run ({record.config.get("ensemble") and "ensemble" or "one network"}, 6 photos) '
+          f'took {seconds:.1f} s from the click')
 
-    # Predict lists the run
-    window.tabs.setCurrentWidget(window.predict_page)
+    # Predict: its tab, then a photo dropped on it
+    click_tab(qtbot, window, window.predict_page)
     predict = window.predict_page
     model = window.project.root / record.model_path
-    assert predict.model_path() == model and predict.model_combo.count() == 1
+    assert predict.model_path() == model
     new_cat = make_photo(tmp_path / 'new' / 'another cat.png', CAT, noise_seed=99)
     with qtbot.waitSignal(predict.predictions_finished, timeout=120000):
-        assert predict.predict([new_cat])
+        assert send_drop(predict, [new_cat], predict.rect().center())
     qtbot.waitUntil(lambda: not predict.is_busy(), timeout=20000)
+    results = predict.results()
+    assert len(results) == 1 and not results[0].error
+    assert results[0].label in ('cat', 'dog')
     row = predict.rows()[0]
-    assert not row.prediction.error and set(row.add_buttons) == {'cat', 'dog'}
+    assert row.isVisible() and set(row.add_buttons) == {'cat', 'dog'}
 
-    # "Add to class" on the predicted photo: the Train page counts it
+    # "Add to class" on the predicted photo: the Train page counts it; Edit > Undo takes it back
     with qtbot.waitSignal(window.data_page.add_finished, timeout=20000):
         qtbot.mouseClick(row.add_buttons['cat'], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.data_page.is_busy(), timeout=10000)
-    assert '7 photos in 2 classes' in summary(window)
     assert len(window.project.images('cat')) == 4
-
-    # Edit ▸ Undo: back to 6
+    assert 'from 7 photos' in summary(window)
     window.undo_action.trigger()
-    assert '6 photos in 2 classes' in summary(window)
     assert len(window.project.images('cat')) == 3
+    assert 'from 6 photos' in summary(window)
 
     window.tabs.setCurrentWidget(window.train_page)
     qtbot.wait(50)
