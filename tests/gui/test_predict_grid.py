@@ -225,8 +225,9 @@ def test_thumbnails_and_heat_map_are_sharp_at_200_percent(tmp_path, make_solid_p
     assert heat.pixelColor(w * 8 // 10, h * 8 // 10) == img.pixelColor(w * 8 // 10, h * 8 // 10)
 
 
-def test_ctrl_v_in_the_window_pastes_on_the_predict_tab(qtbot, engine_jobs, trained, tmp_path, make_solid_photo):
-    """After clicking the Predict tab, Ctrl+V classifies the clipboard's photo (not the Data page's paste)."""
+def test_window_ctrl_v_on_the_predict_tab_then_add_and_undo(qtbot, engine_jobs, trained, tmp_path, make_solid_photo):
+    """After clicking the Predict tab, Ctrl+V classifies the clipboard's photo (not the Data page's paste);
+    its card's "Sent to" line goes with Edit ▸ Undo."""
     from PySide6.QtCore import Qt
 
     from petcognizer.gui.main_window import MainWindow
@@ -247,7 +248,7 @@ def test_ctrl_v_in_the_window_pastes_on_the_predict_tab(qtbot, engine_jobs, trai
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(photo))])
     QApplication.clipboard().setMimeData(mime)
-    before = len(project.images('green'))
+    before = len(win.project.images('green'))
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None
                     and win.predict_page.isAncestorOf(QApplication.focusWidget()), timeout=2000)
     target = QApplication.focusWidget()
@@ -255,5 +256,14 @@ def test_ctrl_v_in_the_window_pastes_on_the_predict_tab(qtbot, engine_jobs, trai
         qtbot.keyClick(target, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not win.predict_page.is_busy(), timeout=5000)
     assert [Path(r.prediction.path) for r in win.predict_page.rows()] == [photo]
-    assert len(project.images('green')) == before  # nothing was added to the project
+    assert len(win.project.images('green')) == before  # nothing was added to the project
+    # one click puts it in 'green' through the window; Edit ▸ Undo takes it out and the card forgets it
+    row = win.predict_page.rows()[0]
+    with qtbot.waitSignal(win.data_page.add_finished, timeout=20000):
+        qtbot.mouseClick(row.add_buttons['green'], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(win.project.images('green')) == before + 1 and row.sent_seen, timeout=10000)
+    assert row.status_label.text() == 'Sent to “green”'
+    win.undo_action.trigger()
+    qtbot.waitUntil(lambda: row.status_label.text() == '', timeout=5000)
+    assert len(win.project.images('green')) == before
     win.shutdown(5000)
