@@ -115,6 +115,10 @@ class Renderer:
             w, h, dpr = SIZES[size]
             self.window.resize(w, h)
             self.settle()
+            if (self.window.width(), self.window.height()) != (w, h):
+                self.problems.append(f'{state} at {size}: the window cannot be that small; it is '
+                                     f'{self.window.width()}x{self.window.height()} (its minimum size is '
+                                     f'{self.window.minimumSizeHint().width()}x{self.window.minimumSizeHint().height()})')
             path = self.out / f'{state}-{size}.png'
             if dpr == 1:
                 pixmap = self.window.grab()

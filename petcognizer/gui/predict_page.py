@@ -112,7 +112,7 @@ class PredictPage(PhotoInputMixin, QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel('Model:'))
         self.model_combo = QComboBox()
-        self.model_combo.setMinimumContentsLength(40)
+        self.model_combo.setMinimumContentsLength(28)
         self.model_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.model_combo.currentIndexChanged.connect(self._on_model_combo_changed)
         top.addWidget(self.model_combo, 1)
@@ -144,7 +144,7 @@ class PredictPage(PhotoInputMixin, QWidget):
         self.topk_spin.setSuffix(' labels')
         bar.addWidget(self.topk_spin)
         bar.addSpacing(12)
-        self.unknown_check = QCheckBox('Say when a photo is none of the classes')
+        self.unknown_check = QCheckBox('Spot photos that fit no class')
         self.unknown_check.setChecked(True)
         self.unknown_check.setToolTip(
             'Flag a photo that looks like none of the photos the model learnt from ("Not one of: …"). '
@@ -574,7 +574,9 @@ class PredictPage(PhotoInputMixin, QWidget):
     def _update_state(self) -> None:
         busy = self.is_busy()
         has_model = self.model_path() is not None
-        self.stop_button.setVisible(busy)
+        self.stop_button.setVisible(busy)  # in the place of Clear and Save CSV: the bar fits 1024 px
+        self.save_csv_button.setVisible(not busy)
+        self.clear_button.setVisible(not busy)
         self.save_csv_button.setEnabled(bool(self._results) and not busy)
         self.clear_button.setEnabled(bool(self._results) and not busy)
         self.model_combo.setEnabled(not busy)

@@ -51,6 +51,12 @@ def settle(qtbot, ms: int = 50) -> None:
     qtbot.wait(ms)
 
 
+def size_problem(window, size) -> list[str]:
+    """The window must take the size: a page whose minimum is larger pushes it past the screen."""
+    got = (window.width(), window.height())
+    return [] if got == tuple(size) else [f'the window is {got[0]}x{got[1]}, not {size[0]}x{size[1]}']
+
+
 def page_problems(window, qtbot, size) -> dict[str, list[str]]:
     """Problems of each page of ``window`` at ``size``."""
     window.resize(*size)
@@ -58,7 +64,7 @@ def page_problems(window, qtbot, size) -> dict[str, list[str]]:
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
         settle(qtbot)
-        found[window.tabs.tabText(index)] = check_layout(window)
+        found[window.tabs.tabText(index)] = check_layout(window) + size_problem(window, size)
     return found
 
 
@@ -108,7 +114,7 @@ def test_start_page_at_both_sizes(qtbot, window):
     for size in SIZES:
         window.resize(*size)
         settle(qtbot)
-        assert check_layout(window) == [], f'start page at {size}'
+        assert check_layout(window) + size_problem(window, size) == [], f'start page at {size}'
 
 
 @pytest.mark.parametrize('size', SIZES, ids=['1024x700', '1920x1080'])
@@ -171,3 +177,32 @@ def test_every_page_at_200_percent(trained, tmp_path, make_solid_photo):
     assert set(found) == {'Start', 'Data', 'Train', 'Predict'}
     report = '\n'.join(f'{page}: {p}' for page, problems in found.items() for p in problems)
     assert not report, report
+
+
+def test_predict_page_while_it_classifies(qtbot, window, trained, engine_jobs, tmp_path, make_solid_photo):
+    """The busy Predict page (progress, Stop) fits at both sizes too."""
+    import threading
+
+    project, _record = trained
+    go = threading.Event()
+
+    def slow_predict(callback, cancel, *, paths, **kw):
+        while not go.wait(0.02):
+            if cancel.cancelled:
+                break
+        return fake_predictions(paths)
+
+    engine_jobs['predict'] = slow_predict
+    assert window.open_project(project.root)
+    window.tabs.setCurrentWidget(window.predict_page)
+    photo = make_solid_photo(tmp_path / 'new' / 'a.png', (200, 60, 60))
+    assert window.predict_page.predict([photo])
+    try:
+        assert window.predict_page.stop_button.isVisibleTo(window)
+        for size in SIZES:
+            window.resize(*size)
+            settle(qtbot)
+            assert check_layout(window) + size_problem(window, size) == [], f'busy Predict page at {size}'
+    finally:
+        go.set()
+    qtbot.waitUntil(lambda: not window.predict_page.is_busy(), timeout=10000)
