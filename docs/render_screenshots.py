@@ -190,9 +190,16 @@ def _render(out: Path, photos_folder: Path | None, train_timeout_s: float, work:
         train.run_finished.connect(finished.append)
         train.start_button.click()
         _wait(train.is_busy, 30, 'training to start', shots)
-        # the curves have a few points: the page shows what training looks like
-        _wait(lambda: len(getattr(train, '_history', [])) >= 2 or finished, train_timeout_s,
-              'two epochs', shots)
+        # the curves have a few points (or, should the page keep them elsewhere, 8 s passed)
+        started = time.monotonic()
+
+        def under_way() -> bool:
+            history = getattr(train, '_history', None)
+            if history is None:
+                return bool(finished) or time.monotonic() - started > 8
+            return len(history) >= 2 or bool(finished)
+
+        _wait(under_way, train_timeout_s, 'two epochs', shots)
         shots.snap('4-train-training')
         _wait(lambda: finished and not train.is_busy(), train_timeout_s, 'the run to finish', shots)
         print(f'trained in {time.monotonic() - t0:.0f} s since the start', flush=True)
