@@ -317,6 +317,10 @@ class ThumbnailModel(QAbstractListModel):
     def paths(self) -> list[Path]:
         return list(self._paths)
 
+    def captions(self) -> list[str]:
+        """The caption of every row (the labels given, else the file names), cheaply."""
+        return list(self._labels) if self._labels is not None else [p.name for p in self._paths]
+
     def path_at(self, row: int) -> Path:
         return self._paths[row]
 
