@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -35,6 +36,26 @@ def _home_short(path: Path) -> str:
         return '~/' + path.relative_to(Path.home()).as_posix()
     except ValueError:
         return str(path)
+
+
+def wrap_path(text: str, fm: QFontMetrics, width: int) -> str:
+    """Break a long path after its separators into lines of at most ``width`` pixels (never elided)."""
+    parts = text.split('/')
+    lines, line = [], ''
+    for i, part in enumerate(parts):
+        piece = part + ('/' if i < len(parts) - 1 else '')
+        if line and fm.horizontalAdvance(line + piece) > width:
+            lines.append(line)
+            line = ''
+        while fm.horizontalAdvance(piece) > width and len(piece) > 1:  # one very long folder name
+            cut = len(piece)
+            while cut > 1 and fm.horizontalAdvance(piece[:cut]) > width:
+                cut -= 1
+            lines.append(piece[:cut])
+            piece = piece[cut:]
+        line += piece
+    lines.append(line)
+    return '\n'.join(lines)
 
 
 class NewProjectDialog(QDialog):
@@ -116,7 +137,10 @@ class NewProjectDialog(QDialog):
             self.note_label.setText('Type a name (letters or numbers).')
             self.note_label.show()
             return
-        self.where_label.setText(f'Will be made at {_home_short(target)}')
+        width = max(200, self.where_label.contentsRect().width() if self.where_label.width() > 100 else 340)
+        path = wrap_path(_home_short(target), QFontMetrics(self.where_label.font()), width - 4)
+        self.where_label.setText(f'Will be made at\n{path}' if '\n' in path or len(path) > 40
+                                 else f'Will be made at {path}')
         self.where_label.setToolTip(str(target))
         typed = folder_name(self.name_edit.text())
         if target.name != typed:
@@ -127,6 +151,10 @@ class NewProjectDialog(QDialog):
             self.note_label.show()
         else:
             self.note_label.hide()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._update()
 
     def _on_change_clicked(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, 'Where to keep your projects', str(self.location))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
 from petcognizer.core.project import Project
@@ -47,3 +48,35 @@ def test_recent_projects_missing_greyed_and_removable(qtbot, tmp_path):
     with qtbot.waitSignal(page.recent_project_removed) as blocker:
         qtbot.mouseClick(page.remove_button, Qt.MouseButton.LeftButton)
     assert blocker.args == [gone]
+
+
+@pytest.mark.parametrize('size', [(1024, 700), (1920, 1080)])
+def test_start_page_and_new_project_dialog_layout(qtbot, tmp_path, size):
+    """No clipped, elided or overlapping text: the start page (with a message and recent projects)
+    and the New project dialog (with its "exists already" note)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from layoutcheck import check_layout
+
+    from petcognizer.gui.new_project import NewProjectDialog
+
+    page = StartPage()
+    qtbot.addWidget(page)
+    page.set_recent([Project.create(tmp_path / 'pets').root, tmp_path / 'gone' / 'Old pets'])
+    page.show_message("The project you had open last, 'Old pets', is not at /home/anna/petcognizer any "
+                      'more (moved, renamed or deleted?). Open it from where it is now, or start a new one.')
+    page.resize(*size)
+    page.show()
+    qtbot.waitExposed(page)
+    problems = check_layout(page)
+    assert not problems, '\n'.join(problems)
+
+    (tmp_path / 'My pets').mkdir()
+    dialog = NewProjectDialog(tmp_path, 'My pets')
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.target() == tmp_path / 'My pets 2' and dialog.note_label.isVisible()
+    problems = check_layout(dialog)
+    assert not problems, '\n'.join(problems)
