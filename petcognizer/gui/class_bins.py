@@ -491,10 +491,12 @@ class ClassCards(QScrollArea):
                 self.loader.request(key)
 
     def _on_thumbnail_ready(self, key: str, image: QImage) -> None:
-        pix = QPixmap.fromImage(
-            image.scaled(_SAMPLE, _SAMPLE, Qt.AspectRatioMode.KeepAspectRatioByExpanding,
-                         Qt.TransformationMode.SmoothTransformation)
-        ).copy(0, 0, _SAMPLE, _SAMPLE)
+        dpr = max(1.0, self.devicePixelRatioF())  # crisp at 200 %: as many pixels as the screen has
+        side = round(_SAMPLE * dpr)
+        scaled = image.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatioByExpanding,
+                              Qt.TransformationMode.SmoothTransformation)
+        pix = QPixmap.fromImage(scaled.copy((scaled.width() - side) // 2, (scaled.height() - side) // 2, side, side))
+        pix.setDevicePixelRatio(dpr)
         self._pixmaps[key] = pix
         while len(self._pixmaps) > 400:
             self._pixmaps.popitem(last=False)
