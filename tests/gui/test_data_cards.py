@@ -198,3 +198,25 @@ def test_data_page_layout_has_no_clipped_or_overlapping_text(qtbot, page, projec
     QApplication.processEvents()
     problems = check_layout(page)
     assert not problems, '\n'.join(problems)
+
+
+def test_cards_from_the_keyboard(qtbot, page, project):
+    cards = page.bins.cards()
+    cards[1].setFocus()
+    assert page.bins.focused_name() == 'cat'
+    qtbot.keyClick(cards[1], Qt.Key.Key_Right)
+    assert page.bins.focused_name() == 'dog'
+    qtbot.keyClick(page.bins.card('dog'), Qt.Key.Key_Return)
+    assert page.current_bin() == 'dog'
+    qtbot.keyClick(page.bins.card('dog'), Qt.Key.Key_Left)
+    qtbot.keyClick(page.bins.card('cat'), Qt.Key.Key_Space)
+    assert page.current_bin() == 'cat'
+    # Ctrl+Alt+2 shows class 2, Ctrl+0 Unlabelled
+    page.grid.setFocus()
+    qtbot.keyClick(page.grid, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+    assert page.current_bin() == 'dog'
+    qtbot.keyClick(page.grid, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert page.current_bin() is None
+    # Ctrl+Shift+N opens the name field of "Add class"
+    qtbot.keyClick(page.grid, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert page.bins.add_card.is_editing()
