@@ -48,6 +48,7 @@ from petcognizer.gui.formatting import (
     accuracy_text,
     format_duration,
     format_params,
+    format_when,
     overfitting_warning,
     run_accuracy_text,
 )
@@ -583,12 +584,11 @@ class TrainPage(MistakesMixin, QWidget):
         warning = overfitting_warning(record.history)
         if warning:
             self.overfit_banner.show_text(warning)
-        acc = accuracy_text(record.best_val_acc, 'n/a (no validation photos)')
-        what = f'accuracy {run_accuracy_text(record)}' if record.evaluation else f'best validation accuracy {acc}'
-        self.status_label.setText(
-            f'Showing run {record.id}: {what}, '
-            f'{format_duration(record.seconds)} on {record.device}. Its settings are in the form.'
-        )
+        acc = accuracy_text(record.best_val_acc, 'not measured (no photos kept back)')
+        what = f'{run_accuracy_text(record)} right' if record.evaluation else f'{acc} right on the photos kept back'
+        self.status_label.setText(f'The run of {format_when(record.created)}: {what}, trained in '
+                                  f'{format_duration(record.seconds)}. Its settings are under Expert settings.')
+        self.status_label.setToolTip(f'Run {record.id} on {record.device}')
 
     @Slot(object, object)
     def _on_export_requested(self, record: RunRecord, path: Any) -> None:
