@@ -24,8 +24,8 @@ class FlowLayout(QLayout):
     def __init__(self, parent: QWidget | None = None, spacing: int = 6, uniform: bool = False) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
-        self._spacing = spacing
         self._uniform = uniform
+        self.setSpacing(spacing)
         self.setContentsMargins(0, 0, 0, 0)
 
     # ------------------------------------------------------------ QLayout
@@ -104,7 +104,7 @@ class FlowLayout(QLayout):
                 lines.append([])
                 x = area.x()
             lines[-1].append((item, size))
-            x += size.width() + self._spacing
+            x += size.width() + self.spacing()
         for line in lines:
             if not line:
                 continue
@@ -114,7 +114,7 @@ class FlowLayout(QLayout):
                 if apply:
                     h = height if self._uniform else size.height()
                     item.setGeometry(QRect(QPoint(x, y), QSize(size.width(), h)))
-                x += size.width() + self._spacing
-            y += height + self._spacing
-        used = y - self._spacing if any(lines) and lines[0] else y
+                x += size.width() + self.spacing()
+            y += height + self.spacing()
+        used = y - self.spacing() if any(lines) and lines[0] else y
         return used - rect.y() + m.bottom()

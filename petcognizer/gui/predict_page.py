@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -50,10 +50,11 @@ from petcognizer.gui.formatting import (
 )
 from petcognizer.gui.heatmap_view import HeatmapRequester
 from petcognizer.gui.predict_input import PhotoInputMixin
-from petcognizer.gui.predict_summary import FilterBar, matches
+from petcognizer.gui.predict_summary import FilterBar, matches, status_text
 from petcognizer.gui.prediction_rows import (
     Prediction,
     PredictionRowWidget,
+    even_widths,
     thumbnails,
     write_predictions_csv,
 )
@@ -201,6 +202,7 @@ class PredictPage(PhotoInputMixin, QWidget):
         column.addLayout(self._list)
         column.addStretch(1)
         self.scroll.setWidget(self._list_host)
+        self.scroll.viewport().installEventFilter(self)
         outer.addWidget(self.scroll, 1)
 
         self.paste_action = QAction('Paste photos', self)
@@ -398,21 +400,8 @@ class PredictPage(PhotoInputMixin, QWidget):
         preds, self._thumb_preds = self._thumb_preds, []
         made = iter(thumbs)
         self._add_results(preds, [None if pred.error else next(made, None) for pred in preds])
-        self.status_label.setText(self._summary_text())
+        self.status_label.setText(status_text(self._results))
         self.predictions_finished.emit(list(preds))
-
-    def _summary_text(self) -> str:
-        """'2 photos classified; 2 could not be read; …' for every photo shown."""
-        n_err = sum(1 for p in self._results if p.error)
-        n_ok = len(self._results) - n_err
-        n_unknown = sum(1 for p in self._results if p.unknown and not p.error)
-        text = f'{n_ok} photo{"" if n_ok == 1 else "s"} classified'
-        text += f'; {n_err} could not be read' if n_err else ''
-        if n_unknown:
-            text += f'; {n_unknown} look{"s" if n_unknown == 1 else ""} like none of the classes'
-        if n_ok:
-            text += '. A wrong guess? Click the right class under the photo.'
-        return text
 
     @Slot()
     def _on_thumb_worker_finished(self) -> None:
@@ -470,16 +459,14 @@ class PredictPage(PhotoInputMixin, QWidget):
         self._update_state()
 
     def _even_widths(self) -> None:
-        """Every card as wide as the widest one (a tidy grid); a card showing its heat map grows."""
-        for row in self._rows:
-            row.setMinimumWidth(0)
-            row.setMaximumWidth(16777215)
-        width = max((row.sizeHint().width() for row in self._rows if row.heatmap is None), default=0)
-        for row in self._rows:
-            if row.heatmap is None:
-                row.setFixedWidth(width)
-            else:
-                row.setFixedWidth(max(width, row.sizeHint().width()))
+        """The cards as wide as the widest, stretched to fill each line (a card with its heat map grows)."""
+        if self._rows:
+            even_widths(self._rows, self.scroll.viewport().width() - 4, self._list.spacing())
+
+    def eventFilter(self, obj, ev) -> bool:
+        if obj is self.scroll.viewport() and ev.type() == QEvent.Type.Resize:
+            self._even_widths()
+        return super().eventFilter(obj, ev)
 
     @Slot(str)
     def _apply_filter(self, key: str) -> None:
@@ -489,6 +476,7 @@ class PredictPage(PhotoInputMixin, QWidget):
             row.setVisible(on)
             shown += on
         self.filter_empty_label.setVisible(bool(self._rows) and not shown)
+        self._even_widths()
         self._list.invalidate()
 
     def visible_rows(self) -> list[PredictionRowWidget]:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QButtonGroup, QToolButton, QWidget
 from petcognizer.gui.flow_layout import FlowLayout
 from petcognizer.gui.prediction_rows import confidence, needs_review
 
-__all__ = ['FilterBar', 'class_counts', 'matches']
+__all__ = ['FilterBar', 'class_counts', 'matches', 'status_text']
 
 ALL, REVIEW, UNKNOWN, ERROR = 'all', 'review', 'unknown', 'error'
 
@@ -42,6 +42,20 @@ def matches(pred: Any, key: str) -> bool:
     if key.startswith('class:'):
         return kind not in ('unknown', 'error') and pred.label == key[len('class:'):]
     return True
+
+
+def status_text(preds: Sequence[Any]) -> str:
+    """'2 photos classified; 2 could not be read; …' for the photos ``preds``."""
+    n_err = sum(1 for p in preds if p.error)
+    n_ok = len(preds) - n_err
+    n_unknown = sum(1 for p in preds if p.unknown and not p.error)
+    text = f'{n_ok} photo{"" if n_ok == 1 else "s"} classified'
+    text += f'; {n_err} could not be read' if n_err else ''
+    if n_unknown:
+        text += f'; {n_unknown} look{"s" if n_unknown == 1 else ""} like none of the classes'
+    if n_ok:
+        text += '. A wrong guess? Click the right class under the photo.'
+    return text
 
 
 _CHIP_STYLE = (

@@ -43,6 +43,7 @@ __all__ = [
     'Prediction',
     'PredictionRowWidget',
     'confidence',
+    'even_widths',
     'needs_review',
     'not_one_of',
     'thumbnail',
@@ -200,6 +201,27 @@ def confidence(pred: Any) -> Confidence:
 def needs_review(pred: Any) -> bool:
     """Worth a look: an unsure guess, a photo that is none of the classes, or a file that could not be read."""
     return confidence(pred).kind in ('unsure', 'unknown', 'error')
+
+
+def even_widths(rows: Sequence[QWidget], available: int, spacing: int) -> None:
+    """Give the cards ``rows`` one width: the widest one's, stretched so that full lines fill ``available``.
+
+    Fewer cards than a line holds keep their own width; a card showing its heat
+    map (``row.heatmap``) may be wider.
+    """
+    for row in rows:
+        row.setMinimumWidth(0)
+        row.setMaximumWidth(16777215)
+    base = max((row.sizeHint().width() for row in rows if row.heatmap is None), default=0)
+    if base <= 0:
+        return
+    shown = [row for row in rows if not row.isHidden()]
+    per_line = max(1, (available + spacing) // (base + spacing))
+    width = base
+    if len(shown) >= per_line and available > base:
+        width = max(base, (available - (per_line - 1) * spacing) // per_line)
+    for row in rows:
+        row.setFixedWidth(width if row.heatmap is None else max(width, row.sizeHint().width()))
 
 
 class PredictionRowWidget(QFrame):
