@@ -7,7 +7,7 @@ What it does, in a temporary folder (nothing of the user's is read or written;
 the settings file is a temporary one, ``PETCOGNIZER_CONFIG``):
 
 1. the start page (no project yet);
-2. a project "My pets" with three classes of photos: real dog photos from
+2. a project "My pets" with three empty classes (the Data page), then photos: real dog photos from
    ``../shared/datasets/imagewoof-mini`` when that folder is there (``--photos``
    names another ImageFolder-style folder), otherwise synthetic coloured
    shapes; the Data page, the Train page before training;
@@ -175,17 +175,18 @@ def _render(out: Path, photos_folder: Path | None, train_timeout_s: float, work:
         shots.snap('1-start')
 
         project = Project.create(work / 'My pets', classes=list(CLASSES))
-        for name in CLASSES:
-            project.add_files(sources[name][:TRAIN_PER_CLASS], name)
         if not window.open_project(project.root):
             raise RuntimeError(f'The window could not open the project {project.root}.')
         window.tabs.setCurrentWidget(window.data_page)
+        shots.snap('2-data-empty')
+        for name in CLASSES:  # through the window's project: its pages follow
+            window.project.add_files(sources[name][:TRAIN_PER_CLASS], name)
         shots.settle(1500)  # thumbnails
-        shots.snap('2-data')
+        shots.snap('3-data')
 
         train = window.train_page
         window.tabs.setCurrentWidget(train)
-        shots.snap('3-train-ready')
+        shots.snap('4-train-ready')
         finished: list = []
         train.run_finished.connect(finished.append)
         train.start_button.click()
@@ -200,15 +201,15 @@ def _render(out: Path, photos_folder: Path | None, train_timeout_s: float, work:
             return len(history) >= 2 or bool(finished)
 
         _wait(under_way, train_timeout_s, 'two epochs', shots)
-        shots.snap('4-train-training')
+        shots.snap('5-train-training')
         _wait(lambda: finished and not train.is_busy(), train_timeout_s, 'the run to finish', shots)
         print(f'trained in {time.monotonic() - t0:.0f} s since the start', flush=True)
         shots.settle(500)
-        shots.snap('5-train-trained')
+        shots.snap('6-train-trained')
 
         predict = window.predict_page
         window.tabs.setCurrentWidget(predict)
-        shots.snap('6-predict-empty')
+        shots.snap('7-predict-empty')
         new = work / 'new photos'
         new.mkdir()
         for name in (*CLASSES, STRANGER):
@@ -218,13 +219,17 @@ def _render(out: Path, photos_folder: Path | None, train_timeout_s: float, work:
         done: list = []
         predict.predictions_finished.connect(done.append)
         predict.predict([new])
-        shots.snap('7-predict-predicting', sizes=('1024x700',))
+        for size in SIZES:  # while it lasts (the engine loads the model first: seconds)
+            if predict.is_busy():
+                shots.snap('8-predict-predicting', sizes=(size,))
+            else:
+                print(f'8-predict-predicting at {size}: not rendered, the predictions came first', flush=True)
         _wait(lambda: done and not predict.is_busy(), 300, 'the predictions', shots)
         shots.settle(500)
         predict.scroll.verticalScrollBar().setValue(0)
-        shots.snap('8-predict-results')
+        shots.snap('9-predict-results')
         predict.filter_bar.set_key('review')
-        shots.snap('9-predict-review')
+        shots.snap('10-predict-review')
         predict.filter_bar.set_key('all')
     finally:
         window.shutdown()
