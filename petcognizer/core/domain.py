@@ -47,7 +47,8 @@ FAR_CONFIDENCE = 0.3
 GOOD_ENOUGH = 0.97
 #: Fewer photos a class than this: fine-tuning overfits; a frozen head is safer.
 MIN_PER_CLASS_TO_FINE_TUNE = 10
-#: How many top stages a recommended fine-tuning trains.
+#: How many top stages a recommended fine-tuning trains at least (more when time allows:
+#: petcognizer.core.recommend).
 FINE_TUNE_DEPTH = 2
 
 
@@ -128,9 +129,8 @@ def assess_domain(imagenet_logits, labels: Sequence[int], classes: Sequence[str]
                        f'{per_class:.0f}): only the last layer is trained for now.')
     elif far:
         fine_tune = True
-        reasons.append(f'So the top {FINE_TUNE_DEPTH} stages of the network are adjusted to '
-                       'them too (fine-tuning), which takes longer than training the last '
-                       'layer alone.')
+        reasons.append('So the network itself is adjusted to them too (fine-tuning), which '
+                       'takes longer than training the last layer alone.')
     else:
         reasons.append('So only the last layer is trained: quick, and as accurate as '
                        'fine-tuning for such photos.')

@@ -34,6 +34,12 @@ __all__ = ['FINE_TUNE_EPOCHS', 'Recommendation', 'estimate_seconds', 'fine_tune_
 
 #: Epochs of a recommended fine-tuning (early stopping usually ends it sooner).
 FINE_TUNE_EPOCHS = 30
+#: A recommended fine-tuning of the whole network must be expected to end within this
+#: many seconds here; else only the top stages train.
+TIME_BUDGET = 600.0
+#: Decoding, resizing and augmenting one photo (seconds): about 500 photos/s on one thread
+#: here for the benchmark sets' JPEGs (README, "Time"), plus the augmentation.
+DECODE_SECONDS = 0.004
 #: At most this many photos are cross-validated to measure the frozen head.
 FROZEN_CV_MAX = 1000
 
@@ -51,6 +57,12 @@ class Recommendation:
     @property
     def sentence(self) -> str:
         text = self.assessment.sentence if self.assessment else ''
+        depth = self.config.freeze_depth
+        if depth:
+            whole = depth >= get_backbone(self.config.backbone).num_stages
+            text += (' The whole network trains.' if whole else
+                     f' Its top {depth} stages train (the whole network would take too long '
+                     'here).')
         if self.seconds is not None:
             text += f' About {describe_seconds(self.seconds)} on this computer.'
         if self.cheaper is not None and self.cheaper_seconds is not None:
@@ -73,9 +85,9 @@ def describe_seconds(s: float) -> str:
     return f'{m:.0f} minute{"s" if round(m) != 1 else ""}' if m < 90 else f'{m / 60:.1f} hours'
 
 
-def fine_tune_config(cfg: TrainConfig) -> TrainConfig:
-    """``cfg`` turned into the recommended fine-tuning for far photos."""
-    cfg.freeze_depth = FINE_TUNE_DEPTH
+def fine_tune_config(cfg: TrainConfig, depth: int = FINE_TUNE_DEPTH) -> TrainConfig:
+    """``cfg`` turned into the recommended fine-tuning (of ``depth`` top stages) for far photos."""
+    cfg.freeze_depth = depth
     cfg.augment = True
     cfg.ensemble = False
     cfg.val_fraction = max(cfg.val_fraction, 0.2)
@@ -84,13 +96,16 @@ def fine_tune_config(cfg: TrainConfig) -> TrainConfig:
     return cfg
 
 
-def estimate_seconds(cfg: TrainConfig, n_photos: int, *, backbone=None, repeats: int = 2) -> float:
+def estimate_seconds(cfg: TrainConfig, n_photos: int, *, backbone=None, repeats: int = 2,
+                     pooled_cached: bool = False) -> float:
     """Seconds a run of ``cfg`` on ``n_photos`` is expected to take on this machine.
 
     Measured now: the frozen part's forward pass and the trained part's forward and
     backward pass on a batch of random images at the backbone's input size, scaled
     to the photos, the cached views and the epochs (an upper bound: early stopping
-    often ends sooner). ``backbone``: an already built Backbone of ``cfg.backbone``.
+    often ends sooner). ``backbone``: an already built Backbone of ``cfg.backbone``;
+    ``pooled_cached``: its pooled features of these photos are cached already (a
+    frozen run reads them back instead of computing them).
     """
     import torch
 
@@ -117,7 +132,10 @@ def estimate_seconds(cfg: TrainConfig, n_photos: int, *, backbone=None, repeats:
     views = 1 + (cfg.aug_views if cfg.augment else 0)
     n_val = round(n_photos * cfg.val_fraction)
     n_train = n_photos - n_val
-    total = members * n_photos * fwd * (views if cfg.freeze_depth else 1)
+    # the frozen part's outputs are computed once per photo and view (none when all trains)
+    if pooled_cached and not cfg.freeze_depth:
+        members -= 1
+    total = members * n_photos * fwd * (views if cfg.freeze_depth else 1) if split else 0.0
     if cfg.freeze_depth:
         with torch.no_grad():
             mid = bb.forward_stages(x, 0, split)
@@ -131,7 +149,8 @@ def estimate_seconds(cfg: TrainConfig, n_photos: int, *, backbone=None, repeats:
 
         top = timed(step)
         bb.train(was)
-        total += cfg.epochs * (n_train * top + n_val * top / 3)
+        decode = DECODE_SECONDS if not split else 0.0  # every epoch decodes again
+        total += cfg.epochs * (n_train * (top + decode) + n_val * (top / 3 + decode))
         total += n_photos * fwd  # measuring the fine-tuned network on every photo
     else:
         # head steps on cached features (about 2 ms a step here) and the cross-validation
@@ -172,8 +191,14 @@ def recommend_for_photos(paths: Sequence[os.PathLike | str], labels: Sequence[in
         frozen = float((oof.argmax(1) == y[sel]).mean())
     assessment = assess_domain(z, y.tolist(), list(classes), frozen_accuracy=frozen)
     if not assessment.fine_tune:
-        return Recommendation(cfg, assessment, estimate_seconds(cfg, n, backbone=bb))
-    cheaper = cfg
-    tuned = fine_tune_config(recommend_config(n, k, cfg.backbone))
-    return Recommendation(tuned, assessment, estimate_seconds(tuned, n, backbone=bb),
-                          cheaper, estimate_seconds(cheaper, n, backbone=bb))
+        return Recommendation(cfg, assessment,
+                              estimate_seconds(cfg, n, backbone=bb, pooled_cached=True))
+    # the whole network when it fits the time budget (it measured best far from ImageNet:
+    # bench/README, issue 13), else the top stages only
+    for depth in (spec.num_stages, FINE_TUNE_DEPTH):
+        tuned = fine_tune_config(recommend_config(n, k, cfg.backbone), depth)
+        seconds = estimate_seconds(tuned, n, backbone=bb)
+        if seconds <= TIME_BUDGET:
+            break
+    return Recommendation(tuned, assessment, seconds, cfg,
+                          estimate_seconds(cfg, n, backbone=bb, pooled_cached=True))

@@ -90,10 +90,17 @@ def test_recommend_for_photos_measures_the_photos_and_says_why(colour_photos, tm
 
 
 def test_a_fine_tuning_estimate_exceeds_the_frozen_one():
-    frozen = recommend_config(200, 2, 'tiny_test')
-    tuned = recommend_config(200, 2, 'tiny_test')
-    tuned.freeze_depth, tuned.epochs = 2, 30
-    assert estimate_seconds(tuned, 200) > estimate_seconds(frozen, 200) > 0
+    from petcognizer.core.backbones import create_backbone
+
+    bb = create_backbone('efficientnet_lite0', pretrained=False)  # timings need no weights
+    frozen = recommend_config(200, 2)
+    frozen.ensemble = False
+    tuned = recommend_config(200, 2)
+    tuned.ensemble, tuned.freeze_depth, tuned.epochs = False, 2, 30
+    whole = recommend_config(200, 2)
+    whole.ensemble, whole.freeze_depth, whole.epochs = False, 9, 30
+    t_whole, t_tuned = (estimate_seconds(c, 200, backbone=bb, repeats=1) for c in (whole, tuned))
+    assert t_whole > t_tuned > estimate_seconds(frozen, 200, backbone=bb, repeats=1) > 0
 
 
 def test_describe_seconds_reads_naturally():
