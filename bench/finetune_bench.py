@@ -1,0 +1,57 @@
+"""Issue 13: one training recipe on one stratified 80/20 split of a benchmark set.
+
+Run by hand (reads ../shared/datasets; never part of the test suite):
+
+    .venv/bin/python bench/finetune_bench.py DATASET SPLIT_SEED VARIANT
+
+VARIANT is ``base`` (the recommended settings, Lite0 alone) or comma-separated TrainConfig
+fields applied on top, e.g. ``freeze_depth=9,augment=1,val_fraction=0.2,patience=6,epochs=30``
+(9 = every stage of Lite0). Trains with core.training.fit on the 80% and prints one JSON line:
+test accuracy on the other 20%, wall and CPU seconds, the best epoch, the load average.
+"""
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from petcognizer.core.config import recommend_config  # noqa: E402
+from petcognizer.core.data import folder_samples, stratified_split  # noqa: E402
+from petcognizer.core.predict import Predictor  # noqa: E402
+from petcognizer.core.training import fit  # noqa: E402
+
+DATA = Path(os.environ.get('PETCOGNIZER_DATASETS', ROOT.parent / 'shared' / 'datasets'))
+
+
+def main(argv) -> int:
+    ds, split_seed, variant = argv[0], int(argv[1]), argv[2]
+    paths, labels, classes = folder_samples(DATA / ds)
+    tr, te = stratified_split(labels, 0.2, split_seed)
+    cfg = recommend_config(len(tr), len(classes))
+    cfg.ensemble = False
+    for kv in variant.split(','):
+        if kv and kv != 'base':
+            k, v = kv.split('=')
+            cur = getattr(cfg, k)
+            setattr(cfg, k, (v == '1') if isinstance(cur, bool) else type(cur)(v))
+    t0, c0 = time.time(), time.process_time()
+    res = fit([paths[i] for i in tr], [labels[i] for i in tr], classes, cfg,
+              cache_root=os.environ.get('PETCOGNIZER_BENCH_CACHE', '/tmp/petcognizer_ft_cache'))
+    secs = time.time() - t0
+    probs, ok, _ = Predictor(res.model).probabilities([paths[i] for i in te])
+    acc = float((probs.argmax(1).numpy() == np.array([labels[te[j]] for j in ok])).mean())
+    print(json.dumps({'dataset': ds, 'split': split_seed, 'variant': variant, 'test_photos': len(ok),
+                      'accuracy': round(acc, 4), 'seconds': round(secs, 1),
+                      'cpu_seconds': round(time.process_time() - c0, 1), 'best_epoch': res.best_epoch,
+                      'epochs_run': len(res.history), 'best_val_acc': res.best_val_acc,
+                      'n_train': res.n_train, 'load': os.getloadavg()}), flush=True)
+    return 0
+
+
+if __name__ == '__main__':
+    raise SystemExit(main(sys.argv[1:]))
