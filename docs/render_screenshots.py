@@ -19,10 +19,10 @@ the settings file is a temporary one, ``PETCOGNIZER_CONFIG``):
    then the same with the "Needs review" filter on.
 
 Every state is rendered at each size: ``<state>-1024x700.png``,
-``<state>-1920x1080.png`` and ``<state>-200pct.png`` (the 1024x700 layout
-painted at device pixel ratio 2, as on a 200% display: 2048x1400 pixels).
+``<state>-1920x1080.png`` and ``<state>-200pct.png`` (a 1024x700 window at
+``QT_SCALE_FACTOR=2``, in a second run of the whole flow: 2048x1400 pixels).
 The layout checker (``tests/gui/layoutcheck.py``) runs over the window at
-each size and its findings are printed and written to ``layout-report.txt``
+each size; its findings are printed and written to ``layout-report-*.txt``
 beside the pictures. Exit code 0 when all pictures were written.
 """
 
@@ -31,12 +31,14 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+#: name -> (logical width, height, QT_SCALE_FACTOR); each scale factor is its own process (Qt reads it at start).
 SIZES = {'1024x700': (1024, 700, 1), '1920x1080': (1920, 1080, 1), '200pct': (1024, 700, 2)}
 CLASSES = ('beagle', 'samoyed', 'shih_tzu')
 #: A breed the model is not taught: its photos should come out as "None of these".
@@ -88,10 +90,11 @@ def _synthetic(folder: Path) -> dict[str, list[Path]]:
 class Renderer:
     """Snaps the window at every size and runs the layout checker on it."""
 
-    def __init__(self, window, out: Path) -> None:
+    def __init__(self, window, out: Path, sizes: list[str]) -> None:
         from layoutcheck import check_layout
 
         self.window = window
+        self.sizes = sizes
         self.out = out
         self.check_layout = check_layout
         self.written: list[Path] = []
@@ -107,12 +110,9 @@ class Renderer:
             QApplication.processEvents()
             time.sleep(0.01)
 
-    def snap(self, state: str, sizes=tuple(SIZES)) -> None:
-        from PySide6.QtCore import QSize, Qt
-        from PySide6.QtGui import QPixmap
-
-        for size in sizes:
-            w, h, dpr = SIZES[size]
+    def snap(self, state: str, sizes: tuple[str, ...] | None = None) -> None:
+        for size in sizes or self.sizes:
+            w, h, _scale = SIZES[size]
             self.window.resize(w, h)
             self.settle()
             if (self.window.width(), self.window.height()) != (w, h):
@@ -120,15 +120,9 @@ class Renderer:
                                      f'{self.window.width()}x{self.window.height()} (its minimum size is '
                                      f'{self.window.minimumSizeHint().width()}x{self.window.minimumSizeHint().height()})')
             path = self.out / f'{state}-{size}.png'
-            if dpr == 1:
-                pixmap = self.window.grab()
-                found = self.check_layout(self.window)
-                self.problems += [f'{state} at {size}: {p}' for p in found]
-            else:
-                pixmap = QPixmap(QSize(w, h) * dpr)
-                pixmap.setDevicePixelRatio(dpr)
-                pixmap.fill(Qt.GlobalColor.white)
-                self.window.render(pixmap)
+            pixmap = self.window.grab()  # at 200%: twice the pixels, drawn by Qt at that scale
+            found = self.check_layout(self.window)
+            self.problems += [f'{state} at {size}: {p}' for p in found]
             if not pixmap.save(str(path)):
                 raise OSError(f'Cannot write {path}; check that the folder is writable.')
             self.written.append(path)
@@ -143,17 +137,17 @@ def _wait(predicate, timeout_s: float, what: str, renderer: Renderer) -> None:
         renderer.settle(100)
 
 
-def render(out: Path, photos_folder: Path | None, train_timeout_s: float) -> int:
+def render(out: Path, photos_folder: Path | None, train_timeout_s: float, sizes: list[str]) -> int:
     sys.path.insert(0, str(ROOT / 'tests' / 'gui'))  # layoutcheck
     work = Path(tempfile.mkdtemp(prefix='petcognizer-shots-'))
     os.environ['PETCOGNIZER_CONFIG'] = str(work / 'settings.json')
     try:
-        return _render(out, photos_folder, train_timeout_s, work)
+        return _render(out, photos_folder, train_timeout_s, work, sizes)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _render(out: Path, photos_folder: Path | None, train_timeout_s: float, work: Path) -> int:
+def _render(out: Path, photos_folder: Path | None, train_timeout_s: float, work: Path, sizes: list[str]) -> int:
     from petcognizer.core.project import Project
     from petcognizer.gui.app import create_app
     from petcognizer.gui.main_window import MainWindow
@@ -168,7 +162,7 @@ def _render(out: Path, photos_folder: Path | None, train_timeout_s: float, work:
     window = MainWindow()
     window.interactive = False
     window.show()
-    shots = Renderer(window, out)
+    shots = Renderer(window, out, sizes)
     t0 = time.monotonic()
     try:
         window.pages.setCurrentWidget(window.start_page)
@@ -219,7 +213,7 @@ def _render(out: Path, photos_folder: Path | None, train_timeout_s: float, work:
         done: list = []
         predict.predictions_finished.connect(done.append)
         predict.predict([new])
-        for size in SIZES:  # while it lasts (the engine loads the model first: seconds)
+        for size in sizes:  # while it lasts (the engine loads the model first: seconds)
             if predict.is_busy():
                 shots.snap('8-predict-predicting', sizes=(size,))
             else:
@@ -235,9 +229,10 @@ def _render(out: Path, photos_folder: Path | None, train_timeout_s: float, work:
         window.shutdown()
         window.hide()
         window.deleteLater()
-    report = out / 'layout-report.txt'
+    report = out / f'layout-report-{"-".join(sizes)}.txt'
     report.write_text(
-        f'# tests/gui/layoutcheck.py over the window ({origin}); {len(shots.problems)} finding(s)\n'
+        f'# tests/gui/layoutcheck.py over the window at {", ".join(sizes)} ({origin}); '
+        f'{len(shots.problems)} finding(s)\n'
         + ''.join(f'{p}\n' for p in shots.problems), encoding='utf-8')
     print(f'{len(shots.written)} pictures in {time.monotonic() - t0:.0f} s; '
           f'{len(shots.problems)} layout finding(s), see {report}', flush=True)
@@ -252,9 +247,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--photos', type=Path, default=ROOT.parent / 'shared' / 'datasets' / 'imagewoof-mini',
                         help=f'an ImageFolder-style folder with the classes {", ".join(CLASSES)} and {STRANGER}')
     parser.add_argument('--train-timeout', type=float, default=900.0, help='seconds to wait for the run')
+    parser.add_argument('--sizes', nargs='+', choices=list(SIZES), default=list(SIZES),
+                        help='which sizes (default: all; 200pct runs in a second process at QT_SCALE_FACTOR=2)')
     args = parser.parse_args(argv)
     os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')
-    return render(args.out.resolve(), args.photos, args.train_timeout)
+    by_scale: dict[int, list[str]] = {}
+    for size in args.sizes:
+        by_scale.setdefault(SIZES[size][2], []).append(size)
+    code = 0
+    for scale, sizes in sorted(by_scale.items()):
+        if str(scale) == os.environ.get('QT_SCALE_FACTOR', '1'):
+            code = render(args.out.resolve(), args.photos, args.train_timeout, sizes) or code
+            continue
+        cmd = [sys.executable, str(Path(__file__).resolve()), '--out', str(args.out), '--photos', str(args.photos),
+               '--train-timeout', str(args.train_timeout), '--sizes', *sizes]
+        print(f'QT_SCALE_FACTOR={scale}: {" ".join(cmd)}', flush=True)
+        code = subprocess.run(cmd, env={**os.environ, 'QT_SCALE_FACTOR': str(scale)}, check=False).returncode or code
+    return code
 
 
 if __name__ == '__main__':
