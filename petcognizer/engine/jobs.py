@@ -47,8 +47,10 @@ JobFunction = Callable[..., Any]
 #: What the 'warm' job imports: torch, timm and every core module a job calls.
 WARM_MODULES = (
     'torch',
-    'torchvision',
-    'timm',
+    # the optimisers import it on first use (about 2 s here); the bundled backbones need
+    # neither timm nor torchvision any more (core/litenet.py): a downloaded backbone
+    # imports them when chosen
+    'torch._dynamo',
     'petcognizer.core.model',
     'petcognizer.core.features',
     'petcognizer.core.training',
