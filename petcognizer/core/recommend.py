@@ -93,6 +93,7 @@ def fine_tune_config(cfg: TrainConfig, depth: int = FINE_TUNE_DEPTH) -> TrainCon
     cfg.val_fraction = max(cfg.val_fraction, 0.2)
     cfg.patience = 6
     cfg.epochs = FINE_TUNE_EPOCHS
+    cfg.refit_all = False  # a second fine-tuning would double the time
     return cfg
 
 

@@ -41,9 +41,11 @@ from petcognizer.core.events import (
     Callback,
     Cancelled,
     CancelToken,
+    EpochEnded,
     Message,
     RunEnded,
     RunStarted,
+    StageProgress,
     null_callback,
 )
 from petcognizer.core.features import extract
@@ -112,8 +114,14 @@ def train_snapshot(snapshot: TrainingSnapshot, config: TrainConfig, *, run_dir: 
                                        callback=_telling_nothing_learnt(relay),
                                        cancel=cancel or CancelToken(),
                                        digests=list(snapshot.digests) or None)
+        measured = config
+        if res.model is not None and not res.cancelled and _refits(config, res):
+            res, measured = _refit_on_every_photo(
+                res, paths, list(snapshot.labels), classes, config, cache_root=cache_root,
+                class_matches=dict(snapshot.class_matches) or None, callback=callback,
+                cancel=cancel, digests=list(snapshot.digests) or None)
         if res.model is not None and not res.cancelled:
-            evaluation = _evaluate(res.model, paths, list(snapshot.labels), classes, config,
+            evaluation = _evaluate(res.model, paths, list(snapshot.labels), classes, measured,
                                    cache_root=cache_root, digests=list(snapshot.digests) or None,
                                    class_matches=dict(snapshot.class_matches) or None,
                                    callback=callback, cancel=cancel)
@@ -250,6 +258,46 @@ def _fit_measuring_ensembles(paths: list[Path], labels: list[int], classes: list
         for ev in held:
             callback(ev)
     return res
+
+
+def _refits(config: TrainConfig, res: FitResult) -> bool:
+    return (config.refit_all and config.val_fraction > 0 and config.freeze_depth == 0
+            and config.head != 'fc-dropout' and res.best_epoch is not None and res.n_val > 0)
+
+
+def _refit_on_every_photo(res: FitResult, paths: list[Path], labels: list[int],
+                          classes: list[str], config: TrainConfig, *, cache_root, class_matches,
+                          callback: Callback, cancel: CancelToken | None,
+                          digests) -> tuple[FitResult, TrainConfig]:
+    """(the result, the config that made its model): the final model trained again on every
+    photo for the epochs the validation split chose (``TrainConfig.refit_all``). The
+    epochs are reported as the 'evaluate' stage; if it is stopped, the split's model stays."""
+    epochs = res.best_epoch + 1
+    final = replace(config, val_fraction=0.0, patience=0, epochs=epochs, refit_all=False)
+    text = f'Training the final model on all {len(paths)} photos ({epochs} epochs)'
+    callback(Message('info', f'The validation photos chose {epochs} epochs; '
+                             f'{text[0].lower() + text[1:]}'))
+
+    def relay(ev) -> None:
+        if isinstance(ev, EpochEnded):
+            callback(StageProgress('evaluate', ev.epoch + 1, ev.epochs, text=text))
+        elif isinstance(ev, (Message, StageProgress)):
+            callback(ev)
+
+    try:
+        again = fit(paths, labels, classes, final, cache_root=cache_root,
+                    class_matches=class_matches, callback=relay, cancel=cancel, digests=digests)
+    except Cancelled:
+        again = None
+    if again is None or again.model is None or again.cancelled:
+        callback(Message('warning', 'Stopped before the final model had trained on every photo: '
+                                    'the model trained without the validation photos is kept'))
+        return res, config
+    res.model, res.n_train, res.n_val = again.model, again.n_train, 0
+    res.skipped = again.skipped
+    res.prior_weight = again.prior_weight
+    res.seconds += again.seconds
+    return res, final
 
 
 def _evaluate(model, paths: list[Path], labels: list[int], classes: list[str], config: TrainConfig,

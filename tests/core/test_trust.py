@@ -227,3 +227,28 @@ def test_a_fine_tuned_run_without_a_validation_split_says_it_has_no_estimate(tmp
                             callback=seen.append)
     assert record.evaluation == {}
     assert any(isinstance(m, Message) and 'No accuracy estimate' in m.text for m in seen)
+
+
+def test_refit_all_trains_the_final_model_on_every_photo(tmp_path):
+    from petcognizer.core.events import Message, StageProgress
+
+    paths, labels = [], []
+    for k, (name, colour) in enumerate(sorted(COLOURS.items())):
+        for i in range(5):
+            paths.append(str(make_photo(tmp_path / 'photos' / name / f'{name}{i}.png', colour,
+                                        noise_seed=i + 3 * len(name))))
+            labels.append(k)
+    snap = TrainingSnapshot(root=str(tmp_path), paths=tuple(paths), labels=tuple(labels),
+                            classes=tuple(sorted(COLOURS)))
+    seen = []
+    cfg = TrainConfig(backbone='tiny_test', epochs=6, val_fraction=0.4, patience=2,
+                      use_prior=False, refit_all=True)
+    record = train_snapshot(snap, cfg, run_dir=tmp_path / 'run', cache_root=tmp_path / 'cache',
+                            callback=seen.append)
+    assert record.n_train == 15 and record.n_val == 0  # every photo trained the saved model
+    assert record.best_val_acc is not None  # the split still chose the epochs
+    assert record.evaluation['method'] == 'cross-validation' and record.evaluation['n'] == 15
+    epochs = record.best_epoch + 1
+    assert any(isinstance(m, Message) and f'chose {epochs} epoch' in m.text for m in seen)
+    refit = [e for e in seen if isinstance(e, StageProgress) and 'final model' in e.text]
+    assert refit and refit[-1].done == refit[-1].total == epochs
