@@ -97,6 +97,7 @@ class RunHistoryPanel(QGroupBox):
             'No runs yet. Finished runs are listed here; click one to see its curves and settings.'
         )
         self.empty_label.setStyleSheet('color: #777;')
+        self.empty_label.setWordWrap(True)  # the page fits 1024 px with the expert column
         lay.addWidget(self.empty_label)
         buttons = QHBoxLayout()
         self.predict_button = QPushButton('Predict with this run')
