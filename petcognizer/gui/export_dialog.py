@@ -91,8 +91,10 @@ def default_format() -> str:
 
 def format_available(fmt: str) -> tuple[bool, str]:
     """(usable, why not): ONNX needs the optional ``onnx`` package."""
-    if fmt == 'onnx' and importlib.util.find_spec('onnx') is None:
-        return False, 'needs the optional package: pip install "petcognizer[onnx]"'
+    if fmt == 'onnx' and (importlib.util.find_spec('onnx') is None
+                          or importlib.util.find_spec('onnxruntime') is None):
+        # both are in the base install; a trimmed environment gets the source-checkout form
+        return False, "needs onnx and onnxruntime: pip install -e '.[export]'"
     return True, ''
 
 
