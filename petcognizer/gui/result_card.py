@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -112,7 +113,18 @@ class ResultCard(QFrame):
         self.calibration_label.setStyleSheet('color: #555;')
         lay.addWidget(self.calibration_label)
 
-        body = QHBoxLayout()
+        # the tables keep their natural size and scroll together when the window is small
+        # (side by side they are wider than the Train page's column at 1024 px)
+        self.body_scroll = QScrollArea()
+        self.body_scroll.setObjectName('ResultBody')
+        self.body_scroll.setWidgetResizable(True)
+        self.body_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.body_scroll.setStyleSheet('QScrollArea#ResultBody, QWidget#ResultBodyInside '
+                                       '{ background: transparent; border: none; }')
+        inside = QWidget()
+        inside.setObjectName('ResultBodyInside')
+        body = QHBoxLayout(inside)
+        body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(16)
         left = QVBoxLayout()
         head = QLabel('<b>Per class</b>')
@@ -138,7 +150,8 @@ class ResultCard(QFrame):
         right.addWidget(self.confusion)
         right.addStretch(1)
         body.addLayout(right, 3)
-        lay.addLayout(body, 1)
+        self.body_scroll.setWidget(inside)
+        lay.addWidget(self.body_scroll, 1)
 
         bar = QHBoxLayout()
         bar.addStretch(1)
