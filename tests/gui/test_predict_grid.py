@@ -176,6 +176,18 @@ def test_browser_image_drop_file_url_and_web_address(qtbot, page, tmp_path, make
     assert not folder.exists()
 
 
+@pytest.fixture(autouse=True)
+def _empty_clipboard_after():
+    """The clipboard owns the QMimeData a test gives it: left there, Qt deletes it while the
+    interpreter shuts down, after Python's wrapper, and the process dies (SIGSEGV) after the
+    tests passed. Empty it while both still live."""
+    yield
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is not None:
+        QGuiApplication.clipboard().clear()
+
+
 def test_paste_from_the_clipboard(qtbot, page, tmp_path, make_solid_photo):
     assert page.paste_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Paste)
     photo = make_solid_photo(tmp_path / 'new' / 'green_fair.png', (40, 200, 60))
