@@ -11,6 +11,8 @@ undo that takes a photo out of its class clears the line (:func:`in_class`).
 
 from __future__ import annotations
 
+import filecmp
+
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -103,17 +105,20 @@ class PhotoInputMixin:
 
 
 def in_class(project: Any, class_name: str, source: Path) -> bool:
-    """Whether a copy of ``source`` is among the photos of ``class_name`` (same size and date: copies keep both)."""
+    """Whether a copy of ``source`` (the same bytes) is among the photos of ``class_name``.
+
+    Sizes are compared first and only same-size files read: a size-and-date test took
+    another photo of the same size made in the same second for the copy.
+    """
     try:
-        st = source.stat()
+        size = source.stat().st_size
         photos = project.images(class_name)
     except (OSError, KeyError, ValueError):
         return False
     for photo in photos:
         try:
-            other = photo.stat()
+            if photo.stat().st_size == size and filecmp.cmp(source, photo, shallow=False):
+                return True
         except OSError:
             continue
-        if other.st_size == st.st_size and abs(other.st_mtime_ns - st.st_mtime_ns) < 2_000_000_000:
-            return True
     return False
