@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from petcognizer.core.data import decode_batches, stratified_split
+from petcognizer.core.data import stratified_split
 from petcognizer.core.evaluation import (
     build_evaluation,
     cv_folds,
@@ -34,45 +34,10 @@ from petcognizer.core.evaluation import (
     softmax,
     unknown_statistics,
 )
-from petcognizer.core.events import Callback, StageProgress, null_callback
+from petcognizer.core.events import Callback, null_callback
+from petcognizer.core.features import extract
 
-__all__ = ['evaluate_holdout', 'pooled_and_logits']
-
-_TEXT = 'Measuring accuracy on the photos kept out of training'
-
-
-def pooled_and_logits(member, paths: Sequence[Path], *, batch_size: int = 32, cancel=None,
-                      on_batch=None) -> tuple[np.ndarray, np.ndarray, list[int]]:
-    """(pooled features [n_ok, D], uncalibrated logits [n_ok, K], ok indices) of ``member``
-    (a Classifier) on ``paths``, one backbone pass per photo."""
-    import torch
-
-    device = next(member.parameters()).device
-    feats, logits, ok = [], [], []
-    was_training = member.training
-    member.eval()
-    try:
-        for batch in decode_batches(list(paths), member.preprocess, batch_size, cancel=cancel):
-            if cancel is not None:
-                cancel.raise_if_cancelled()
-            if batch.tensor is not None:
-                x = batch.tensor.to(device)
-                if device.type in ('cpu', 'cuda'):
-                    x = x.contiguous(memory_format=torch.channels_last)
-                with torch.inference_mode():
-                    f = member.backbone(x)
-                    z = member.logits_from_features(f)
-                feats.append(f.float().cpu().numpy())
-                logits.append(z.double().cpu().numpy())
-                ok += list(batch.indices)
-            if on_batch is not None:
-                on_batch(len(batch.indices) + len(batch.errors))
-    finally:
-        member.train(was_training)
-    k = len(member.classes)
-    if not ok:
-        return np.zeros((0, 0), np.float32), np.zeros((0, k)), []
-    return np.concatenate(feats), np.concatenate(logits), ok
+__all__ = ['evaluate_holdout']
 
 
 def evaluate_holdout(model, paths: Sequence[Path], labels: Sequence[int], classes: Sequence[str],
@@ -89,26 +54,30 @@ def evaluate_holdout(model, paths: Sequence[Path], labels: Sequence[int], classe
     tr_idx, va_idx = stratified_split(list(labels), config.val_fraction, config.seed)
     if not va_idx or len(tr_idx) < 2:
         return nothing
+    import torch
+
     y = np.asarray(labels, dtype=np.int64)
-    total = (len(tr_idx) + len(va_idx)) * len(members)
-    done = [0]
-
-    def on_batch(n: int) -> None:
-        done[0] += n
-        callback(StageProgress('evaluate', done[0], total, text=_TEXT))
-
+    idx = list(tr_idx) + list(va_idx)
+    n_tr = len(tr_idx)
     val_logits, unknown, val_ok = [], [], None
     for member in members:
-        _, z_va, ok_va = pooled_and_logits(member, [paths[i] for i in va_idx], cancel=cancel,
-                                           on_batch=on_batch)
-        f_tr, _, ok_tr = pooled_and_logits(member, [paths[i] for i in tr_idx], cancel=cancel,
-                                           on_batch=on_batch)
+        # the trained backbone's pooled features (not cached: they are this run's alone),
+        # one pass over the training and the validation photos
+        r = extract(member.backbone, None, [paths[i] for i in idx], member.preprocess,
+                    cache_root=None, callback=callback, cancel=cancel, stage_label='evaluate')
+        f = np.asarray(r.data[:, 0], dtype=np.float32)
+        ok = np.asarray(r.ok, dtype=np.int64)
+        is_val = ok >= n_tr
+        ok_va = [int(j) - n_tr for j in ok[is_val]]
         if val_ok is not None and ok_va != val_ok:
             return nothing  # a photo changed between members: nothing consistent to report
         val_ok = ok_va
-        val_logits.append(z_va)
-        unknown.append(unknown_statistics(f_tr, y[[tr_idx[j] for j in ok_tr]], len(classes))
-                       if len(ok_tr) >= 2 else None)
+        with torch.inference_mode():
+            val_logits.append(member.logits_from_features(
+                torch.from_numpy(f[is_val])).double().numpy())
+        y_tr = y[[idx[j] for j in ok[~is_val]]]
+        unknown.append(unknown_statistics(f[~is_val], y_tr, len(classes))
+                       if len(y_tr) >= 2 else None)
     if not val_ok:
         return nothing
     va = [va_idx[j] for j in val_ok]
@@ -126,5 +95,4 @@ def evaluate_holdout(model, paths: Sequence[Path], labels: Sequence[int], classe
     evaluation = build_evaluation(classes, y_va, softmax(z, temperature), [str(paths[i]) for i in va],
                                   method='validation', folds=None, temperature=temperature,
                                   ece=expected_calibration_error(cross, y_va))
-    callback(StageProgress('evaluate', total, total, text=_TEXT))
     return {'evaluation': evaluation, 'temperature': temperature, 'unknown': unknown}
