@@ -15,7 +15,7 @@ from petcognizer.core.doctor import (
     run_doctor,
 )
 from petcognizer.core.project import Project
-from petcognizer.core.settings import cache_root as user_cache_root
+from petcognizer.core.settings import feature_cache_root
 
 __all__ = ['HEADINGS', 'cmd_doctor', 'report_text']
 
@@ -68,10 +68,10 @@ def cmd_doctor(args) -> int:
     if Project.is_project(root):
         project = Project.open(root)
         snapshot = project.snapshot()
-        cache = Path(project.cache_dir) / 'features'
+        cache = feature_cache_root(project)
     elif root.is_dir():
         snapshot = folder_snapshot(root)
-        cache = user_cache_root() / 'features'
+        cache = feature_cache_root()
     else:
         raise ValueError(f'{shown(root)}: no such folder; give a petcognizer project or a folder '
                          'with one subfolder of photos per class (e.g. photos/cat, photos/dog)')

@@ -7,6 +7,7 @@ import json
 import signal
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 from petcognizer.cli.places import check_new_file, check_writable_folder, is_model_file
@@ -145,17 +146,15 @@ def _train(args, ctx) -> int:
         # near ImageNet or far from it: decided from the photos (their frozen features are
         # cached, so a frozen run reads them back)
         from petcognizer.core.recommend import recommend_for_photos
-        from petcognizer.core.settings import cache_root as user_cache_root
+        from petcognizer.core.settings import feature_cache_root
 
         if project is not None:
             where = dict(paths=snapshot.paths, labels=snapshot.labels, classes=snapshot.classes,
-                         digests=list(snapshot.digests) or None,
-                         cache_root=Path(project.cache_dir) / 'features')
+                         digests=list(snapshot.digests) or None)
         else:
-            where = dict(paths=paths, labels=_labels, classes=classes,
-                         cache_root=user_cache_root() / 'features')
+            where = dict(paths=paths, labels=_labels, classes=classes)
         recommendation = recommend_for_photos(backbone=args.backbone, callback=progress,
-                                              cancel=None, **where)
+                                              cache_root=feature_cache_root(project), **where)
         cfg = _with_options(args, recommendation.config)
         progress.say(recommendation.sentence)
 
@@ -203,9 +202,7 @@ def _may_fine_tune(args, labels) -> bool:
 
     if args.freeze_depth is not None or args.ensemble is not None or args.head == 'prototype':
         return False
-    counts: dict[int, int] = {}
-    for y in labels:
-        counts[y] = counts.get(y, 0) + 1
+    counts = Counter(labels)
     return len(counts) >= 2 and min(counts.values()) >= MIN_PER_CLASS_TO_FINE_TUNE
 
 

@@ -55,7 +55,7 @@ from petcognizer.core.model import Ensemble, save_model
 from petcognizer.core.predict import Predictor
 from petcognizer.core.project import locate_by_digest
 from petcognizer.core.runs import RunRecord, TrainingSnapshot, new_run_id, utc_now
-from petcognizer.core.settings import cache_root as user_cache_root
+from petcognizer.core.settings import feature_cache_root
 from petcognizer.core.suggest import zero_shot_model
 from petcognizer.core.training import FitResult, fit
 
@@ -154,7 +154,7 @@ def train_project(project, config: TrainConfig, *, out: os.PathLike | str | None
     snapshot = project.snapshot()
     run_id = new_run_id()
     record = train_snapshot(snapshot, config, run_dir=Path(project.runs_dir) / run_id,
-                            cache_root=Path(project.cache_dir) / 'features', run_id=run_id,
+                            cache_root=feature_cache_root(project), run_id=run_id,
                             callback=callback, cancel=cancel)
     if distributed.is_main():
         project.add_run(record)
@@ -187,7 +187,7 @@ def train_folder(folder: os.PathLike | str, config: TrainConfig, *, out: os.Path
     run_dir = Path(tempfile.mkdtemp(prefix='.petcognizer-run-', dir=out.parent))
     try:
         record = train_snapshot(snapshot, config, run_dir=run_dir,
-                                cache_root=user_cache_root() / 'features',
+                                cache_root=feature_cache_root(),
                                 callback=callback, cancel=cancel)
         if record.model_path is not None:
             commit_file(run_dir / MODEL_FILE, out)

@@ -22,6 +22,7 @@ __all__ = [
     'AppSettings',
     'cache_root',
     'default_projects_dir',
+    'feature_cache_root',
     'folder_name',
     'free_project_path',
     'load_settings',
@@ -134,6 +135,14 @@ def cache_root() -> Path:
     if env:
         return Path(env)
     return Path(platformdirs.user_cache_dir(_APP))
+
+
+def feature_cache_root(project=None) -> Path:
+    """Where the feature cache lives: ``<project>/.cache/features`` for a project (any
+    object with a ``cache_dir``), else ``features/`` in the per-user cache folder."""
+    if project is not None:
+        return Path(project.cache_dir) / 'features'
+    return cache_root() / 'features'
 
 
 def load_settings() -> AppSettings:

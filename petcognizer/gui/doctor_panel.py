@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from petcognizer.core.events import StageProgress
+from petcognizer.core.settings import feature_cache_root
 from petcognizer.gui.data_assist import is_cancelled, stop_engine_worker
 from petcognizer.gui.engine import EngineWorker
 from petcognizer.gui.photo_fixes import PhotoFixer
@@ -188,7 +189,7 @@ class DoctorPanel(QWidget):
             self.summary_label.setText('No labelled photos to check yet: put photos into classes first.')
             return False
         self._worker = worker = EngineWorker(
-            'doctor', snapshot=snapshot.to_dict(), cache_root=str(Path(project.cache_dir) / 'features'),
+            'doctor', snapshot=snapshot.to_dict(), cache_root=str(feature_cache_root(project)),
             backbone=_backbone_of(project),
         )
         worker.progressed.connect(self._on_progressed)
