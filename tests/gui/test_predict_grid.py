@@ -276,6 +276,7 @@ def test_window_ctrl_v_on_the_predict_tab_then_add_and_undo(qtbot, engine_jobs, 
     qtbot.waitUntil(lambda: len(win.project.images('green')) == before + 1 and row.sent_seen, timeout=10000)
     assert row.status_label.text() == 'Sent to “green”'
     win.undo_action.trigger()
-    qtbot.waitUntil(lambda: row.status_label.text() == '', timeout=5000)
+    # the undo runs like the add did (the add's own waits allow 20 s and 10 s)
+    qtbot.waitUntil(lambda: row.status_label.text() == '', timeout=20000)
     assert len(win.project.images('green')) == before
     win.shutdown(5000)
