@@ -275,8 +275,10 @@ def test_window_ctrl_v_on_the_predict_tab_then_add_and_undo(qtbot, engine_jobs, 
         qtbot.mouseClick(row.add_buttons['green'], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(win.project.images('green')) == before + 1 and row.sent_seen, timeout=10000)
     assert row.status_label.text() == 'Sent to “green”'
+    # the add job is over only when its worker's finished signal has been handled: Undo before
+    # that is refused ("Wait until the photos being added are in"), as a user would be told
+    qtbot.waitUntil(lambda: not win.data_page.is_busy(), timeout=10000)
     win.undo_action.trigger()
-    # the undo runs like the add did (the add's own waits allow 20 s and 10 s)
-    qtbot.waitUntil(lambda: row.status_label.text() == '', timeout=20000)
+    qtbot.waitUntil(lambda: row.status_label.text() == '', timeout=5000)
     assert len(win.project.images('green')) == before
     win.shutdown(5000)
