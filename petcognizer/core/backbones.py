@@ -15,7 +15,8 @@ Weights come from two places:
   which map one-to-one, in order and shape, onto timm's ``efficientnet_lite*``
   (rebuilt without timm in :mod:`petcognizer.core.litenet`);
   their normalisation is mean = std = (0.5, 0.5, 0.5).
-* ``download``: torchvision's weights API, into the torch hub cache
+* ``download``: torchvision's weights API (optional: without torchvision, as in the
+  desktop build, these report :data:`NOT_IN_BUILD`), into the torch hub cache
   (``$TORCH_HOME/hub/checkpoints``), with a progress callback. Without network,
   :class:`WeightsUnavailable` names the file, its URL and how to install it by
   hand (``petcognizer backbones --import-weights FILE``).
@@ -59,6 +60,7 @@ __all__ = [
     'import_weights',
     'list_backbones',
     'register_backbone',
+    'torchvision_problem',
     'weights_status',
 ]
 
@@ -324,10 +326,47 @@ def hub_checkpoint_dir() -> Path:
     return Path(home) / 'hub' / 'checkpoints'
 
 
-def _tv_weights(tv_name: str):
-    from torchvision.models import get_model_weights
+#: What a downloadable backbone says where torchvision is absent (the desktop build ships
+#: without it: PyInstaller bundles only the bundled EfficientNet-Lite backbones' needs).
+NOT_IN_BUILD = 'not available in this build: it needs torchvision, which is not installed'
 
-    return get_model_weights(tv_name).DEFAULT
+
+def torchvision_problem() -> str | None:
+    """Why torchvision's backbones cannot be used here, or None when torchvision is installed.
+
+    Cheap (no import: the window lists backbone status at start-up). A torchvision
+    that is installed but fails to import (a build for another torch) is reported
+    when a backbone is built, by :func:`_torchvision_models`.
+    """
+    try:
+        found = importlib.util.find_spec('torchvision') is not None
+    except (ImportError, ValueError):  # blocked, or a broken entry in sys.modules
+        found = False
+    if found:
+        return None
+    if getattr(sys, 'frozen', False):  # PyInstaller's one-folder desktop build
+        return f'{NOT_IN_BUILD}; use a bundled EfficientNet-Lite backbone'
+    return (f'{NOT_IN_BUILD}; use a bundled EfficientNet-Lite backbone, or install it: '
+            'pip install torchvision')
+
+
+def _torchvision_models():
+    """``torchvision.models``, or :class:`WeightsUnavailable` saying why it cannot be used."""
+    problem = torchvision_problem()
+    if problem:
+        raise WeightsUnavailable(problem)
+    try:
+        return importlib.import_module('torchvision.models')
+    except Exception as exc:  # e.g. "operator torchvision::nms does not exist": another torch's build
+        raise WeightsUnavailable(
+            f'torchvision does not import beside this torch ({type(exc).__name__}: {exc}); '
+            'install the torchvision release made for your torch, or use a bundled '
+            'EfficientNet-Lite backbone'
+        ) from None
+
+
+def _tv_weights(tv_name: str):
+    return _torchvision_models().get_model_weights(tv_name).DEFAULT
 
 
 def _tv_preprocess(tv_name: str) -> dict:
@@ -475,6 +514,9 @@ def weights_status(spec: BackboneSpec) -> tuple[bool, str]:
         return True, 'bundled'
     if spec.source == 'random':
         return True, 'random weights (tests)'
+    problem = torchvision_problem()
+    if problem:
+        return False, problem
     path = hub_checkpoint_dir() / (spec.weights_filename or '')
     if path.is_file():
         return (True, 'downloaded') if _verified(path) else (False, f'damaged: delete {path} or run '
@@ -484,9 +526,8 @@ def weights_status(spec: BackboneSpec) -> tuple[bool, str]:
 
 def _build_tv(tv_name: str, split: Callable, pretrained: bool, progress: ProgressFn | None):
     import torch
-    from torchvision.models import get_model
 
-    net = get_model(tv_name, weights=None)
+    net = _torchvision_models().get_model(tv_name, weights=None)
     if pretrained:
         weights = _tv_weights(tv_name)
         dst = hub_checkpoint_dir() / weights.url.rsplit('/', 1)[-1]

@@ -44,7 +44,9 @@ __all__ = [
 
 JobFunction = Callable[..., Any]
 
-#: What the 'warm' job imports: torch, timm and every core module a job calls.
+#: What the 'warm' job imports: torch and every core module a job calls. Neither timm nor
+#: torchvision is among them (both are optional: the desktop build ships neither;
+#: tests/core/test_optional_imports.py runs this job with both blocked).
 WARM_MODULES = (
     'torch',
     # the optimisers import it on first use (about 2 s here); the bundled backbones need
@@ -108,7 +110,7 @@ class ProjectView:
 
 
 def warm_imports() -> None:
-    """Import torch, timm and the core once (thread-safe; later calls return at once).
+    """Import torch and the core once (thread-safe; later calls return at once).
 
     A core module that does not exist is skipped only if it is that very module
     that is missing (an optional module); any other import error propagates.
