@@ -11,7 +11,9 @@ from PySide6.QtCore import QCoreApplication, QElapsedTimer, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from petcognizer.core.settings import load_settings
 from petcognizer.gui.engine import running_engine_workers, warm_up
+from petcognizer.gui.i18n import LANGUAGE_SETTING, choose_language, install_translators, translate
 from petcognizer.gui.main_window import MainWindow
 from petcognizer.gui.style import apply_style
 from petcognizer.gui.workers import wait_for_workers
@@ -84,7 +86,8 @@ def take_screenshots(window, out_dir: str | Path, project: str | Path | None = N
         _settle(window)
         path = out / f'{name}.png'
         if not window.grab().save(str(path)):
-            raise OSError(f'Cannot write the screenshot {path}; check the folder is writable.')
+            raise OSError(translate('app', 'Cannot write the screenshot {path}; check the folder is '
+                                             'writable.').format(path=path))
         written.append(path)
 
     window.pages.setCurrentWidget(window.start_page)
@@ -121,17 +124,20 @@ def run(
     """
     logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')
     app = create_app(argv)
-    window = MainWindow()
+    settings = load_settings()
+    # Before any widget exists: the texts are translated as the widgets are built.
+    install_translators(choose_language(settings.extra.get(LANGUAGE_SETTING)), app)
+    window = MainWindow(settings)
     if screenshot_dir is not None:
         window.interactive = False
         code = 0
         try:
             take_screenshots(window, screenshot_dir, project)
             if project is not None and window.project is None:
-                print(f'petcognizer: could not open the project {project}', file=sys.stderr)
+                print(translate('app', 'petcognizer: could not open the project {project}').format(project=project), file=sys.stderr)
                 code = 1
         except OSError as exc:
-            print(f'petcognizer: {exc}', file=sys.stderr)
+            print(translate('app', 'petcognizer: {exc}').format(exc=exc), file=sys.stderr)
             code = 1
         finally:
             window.shutdown()

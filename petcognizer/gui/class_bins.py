@@ -52,6 +52,7 @@ from petcognizer.core.hints import class_need
 from petcognizer.gui.mimedrop import has_photos, read_mime
 from petcognizer.gui.thumbnails import PATHS_MIME, ThumbnailLoader, decode_paths_mime
 from petcognizer.gui.widgets import FlowLayout
+from petcognizer.gui.i18n import translate
 
 __all__ = ['CARD_WIDTH', 'N_SAMPLES', 'AddClassCard', 'ClassCard', 'ClassCards', 'key_for_index']
 
@@ -133,7 +134,7 @@ class ClassCard(_DropFrame):
 
         self.swatch = QLabel()
         self.swatch.setFixedSize(12, 12)
-        self.name_label = QLabel('Unlabelled' if name is None else name)
+        self.name_label = QLabel(translate('class_bins', 'Unlabelled') if name is None else name)
         self.name_label.setObjectName('CardName')
         self.name_label.setWordWrap(True)
         font = self.name_label.font()
@@ -202,9 +203,9 @@ class ClassCard(_DropFrame):
             self.swatch.setStyleSheet(f'background: {color or "#9aa0a6"}; border-radius: 3px;')
         self.key_label.setText(key)
         self.key_label.setVisible(bool(key))
-        self.count_label.setText(f'{count} photo{"s" if count != 1 else ""}')
+        self.count_label.setText(translate('class_bins', '%n photo(s)', None, count))
         if unlabelled:
-            need = 'not used for training' if count else 'photos without a class'
+            need = translate('class_bins', 'not used for training') if count else translate('class_bins', 'photos without a class')
             self.need_label.setStyleSheet('color: #6b727c;')
         else:
             need = class_need(count)
@@ -212,15 +213,18 @@ class ClassCard(_DropFrame):
         self.need_label.setVisible(bool(need))
         self.match_label.setText(match or '')
         self.match_label.setVisible(bool(match))
-        name = 'Unlabelled' if unlabelled else f"'{self.name}'"
-        tip = f'{name}: {count} photo{"s" if count != 1 else ""}. Click to see them; drop photos here to add them.'
+        name = translate('class_bins', 'Unlabelled') if unlabelled else f"'{self.name}'"
+        tip = translate('class_bins', '{name}: %n photo(s). Click to see them; drop photos here to add them.', None,
+                        count).format(name=name)
         if key:
-            tip += f' Select photos and press {key} to put them {"here" if unlabelled else "in this class"}.'
+            tip += (translate('class_bins', ' Select photos and press {key} to put them here.') if unlabelled else
+                    translate('class_bins', ' Select photos and press {key} to put them in this class.')).format(key=key)
         elif not unlabelled:
-            tip += ' Select photos and press Ctrl+L ("Label as…") to put them in this class.'
+            tip += translate('class_bins', ' Select photos and press Ctrl+L ("Label as…") to put them in this class.')
         if match:
-            meaning = 'nothing ImageNet knows' if match == 'no match' else match.lstrip('→ ')
-            tip += f'\nImageNet match: {meaning}. Right-click ▸ ImageNet match… to change it.'
+            meaning = translate('class_bins', 'nothing ImageNet knows') if not match.startswith('→') else match.lstrip('→ ')
+            tip += translate('class_bins', '\nImageNet match: {meaning}. Right-click ▸ ImageNet match… to '
+                                             'change it.').format(meaning=meaning)
         self.setToolTip(tip)
 
     def set_selected(self, on: bool) -> None:
@@ -326,17 +330,17 @@ class AddClassCard(_DropFrame):
         self.setObjectName('AddClassCard')
         self.dashed = True
         self.setFixedWidth(CARD_WIDTH)
-        self.button = QPushButton('+  Add class')
+        self.button = QPushButton(translate('class_bins', '+  Add class'))
         self.button.setObjectName('AddClassButton')
-        self.button.setToolTip('Add a class: a kind of photo to recognize, e.g. "cat" (Ctrl+Shift+N)')
+        self.button.setToolTip(translate('class_bins', 'Add a class: a kind of photo to recognize, e.g. "cat" (Ctrl+Shift+N)'))
         self.button.setFlat(True)
         self.button.setMinimumHeight(40)
         self.edit = QLineEdit()
         self.edit.setObjectName('NewClassName')
-        self.edit.setPlaceholderText('Name, then Enter')
-        self.edit.setToolTip('The name of the new class, e.g. "cat". Enter adds it, Esc cancels.')
+        self.edit.setPlaceholderText(translate('class_bins', 'Name, then Enter'))
+        self.edit.setToolTip(translate('class_bins', 'The name of the new class, e.g. "cat". Enter adds it, Esc cancels.'))
         self.edit.hide()
-        self.note = QLabel('Type a name, then press Enter')
+        self.note = QLabel(translate('class_bins', 'Type a name, then press Enter'))
         self.note.setObjectName('CardNeed')
         self.note.setWordWrap(True)
         self.note.setStyleSheet('color: #6b727c;')

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from petcognizer.core import classnames as prior
 from petcognizer.gui.undo import ProjectCommand
+from petcognizer.gui.i18n import translate
 
 __all__ = [
     'AUTOMATIC',
@@ -70,13 +71,13 @@ def current_match(name: str, overrides: dict[str, list[str]] | None) -> tuple[An
 
 
 def _outputs_text(n: int) -> str:
-    return f'{n} ImageNet output{"s" if n != 1 else ""}'
+    return translate('class_match_dialog', '%n ImageNet output(s)', None, n)
 
 
 def describe_match(name: str, overrides: dict[str, list[str]] | None) -> str:
     """Short text for the class list: "→ domestic cat" or "no match"."""
     match, _ = current_match(name, overrides)
-    return f'→ {match.name}' if match is not None else 'no match'
+    return f'→ {match.name}' if match is not None else translate('class_match_dialog', 'no match')
 
 
 class ClassMatchCommand(ProjectCommand):
@@ -91,7 +92,7 @@ class ClassMatchCommand(ProjectCommand):
     def __init__(
         self, project: Any, name: str, old: list[str] | None, new: list[str] | None, **kwargs: Any
     ) -> None:
-        super().__init__(f"Change the ImageNet match of '{name}'", project, **kwargs)
+        super().__init__(translate('class_match_dialog', "Change the ImageNet match of '{name}'").format(name=name), project, **kwargs)
         self.name = name
         self.old = None if old is None else list(old)
         self.new = None if new is None else list(new)
@@ -129,7 +130,7 @@ class ClassMatchDialog(QDialog):
         self, name: str, overrides: dict[str, list[str]] | None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"ImageNet match of '{name}'")
+        self.setWindowTitle(translate('class_match_dialog', "ImageNet match of '{name}'").format(name=name))
         self.setObjectName('ClassMatchDialog')
         self.resize(460, 440)
         self.name = name
@@ -139,8 +140,9 @@ class ClassMatchDialog(QDialog):
         auto = prior.match_class_name(name)
 
         why = QLabel(
-            f"petcognizer uses what the pretrained network knows about '{name}' when you have "
-            'few photos. Pick the concept this class means, or clear it if none fits.'
+            translate('class_match_dialog', 'petcognizer uses what the pretrained network knows about '
+                                              "'{name}' when you have few photos. Pick the concept this "
+                                              'class means, or clear it if none fits.').format(name=name)
         )
         why.setWordWrap(True)
         why.setObjectName('HintLabel')
@@ -148,31 +150,32 @@ class ClassMatchDialog(QDialog):
         self.current_label.setWordWrap(True)
         self.current_label.setTextFormat(Qt.TextFormat.RichText)
         if match is None:
-            now = '<b>no match</b> (the photos alone decide)'
+            now = translate('class_match_dialog', '<b>no match</b> (the photos alone decide)')
         else:
-            now = f'<b>{match.name}</b> ({_outputs_text(len(match.outputs))})'
-        where = 'your choice' if overridden else 'automatic, from the name'
-        self.current_label.setText(f'Current match: {now}, {where}.')
+            now = translate('class_match_dialog', '<b>{name}</b> ({outputs_text})').format(name=match.name, outputs_text=_outputs_text(len(match.outputs)))
+        where = translate('class_match_dialog', 'your choice') if overridden else translate('class_match_dialog', 'automatic, from the name')
+        self.current_label.setText(translate('class_match_dialog', 'Current match: {now}, {where}.').format(now=now, where=where))
 
         self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText('Search ImageNet concepts, e.g. "retriever", "tabby"…')
+        self.search_edit.setPlaceholderText(translate('class_match_dialog', 'Search ImageNet concepts, e.g. "retriever", "tabby"…'))
         self.search_edit.setClearButtonEnabled(True)
         self.results = QListWidget()
         self.results.setAlternatingRowColors(True)
         self.status_label = QLabel()
         self.status_label.setObjectName('KeysLabel')
 
-        self.use_button = QPushButton('Use')
+        self.use_button = QPushButton(translate('class_match_dialog', 'Use'))
         self.use_button.setObjectName('PrimaryButton')
-        self.use_button.setToolTip('Use the selected concept for this class')
+        self.use_button.setToolTip(translate('class_match_dialog', 'Use the selected concept for this class'))
         self.use_button.setEnabled(False)
-        self.clear_button = QPushButton('Clear match')
-        self.clear_button.setToolTip('This class means nothing ImageNet knows: let the photos alone decide')
-        self.automatic_button = QPushButton('Automatic')
-        auto_text = auto.name if auto is not None else 'no match'
-        self.automatic_button.setToolTip(f'Forget your choice and match from the name ({auto_text})')
+        self.clear_button = QPushButton(translate('class_match_dialog', 'Clear match'))
+        self.clear_button.setToolTip(translate('class_match_dialog', 'This class means nothing ImageNet knows: let the photos alone decide'))
+        self.automatic_button = QPushButton(translate('class_match_dialog', 'Automatic'))
+        auto_text = auto.name if auto is not None else translate('class_match_dialog', 'no match')
+        self.automatic_button.setToolTip(translate('class_match_dialog', 'Forget your choice and match '
+                                                                           'from the name ({auto_text})').format(auto_text=auto_text))
         self.automatic_button.setEnabled(overridden)
-        self.cancel_button = QPushButton('Cancel')
+        self.cancel_button = QPushButton(translate('class_match_dialog', 'Cancel'))
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.automatic_button)
@@ -212,17 +215,19 @@ class ClassMatchDialog(QDialog):
         for m in found:
             text = f'{m.name}  ·  {_outputs_text(len(m.outputs))}'
             if m.wnid == self._current_wnid:
-                text += '  (current)'
+                text += translate('class_match_dialog', '  (current)')
             item = QListWidgetItem(text)
             item.setData(_WnidRole, m.wnid)
-            item.setToolTip(f'WordNet {m.wnid}: {len(m.outputs)} of the 1,000 ImageNet outputs')
+            item.setToolTip(translate('class_match_dialog', 'WordNet {wnid}: {len_outputs} of the 1,000 '
+                                                              'ImageNet outputs').format(wnid=m.wnid, len_outputs=len(m.outputs)))
             self.results.addItem(item)
         if not text.strip():
-            self.status_label.setText('Type a word to search.')
+            self.status_label.setText(translate('class_match_dialog', 'Type a word to search.'))
         elif not found:
-            self.status_label.setText(f'Nothing in ImageNet is called "{text.strip()}".')
+            self.status_label.setText(translate('class_match_dialog', 'Nothing in ImageNet is called '
+                                                                        '"{strip}".').format(strip=text.strip()))
         else:
-            self.status_label.setText('Double-click a concept, or select it and click Use.')
+            self.status_label.setText(translate('class_match_dialog', 'Double-click a concept, or select it and click Use.'))
         if found:
             self.results.setCurrentRow(0)
         self.use_button.setEnabled(bool(found))

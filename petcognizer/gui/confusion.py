@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QWidget,
 )
+from petcognizer.gui.i18n import translate
 
 __all__ = ['ConfusionMatrixWidget', 'cell_colour']
 
@@ -68,8 +69,8 @@ class ConfusionMatrixWidget(QTableWidget):
         self.clear()
         self.setRowCount(n)
         self.setColumnCount(n)
-        self.setHorizontalHeaderLabels([f'said {c}' for c in self._classes])
-        self.setVerticalHeaderLabels([f'is {c}' for c in self._classes])
+        self.setHorizontalHeaderLabels([translate('confusion', 'said {c}').format(c=c) for c in self._classes])
+        self.setVerticalHeaderLabels([translate('confusion', 'is {c}').format(c=c) for c in self._classes])
         bold = QFont(self.font())
         bold.setBold(True)
         for i, row in enumerate(self._counts):
@@ -82,11 +83,13 @@ class ConfusionMatrixWidget(QTableWidget):
                     item.setFont(bold)
                 truth, said = self._classes[i], self._classes[j]
                 if count and i == j:
-                    tip = f"{count} photos of '{truth}' were recognised. Click to see them."
+                    tip = translate('confusion', "{count} photos of '{truth}' were recognised. Click to "
+                                                   'see them.').format(count=count, truth=truth)
                 elif count:
-                    tip = f"{count} photos of '{truth}' were called '{said}'. Click to see and fix them."
+                    tip = translate('confusion', "{count} photos of '{truth}' were called '{said}'. Click "
+                                                   'to see and fix them.').format(count=count, truth=truth, said=said)
                 else:
-                    tip = f"No photo of '{truth}' was called '{said}'."
+                    tip = translate('confusion', "No photo of '{truth}' was called '{said}'.").format(truth=truth, said=said)
                 item.setToolTip(tip)
                 self.setItem(i, j, item)
         self.resizeColumnsToContents()

@@ -17,6 +17,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+from petcognizer.gui.i18n import translate
 
 __all__ = ['TrainingCurves', 'ema']
 
@@ -61,13 +64,13 @@ class TrainingCurves(QWidget):
         col.setSpacing(2)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setToolTip(
-            'Left: the loss (cross-entropy) on the training photos per batch and per epoch, and on the '
+            translate('curves', 'Left: the loss (cross-entropy) on the training photos per batch and per epoch, and on the '
             'validation photos; lower is better.\nRight: the share of photos named right (accuracy). '
-            'One round is one epoch: every training photo seen once.'
+            'One round is one epoch: every training photo seen once.')
         )
         col.addWidget(self.graphics, 1)
-        self._loss_plot = self.graphics.addPlot(row=0, col=0, title='Mistakes (lower is better)')
-        self._acc_plot = self.graphics.addPlot(row=0, col=1, title='Photos named right')
+        self._loss_plot = self.graphics.addPlot(row=0, col=0, title=translate('curves', 'Mistakes (lower is better)'))
+        self._acc_plot = self.graphics.addPlot(row=0, col=1, title=translate('curves', 'Photos named right'))
         for plot in (self._loss_plot, self._acc_plot):
             plot.showGrid(x=True, y=True, alpha=0.15)
             plot.setLabel('bottom', 'round')
@@ -107,8 +110,8 @@ class TrainingCurves(QWidget):
         self.legend_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.legend_label.setStyleSheet('color: #444;')
         self.legend_label.setToolTip(
-            'Blue: training photos (per batch, smoothed; dashed: per epoch). Red: validation photos, '
-            'which the model does not learn from. Green: the epoch whose model is kept.'
+            translate('curves', 'Blue: training photos (per batch, smoothed; dashed: per epoch). Red: validation photos, '
+            'which the model does not learn from. Green: the epoch whose model is kept.')
         )
         col.addWidget(self.legend_label)
 
@@ -117,14 +120,14 @@ class TrainingCurves(QWidget):
         self._timer.setInterval(max(1, int(1000 / max_fps)))
         self._timer.timeout.connect(self._on_timer_timeout)
         self.redraws = 0
-        self.empty_label = QLabel(self.EMPTY_TEXT)
+        self.empty_label = QLabel(translate('curves', self.EMPTY_TEXT))
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.empty_label.setStyleSheet('QLabel { color: #666; padding: 8px; }')
         col.addWidget(self.empty_label, 1)
         self.reset()
 
-    EMPTY_TEXT = 'The training curves appear here while a model trains.'
+    EMPTY_TEXT = QT_TRANSLATE_NOOP('curves', 'The training curves appear here while a model trains.')
 
     def set_empty_text(self, text: str) -> None:
         """The hint shown while there is nothing to plot."""
@@ -137,10 +140,10 @@ class TrainingCurves(QWidget):
 
     #: (curve attribute, glyph colour, glyph, words) of the legend, in its order.
     LEGEND = (
-        ('batch_curve', TRAIN_COLOR, '━━', 'photos it learns from'),
-        ('train_loss_curve', TRAIN_COLOR, '╌●╌', 'the same, per round'),
-        ('val_loss_curve', VAL_COLOR, '━●━', 'photos kept back to check'),
-        ('_best_line', '#2ca02c', '┆', 'best round (kept)'),
+        ('batch_curve', TRAIN_COLOR, '━━', QT_TRANSLATE_NOOP('curves', 'photos it learns from')),
+        ('train_loss_curve', TRAIN_COLOR, '╌●╌', QT_TRANSLATE_NOOP('curves', 'the same, per round')),
+        ('val_loss_curve', VAL_COLOR, '━●━', QT_TRANSLATE_NOOP('curves', 'photos kept back to check')),
+        ('_best_line', '#2ca02c', '┆', QT_TRANSLATE_NOOP('curves', 'best round (kept)')),
     )
 
     def _update_legend(self) -> None:
@@ -154,7 +157,7 @@ class TrainingCurves(QWidget):
                 x = item.getData()[0]
                 drawn = x is not None and len(x) > 0
             if drawn:
-                shown.append(f'<span style="color:{colour}">{glyph}</span>&nbsp;{words.replace(" ", "&nbsp;")}')
+                shown.append(f'<span style="color:{colour}">{glyph}</span>&nbsp;{translate("curves", words).replace(" ", "&nbsp;")}')
         text = ' &nbsp; '.join(shown)
         if text != self.legend_label.text():
             self.legend_label.setText(text)

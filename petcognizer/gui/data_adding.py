@@ -27,10 +27,13 @@ from petcognizer.gui.mimedrop import (
 )
 from petcognizer.gui.undo import AddFilesCommand
 from petcognizer.gui.workers import Worker, start_worker, stop_worker
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+from petcognizer.gui.i18n import translate
 
 __all__ = ['AddPhotosMixin']
 
-_FILE_FILTER = 'Photos ({})'.format(' '.join(f'*{e}' for e in sorted(IMAGE_EXTENSIONS)))
+_FILE_FILTER = QT_TRANSLATE_NOOP('data_adding', 'Photos ({})'), (' '.join(f'*{e}' for e in sorted(IMAGE_EXTENSIONS)))
 
 
 class AddPhotosMixin:
@@ -77,8 +80,8 @@ class AddPhotosMixin:
         worker.returned.connect(self._on_add_returned)
         worker.errored.connect(self._on_add_errored)
         worker.finished.connect(self._on_add_finished)
-        where = 'Unlabelled' if target is None else f"'{target}'"
-        self.progress_label.setText(f'Adding photos to {where}…')
+        where = translate('data_adding', 'Unlabelled') if target is None else f"'{target}'"
+        self.progress_label.setText(translate('data_adding', 'Adding photos to {where}…').format(where=where))
         self.progress_bar.setRange(0, 0)
         self.progress_row.show()
         self.busy_changed.emit(True)
@@ -88,8 +91,9 @@ class AddPhotosMixin:
         if isinstance(event, StageProgress) and event.total:
             self.progress_bar.setRange(0, event.total)
             self.progress_bar.setValue(event.done)
-            where = 'Unlabelled' if self._job_target is None else f"'{self._job_target}'"
-            self.progress_label.setText(f'Adding photos to {where}: {event.done} of {event.total}')
+            where = translate('data_adding', 'Unlabelled') if self._job_target is None else f"'{self._job_target}'"
+            self.progress_label.setText(translate('data_adding', 'Adding photos to {where}: {done} of '
+                                                                   '{total}').format(where=where, done=event.done, total=event.total))
 
     def _on_add_returned(self, report: Any) -> None:
         if self._job_project is not self.project:  # the project was closed meanwhile
@@ -100,20 +104,22 @@ class AddPhotosMixin:
             self.undo_stack.push(
                 AddFilesCommand(self.project, self._job_sources, target, added, **self._cmd_kwargs())
             )
-        where = 'Unlabelled' if target is None else f"'{target}'"
+        where = translate('data_adding', 'Unlabelled') if target is None else f"'{target}'"
         self.report_panel.show_report(report, where)
-        msg = f'Added {len(added)} photo{"s" if len(added) != 1 else ""} to {where}.'
+        n_added = len(added)
+        msg = translate('data_adding', 'Added %n photo(s) to {where}.', None, n_added).format(where=where)
         if report.refused:
-            msg += f' {len(report.refused)} could not be added (see the list below the photos).'
+            msg += translate('data_adding', ' {len_refused} could not be added (see the list below the '
+                                              'photos).').format(len_refused=len(report.refused))
         if report.cancelled:
-            msg += ' Stopped before the end.'
+            msg += translate('data_adding', ' Stopped before the end.')
         self.status_changed.emit(msg)
         if self._bin != target and added and self.project is not None:
             self.select_bin(target)  # show where the photos went
         self.add_finished.emit(report)
 
     def _on_add_errored(self, exc: Any) -> None:
-        self.show_error(f'Could not add the photos: {exc}')
+        self.show_error(translate('data_adding', 'Could not add the photos: {exc}').format(exc=exc))
         self.add_finished.emit(None)
 
     def _on_add_finished(self) -> None:
@@ -132,7 +138,7 @@ class AddPhotosMixin:
         self._queue.clear()
         if self._worker is not None:
             self._worker.cancel()
-            self.progress_label.setText('Stopping…')
+            self.progress_label.setText(translate('data_adding', 'Stopping…'))
 
     def _cancel_jobs(self, timeout_ms: int = 10000) -> bool:
         self._queue.clear()
@@ -174,8 +180,8 @@ class AddPhotosMixin:
         photos = clipboard_photos()
         if not photos:
             self.show_info(
-                'The clipboard holds no photo. Copy a photo or photo files (in a browser: right-click '
-                'the image, "Copy image"), then press Ctrl+V here.'
+                translate('data_adding', 'The clipboard holds no photo. Copy a photo or photo files (in a browser: right-click '
+                'the image, "Copy image"), then press Ctrl+V here.')
             )
             return False
         return self.add_mime(photos, self._bin)
@@ -193,7 +199,8 @@ class AddPhotosMixin:
         if self.project is None:
             return
         files, _ = QFileDialog.getOpenFileNames(
-            self, 'Add photos', str(Path.home()), f'{_FILE_FILTER};;All files (*)'
+            self, translate('data_adding', 'Add photos'), str(Path.home()), translate('data_adding', '{photos};;All files (*)').format(
+                photos=translate('data_adding', _FILE_FILTER[0]).format(_FILE_FILTER[1]))
         )
         if files:
             self.add_paths(files, self._bin)
@@ -201,6 +208,6 @@ class AddPhotosMixin:
     def _on_add_folder_clicked(self) -> None:
         if self.project is None:
             return
-        folder = QFileDialog.getExistingDirectory(self, 'Add a folder of photos', str(Path.home()))
+        folder = QFileDialog.getExistingDirectory(self, translate('data_adding', 'Add a folder of photos'), str(Path.home()))
         if folder:
             self.add_paths([folder], self._bin)

@@ -28,6 +28,7 @@ from petcognizer.gui.data_panels import SimilarPhotosDialog
 from petcognizer.gui.engine import CANCELLED_MESSAGE, EngineWorker
 from petcognizer.gui.suggestions import NO_PRIOR_TEXT, latest_model_path
 from petcognizer.gui.undo import MoveImagesCommand
+from petcognizer.gui.i18n import translate
 
 __all__ = ['LabelAssistMixin', 'Suggestion', 'is_cancelled', 'stop_engine_worker']
 
@@ -87,10 +88,10 @@ class LabelAssistMixin:
         try:
             ClassMatchCommand.apply(project, name, new)
         except Exception as exc:
-            self.show_error(f'Could not save the match of {name!r}: {exc}')
+            self.show_error(translate('data_assist', 'Could not save the match of {name!r}: {exc}').format(name=name, exc=exc))
             return False
         self.undo_stack.push(ClassMatchCommand(project, name, old, new, **self._cmd_kwargs()))
-        self.status_changed.emit(f"'{name}' now means: {describe_match(name, project.class_matches)}.")
+        self.status_changed.emit(translate('data_assist', "'{name}' now means: {describe_match_name}.").format(name=name, describe_match_name=describe_match(name, project.class_matches)))
         return True
 
     def _on_class_match_dialog_finished(self, dialog: ClassMatchDialog, result: int) -> None:
@@ -126,23 +127,25 @@ class LabelAssistMixin:
             if not matched:
                 self.suggestions.clear()
                 self.suggestions.source_label.setText('')
-                self.suggestions.show_message(NO_PRIOR_TEXT)
+                self.suggestions.show_message(translate('suggestions', NO_PRIOR_TEXT))
                 return False
             source = (
-                'No model is trained yet, so these come from the class names alone '
-                '(what the pretrained network knows about them).'
+                translate('data_assist', 'No model is trained yet, so these come from the class names alone '
+                '(what the pretrained network knows about them).')
             )
             unmatched = [c for c in project.classes if c not in matched]
             if unmatched:
                 names = ', '.join(f"'{c}'" for c in unmatched)
-                it = 'it gets' if len(unmatched) == 1 else 'they get'
-                source += (
-                    f' {names} {"has" if len(unmatched) == 1 else "have"} no ImageNet match, so {it} '
-                    'the photos that look like none of the other classes.'
-                )
-            source += ' Check before accepting.'
+                it = translate('data_assist', 'it gets') if len(unmatched) == 1 else translate('data_assist', 'they get')
+                source += (translate('data_assist', ' {names} has no ImageNet match, so it gets the photos that '
+                                                    'look like none of the other classes.')
+                           if len(unmatched) == 1 else
+                           translate('data_assist', ' {names} have no ImageNet match, so they get the photos '
+                                                    'that look like none of the other classes.')).format(names=names)
+            source += translate('data_assist', ' Check before accepting.')
         else:
-            source = f'From your latest trained model ({model_path.parent.name}). Check before accepting.'
+            source = translate('data_assist', 'From your latest trained model ({name}). Check before '
+                                                'accepting.').format(name=model_path.parent.name)
         self.suggestions.show_running(len(paths), source)
         self._suggest_project = project
         self._suggest_worker = worker = EngineWorker(
@@ -179,7 +182,7 @@ class LabelAssistMixin:
         n = sum(len(v) for v in groups.values())
         if not n:
             return 0
-        self.undo_stack.beginMacro(f'Label {n} suggested photo{"s" if n != 1 else ""}')
+        self.undo_stack.beginMacro(translate('data_assist', 'Label %n suggested photo(s)', None, n))
         moved = 0
         try:
             for label, paths in groups.items():
@@ -195,7 +198,7 @@ class LabelAssistMixin:
         finally:
             self.undo_stack.endMacro()
         self.status_changed.emit(
-            f'Labelled {moved} photo{"s" if moved != 1 else ""} from the suggestions (Ctrl+Z to undo).'
+            translate('data_assist', 'Labelled %n photo(s) from the suggestions (Ctrl+Z to undo).', None, moved)
         )
         return moved
 
@@ -209,24 +212,25 @@ class LabelAssistMixin:
         if isinstance(event, StageProgress) and event.stage == 'predict':
             self.suggestions.show_progress(event.done, event.total)
         elif isinstance(event, StageProgress) and event.stage == 'weights':
-            self.suggestions.show_progress(0, 0, 'Loading the pretrained network…')
+            self.suggestions.show_progress(0, 0, translate('data_assist', 'Loading the pretrained network…'))
 
     def _on_suggest_returned(self, found: Any) -> None:
         if self._suggest_project is not self.project or self.project is None:
             return
         if not found:
-            self.suggestions.show_message(NO_PRIOR_TEXT)
+            self.suggestions.show_message(translate('suggestions', NO_PRIOR_TEXT))
             return
         suggestions = [Suggestion(Path(d['path']), d['label'], float(d['confidence'])) for d in found]
         colors = {c: self.project.class_color(c) for c in self.project.classes}
         self.suggestions.show_suggestions(suggestions, colors)
-        self.status_changed.emit(f'{len(suggestions)} suggested labels: check them and click Accept.')
+        self.status_changed.emit(translate('data_assist', '{len_suggestions} suggested labels: check them '
+                                                            'and click Accept.').format(len_suggestions=len(suggestions)))
 
     def _on_suggest_errored(self, message: str) -> None:
         if is_cancelled(message):
-            self.suggestions.show_message('Stopped. Click "Suggest labels" to start again.')
+            self.suggestions.show_message(translate('data_assist', 'Stopped. Click "Suggest labels" to start again.'))
         else:
-            self.suggestions.show_message(f'Could not suggest labels: {message}')
+            self.suggestions.show_message(translate('data_assist', 'Could not suggest labels: {message}').format(message=message))
 
     def _on_suggest_finished(self) -> None:
         self._suggest_worker = None
@@ -289,7 +293,7 @@ class LabelAssistMixin:
                 label = self.project.label_of(p)
             except Exception:
                 label = '?'
-            labels.append('Unlabelled' if label is None else label)
+            labels.append(translate('data_assist', 'Unlabelled') if label is None else label)
         self.similar_dialog.show_results(found, labels)
 
     def _on_similar_errored(self, message: str) -> None:

@@ -23,6 +23,7 @@ from petcognizer.gui.undo import (
     MoveImagesCommand,
     RenameClassCommand,
 )
+from petcognizer.gui.i18n import translate
 
 __all__ = ['EditingMixin']
 
@@ -45,8 +46,8 @@ class EditingMixin:
             origins = {Path(p): project.label_of(p) for p in paths}
             moving = [p for p, label in origins.items() if label != target]
             if not moving:
-                where = 'Unlabelled' if target is None else f"'{target}'"
-                self.status_changed.emit(f'Those photos are in {where} already.')
+                where = translate('data_editing', 'Unlabelled') if target is None else f"'{target}'"
+                self.status_changed.emit(translate('data_editing', 'Those photos are in {where} already.').format(where=where))
                 return False
             mapping = project.move_images(moving, target)
         except Exception as exc:
@@ -55,8 +56,9 @@ class EditingMixin:
         moves = [(origins[Path(p)], Path(mapping.get(p, p))) for p in moving]
         self.undo_stack.push(MoveImagesCommand(project, moves, target, **self._cmd_kwargs()))
         self._select_row(keep_row)
-        where = 'Unlabelled' if target is None else f"'{target}'"
-        self.status_changed.emit(f'Moved {len(moves)} photo{"s" if len(moves) != 1 else ""} to {where}.')
+        where = translate('data_editing', 'Unlabelled') if target is None else f"'{target}'"
+        n_moved = len(moves)
+        self.status_changed.emit(translate('data_editing', 'Moved %n photo(s) to {where}.', None, n_moved).format(where=where))
         return True
 
     def label_selected(self, number: int) -> bool:
@@ -72,14 +74,15 @@ class EditingMixin:
         elif number <= min(len(classes), 9):
             target = classes[number - 1]
         else:
-            self.show_info(f'There is no class {number}; add one with "+ Add class" (Ctrl+Shift+N).')
+            self.show_info(translate('data_editing', 'There is no class {number}; add one with "+ Add '
+                                                       'class" (Ctrl+Shift+N).').format(number=number))
             return False
         paths = self.selected_paths()
         if not paths:
-            where = 'Unlabelled' if target is None else f"'{target}'"
+            where = translate('data_editing', 'Unlabelled') if target is None else f"'{target}'"
             self.show_info(
-                f'Select photos first (click one, Shift/Ctrl+click for more, Ctrl+A for all), '
-                f'then press {number} to put them in {where}.'
+                translate('data_editing', 'Select photos first (click one, Shift/Ctrl+click for more, '
+                                            'Ctrl+A for all), then press {number} to put them in {where}.').format(number=number, where=where)
             )
             return False
         rows = [self.model.row_of(p) for p in paths]
@@ -87,7 +90,7 @@ class EditingMixin:
 
     def label_menu(self) -> QMenu:
         """The "Label as…" menu: every class (the first nine with their keys), then Unlabelled."""
-        menu = QMenu('Label as', self)
+        menu = QMenu(translate('data_editing', 'Label as'), self)
         menu.setObjectName('LabelAsMenu')
         classes = self.project.classes if self.project is not None else []
         for i, name in enumerate(classes):
@@ -97,10 +100,10 @@ class EditingMixin:
             act.triggered.connect(lambda _=False, n=name: self.move_paths(self.selected_paths(), n))
             menu.addAction(act)
         if not classes:
-            none = menu.addAction('No classes yet: add one with "+ Add class"')
+            none = menu.addAction(translate('data_editing', 'No classes yet: add one with "+ Add class"'))
             none.setEnabled(False)
         menu.addSeparator()
-        unl = menu.addAction('Unlabelled\t0')
+        unl = menu.addAction(translate('data_editing', 'Unlabelled\t0'))
         unl.setEnabled(self._bin is not None)
         unl.triggered.connect(lambda: self.move_paths(self.selected_paths(), None))
         return menu
@@ -110,7 +113,7 @@ class EditingMixin:
         if self.project is None:
             return None
         if not self.selected_paths():
-            self.show_info('Select photos first, then press Ctrl+L to choose their class.')
+            self.show_info(translate('data_editing', 'Select photos first, then press Ctrl+L to choose their class.'))
             return None
         menu = self.label_menu()
         idx = self.grid.currentIndex()
@@ -122,7 +125,7 @@ class EditingMixin:
     def delete_selected(self) -> bool:
         paths = self.selected_paths()
         if not paths:
-            self.show_info('Select photos first, then press Delete to move them to the project trash.')
+            self.show_info(translate('data_editing', 'Select photos first, then press Delete to move them to the project trash.'))
             return False
         rows = [self.model.row_of(p) for p in paths]
         return self.delete_paths(paths, keep_row=min(rows))
@@ -142,7 +145,7 @@ class EditingMixin:
         self._select_row(keep_row)
         n = len(paths)
         self.status_changed.emit(
-            f'Moved {n} photo{"s" if n != 1 else ""} to the project trash (Ctrl+Z to undo).'
+            translate('data_editing', 'Moved %n photo(s) to the project trash (Ctrl+Z to undo).', None, n)
         )
         return True
 
@@ -162,14 +165,16 @@ class EditingMixin:
         self.bins.add_card.stop_editing()
         self.undo_stack.push(AddClassCommand(self.project, name, **self._cmd_kwargs()))
         self.select_bin(name)
-        self.status_changed.emit(f"Added the class '{name}': drop photos on its card.")
+        self.status_changed.emit(translate('data_editing', "Added the class '{name}': drop photos on its "
+                                                             'card.').format(name=name))
         return name
 
     def rename_class(self, old: str, new: str | None = None) -> bool:
         if not self._guard():
             return False
         if new is None:
-            new, ok = QInputDialog.getText(self, 'Rename class', f"New name for '{old}':", text=old)
+            new, ok = QInputDialog.getText(self, translate('data_editing', 'Rename class'), translate('data_editing', 'New name for '
+                                                                                             "'{old}':").format(old=old), text=old)
             if not ok or not new.strip() or new == old:
                 return False
         index = self.project.classes.index(old)
@@ -191,12 +196,12 @@ class EditingMixin:
         project = self.project
         n = project.counts().get(name, 0)
         if confirm:
-            text = f"Delete the class '{name}'"
-            text += f' and its {n} photo{"s" if n != 1 else ""}?' if n else '?'
+            text = (translate('data_editing', "Delete the class '{name}' and its %n photo(s)?", None, n) if n
+                    else translate('data_editing', "Delete the class '{name}'?")).format(name=name)
             answer = QMessageBox.question(
                 self,
-                'Delete class',
-                text + '\n\nThe photos go to the project trash; Edit ▸ Undo brings them back.',
+                translate('data_editing', 'Delete class'),
+                text + translate('data_editing', '\n\nThe photos go to the project trash; Edit ▸ Undo brings them back.'),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No,
             )
@@ -225,7 +230,7 @@ class EditingMixin:
         """F2: rename the focused card's class, else the class shown."""
         name = self.bins.focused_name() if self.bins.has_card_focus() else self._bin
         if name is None:
-            self.show_info('Choose a class card first (click it, or Tab to it), then press F2 to rename it.')
+            self.show_info(translate('data_editing', 'Choose a class card first (click it, or Tab to it), then press F2 to rename it.'))
             return False
         return self.rename_class(name)
 
@@ -233,15 +238,15 @@ class EditingMixin:
     def _on_bin_context_menu_requested(self, name: str | None, global_pos: QPoint) -> None:
         menu = QMenu(self)
         if name is None:
-            act = menu.addAction('Add photos…')
+            act = menu.addAction(translate('data_editing', 'Add photos…'))
             act.triggered.connect(self._on_add_photos_clicked)
         else:
-            rename = menu.addAction('Rename…\tF2')
+            rename = menu.addAction(translate('data_editing', 'Rename…\tF2'))
             rename.triggered.connect(lambda: self.rename_class(name))
-            match = menu.addAction('ImageNet match…')
-            match.setToolTip('What the pretrained network knows this class as')
+            match = menu.addAction(translate('data_editing', 'ImageNet match…'))
+            match.setToolTip(translate('data_editing', 'What the pretrained network knows this class as'))
             match.triggered.connect(lambda: self.edit_class_match(name))
-            delete = menu.addAction('Delete class…\tDel')
+            delete = menu.addAction(translate('data_editing', 'Delete class…\tDel'))
             delete.triggered.connect(lambda: self.delete_class(name))
         menu.exec(global_pos)
 
@@ -253,14 +258,14 @@ class EditingMixin:
             return
         menu = QMenu(self)
         label_menu = self.label_menu()
-        label_menu.setTitle('Label as\tCtrl+L')
+        label_menu.setTitle(translate('data_editing', 'Label as\tCtrl+L'))
         menu.addMenu(label_menu)
         if len(paths) == 1:
             menu.addSeparator()
-            similar = menu.addAction('Find similar photos…')
+            similar = menu.addAction(translate('data_editing', 'Find similar photos…'))
             similar.triggered.connect(lambda: self.find_similar(paths[0]))
         menu.addSeparator()
-        delete = menu.addAction('Delete\tDel')
+        delete = menu.addAction(translate('data_editing', 'Delete\tDel'))
         delete.triggered.connect(self.delete_selected)
         menu.exec(self.grid.viewport().mapToGlobal(pos))
 

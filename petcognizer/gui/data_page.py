@@ -67,6 +67,9 @@ from petcognizer.gui.thumbnails import (
     urls_to_paths,
 )
 from petcognizer.gui.widgets import ProgressRow
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+from petcognizer.gui.i18n import translate
 
 __all__ = [
     'MIN_PHOTOS_PER_CLASS',
@@ -83,7 +86,8 @@ __all__ = [
 _log = logging.getLogger(__name__)
 
 #: The keyboard line under the photos.
-KEYS_TEXT = (
+KEYS_TEXT = QT_TRANSLATE_NOOP(
+    'data_page',
     'Keys: select photos, then 1–9 puts them in that class, 0 in Unlabelled, Ctrl+L any class; '
     'Del deletes; Ctrl+V pastes photos. Help ▸ Keyboard shortcuts lists them all.'
 )
@@ -127,7 +131,7 @@ class DataPage(AddPhotosMixin, EditingMixin, LabelAssistMixin, QWidget):
         # top: the classes as cards, and what the photos need next
         self.bins = ClassCards()
         self.add_class_button = self.bins.add_card.button
-        header = QLabel('Classes')
+        header = QLabel(translate('data_page', 'Classes'))
         header.setObjectName('SectionHeader')
         self.hint_label = QLabel()
         self.hint_label.setObjectName('HintLabel')
@@ -138,18 +142,18 @@ class DataPage(AddPhotosMixin, EditingMixin, LabelAssistMixin, QWidget):
         self.title_label.setObjectName('BinTitle')
         self.count_label = QLabel()
         self.count_label.setObjectName('BinCount')
-        self.add_photos_button = QPushButton('Add photos…')
-        self.add_photos_button.setToolTip('Copy photos from your computer into the class shown (Ctrl+Shift+O)')
-        self.add_folder_button = QPushButton('Add folder…')
-        self.add_folder_button.setToolTip('Copy every photo of a folder into the class shown')
-        self.suggest_button = QPushButton('Suggest labels')
+        self.add_photos_button = QPushButton(translate('data_page', 'Add photos…'))
+        self.add_photos_button.setToolTip(translate('data_page', 'Copy photos from your computer into the class shown (Ctrl+Shift+O)'))
+        self.add_folder_button = QPushButton(translate('data_page', 'Add folder…'))
+        self.add_folder_button.setToolTip(translate('data_page', 'Copy every photo of a folder into the class shown'))
+        self.suggest_button = QPushButton(translate('data_page', 'Suggest labels'))
         self.suggest_button.setToolTip(
-            'Guess a class for every unlabelled photo (from your trained model, or from the '
-            'class names when none is trained yet); you check and accept them'
+            translate('data_page', 'Guess a class for every unlabelled photo (from your trained model, or from the '
+            'class names when none is trained yet); you check and accept them')
         )
         self.suggest_button.hide()
-        self.doctor_button = QPushButton('Check my photos')
-        self.doctor_button.setToolTip('Find duplicates, photos in the wrong class and other problems; fix them in one click')
+        self.doctor_button = QPushButton(translate('data_page', 'Check my photos'))
+        self.doctor_button.setToolTip(translate('data_page', 'Find duplicates, photos in the wrong class and other problems; fix them in one click'))
         self.doctor_dialog: DoctorDialog | None = None
         head = QHBoxLayout()
         head.setSpacing(10)
@@ -176,7 +180,7 @@ class DataPage(AddPhotosMixin, EditingMixin, LabelAssistMixin, QWidget):
         self.progress_label = self.progress_row.label
         self.progress_bar = self.progress_row.bar
         self.cancel_button = self.progress_row.cancel_button
-        self.keys_label = QLabel(KEYS_TEXT)
+        self.keys_label = QLabel(translate('data_page', KEYS_TEXT))
         self.keys_label.setObjectName('KeysLabel')
         self.keys_label.setWordWrap(True)
 
@@ -234,18 +238,18 @@ class DataPage(AddPhotosMixin, EditingMixin, LabelAssistMixin, QWidget):
             self.addAction(act)
             return act
 
-        self.add_class_action = action('Add &class…', 'Ctrl+Shift+N', self._on_add_class_clicked)
-        self.add_photos_action = action('Add &photos…', 'Ctrl+Shift+O', self._on_add_photos_clicked)
-        self.add_folder_action = action('Add &folder…', 'Ctrl+Shift+F', self._on_add_folder_clicked)
-        self.paste_action = action('&Paste photos', 'Ctrl+V', self.paste_photos)
-        self.label_as_action = action('&Label as…', 'Ctrl+L', self.label_as_dialog)
-        self.rename_action = action('&Rename class…', 'F2', self.rename_current)
-        self.show_unlabelled_action = action('Show &Unlabelled', 'Ctrl+0', lambda: self._show_bin_key(0))
+        self.add_class_action = action(translate('data_page', 'Add &class…'), 'Ctrl+Shift+N', self._on_add_class_clicked)
+        self.add_photos_action = action(translate('data_page', 'Add &photos…'), 'Ctrl+Shift+O', self._on_add_photos_clicked)
+        self.add_folder_action = action(translate('data_page', 'Add &folder…'), 'Ctrl+Shift+F', self._on_add_folder_clicked)
+        self.paste_action = action(translate('data_page', '&Paste photos'), 'Ctrl+V', self.paste_photos)
+        self.label_as_action = action(translate('data_page', '&Label as…'), 'Ctrl+L', self.label_as_dialog)
+        self.rename_action = action(translate('data_page', '&Rename class…'), 'F2', self.rename_current)
+        self.show_unlabelled_action = action(translate('data_page', 'Show &Unlabelled'), 'Ctrl+0', lambda: self._show_bin_key(0))
         self.show_class_actions = [
-            action(f'Show class {i}', f'Ctrl+Alt+{i}', lambda _=False, n=i: self._show_bin_key(n))
+            action(translate('data_page', 'Show class {i}').format(i=i), f'Ctrl+Alt+{i}', lambda _=False, n=i: self._show_bin_key(n))
             for i in range(1, 10)
         ]
-        self.check_action = action('C&heck my photos', 'Ctrl+Shift+K', self.open_doctor)
+        self.check_action = action(translate('data_page', 'C&heck my photos'), 'Ctrl+Shift+K', self.open_doctor)
 
     def _show_bin_key(self, number: int) -> None:
         if self.project is None:
@@ -256,7 +260,7 @@ class DataPage(AddPhotosMixin, EditingMixin, LabelAssistMixin, QWidget):
         elif number <= len(classes):
             self.select_bin(classes[number - 1])
         else:
-            self.show_info(f'There is no class {number}.')
+            self.show_info(translate('data_page', 'There is no class {number}.').format(number=number))
             return
         self.grid.setFocus()
 
@@ -313,7 +317,7 @@ class DataPage(AddPhotosMixin, EditingMixin, LabelAssistMixin, QWidget):
             self.suggest_button.hide()
             self.bins.clear()
             self.model.set_paths([])
-            self.title_label.setText('No project open')
+            self.title_label.setText(translate('data_page', 'No project open'))
             self.count_label.setText('')
             self.hint_label.setText('')
             self.hint_label.hide()
@@ -333,9 +337,9 @@ class DataPage(AddPhotosMixin, EditingMixin, LabelAssistMixin, QWidget):
             return
         paths = project.images(self._bin)
         self.model.set_paths(paths)
-        self.title_label.setText('Unlabelled' if self._bin is None else self._bin)
+        self.title_label.setText(translate('data_page', 'Unlabelled') if self._bin is None else self._bin)
         n = len(paths)
-        self.count_label.setText(f'{n} photo{"s" if n != 1 else ""}')
+        self.count_label.setText(translate('data_page', '%n photo(s)', None, n))
         self.empty_state.set_bin(self._bin, len(project.classes))
         can_suggest = self._bin is None and bool(paths) and len(project.classes) >= 2
         self.suggest_button.setVisible(can_suggest)
@@ -388,7 +392,7 @@ class DataPage(AddPhotosMixin, EditingMixin, LabelAssistMixin, QWidget):
         self.status_changed.emit(text)
 
     def _on_command_error(self, what: str, exc: BaseException) -> None:
-        self.show_error(f'{what} failed: {exc}')
+        self.show_error(translate('data_page', '{what} failed: {exc}').format(what=what, exc=exc))
 
     def _guard(self) -> bool:
         """False (with a message) if an edit must wait for the photos being copied in.
@@ -398,7 +402,7 @@ class DataPage(AddPhotosMixin, EditingMixin, LabelAssistMixin, QWidget):
         if self.project is None:
             return False
         if self.is_busy():
-            self.status_changed.emit('Wait until the photos being added are in, then try again.')
+            self.status_changed.emit(translate('data_page', 'Wait until the photos being added are in, then try again.'))
             return False
         return True
 

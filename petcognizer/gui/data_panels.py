@@ -24,6 +24,7 @@ from petcognizer.core.hints import GOOD_PER_CLASS, data_hint
 from petcognizer.gui.photo_grid import ThumbnailGrid
 from petcognizer.gui.thumbnails import ThumbnailLoader, ThumbnailModel
 from petcognizer.gui.widgets import BannerLabel
+from petcognizer.gui.i18n import translate
 
 __all__ = [
     'MIN_PHOTOS_PER_CLASS',
@@ -70,13 +71,13 @@ class AddReportPanel(QFrame):
         top = QHBoxLayout()
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        close = QPushButton('Dismiss')
+        close = QPushButton(translate('data_panels', 'Dismiss'))
         close.clicked.connect(self.hide)
         top.addWidget(self.summary, 1)
         top.addWidget(close)
         layout.addLayout(top)
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(['File', 'Reason'])
+        self.tree.setHeaderLabels([translate('data_panels', 'File'), translate('data_panels', 'Reason')])
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
         self.tree.setColumnWidth(0, 260)
@@ -98,21 +99,22 @@ class AddReportPanel(QFrame):
             item.setToolTip(1, reason)
             self.tree.addTopLevelItem(item)
         for src, existing in duplicates:
-            item = QTreeWidgetItem([Path(src).name, f'already in the project as {Path(existing).name}'])
+            item = QTreeWidgetItem([Path(src).name, translate('data_panels', 'already in the project as '
+                                                                               '{name}').format(name=Path(existing).name)])
             item.setToolTip(0, str(src))
             self.tree.addTopLevelItem(item)
         if not refused and not duplicates:
             self.hide()
             return
-        parts = [f'Added {added} photo{"s" if added != 1 else ""} to {target}.']
+        parts = [translate('data_panels', 'Added %n photo(s) to {target}.', None, added).format(target=target)]
         problems = []
         if refused:
             n = len(refused)
-            problems.append(f'{n} file{"s" if n != 1 else ""} could not be added')
+            problems.append(translate('data_panels', '%n file(s) could not be added', None, n))
         if duplicates:
             n = len(duplicates)
             problems.append(
-                f'{n} duplicate{"s were" if n != 1 else " was"} skipped (already in the project)'
+                translate('data_panels', '%n duplicate(s) skipped (already in the project)', None, n)
             )
         problem = ' and '.join(problems)
         parts.append(problem[0].upper() + problem[1:] + ':')
@@ -142,9 +144,9 @@ class SimilarPhotosDialog(QDialog):
 
     def __init__(self, query: Path, loader: ThumbnailLoader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f'Photos like {query.name}')
+        self.setWindowTitle(translate('data_panels', 'Photos like {name}').format(name=query.name))
         self.resize(720, 480)
-        self.status_label = QLabel(f'Looking for photos like {query.name}…')
+        self.status_label = QLabel(translate('data_panels', 'Looking for photos like {name}…').format(name=query.name))
         self.status_label.setWordWrap(True)
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 0)
@@ -154,14 +156,14 @@ class SimilarPhotosDialog(QDialog):
         self.grid = ThumbnailGrid()
         self.grid.setDragEnabled(True)
         self.grid.setModel(self.model)
-        close = QPushButton('Close')
+        close = QPushButton(translate('data_panels', 'Close'))
         close.clicked.connect(self.close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_label)
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.grid, 1)
         row = QHBoxLayout()
-        row.addWidget(QLabel('Drag photos onto a class to relabel them.'))
+        row.addWidget(QLabel(translate('data_panels', 'Drag photos onto a class to relabel them.')))
         row.addStretch(1)
         row.addWidget(close)
         layout.addLayout(row)
@@ -175,9 +177,10 @@ class SimilarPhotosDialog(QDialog):
     def show_results(self, results: Sequence[tuple[Path, float]], labels: Sequence[str]) -> None:
         self.progress_bar.hide()
         if not results:
-            self.status_label.setText('No similar photos found.')
+            self.status_label.setText(translate('data_panels', 'No similar photos found.'))
         else:
-            self.status_label.setText(f'{len(results)} most similar photos, most similar first:')
+            self.status_label.setText(translate('data_panels', '{len_results} most similar photos, most '
+                                                                 'similar first:').format(len_results=len(results)))
         self.model.set_paths(
             [p for p, _ in results],
             [f'{label} · {score:.0%}' for (_, score), label in zip(results, labels)],
@@ -185,7 +188,7 @@ class SimilarPhotosDialog(QDialog):
 
     def show_error(self, text: str) -> None:
         self.progress_bar.hide()
-        self.status_label.setText(f'Could not search: {text}')
+        self.status_label.setText(translate('data_panels', 'Could not search: {text}').format(text=text))
 
     def closeEvent(self, event) -> None:
         self.closed.emit()

@@ -38,6 +38,9 @@ from petcognizer.gui.photo_fixes import PhotoFixer
 from petcognizer.gui.photo_grid import ThumbnailGrid
 from petcognizer.gui.thumbnails import ThumbnailLoader, ThumbnailModel
 from petcognizer.gui.widgets import ProgressRow
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+from petcognizer.gui.i18n import translate
 
 __all__ = ['DEFAULT_BACKBONE', 'KIND_TITLES', 'DoctorDialog', 'DoctorPanel', 'fix_pending', 'fix_text']
 
@@ -45,13 +48,13 @@ DEFAULT_BACKBONE = 'efficientnet_lite0'
 
 #: Each kind of finding, in the order shown, as its heading.
 KIND_TITLES = {
-    'unreadable': 'Files that cannot be read',
-    'leak': 'Same photo in training and validation',
-    'duplicate': 'Exact duplicates',
-    'near_duplicate': 'Near duplicates',
-    'mislabelled': 'Likely in the wrong class',
-    'small_class': 'Classes with too few photos',
-    'imbalance': 'Unbalanced classes',
+    'unreadable': QT_TRANSLATE_NOOP('doctor_panel', 'Files that cannot be read'),
+    'leak': QT_TRANSLATE_NOOP('doctor_panel', 'Same photo in training and validation'),
+    'duplicate': QT_TRANSLATE_NOOP('doctor_panel', 'Exact duplicates'),
+    'near_duplicate': QT_TRANSLATE_NOOP('doctor_panel', 'Near duplicates'),
+    'mislabelled': QT_TRANSLATE_NOOP('doctor_panel', 'Likely in the wrong class'),
+    'small_class': QT_TRANSLATE_NOOP('doctor_panel', 'Classes with too few photos'),
+    'imbalance': QT_TRANSLATE_NOOP('doctor_panel', 'Unbalanced classes'),
 }
 
 FindingRole = Qt.ItemDataRole.UserRole + 1
@@ -60,13 +63,14 @@ FindingRole = Qt.ItemDataRole.UserRole + 1
 def fix_text(fix: dict | None) -> str:
     """The fix as a button's text."""
     if not fix:
-        return 'No automatic fix'
+        return translate('doctor_panel', 'No automatic fix')
     n = len(fix.get('paths') or [])
-    photos = f'{n} photo' if n == 1 else f'{n} photos'
     if fix.get('action') == 'delete':
-        return f'Fix: delete {photos}'
+        return translate('doctor_panel', 'Fix: delete %n photo(s)', None, n)
     to = fix.get('to')
-    return f'Fix: move {photos} to Unlabelled' if to is None else f"Fix: move {photos} to '{to}'"
+    if to is None:
+        return translate('doctor_panel', 'Fix: move %n photo(s) to Unlabelled', None, n)
+    return translate('doctor_panel', "Fix: move %n photo(s) to '{to}'", None, n).format(to=to)
 
 
 def fix_pending(fix: dict | None) -> bool:
@@ -107,20 +111,20 @@ class DoctorPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(10, 10, 10, 10)
         head = QHBoxLayout()
-        title = QLabel('<b>Check my photos</b>')
+        title = QLabel(translate('doctor_panel', '<b>Check my photos</b>'))
         font = title.font()
         font.setPointSizeF(font.pointSizeF() + 2)
         title.setFont(font)
         head.addWidget(title)
         head.addStretch(1)
-        self.run_button = QPushButton('Check my photos')
+        self.run_button = QPushButton(translate('doctor_panel', 'Check my photos'))
         self.run_button.setObjectName('PrimaryButton')
         self.run_button.clicked.connect(self.start)
         head.addWidget(self.run_button)
         lay.addLayout(head)
         self.summary_label = QLabel(
-            'Finds duplicates, the same photo in training and validation, photos that look like another '
-            'class, classes too small or unbalanced, and files that cannot be read.'
+            translate('doctor_panel', 'Finds duplicates, the same photo in training and validation, photos that look like another '
+            'class, classes too small or unbalanced, and files that cannot be read.')
         )
         self.summary_label.setWordWrap(True)
         self.summary_label.setStyleSheet('color: #555;')
@@ -150,11 +154,11 @@ class DoctorPanel(QWidget):
         self.grid.setAcceptDrops(False)
         rv.addWidget(self.grid, 1)
         bar = QHBoxLayout()
-        self.fix_button = QPushButton('Fix')
+        self.fix_button = QPushButton(translate('doctor_panel', 'Fix'))
         self.fix_button.setObjectName('PrimaryButton')
         self.fix_button.clicked.connect(self._on_fix_clicked)
         bar.addWidget(self.fix_button)
-        self.undo_button = QPushButton('Undo')
+        self.undo_button = QPushButton(translate('doctor_panel', 'Undo'))
         self.undo_button.clicked.connect(self.undo_stack.undo)
         self.undo_button.setEnabled(self.undo_stack.canUndo())
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
@@ -183,10 +187,10 @@ class DoctorPanel(QWidget):
         try:
             snapshot = project.snapshot()
         except Exception as exc:
-            self.status_label.setText(f'Cannot check the photos: {exc}')
+            self.status_label.setText(translate('doctor_panel', 'Cannot check the photos: {exc}').format(exc=exc))
             return False
         if not snapshot.n_photos:
-            self.summary_label.setText('No labelled photos to check yet: put photos into classes first.')
+            self.summary_label.setText(translate('doctor_panel', 'No labelled photos to check yet: put photos into classes first.'))
             return False
         self._worker = worker = EngineWorker(
             'doctor', snapshot=snapshot.to_dict(), cache_root=str(feature_cache_root(project)),
@@ -197,7 +201,7 @@ class DoctorPanel(QWidget):
         worker.errored.connect(self._on_errored)
         worker.finished.connect(self._on_finished)
         self.run_button.setEnabled(False)
-        self.progress_row.label.setText(f'Checking {snapshot.n_photos} photos…')
+        self.progress_row.label.setText(translate('doctor_panel', 'Checking {n_photos} photos…').format(n_photos=snapshot.n_photos))
         self.progress_row.bar.setRange(0, 0)
         self.progress_row.cancel_button.show()
         self.progress_row.show()
@@ -208,7 +212,7 @@ class DoctorPanel(QWidget):
     def cancel(self) -> None:
         if self._worker is not None:
             self._worker.cancel()
-            self.progress_row.label.setText('Stopping…')
+            self.progress_row.label.setText(translate('doctor_panel', 'Stopping…'))
 
     @Slot(object)
     def _on_progressed(self, ev: Any) -> None:
@@ -225,9 +229,9 @@ class DoctorPanel(QWidget):
     @Slot(str)
     def _on_errored(self, message: str) -> None:
         if is_cancelled(message):
-            self.status_label.setText('Stopped. Click "Check my photos" to start again.')
+            self.status_label.setText(translate('doctor_panel', 'Stopped. Click "Check my photos" to start again.'))
         else:
-            self.status_label.setText(f'The check failed: {message}')
+            self.status_label.setText(translate('doctor_panel', 'The check failed: {message}').format(message=message))
 
     @Slot()
     def _on_finished(self) -> None:
@@ -244,17 +248,19 @@ class DoctorPanel(QWidget):
     def show_report(self, report: dict) -> None:
         """List ``report['findings']`` by kind (the 'doctor' job's result)."""
         self.report = report
-        self.run_button.setText('Check again')
+        self.run_button.setText(translate('doctor_panel', 'Check again'))
         findings = list(report.get('findings') or [])
         n = int(report.get('n_photos') or 0)
         secs = float(report.get('seconds') or 0.0)
+        n_findings = len(findings)
         if findings:
             self.summary_label.setText(
-                f'Checked {n} photos in {secs:.1f} s: {len(findings)} '
-                f'thing{"s" if len(findings) != 1 else ""} to look at.'
+                translate('doctor_panel', 'Checked {n} photos in {secs:.1f} s: %n thing(s) to look at.', None,
+                          n_findings).format(n=n, secs=secs)
             )
         else:
-            self.summary_label.setText(f'Checked {n} photos in {secs:.1f} s: nothing wrong found.')
+            self.summary_label.setText(translate('doctor_panel', 'Checked {n} photos in {secs:.1f} s: '
+                                                                   'nothing wrong found.').format(n=n, secs=secs))
         self.tree.clear()
         kinds = list(KIND_TITLES) + sorted({f.get('kind') for f in findings} - set(KIND_TITLES))
         first = None
@@ -262,7 +268,7 @@ class DoctorPanel(QWidget):
             group = [f for f in findings if f.get('kind') == kind]
             if not group:
                 continue
-            top = QTreeWidgetItem([f'{KIND_TITLES.get(kind, kind)} ({len(group)})'])
+            top = QTreeWidgetItem([f'{translate("doctor_panel", KIND_TITLES.get(kind, kind))} ({len(group)})'])
             font = top.font(0)
             font.setBold(True)
             top.setFont(0, font)
@@ -306,21 +312,23 @@ class DoctorPanel(QWidget):
 
     def _show_finding(self, finding: dict | None) -> None:
         if finding is None:
-            self.message_label.setText('Select a finding to see its photos.' if self.report else '')
+            self.message_label.setText(translate('doctor_panel', 'Select a finding to see its photos.') if self.report else '')
             self.model.set_paths([])
             self.fix_button.setEnabled(False)
-            self.fix_button.setText('Fix')
+            self.fix_button.setText(translate('doctor_panel', 'Fix'))
             return
         classes = ', '.join(finding.get('classes') or [])
         self.message_label.setText(
-            f'<b>{finding.get("message", "")}</b>' + (f'<br><span style="color:#666">Classes: {classes}</span>'
+            f'<b>{finding.get("message", "")}</b>' + (translate('doctor_panel', '<br><span '
+                                                                                  'style="color:#666">Classes: '
+                                                                                  '{classes}</span>').format(classes=classes)
                                                       if classes else '')
         )
         paths = [Path(p) for p in finding.get('paths') or []]
-        self.model.set_paths(paths, [p.name if p.is_file() else f'{p.name} (moved)' for p in paths])
+        self.model.set_paths(paths, [p.name if p.is_file() else translate('doctor_panel', '{name} (moved)').format(name=p.name) for p in paths])
         fix = finding.get('fix')
         pending = fix_pending(fix)
-        self.fix_button.setText(fix_text(fix) if pending or not fix else 'Fixed (Undo to take it back)')
+        self.fix_button.setText(fix_text(fix) if pending or not fix else translate('doctor_panel', 'Fixed (Undo to take it back)'))
         self.fix_button.setEnabled(pending)
 
     def fix_current(self) -> bool:
@@ -366,7 +374,7 @@ class DoctorDialog(QDialog):
 
     def __init__(self, project_model: Any, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle('Check my photos')
+        self.setWindowTitle(translate('doctor_panel', 'Check my photos'))
         self.resize(900, 600)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)

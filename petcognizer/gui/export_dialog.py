@@ -54,6 +54,7 @@ from petcognizer.core.settings import load_settings, save_settings
 from petcognizer.gui.engine import CANCELLED_MESSAGE, EngineWorker
 from petcognizer.gui.formatting import format_when
 from petcognizer.gui.widgets import BannerLabel
+from petcognizer.gui.i18n import translate
 
 __all__ = ['ExportDialog', 'check_text', 'default_format', 'format_available', 'short_name']
 
@@ -77,9 +78,14 @@ def check_text(check: dict | None) -> str:
         return ''
     n, same = int(check['photos']), int(check.get('top1_agree') or 0)
     diff = float(check.get('max_abs_diff') or 0.0)
-    verdict = 'the same answer' if same == n else f'the same answer for {same}'
-    return (f'<br>Checked on {n} test photos: {verdict} as petcognizer'
-            f'{" on all" if same == n else ""} (confidences differ by at most {diff:.1g}).')
+    verdict = translate('export_dialog', 'the same answer') if same == n else translate('export_dialog', 'the same answer for {same}').format(same=same)
+    if same == n:
+        text = translate('export_dialog', '<br>Checked on {n} test photos: the same answer as petcognizer on all '
+                                          '(confidences differ by at most {diff:.1g}).')
+    else:
+        text = translate('export_dialog', '<br>Checked on {n} test photos: the same answer as petcognizer for '
+                                          '{same} (confidences differ by at most {diff:.1g}).')
+    return text.format(n=n, same=same, diff=diff)
 
 
 def default_format() -> str:
@@ -94,7 +100,7 @@ def format_available(fmt: str) -> tuple[bool, str]:
     if fmt == 'onnx' and (importlib.util.find_spec('onnx') is None
                           or importlib.util.find_spec('onnxruntime') is None):
         # both are in the base install; a trimmed environment gets the source-checkout form
-        return False, "needs onnx and onnxruntime: pip install -e '.[export]'"
+        return False, translate('export_dialog', "needs onnx and onnxruntime: pip install -e '.[export]'")
     return True, ''
 
 
@@ -131,24 +137,23 @@ class ExportDialog(QDialog):
         self._fmt = 'safetensors'
         self._dest: Path | None = None
         self._default_dir = Path(default_dir) if default_dir else self._guess_dir()
-        self.setWindowTitle('Export model')
+        self.setWindowTitle(translate('export_dialog', 'Export model'))
         self.setMinimumWidth(640)
 
         lay = QVBoxLayout(self)
         backbone = (run.backbone if run is not None else '') or ''
         networks = len(backbone.split('+'))
-        what = f'{networks} networks voting' if networks > 1 else (backbone or 'the model')
-        when = f'trained {format_when(run.created)}, ' if run is not None and run.created else ''
+        what = translate('export_dialog', '{networks} networks voting').format(networks=networks) if networks > 1 else (backbone or translate('export_dialog', 'the model'))
+        when = translate('export_dialog', 'trained {format_when_created}, ').format(format_when_created=format_when(run.created)) if run is not None and run.created else ''
         intro = QLabel(
-            '<b>Use this model outside petcognizer</b>: in your own program, app or web page.<br>'
-            f'<span style="color:#5f6670">{when}{what}</span>'
+            translate('export_dialog', '<b>Use this model outside petcognizer</b>: in your own program, '
+                                         'app or web page.<br><span style="color:#5f6670">{when}{what}</span>').format(when=when, what=what)
         )
-        intro.setToolTip(f'Run {run.id if run is not None else self.model_path.parent.name}: '
-                         f'{backbone}\n{self.model_path}')
+        intro.setToolTip(translate('export_dialog', 'Run {value}: {backbone}\n{model_path}').format(value=run.id if run is not None else self.model_path.parent.name, backbone=backbone, model_path=self.model_path))
         intro.setWordWrap(True)
         lay.addWidget(intro)
 
-        fmt_box = QGroupBox('Format')
+        fmt_box = QGroupBox(translate('export_dialog', 'Format'))
         fmt_lay = QVBoxLayout(fmt_box)
         self.format_group = QButtonGroup(self)
         self.format_buttons: dict[str, QRadioButton] = {}
@@ -170,11 +175,11 @@ class ExportDialog(QDialog):
         lay.addWidget(fmt_box)
 
         dest_row = QHBoxLayout()
-        dest_row.addWidget(QLabel('Save as:'))
+        dest_row.addWidget(QLabel(translate('export_dialog', 'Save as:')))
         self.dest_edit = QLineEdit()
-        self.dest_edit.setPlaceholderText('Choose where to save the file')
+        self.dest_edit.setPlaceholderText(translate('export_dialog', 'Choose where to save the file'))
         dest_row.addWidget(self.dest_edit, 1)
-        self.browse_button = QPushButton('Choose…')
+        self.browse_button = QPushButton(translate('export_dialog', 'Choose…'))
         self.browse_button.clicked.connect(self._on_browse_button_clicked)
         dest_row.addWidget(self.browse_button)
         lay.addLayout(dest_row)
@@ -193,7 +198,7 @@ class ExportDialog(QDialog):
         self.error_banner = BannerLabel('error')
         lay.addWidget(self.error_banner)
 
-        self.result_box = QGroupBox('How to use it')
+        self.result_box = QGroupBox(translate('export_dialog', 'How to use it'))
         res = QVBoxLayout(self.result_box)
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
@@ -205,9 +210,9 @@ class ExportDialog(QDialog):
         self.usage_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         res.addWidget(self.usage_text)
         row = QHBoxLayout()
-        self.copy_button = QPushButton('Copy')
+        self.copy_button = QPushButton(translate('export_dialog', 'Copy'))
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
-        self.show_button = QPushButton('Show in folder')
+        self.show_button = QPushButton(translate('export_dialog', 'Show in folder'))
         self.show_button.clicked.connect(self._on_show_button_clicked)
         row.addWidget(self.copy_button)
         row.addWidget(self.show_button)
@@ -218,7 +223,7 @@ class ExportDialog(QDialog):
         lay.addStretch(1)  # extra height goes below the content, not between rows
 
         self.buttons = QDialogButtonBox()
-        self.export_button = self.buttons.addButton('Export', QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button = self.buttons.addButton(translate('export_dialog', 'Export'), QDialogButtonBox.ButtonRole.AcceptRole)
         self.export_button.setDefault(True)
         self.export_button.setObjectName('PrimaryButton')
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
@@ -281,7 +286,7 @@ class ExportDialog(QDialog):
         spec = export_format(self.fmt())
         start = self.dest_edit.text().strip() or str(self._default_dir / self._default_name())
         path, _ = QFileDialog.getSaveFileName(
-            self, 'Export model as', start, f'{spec.title} (*{spec.suffix})'
+            self, translate('export_dialog', 'Export model as'), start, f'{spec.title} (*{spec.suffix})'
         )
         if path:
             self.dest_edit.setText(path)
@@ -316,8 +321,8 @@ class ExportDialog(QDialog):
         worker.finished.connect(self._on_worker_finished)
         self._worker = worker
         self._started = time.monotonic()
-        self._stage_text = (f'Writing the {export_format(self._fmt).title} file, then checking that it '
-                            'gives the same answers as here')
+        self._stage_text = (translate('export_dialog', 'Writing the {title} file, then checking that it '
+                                                         'gives the same answers as here').format(title=export_format(self._fmt).title))
         self._cancelling = False
         self._show_busy(True)
         worker.start()
@@ -326,7 +331,7 @@ class ExportDialog(QDialog):
     @Slot(object)
     def _on_worker_progressed(self, ev) -> None:
         if isinstance(ev, StageProgress) and ev.text:
-            total = f' ({ev.done} of {ev.total})' if ev.total > 1 else ''
+            total = translate('export_dialog', ' ({done} of {total})').format(done=ev.done, total=ev.total) if ev.total > 1 else ''
             self._stage_text = f'{ev.text}{total}'
             self._show_progress_text()
 
@@ -335,8 +340,8 @@ class ExportDialog(QDialog):
         if self._worker is None:
             return
         took = int(time.monotonic() - self._started)
-        what = 'Cancelling: the export stops at its next step' if self._cancelling else self._stage_text
-        self.progress_label.setText(f'{what}… {took} s so far.')
+        what = translate('export_dialog', 'Cancelling: the export stops at its next step') if self._cancelling else self._stage_text
+        self.progress_label.setText(translate('export_dialog', '{what}… {took} s so far.').format(what=what, took=took))
 
     @Slot()
     def _on_close_button_clicked(self) -> None:
@@ -359,11 +364,13 @@ class ExportDialog(QDialog):
         self._dest = Path(report['path'])
         extra = ''
         if fmt == 'onnx':
-            extra = f' and {sidecar_path(self._dest).name} (classes and preprocessing)'
+            extra = translate('export_dialog', ' and {name} (classes and preprocessing)').format(name=sidecar_path(self._dest).name)
             if bundle_path(self._dest).is_dir():
-                extra += f', with a ready-to-run folder {bundle_path(self._dest).name}'
-        late = 'The export had finished before it could stop. ' if self._cancelling else ''
-        self.result_label.setText(f'{late}Saved <b>{self._dest}</b>{extra}.{check_text(report.get("check"))}')
+                extra += translate('export_dialog', ', with a ready-to-run folder {name}').format(name=bundle_path(self._dest).name)
+        late = translate('export_dialog', 'The export had finished before it could stop. ') if self._cancelling else ''
+        check = check_text(report.get('check'))
+        self.result_label.setText(translate('export_dialog', '{late}Saved <b>{dest}</b>{extra}.{check}').format(
+            late=late, dest=self._dest, extra=extra, check=check))
         self.usage_text.setPlainText(usage_snippet(fmt, self._dest))
         self.result_box.show()
         try:
@@ -377,9 +384,9 @@ class ExportDialog(QDialog):
     @Slot(object)
     def _on_worker_errored(self, exc) -> None:
         if self._cancelling or str(exc) == CANCELLED_MESSAGE:
-            self.error_banner.show_text('Export cancelled; nothing was saved.')
+            self.error_banner.show_text(translate('export_dialog', 'Export cancelled; nothing was saved.'))
             return
-        self.error_banner.show_text(f'<b>Export failed.</b> {exc}')
+        self.error_banner.show_text(translate('export_dialog', '<b>Export failed.</b> {exc}').format(exc=exc))
 
     @Slot()
     def _on_worker_finished(self) -> None:
@@ -398,8 +405,8 @@ class ExportDialog(QDialog):
             self._tick.stop()
         for w in (self.export_button, self.browse_button, self.dest_edit):
             w.setEnabled(not busy)
-        self.close_button.setText('Cancel' if busy else 'Close')
-        self.close_button.setToolTip('Stop the export' if busy else '')
+        self.close_button.setText(translate('export_dialog', 'Cancel') if busy else translate('export_dialog', 'Close'))
+        self.close_button.setToolTip(translate('export_dialog', 'Stop the export') if busy else '')
         for fmt, button in self.format_buttons.items():
             button.setEnabled(not busy and format_available(fmt)[0])
 

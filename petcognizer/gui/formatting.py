@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 from typing import Any
+from petcognizer.gui.i18n import translate
 
 __all__ = [
     'accuracy_text',
@@ -30,9 +31,9 @@ def format_duration(seconds: float | None) -> str:
 def format_params(n: int) -> str:
     """``1_652_640`` -> ``'1.65 M'``."""
     if n >= 1_000_000:
-        return f'{n / 1e6:.2f} M'
+        return translate('formatting', '{value:.2f} M').format(value=n / 1e6)
     if n >= 1_000:
-        return f'{n / 1e3:.1f} k'
+        return translate('formatting', '{value:.1f} k').format(value=n / 1e3)
     return str(n)
 
 
@@ -52,10 +53,10 @@ def overfitting_warning(history: list[dict], patience: int = 2) -> str | None:
     if not (val_up and train_down):
         return None
     return (
-        f'Overfitting: validation loss has risen for {patience} epochs in a row while '
-        'training loss keeps falling, so the model is memorising the training photos. '
-        'Try fewer epochs, more photos per class, or turn on augmentation. '
-        '(The best epoch so far is kept.)'
+        translate('formatting', 'Overfitting: validation loss has risen for {patience} epochs in a row '
+                                  'while training loss keeps falling, so the model is memorising the '
+                                  'training photos. Try fewer epochs, more photos per class, or turn on '
+                                  'augmentation. (The best epoch so far is kept.)').format(patience=patience)
     )
 
 
@@ -64,7 +65,7 @@ def short_backbone_name(name: str) -> str:
     parts = name.split('+')
     if len(parts) == 1:
         return name
-    return 'ensemble: ' + '+'.join(p.replace('efficientnet_', '') for p in parts)
+    return translate('formatting', 'ensemble: ') + '+'.join(p.replace('efficientnet_', '') for p in parts)
 
 
 def format_when(created: str) -> str:
@@ -75,12 +76,12 @@ def format_when(created: str) -> str:
         return str(created)
 
 
-def accuracy_text(acc: Any, none: str = 'no validation') -> str:
+def accuracy_text(acc: Any, none: str = translate('formatting', 'no validation')) -> str:
     """``0.912`` -> ``'91.2%'``; ``none`` when there was no validation."""
     return f'{acc * 100:.1f}%' if isinstance(acc, (int, float)) else none
 
 
-def run_accuracy_text(record: Any, none: str = 'no validation') -> str:
+def run_accuracy_text(record: Any, none: str = translate('formatting', 'no validation')) -> str:
     """A run's measured accuracy: ``'83% (61–94%)'`` from its evaluation, else its best validation accuracy."""
     ev = getattr(record, 'evaluation', None) or {}
     acc, low, high = ev.get('accuracy'), ev.get('low'), ev.get('high')

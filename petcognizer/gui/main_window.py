@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import (
     QAction,
+    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
@@ -37,6 +38,7 @@ from petcognizer.core import settings as settings_mod
 from petcognizer.core.project import Project
 from petcognizer.core.runs import RunRecord
 from petcognizer.gui.data_page import DataPage
+from petcognizer.gui.i18n import LANGUAGE_SETTING, LANGUAGES, system_language, translate
 from petcognizer.gui.mimedrop import has_photos, read_mime
 from petcognizer.gui.new_project import NewProjectDialog
 from petcognizer.gui.predict_page import PredictPage
@@ -89,9 +91,9 @@ class MainWindow(ProjectDialogsMixin, QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setObjectName('PageTabs')
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.data_page, 'Data')
-        self.tabs.addTab(self.train_page, 'Train')
-        self.tabs.addTab(self.predict_page, 'Predict')
+        self.tabs.addTab(self.data_page, translate('main_window', 'Data'))
+        self.tabs.addTab(self.train_page, translate('main_window', 'Train'))
+        self.tabs.addTab(self.predict_page, translate('main_window', 'Predict'))
         self.tabs.currentChanged.connect(self._on_tabs_currentChanged)
 
         self.pages = QStackedWidget()
@@ -113,7 +115,7 @@ class MainWindow(ProjectDialogsMixin, QMainWindow):
         self.train_page.predict_requested.connect(self._on_predict_requested)
 
         self._build_menus()
-        self.statusBar().showMessage('Ready')
+        self.statusBar().showMessage(translate('main_window', 'Ready'))
         self.resize(1200, 800)
         self._restore_geometry()
         self._refresh_recent()
@@ -123,13 +125,13 @@ class MainWindow(ProjectDialogsMixin, QMainWindow):
     # ------------------------------------------------------------------ menus
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu('&File')
-        self.new_action = QAction('&New project…', self, shortcut=QKeySequence.StandardKey.New)
-        self.open_action = QAction('&Open project…', self, shortcut=QKeySequence.StandardKey.Open)
-        self.import_action = QAction('&Import a folder of class folders…', self)
-        self.recent_menu = file_menu.addMenu('Open &recent')
-        self.close_action = QAction('&Close project', self, shortcut=QKeySequence.StandardKey.Close)
-        self.quit_action = QAction('&Quit', self, shortcut=QKeySequence('Ctrl+Q'))
+        file_menu = bar.addMenu(translate('main_window', '&File'))
+        self.new_action = QAction(translate('main_window', '&New project…'), self, shortcut=QKeySequence.StandardKey.New)
+        self.open_action = QAction(translate('main_window', '&Open project…'), self, shortcut=QKeySequence.StandardKey.Open)
+        self.import_action = QAction(translate('main_window', '&Import a folder of class folders…'), self)
+        self.recent_menu = file_menu.addMenu(translate('main_window', 'Open &recent'))
+        self.close_action = QAction(translate('main_window', '&Close project'), self, shortcut=QKeySequence.StandardKey.Close)
+        self.quit_action = QAction(translate('main_window', '&Quit'), self, shortcut=QKeySequence('Ctrl+Q'))
         self.new_action.triggered.connect(self.new_project)
         self.open_action.triggered.connect(self.open_project_dialog)
         self.import_action.triggered.connect(self.import_folder_dialog)
@@ -146,11 +148,11 @@ class MainWindow(ProjectDialogsMixin, QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
-        edit_menu = bar.addMenu('&Edit')
-        self.undo_action = QAction('&Undo', self, shortcut=QKeySequence('Ctrl+Z'))
-        self.redo_action = QAction('&Redo', self)
+        edit_menu = bar.addMenu(translate('main_window', '&Edit'))
+        self.undo_action = QAction(translate('main_window', '&Undo'), self, shortcut=QKeySequence('Ctrl+Z'))
+        self.redo_action = QAction(translate('main_window', '&Redo'), self)
         self.redo_action.setShortcuts([QKeySequence('Ctrl+Shift+Z'), QKeySequence('Ctrl+Y')])
-        self.delete_action = QAction('&Delete', self, shortcut=QKeySequence(Qt.Key.Key_Delete))
+        self.delete_action = QAction(translate('main_window', '&Delete'), self, shortcut=QKeySequence(Qt.Key.Key_Delete))
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.data_page.addAction(self.delete_action)
         self.undo_action.triggered.connect(self.undo)
@@ -166,19 +168,20 @@ class MainWindow(ProjectDialogsMixin, QMainWindow):
         edit_menu.addAction(self.delete_action)
 
         self._build_page_menus(bar)
-        help_menu = bar.addMenu('&Help')
-        self.shortcuts_action = QAction('&Keyboard shortcuts', self)
+        self._build_view_menu(bar)
+        help_menu = bar.addMenu(translate('main_window', '&Help'))
+        self.shortcuts_action = QAction(translate('main_window', '&Keyboard shortcuts'), self)
         self.shortcuts_action.setShortcuts([QKeySequence('F1'), QKeySequence('Ctrl+/')])
         self.shortcuts_action.triggered.connect(self.show_shortcuts)
         help_menu.addAction(self.shortcuts_action)
-        about = help_menu.addAction('&About petcognizer')
+        about = help_menu.addAction(translate('main_window', '&About petcognizer'))
         about.triggered.connect(self._on_about_triggered)
         self._on_undo_state_changed()
 
     def _build_page_menus(self, bar) -> None:
         """Photos and Go menus: every Data page action and page switch, with its keys."""
         data = self.data_page
-        photos = bar.addMenu('&Photos')
+        photos = bar.addMenu(translate('main_window', '&Photos'))
         for act in (data.add_class_action, data.add_photos_action, data.add_folder_action, data.paste_action):
             photos.addAction(act)
         photos.addSeparator()
@@ -186,24 +189,60 @@ class MainWindow(ProjectDialogsMixin, QMainWindow):
             photos.addAction(act)
         self.photo_actions = [data.add_class_action, data.add_photos_action, data.add_folder_action,
                               data.paste_action, data.label_as_action, data.rename_action, data.check_action]
-        go = bar.addMenu('&Go')
+        go = bar.addMenu(translate('main_window', '&Go'))
         self.go_actions = []
-        for i, (text, page) in enumerate((('&Data', self.data_page), ('&Train', self.train_page),
-                                          ('&Predict', self.predict_page))):
-            act = QAction(f'{text} page', self, shortcut=QKeySequence(f'Ctrl+{i + 1}'))
+        for i, (text, page) in enumerate(((translate('main_window', '&Data page'), self.data_page),
+                                          (translate('main_window', '&Train page'), self.train_page),
+                                          (translate('main_window', '&Predict page'), self.predict_page))):
+            act = QAction(text, self, shortcut=QKeySequence(f'Ctrl+{i + 1}'))
             act.triggered.connect(lambda _=False, p=page: self.show_page(p))
             go.addAction(act)
             self.go_actions.append(act)
         go.addSeparator()
-        self.train_action = QAction('Start &training', self, shortcut=QKeySequence('Ctrl+T'))
+        self.train_action = QAction(translate('main_window', 'Start &training'), self, shortcut=QKeySequence('Ctrl+T'))
         self.train_action.triggered.connect(self._on_train_action_triggered)
         go.addAction(self.train_action)
         self.go_actions.append(self.train_action)
 
+    def _build_view_menu(self, bar) -> None:
+        """View ▸ Language: the system's, or one of :data:`~petcognizer.gui.i18n.LANGUAGES`; kept in the settings."""
+        view = bar.addMenu(translate('main_window', '&View'))
+        self.language_menu = view.addMenu(translate('main_window', '&Language (applies after a restart)'))
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        chosen = self.settings.extra.get(LANGUAGE_SETTING)
+        self.language_actions: dict[str | None, QAction] = {}
+        system = LANGUAGES[system_language()]
+        entries = [(None, translate('main_window', 'System language ({name})').format(name=system))]
+        entries += list(LANGUAGES.items())
+        for code, name in entries:
+            act = QAction(name, self, checkable=True)
+            act.setData(code)
+            act.setChecked(code == chosen if chosen in LANGUAGES else code is None)
+            act.triggered.connect(lambda _=False, c=code: self.set_language(c))
+            group.addAction(act)
+            self.language_menu.addAction(act)
+            self.language_actions[code] = act
+
+    def set_language(self, code: str | None) -> None:
+        """Remember the window's language (None: the system's); it applies at the next start."""
+        if code is None:
+            self.settings.extra.pop(LANGUAGE_SETTING, None)
+        else:
+            self.settings.extra[LANGUAGE_SETTING] = code
+        act = self.language_actions.get(code)
+        if act is not None:
+            act.setChecked(True)
+        self._save_settings()
+        name = LANGUAGES[code] if code is not None else LANGUAGES[system_language()]
+        self.statusBar().showMessage(
+            translate('main_window', 'The window will be in {name} the next time petcognizer starts.').format(name=name),
+            8000)
+
     def show_page(self, page) -> None:
         """Show a project page (Data, Train, Predict) and put the keyboard focus in it."""
         if self.project is None:
-            self.statusBar().showMessage('Open or create a project first (Ctrl+N, Ctrl+O).', 5000)
+            self.statusBar().showMessage(translate('main_window', 'Open or create a project first (Ctrl+N, Ctrl+O).'), 5000)
             return
         self.tabs.setCurrentWidget(page)
         page.setFocus()
@@ -219,7 +258,7 @@ class MainWindow(ProjectDialogsMixin, QMainWindow):
             button.click()
         else:
             self.statusBar().showMessage(
-                'Training cannot start yet: the Train page says what is missing.', 8000
+                translate('main_window', 'Training cannot start yet: the Train page says what is missing.'), 8000
             )
 
     def show_shortcuts(self) -> ShortcutsDialog:
@@ -241,27 +280,27 @@ class MainWindow(ProjectDialogsMixin, QMainWindow):
         s = self.undo_stack
         self.undo_action.setEnabled(s.canUndo())
         self.redo_action.setEnabled(s.canRedo())
-        self.undo_action.setText(f'&Undo {s.undoText()}' if s.canUndo() else '&Undo')
-        self.redo_action.setText(f'&Redo {s.redoText()}' if s.canRedo() else '&Redo')
+        self.undo_action.setText(translate('main_window', '&Undo {undoText}').format(undoText=s.undoText()) if s.canUndo() else translate('main_window', '&Undo'))
+        self.redo_action.setText(translate('main_window', '&Redo {redoText}').format(redoText=s.redoText()) if s.canRedo() else translate('main_window', '&Redo'))
 
     # ------------------------------------------------------------------ undo
     def undo(self) -> None:
         if self.data_page.is_busy():
-            self.statusBar().showMessage('Wait until the photos being added are in, then undo.', 5000)
+            self.statusBar().showMessage(translate('main_window', 'Wait until the photos being added are in, then undo.'), 5000)
             return
         if self.undo_stack.canUndo():
             text = self.undo_stack.undoText()
             self.undo_stack.undo()
-            self.statusBar().showMessage(f'Undone: {text}', 5000)
+            self.statusBar().showMessage(translate('main_window', 'Undone: {text}').format(text=text), 5000)
 
     def redo(self) -> None:
         if self.data_page.is_busy():
-            self.statusBar().showMessage('Wait until the photos being added are in, then redo.', 5000)
+            self.statusBar().showMessage(translate('main_window', 'Wait until the photos being added are in, then redo.'), 5000)
             return
         if self.undo_stack.canRedo():
             text = self.undo_stack.redoText()
             self.undo_stack.redo()
-            self.statusBar().showMessage(f'Redone: {text}', 5000)
+            self.statusBar().showMessage(translate('main_window', 'Redone: {text}').format(text=text), 5000)
 
     # ------------------------------------------------------------------ projects
     def set_project(self, project: Any) -> None:
@@ -282,7 +321,7 @@ class MainWindow(ProjectDialogsMixin, QMainWindow):
             self._refresh_recent()
             if getattr(project, 'warnings', None):
                 self.data_page.message_bar.show_message('\n'.join(project.warnings), 'info')
-            self.statusBar().showMessage(f'Opened {project.root}', 5000)
+            self.statusBar().showMessage(translate('main_window', 'Opened {root}').format(root=project.root), 5000)
             self.project_opened.emit(project)
         self._update_title()
         self._update_actions()
@@ -298,7 +337,7 @@ class MainWindow(ProjectDialogsMixin, QMainWindow):
         try:
             project = Project.open(path)
         except Exception as exc:
-            self._error('Cannot open the project', str(exc))
+            self._error(translate('main_window', 'Cannot open the project'), str(exc))
             return False
         self.set_project(project)
         return True
@@ -310,7 +349,7 @@ class MainWindow(ProjectDialogsMixin, QMainWindow):
         try:
             project = Project.create(path)
         except Exception as exc:
-            self._error('Cannot create the project', str(exc))
+            self._error(translate('main_window', 'Cannot create the project'), str(exc))
             return False
         self.set_project(project)
         return True
@@ -333,8 +372,8 @@ class MainWindow(ProjectDialogsMixin, QMainWindow):
         if self._train_busy():
             answer = QMessageBox.question(
                 self,
-                'Training is running',
-                'Training is running. Stop it and close?',
+                translate('main_window', 'Training is running'),
+                translate('main_window', 'Training is running. Stop it and close?'),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No,
             )
@@ -373,7 +412,7 @@ class MainWindow(ProjectDialogsMixin, QMainWindow):
         try:
             settings_mod.save_settings(self.settings)
         except OSError as exc:
-            self.statusBar().showMessage(f'Could not save settings: {exc}', 8000)
+            self.statusBar().showMessage(translate('main_window', 'Could not save settings: {exc}').format(exc=exc), 8000)
 
     def _refresh_recent(self) -> None:
         self.start_page.set_recent(self.settings.recent_projects)
@@ -394,14 +433,14 @@ class MainWindow(ProjectDialogsMixin, QMainWindow):
         if self.project is None:
             self.setWindowTitle('petcognizer')
         else:
-            self.setWindowTitle(f'{self.project.name} — petcognizer')
+            self.setWindowTitle(translate('main_window', '{name} — petcognizer').format(name=self.project.name))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._train_busy():
             answer = QMessageBox.question(
                 self,
-                'Training is running',
-                'Training is running. Stop it and close?',
+                translate('main_window', 'Training is running'),
+                translate('main_window', 'Training is running. Stop it and close?'),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No,
             )
@@ -447,7 +486,7 @@ class MainWindow(ProjectDialogsMixin, QMainWindow):
         try:
             self.project.reload_runs()  # emits runs_changed if the list changed
         except (OSError, ValueError) as exc:
-            self.statusBar().showMessage(f'Could not re-read the runs: {exc}', 8000)
+            self.statusBar().showMessage(translate('main_window', 'Could not re-read the runs: {exc}').format(exc=exc), 8000)
 
     def _on_delete_triggered(self) -> None:
         self.data_page.delete_current()
@@ -470,14 +509,15 @@ class MainWindow(ProjectDialogsMixin, QMainWindow):
             act.setEnabled((Path(p) / 'project.json').is_file())
             act.triggered.connect(lambda _=False, path=p: self.open_project(path))
         if not self.settings.recent_projects:
-            self.recent_menu.addAction('No recent projects').setEnabled(False)
+            self.recent_menu.addAction(translate('main_window', 'No recent projects')).setEnabled(False)
 
     def _on_label_requested(self, paths: list, class_name: str) -> None:
         """Predict page: copy these photos into ``class_name`` (off the GUI thread, undoable)."""
         if self.project is None or not paths:
             return
         if class_name not in self.project.classes:
-            self.statusBar().showMessage(f"There is no class '{class_name}' any more.", 8000)
+            self.statusBar().showMessage(translate('main_window', "There is no class '{class_name}' any "
+                                                                    'more.').format(class_name=class_name), 8000)
             return
         self.data_page.add_paths([Path(p) for p in paths], class_name)
 
@@ -488,10 +528,11 @@ class MainWindow(ProjectDialogsMixin, QMainWindow):
 
     def _on_run_finished(self, record: RunRecord) -> None:
         if record.best_val_acc is not None:
-            self.statusBar().showMessage(f'Training finished: validation accuracy {record.best_val_acc:.0%}.',
+            self.statusBar().showMessage(translate('main_window', 'Training finished: validation accuracy '
+                                                                    '{best_val_acc:.0%}.').format(best_val_acc=record.best_val_acc),
                                          15000)
         elif not record.cancelled:
-            self.statusBar().showMessage('Training finished.', 15000)
+            self.statusBar().showMessage(translate('main_window', 'Training finished.'), 15000)
 
     def _on_predict_requested(self, model_path) -> None:
         """Train page: 'Predict with this run' opens the Predict tab on that model."""
@@ -501,8 +542,8 @@ class MainWindow(ProjectDialogsMixin, QMainWindow):
     def _on_about_triggered(self) -> None:
         QMessageBox.about(
             self,
-            'About petcognizer',
-            f'<h3>petcognizer {__version__}</h3>'
-            '<p>Train image classifiers from folders of photos by transfer learning, '
-            'offline, on your own computer.</p><p>Apache-2.0</p>',
+            translate('main_window', 'About petcognizer'),
+            translate('main_window', '<h3>petcognizer {version__}</h3><p>Train image classifiers from '
+                                       'folders of photos by transfer learning, offline, on your own '
+                                       'computer.</p><p>Apache-2.0</p>').format(version__=__version__),
         )

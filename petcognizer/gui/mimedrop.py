@@ -44,6 +44,7 @@ from urllib.parse import unquote, urlparse
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QUrl
 from PySide6.QtGui import QGuiApplication, QImage
+from petcognizer.gui.i18n import translate
 
 __all__ = [
     'MAX_IMAGE_BYTES',
@@ -175,8 +176,8 @@ def read_mime(mime: QMimeData | None) -> MimePhotos:
     def add_image(data: bytes, suffix: str) -> None:
         if len(data) > MAX_IMAGE_BYTES:
             out.problems.append(
-                f'A pasted picture of {len(data) // (1024 * 1024)} MB is too large to add; '
-                'save it as a file and add the file.'
+                translate('mimedrop', 'A pasted picture of {value} MB is too large to add; save it as a '
+                                        'file and add the file.').format(value=len(data) // (1024 * 1024))
             )
             return
         out.images.append((data, suffix))
@@ -295,7 +296,7 @@ def save_images(
             except FileExistsError:
                 continue
             except OSError as exc:
-                raise OSError(f'Could not save the pasted photo as {path}: {exc}') from exc
+                raise OSError(translate('mimedrop', 'Could not save the pasted photo as {path}: {exc}').format(path=path, exc=exc)) from exc
             break
         written.append(path)
     return written
@@ -308,12 +309,12 @@ def remote_message(urls: list[str]) -> str:
     first = urls[0]
     if len(first) > 70:
         first = first[:67] + '…'
-    more = f' (and {len(urls) - 1} more)' if len(urls) > 1 else ''
+    more = translate('mimedrop', ' (and {value} more)').format(value=len(urls) - 1) if len(urls) > 1 else ''
     return (
-        f'The browser gave only a web address ({first}){more}, not the photo. '
-        'petcognizer works offline and does not download. Save the photo to your computer '
-        '(right-click it, "Save image as…") and drop the saved file, or copy the image '
-        '(right-click, "Copy image") and paste it here with Ctrl+V.'
+        translate('mimedrop', 'The browser gave only a web address ({first}){more}, not the photo. '
+                                'petcognizer works offline and does not download. Save the photo to your '
+                                'computer (right-click it, "Save image as…") and drop the saved file, or '
+                                'copy the image (right-click, "Copy image") and paste it here with Ctrl+V.').format(first=first, more=more)
     )
 
 

@@ -35,6 +35,7 @@ from petcognizer.gui.photo_grid import ThumbnailGrid
 from petcognizer.gui.prediction_rows import thumbnail
 from petcognizer.gui.result_card import mistakes_of
 from petcognizer.gui.thumbnails import ThumbnailLoader, ThumbnailModel
+from petcognizer.gui.i18n import translate
 
 __all__ = ['PREVIEW', 'MistakesBrowser', 'MistakesDialog', 'caption']
 
@@ -109,9 +110,9 @@ class MistakesBrowser(QWidget):
         self.preview_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview_label.setStyleSheet('background: #f3f4f6; border-radius: 4px; color: #888;')
         side.addWidget(self.preview_label)
-        self.heatmap_check = QCheckBox('Show where the model looked')
+        self.heatmap_check = QCheckBox(translate('mistakes', 'Show where the model looked'))
         self.heatmap_check.setChecked(True)
-        self.heatmap_check.setToolTip('A heat map (Grad-CAM): red where the photo mattered most for the answer.')
+        self.heatmap_check.setToolTip(translate('mistakes', 'A heat map (Grad-CAM): red where the photo mattered most for the answer.'))
         self.heatmap_check.toggled.connect(self._on_heatmap_toggled)
         side.addWidget(self.heatmap_check)
         self.heatmap_status = QLabel()
@@ -128,18 +129,18 @@ class MistakesBrowser(QWidget):
         side.addWidget(self.said_button)
         row = QHBoxLayout()
         self.other_button = QToolButton()
-        self.other_button.setText('Move to class…')
+        self.other_button.setText(translate('mistakes', 'Move to class…'))
         self.other_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.other_menu = QMenu(self.other_button)
         self.other_menu.triggered.connect(self._on_other_triggered)
         self.other_button.setMenu(self.other_menu)
         row.addWidget(self.other_button)
-        self.unlabel_button = QPushButton('To Unlabelled')
-        self.unlabel_button.setToolTip('Not sure what it is: take it out of training (Ctrl+Z to undo).')
+        self.unlabel_button = QPushButton(translate('mistakes', 'To Unlabelled'))
+        self.unlabel_button.setToolTip(translate('mistakes', 'Not sure what it is: take it out of training (Ctrl+Z to undo).'))
         self.unlabel_button.clicked.connect(self._on_unlabel_clicked)
         row.addWidget(self.unlabel_button)
         self.delete_button = QPushButton('Delete')
-        self.delete_button.setToolTip('Move the photo to the project trash (Ctrl+Z to undo).')
+        self.delete_button.setToolTip(translate('mistakes', 'Move the photo to the project trash (Ctrl+Z to undo).'))
         self.delete_button.clicked.connect(self._on_delete_clicked)
         row.addWidget(self.delete_button)
         side.addLayout(row)
@@ -147,8 +148,8 @@ class MistakesBrowser(QWidget):
         self.status_label.setWordWrap(True)
         self.status_label.setMaximumWidth(PREVIEW)
         side.addWidget(self.status_label)
-        self.undo_button = QPushButton('Undo')
-        self.undo_button.setToolTip('Take back the last change to the photos (as Edit ▸ Undo).')
+        self.undo_button = QPushButton(translate('mistakes', 'Undo'))
+        self.undo_button.setToolTip(translate('mistakes', 'Take back the last change to the photos (as Edit ▸ Undo).'))
         self.undo_button.clicked.connect(self.fixer.undo_stack.undo)
         self.undo_button.setEnabled(self.fixer.undo_stack.canUndo())
         self.fixer.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
@@ -162,14 +163,14 @@ class MistakesBrowser(QWidget):
     def show_mistakes(self, evaluation: dict, model_path: Path | None) -> None:
         """Every wrong prediction, most confidently wrong first."""
         self._model_path = Path(model_path) if model_path else None
-        self._title = 'Mistakes'
+        self._title = translate('mistakes', 'Mistakes')
         self._set_entries(mistakes_of(evaluation))
 
     def show_cell(self, evaluation: dict, true: str, predicted: str, model_path: Path | None) -> None:
         """The photos of one confusion cell, most confident first."""
         self._model_path = Path(model_path) if model_path else None
-        self._title = (f"Photos of '{true}' the model recognised" if true == predicted
-                       else f"Photos of '{true}' the model called '{predicted}'")
+        self._title = (translate('mistakes', "Photos of '{true}' the model recognised").format(true=true) if true == predicted
+                       else translate('mistakes', "Photos of '{true}' the model called '{predicted}'").format(true=true, predicted=predicted))
         entries = [p for p in evaluation.get('predictions') or []
                    if p.get('true') == true and p.get('predicted') == predicted]
         self._set_entries(sorted(entries, key=lambda p: -float(p.get('confidence') or 0.0)))
@@ -192,10 +193,10 @@ class MistakesBrowser(QWidget):
         fixed = len(self._entries) - len(self._shown)
         n = len(self._shown)
         self.title_label.setText(f'{getattr(self, "_title", "Mistakes")}: {n}')
-        hint = ('Each photo was judged by a model that had not seen it. Fix a wrong label in one click '
-                '(or press 1–9 for a class, 0 for Unlabelled, Delete); Undo takes it back.')
+        hint = (translate('mistakes', 'Each photo was judged by a model that had not seen it. Fix a wrong label in one click '
+                '(or press 1–9 for a class, 0 for Unlabelled, Delete); Undo takes it back.'))
         if fixed:
-            hint += f' {fixed} fixed or moved since the run.'
+            hint += translate('mistakes', ' {fixed} fixed or moved since the run.').format(fixed=fixed)
         self.hint_label.setText(hint)
         self.model.set_paths([Path(e['path']) for e in self._shown], [caption(e) for e in self._shown])
         self._fill_class_menu(project)
@@ -233,21 +234,23 @@ class MistakesBrowser(QWidget):
         if entry is None:
             self._preview = QImage()
             self.preview_label.setPixmap(QPixmap())
-            self.preview_label.setText('Nothing left to fix here.' if self._entries else 'No photos.')
+            self.preview_label.setText(translate('mistakes', 'Nothing left to fix here.') if self._entries else translate('mistakes', 'No photos.'))
             self.info_label.clear()
             self.heatmap_status.clear()
-            self.said_button.setText('Move to the class it said')
+            self.said_button.setText(translate('mistakes', 'Move to the class it said'))
             return
         self._preview = thumbnail(Path(entry['path']), PREVIEW)
         conf = float(entry.get('confidence') or 0.0) * 100
         true, said = entry.get('true'), entry.get('predicted')
         if true == said:
-            self.info_label.setText(f'<b>{Path(entry["path"]).name}</b><br>Labelled <b>{true}</b>; '
-                                    f'the model agreed ({conf:.0f}% sure).')
+            self.info_label.setText(translate('mistakes', '<b>{name}</b><br>Labelled <b>{true}</b>; the model '
+                                                          'agreed ({conf:.0f}% sure).').format(
+                name=Path(entry['path']).name, true=true, conf=conf))
         else:
-            self.info_label.setText(f'<b>{Path(entry["path"]).name}</b><br>Labelled <b>{true}</b>; '
-                                    f'the model said <b>{said}</b> ({conf:.0f}% sure).')
-        self.said_button.setText(f"It is a '{said}': move it there")
+            self.info_label.setText(translate('mistakes', '<b>{name}</b><br>Labelled <b>{true}</b>; the model '
+                                                          'said <b>{said}</b> ({conf:.0f}% sure).').format(
+                name=Path(entry['path']).name, true=true, said=said, conf=conf))
+        self.said_button.setText(translate('mistakes', "It is a '{said}': move it there").format(said=said))
         self.said_button.setVisible(true != said)
         self._draw_preview()
         if self.heatmap_check.isChecked():
@@ -255,10 +258,10 @@ class MistakesBrowser(QWidget):
 
     def _request_heatmap(self, entry: dict) -> None:
         if self._model_path is None or not self._model_path.is_file():
-            self.heatmap_status.setText('No heat map: the model file of this run is gone.')
+            self.heatmap_status.setText(translate('mistakes', 'No heat map: the model file of this run is gone.'))
             return
         if self.heatmaps.cached(self._model_path, entry['path'], entry.get('predicted')) is None:
-            self.heatmap_status.setText('Finding where the model looked…')
+            self.heatmap_status.setText(translate('mistakes', 'Finding where the model looked…'))
         self.heatmaps.request(self._model_path, entry['path'], entry.get('predicted'))
 
     def _draw_preview(self) -> None:
@@ -266,7 +269,7 @@ class MistakesBrowser(QWidget):
         image = self._preview
         if image.isNull():
             self.preview_label.setPixmap(QPixmap())
-            self.preview_label.setText('This photo cannot be read.')
+            self.preview_label.setText(translate('mistakes', 'This photo cannot be read.'))
             return
         if entry is not None and self.heatmap_check.isChecked() and self._model_path is not None:
             heat = self.heatmaps.cached(self._model_path, entry['path'], entry.get('predicted'))
@@ -350,14 +353,15 @@ class MistakesBrowser(QWidget):
     def _on_heatmap_ready(self, path: str, result: Any) -> None:
         entry = self.current_entry()
         if entry is not None and str(entry['path']) == path:
-            self.heatmap_status.setText(f"Red: where it looked to say '{result.get('class', '?')}'.")
+            self.heatmap_status.setText(translate('mistakes', "Red: where it looked to say '{name}'.").format(
+                name=result.get('class', '?')))
             self._draw_preview()
 
     @Slot(str, str)
     def _on_heatmap_failed(self, path: str, message: str) -> None:
         entry = self.current_entry()
         if entry is not None and str(entry['path']) == path:
-            self.heatmap_status.setText(f'No heat map: {message}')
+            self.heatmap_status.setText(translate('mistakes', 'No heat map: {message}').format(message=message))
 
     def shutdown(self, timeout_ms: int = 10000) -> bool:
         ok = self.heatmaps.shutdown(timeout_ms)
@@ -369,7 +373,7 @@ class MistakesDialog(QDialog):
 
     def __init__(self, project_model: Any, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle('Mistakes')
+        self.setWindowTitle(translate('mistakes', 'Mistakes'))
         self.resize(940, 620)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from petcognizer.core.settings import folder_name, free_project_path
+from petcognizer.gui.i18n import translate
 
 __all__ = ['NewProjectDialog']
 
@@ -66,12 +67,12 @@ class NewProjectDialog(QDialog):
         name: the suggested name (selected, so typing replaces it).
     """
 
-    def __init__(self, location: Path, name: str = 'My pets', parent: QWidget | None = None) -> None:
+    def __init__(self, location: Path, name: str = translate('new_project', 'My pets'), parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName('NewProjectDialog')
-        self.setWindowTitle('New project')
+        self.setWindowTitle(translate('new_project', 'New project'))
         self.location = Path(location)
-        title = QLabel('Name your project')
+        title = QLabel(translate('new_project', 'Name your project'))
         title.setObjectName('DialogTitle')
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
@@ -79,15 +80,15 @@ class NewProjectDialog(QDialog):
         title.setFont(font)
         self.name_edit = QLineEdit(name)
         self.name_edit.setObjectName('ProjectName')
-        self.name_edit.setPlaceholderText('For example: My pets')
-        self.name_edit.setToolTip('The project is a folder of this name; your photos are copied into it')
+        self.name_edit.setPlaceholderText(translate('new_project', 'For example: My pets'))
+        self.name_edit.setToolTip(translate('new_project', 'The project is a folder of this name; your photos are copied into it'))
         self.name_edit.selectAll()
         self.where_label = QLabel()
         self.where_label.setObjectName('ProjectWhere')
         self.where_label.setWordWrap(True)
         self.where_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.change_button = QPushButton('Change…')
-        self.change_button.setToolTip('Choose another folder to keep your projects in (remembered)')
+        self.change_button = QPushButton(translate('new_project', 'Change…'))
+        self.change_button.setToolTip(translate('new_project', 'Choose another folder to keep your projects in (remembered)'))
         self.change_button.setAutoDefault(False)  # Enter in the name field creates, never browses
         self.note_label = QLabel()
         self.note_label.setObjectName('ProjectNote')
@@ -97,7 +98,7 @@ class NewProjectDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.create_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.create_button.setText('Create')
+        self.create_button.setText(translate('new_project', 'Create'))
         self.create_button.setDefault(True)
         where = QHBoxLayout()
         where.addWidget(self.where_label, 1)
@@ -133,20 +134,20 @@ class NewProjectDialog(QDialog):
         target = self.target()
         self.create_button.setEnabled(target is not None)
         if target is None:
-            self.where_label.setText(f'In {_home_short(self.location)}')
-            self.note_label.setText('Type a name (letters or numbers).')
+            self.where_label.setText(translate('new_project', 'In {home_short_location}').format(home_short_location=_home_short(self.location)))
+            self.note_label.setText(translate('new_project', 'Type a name (letters or numbers).'))
             self.note_label.show()
             return
         width = max(200, self.where_label.contentsRect().width() if self.where_label.width() > 100 else 340)
         path = wrap_path(_home_short(target), QFontMetrics(self.where_label.font()), width - 4)
-        self.where_label.setText(f'Will be made at\n{path}' if '\n' in path or len(path) > 40
-                                 else f'Will be made at {path}')
+        self.where_label.setText(translate('new_project', 'Will be made at\n{path}').format(path=path) if '\n' in path or len(path) > 40
+                                 else translate('new_project', 'Will be made at {path}').format(path=path))
         self.where_label.setToolTip(str(target))
         typed = folder_name(self.name_edit.text())
         if target.name != typed:
             self.note_label.setText(
-                f"A folder '{typed}' exists there already; it is left alone and the new "
-                f"project is '{target.name}'."
+                translate('new_project', "A folder '{typed}' exists there already; it is left alone and "
+                                           "the new project is '{name}'.").format(typed=typed, name=target.name)
             )
             self.note_label.show()
         else:
@@ -157,7 +158,7 @@ class NewProjectDialog(QDialog):
         self._update()
 
     def _on_change_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, 'Where to keep your projects', str(self.location))
+        folder = QFileDialog.getExistingDirectory(self, translate('new_project', 'Where to keep your projects'), str(self.location))
         if folder:
             self.set_location(Path(folder))
 

@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtGui import QUndoStack
 
 from petcognizer.gui.undo import DeleteImagesCommand, MoveImagesCommand
+from petcognizer.gui.i18n import translate
 
 __all__ = ['PhotoFixer', 'still_there']
 
@@ -31,10 +32,6 @@ def still_there(project: Any, path: os.PathLike | str, label: str | None) -> boo
         return project.label_of(path) == label
     except Exception:  # not inside this project any more
         return False
-
-
-def _plural(n: int) -> str:
-    return f'{n} photo' if n == 1 else f'{n} photos'
 
 
 class PhotoFixer:
@@ -61,7 +58,7 @@ class PhotoFixer:
             self._on_message(text, error)
 
     def _on_command_error(self, what: str, exc: BaseException) -> None:
-        self._say(f'{what} failed: {exc}', True)
+        self._say(translate('photo_fixes', '{what} failed: {exc}').format(what=what, exc=exc), True)
 
     def move(self, paths: Sequence[os.PathLike | str], target: str | None) -> bool:
         """Relabel ``paths`` into ``target`` (None: Unlabelled), as one undoable step."""
@@ -75,12 +72,13 @@ class PhotoFixer:
                 return False
             mapping = project.move_images(moving, target)
         except Exception as exc:
-            self._say(f'Could not move the photos: {exc}', True)
+            self._say(translate('photo_fixes', 'Could not move the photos: {exc}').format(exc=exc), True)
             return False
         moves = [(origins[p], Path(mapping.get(p, p))) for p in moving]
         self.undo_stack.push(MoveImagesCommand(project, moves, target, on_error=self._on_command_error))
-        where = 'Unlabelled' if target is None else f"'{target}'"
-        self._say(f'Moved {_plural(len(moves))} to {where} (Ctrl+Z to undo).')
+        where = translate('photo_fixes', 'Unlabelled') if target is None else f"'{target}'"
+        n_moved = len(moves)
+        self._say(translate('photo_fixes', 'Moved %n photo(s) to {where} (Ctrl+Z to undo).', None, n_moved).format(where=where))
         return True
 
     def delete(self, paths: Sequence[os.PathLike | str]) -> bool:
@@ -91,12 +89,13 @@ class PhotoFixer:
         try:
             entries = project.delete_images(paths)
         except Exception as exc:
-            self._say(f'Could not delete the photos: {exc}', True)
+            self._say(translate('photo_fixes', 'Could not delete the photos: {exc}').format(exc=exc), True)
             return False
         self.undo_stack.push(
             DeleteImagesCommand(project, entries, len(paths), on_error=self._on_command_error)
         )
-        self._say(f'Moved {_plural(len(paths))} to the project trash (Ctrl+Z to undo).')
+        n_deleted = len(paths)
+        self._say(translate('photo_fixes', 'Moved %n photo(s) to the project trash (Ctrl+Z to undo).', None, n_deleted))
         return True
 
     def apply(self, fix: dict) -> bool:
@@ -107,5 +106,5 @@ class PhotoFixer:
             return self.move(paths, fix.get('to'))
         if action == 'delete':
             return self.delete(paths)
-        self._say(f'This fix cannot be applied here (unknown action {action!r}).', True)
+        self._say(translate('photo_fixes', 'This fix cannot be applied here (unknown action {action!r}).').format(action=action), True)
         return False

@@ -50,6 +50,7 @@ from petcognizer.gui.thumbnails import (
     PathRole,
     encode_paths_mime,
 )
+from petcognizer.gui.i18n import translate
 
 __all__ = ['MAX_CAPTION_LINES', 'CaptionDelegate', 'EmptyState', 'ThumbnailGrid']
 
@@ -281,7 +282,7 @@ class EmptyState(QFrame):
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
         layout.addStretch(2)
-        self.title = QLabel('Drop photos here')
+        self.title = QLabel(translate('photo_grid', 'Drop photos here'))
         self.title.setObjectName('EmptyTitle')
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.text = QLabel()
@@ -292,8 +293,8 @@ class EmptyState(QFrame):
         layout.addWidget(self.text)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.add_photos_button = QPushButton('Add photos…')
-        self.add_folder_button = QPushButton('Add folder…')
+        self.add_photos_button = QPushButton(translate('photo_grid', 'Add photos…'))
+        self.add_folder_button = QPushButton(translate('photo_grid', 'Add folder…'))
         self.add_photos_button.setObjectName('PrimaryButton')
         row.addWidget(self.add_photos_button)
         row.addWidget(self.add_folder_button)
@@ -303,8 +304,8 @@ class EmptyState(QFrame):
         layout.addStretch(3)
 
     def show_no_project(self) -> None:
-        self.title.setText('No project open')
-        self.text.setText('Choose File ▸ New project… (Ctrl+N) or File ▸ Open project… (Ctrl+O) to start.')
+        self.title.setText(translate('photo_grid', 'No project open'))
+        self.text.setText(translate('photo_grid', 'Choose File ▸ New project… (Ctrl+N) or File ▸ Open project… (Ctrl+O) to start.'))
         self.add_photos_button.hide()
         self.add_folder_button.hide()
 
@@ -312,18 +313,19 @@ class EmptyState(QFrame):
         self.add_photos_button.show()
         self.add_folder_button.show()
         if name is None:
-            self.title.setText('No unlabelled photos')
+            self.title.setText(translate('photo_grid', 'No unlabelled photos'))
             self.text.setText(
-                'Drop photos or folders here (from your file manager or a web browser), paste them '
+                translate('photo_grid', 'Drop photos or folders here (from your file manager or a web browser), paste them '
                 'with Ctrl+V, or click Add photos…\nThen drag them onto a class card, or select them '
-                'and press 1–9.'
+                'and press 1–9.')
             )
         else:
-            self.title.setText(f"No photos of '{name}' yet")
+            self.title.setText(translate('photo_grid', "No photos of '{name}' yet").format(name=name))
             self.text.setText(
-                f"Drop photos of '{name}' here or on its card, paste them with Ctrl+V, or click "
-                'Add photos…\nOne photo is enough to start; three or more give an honest accuracy '
-                'estimate; more, in different places and light, help most.'
+                translate('photo_grid', "Drop photos of '{name}' here or on its card, paste them with "
+                                          'Ctrl+V, or click Add photos…\nOne photo is enough to start; three '
+                                          'or more give an honest accuracy estimate; more, in different '
+                                          'places and light, help most.').format(name=name)
             )
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

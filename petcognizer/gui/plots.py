@@ -15,6 +15,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+from petcognizer.gui.i18n import translate
 
 if TYPE_CHECKING:
     from petcognizer.gui.curves import TrainingCurves
@@ -34,13 +37,13 @@ class TrainingPlots(QWidget):
         max_fps: most redraws per second.
     """
 
-    EMPTY_TEXT = 'The training curves appear here while a model trains.'
+    EMPTY_TEXT = QT_TRANSLATE_NOOP('plots', 'The training curves appear here while a model trains.')
 
     def __init__(self, parent=None, max_fps: float = 30.0) -> None:
         super().__init__(parent)
         self._max_fps = max_fps
         self._impl: TrainingCurves | None = None
-        self._empty_text = self.EMPTY_TEXT
+        self._empty_text = translate('plots', self.EMPTY_TEXT)
         self.setMinimumHeight(220)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

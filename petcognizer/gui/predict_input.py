@@ -26,6 +26,7 @@ from petcognizer.gui.mimedrop import (
     remote_message,
     save_images,
 )
+from petcognizer.gui.i18n import translate
 
 __all__ = ['PhotoInputMixin', 'in_class']
 
@@ -37,14 +38,14 @@ class PhotoInputMixin:
 
     def _on_add_files_button_clicked(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
-            self, 'Photos to classify', str(Path.home()),
-            'Images (*.jpg *.jpeg *.png *.bmp *.gif *.webp *.tif *.tiff *.heic);;All files (*)'
+            self, translate('predict_input', 'Photos to classify'), str(Path.home()),
+            translate('predict_input', 'Images (*.jpg *.jpeg *.png *.bmp *.gif *.webp *.tif *.tiff *.heic);;All files (*)')
         )
         if paths:
             self.predict([Path(p) for p in paths])
 
     def _on_add_folder_button_clicked(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, 'Folder of photos to classify', str(Path.home()))
+        path = QFileDialog.getExistingDirectory(self, translate('predict_input', 'Folder of photos to classify'), str(Path.home()))
         if path:
             self.predict([Path(path)])
 
@@ -65,8 +66,8 @@ class PhotoInputMixin:
         """Classify what the clipboard holds (files, or a picture copied in a browser)."""
         photos = clipboard_photos()
         if not photos:
-            self.error_banner.show_text('The clipboard holds no photo. Copy a photo or an image file, '
-                                        'then press Ctrl+V here.')
+            self.error_banner.show_text(translate('predict_input', 'The clipboard holds no photo. Copy a photo or an image file, '
+                                        'then press Ctrl+V here.'))
             return False
         return self._predict_photos(photos)
 

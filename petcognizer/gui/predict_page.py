@@ -62,6 +62,7 @@ from petcognizer.gui.project_model import ProjectModel
 from petcognizer.gui.run_history import model_file
 from petcognizer.gui.widgets import BannerLabel
 from petcognizer.gui.workers import Worker, start_worker, stop_worker
+from petcognizer.gui.i18n import translate
 
 __all__ = ['PredictPage', 'PredictionRowWidget', 'write_predictions_csv']
 
@@ -111,13 +112,13 @@ class PredictPage(PhotoInputMixin, QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(8, 8, 8, 8)
         top = QHBoxLayout()
-        top.addWidget(QLabel('Model:'))
+        top.addWidget(QLabel(translate('predict_page', 'Model:')))
         self.model_combo = QComboBox()
         self.model_combo.setMinimumContentsLength(28)
         self.model_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.model_combo.currentIndexChanged.connect(self._on_model_combo_changed)
         top.addWidget(self.model_combo, 1)
-        self.open_model_button = QPushButton('Open model file…')
+        self.open_model_button = QPushButton(translate('predict_page', 'Open model file…'))
         self.open_model_button.clicked.connect(self._on_open_model_button_clicked)
         top.addWidget(self.open_model_button)
         outer.addLayout(top)
@@ -127,40 +128,40 @@ class PredictPage(PhotoInputMixin, QWidget):
         outer.addWidget(self.model_info)
 
         bar = QHBoxLayout()
-        self.add_files_button = QPushButton('Add photos…')
+        self.add_files_button = QPushButton(translate('predict_page', 'Add photos…'))
         self.add_files_button.clicked.connect(self._on_add_files_button_clicked)
         bar.addWidget(self.add_files_button)
-        self.add_folder_button = QPushButton('Add folder…')
+        self.add_folder_button = QPushButton(translate('predict_page', 'Add folder…'))
         self.add_folder_button.clicked.connect(self._on_add_folder_button_clicked)
         bar.addWidget(self.add_folder_button)
-        self.paste_button = QPushButton('Paste')
-        self.paste_button.setToolTip('Classify the photo or picture on the clipboard (Ctrl+V).')
+        self.paste_button = QPushButton(translate('predict_page', 'Paste'))
+        self.paste_button.setToolTip(translate('predict_page', 'Classify the photo or picture on the clipboard (Ctrl+V).'))
         self.paste_button.clicked.connect(self.paste)
         bar.addWidget(self.paste_button)
         bar.addSpacing(12)
-        bar.addWidget(QLabel('Show top'))
+        bar.addWidget(QLabel(translate('predict_page', 'Show top')))
         self.topk_spin = QSpinBox()
         self.topk_spin.setRange(1, 10)
         self.topk_spin.setValue(3)
-        self.topk_spin.setSuffix(' labels')
+        self.topk_spin.setSuffix(translate('predict_page', ' labels'))
         bar.addWidget(self.topk_spin)
         bar.addSpacing(12)
-        self.unknown_check = QCheckBox('Spot photos that fit no class')
+        self.unknown_check = QCheckBox(translate('predict_page', 'Spot photos that fit no class'))
         self.unknown_check.setChecked(True)
         self.unknown_check.setToolTip(
-            'Flag a photo that looks like none of the photos the model learnt from ("Not one of: …"). '
-            'Applies to the photos classified next.'
+            translate('predict_page', 'Flag a photo that looks like none of the photos the model learnt from ("Not one of: …"). '
+            'Applies to the photos classified next.')
         )
         bar.addWidget(self.unknown_check)
         bar.addStretch(1)
-        self.clear_button = QPushButton('Clear')
+        self.clear_button = QPushButton(translate('predict_page', 'Clear'))
         self.clear_button.clicked.connect(self._on_clear_button_clicked)
         bar.addWidget(self.clear_button)
-        self.save_csv_button = QPushButton('Save CSV…')
-        self.save_csv_button.setToolTip('Save path, label, probability for every photo and top label.')
+        self.save_csv_button = QPushButton(translate('predict_page', 'Save CSV…'))
+        self.save_csv_button.setToolTip(translate('predict_page', 'Save path, label, probability for every photo and top label.'))
         self.save_csv_button.clicked.connect(self._on_save_csv_button_clicked)
         bar.addWidget(self.save_csv_button)
-        self.stop_button = QPushButton('Stop')
+        self.stop_button = QPushButton(translate('predict_page', 'Stop'))
         self.stop_button.clicked.connect(self._on_stop_button_clicked)
         bar.addWidget(self.stop_button)
         outer.addLayout(bar)
@@ -193,7 +194,7 @@ class PredictPage(PhotoInputMixin, QWidget):
             'QLabel { color: #666; border: 2px dashed #bbb; border-radius: 8px; font-size: 15px; padding: 24px; }'
         )
         column.addWidget(self.empty_label)
-        self.filter_empty_label = QLabel('No photos here.')
+        self.filter_empty_label = QLabel(translate('predict_page', 'No photos here.'))
         self.filter_empty_label.setStyleSheet('color: #5f6670;')
         self.filter_empty_label.hide()
         column.addWidget(self.filter_empty_label)
@@ -205,7 +206,7 @@ class PredictPage(PhotoInputMixin, QWidget):
         self.scroll.viewport().installEventFilter(self)
         outer.addWidget(self.scroll, 1)
 
-        self.paste_action = QAction('Paste photos', self)
+        self.paste_action = QAction(translate('predict_page', 'Paste photos'), self)
         self.paste_action.setShortcut(QKeySequence.StandardKey.Paste)
         self.paste_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.paste_action.triggered.connect(self.paste)
@@ -248,10 +249,10 @@ class PredictPage(PhotoInputMixin, QWidget):
             if path is None:
                 continue
             acc = run_accuracy_text(r)
-            acc_text = acc if r.evaluation else f'{acc} val. accuracy' if acc.endswith('%') else acc
-            stopped = ', stopped early' if r.cancelled else ''
+            acc_text = acc if r.evaluation else translate('predict_page', '{acc} val. accuracy').format(acc=acc) if acc.endswith('%') else acc
+            stopped = translate('predict_page', ', stopped early') if r.cancelled else ''
             name = short_backbone_name(r.backbone or '?')
-            out.append((f'Run {format_when(r.created)} · {name} · {acc_text}{stopped}', path))
+            out.append((translate('predict_page', 'Run {format_when_created} · {name} · {acc_text}{stopped}').format(format_when_created=format_when(r.created), name=name, acc_text=acc_text, stopped=stopped), path))
         return out
 
     def _refresh_models(self, select: Path | None = None) -> None:
@@ -262,7 +263,7 @@ class PredictPage(PhotoInputMixin, QWidget):
             self.model_combo.addItem(text, str(path))
         for path in self._opened:
             if self.model_combo.findData(str(path)) < 0:
-                self.model_combo.addItem(f'File: {path.name}', str(path))
+                self.model_combo.addItem(translate('predict_page', 'File: {name}').format(name=path.name), str(path))
                 self.model_combo.setItemData(self.model_combo.count() - 1, str(path), Qt.ItemDataRole.ToolTipRole)
         idx = self.model_combo.findData(str(current)) if current is not None else -1
         self.model_combo.setCurrentIndex(idx if idx >= 0 else (0 if self.model_combo.count() else -1))
@@ -286,7 +287,7 @@ class PredictPage(PhotoInputMixin, QWidget):
         self._model_classes = []
         if path is None:
             self.model_info.setText(
-                'No model yet: train one on the Train page, or open a model file (.safetensors).'
+                translate('predict_page', 'No model yet: train one on the Train page, or open a model file (.safetensors).')
             )
         else:
             info = self._model_metadata(path)
@@ -301,7 +302,9 @@ class PredictPage(PhotoInputMixin, QWidget):
         classes = meta.get('classes') or []
         self._model_classes = [str(c) for c in classes]
         shown = ', '.join(classes[:12]) + (' …' if len(classes) > 12 else '')
-        return f'{short_backbone_name(meta.get("backbone", "?"))} · {len(classes)} classes: {shown}'
+        n_classes = len(classes)
+        return translate('predict_page', '{backbone} · %n class(es): {shown}', None, n_classes).format(
+            backbone=short_backbone_name(meta.get('backbone', '?')), shown=shown)
 
     def _classes(self) -> list[str]:
         names = list(getattr(self._project, 'classes', []) or []) if self._project is not None else []
@@ -316,7 +319,7 @@ class PredictPage(PhotoInputMixin, QWidget):
     @Slot()
     def _on_open_model_button_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, 'Open a petcognizer model', str(Path.home()), 'petcognizer models (*.safetensors)'
+            self, translate('predict_page', 'Open a petcognizer model'), str(Path.home()), translate('predict_page', 'petcognizer models (*.safetensors)')
         )
         if path:
             self.set_model_path(path)
@@ -334,7 +337,7 @@ class PredictPage(PhotoInputMixin, QWidget):
         model = self.model_path()
         if model is None:
             self.error_banner.show_text(
-                'Choose a model first: train one on the Train page, or click “Open model file…”.'
+                translate('predict_page', 'Choose a model first: train one on the Train page, or click “Open model file…”.')
             )
             return False
         if self.is_busy():
@@ -350,7 +353,7 @@ class PredictPage(PhotoInputMixin, QWidget):
         self._worker = worker
         self.progress_bar.setRange(0, 0)
         self.progress_bar.show()
-        self.status_label.setText('Classifying…')
+        self.status_label.setText(translate('predict_page', 'Classifying…'))
         worker.start()
         self._update_state()
         self.busy_changed.emit(True)
@@ -363,7 +366,7 @@ class PredictPage(PhotoInputMixin, QWidget):
             self.progress_bar.setValue(min(ev.done, ev.total))
             text = f'{ev.text or ev.stage}: {ev.done} of {ev.total}'
             if ev.images_per_s:
-                text += f' · {ev.images_per_s:.0f} photos/s'
+                text += translate('predict_page', ' · {images_per_s:.0f} photos/s').format(images_per_s=ev.images_per_s)
             self.status_label.setText(text)
 
     @Slot(object)
@@ -373,9 +376,9 @@ class PredictPage(PhotoInputMixin, QWidget):
     @Slot(object)
     def _on_worker_errored(self, message: Any) -> None:
         if is_cancelled(str(message)):
-            self.status_label.setText('Stopped.')
+            self.status_label.setText(translate('predict_page', 'Stopped.'))
             return
-        self.error_banner.show_text(f'<b>Could not classify.</b> {message}')
+        self.error_banner.show_text(translate('predict_page', '<b>Could not classify.</b> {message}').format(message=message))
         self.status_label.clear()
 
     @Slot()
@@ -383,7 +386,7 @@ class PredictPage(PhotoInputMixin, QWidget):
         self._worker = None
         preds, self._preds = self._preds, []
         if preds:  # thumbnails next, off the GUI thread
-            self.status_label.setText('Making thumbnails…')
+            self.status_label.setText(translate('predict_page', 'Making thumbnails…'))
             paths = [pred.path for pred in preds if not pred.error]
             dpr = self.devicePixelRatioF()
             worker = Worker(lambda emit, cancel: thumbnails(paths, cancel, dpr))
@@ -500,7 +503,7 @@ class PredictPage(PhotoInputMixin, QWidget):
         if not on or row is None:
             return
         if model is None:
-            row.show_heatmap(None, 'No model: no heat map.')
+            row.show_heatmap(None, translate('predict_page', 'No model: no heat map.'))
             return
         self.heatmaps.request(model, path, row.prediction.label)
 
@@ -516,7 +519,7 @@ class PredictPage(PhotoInputMixin, QWidget):
         row = self._row_of(path)
         if row is not None:
             row.heatmap_button.setChecked(False)
-            row.show_heatmap(None, f'No heat map: {message}')
+            row.show_heatmap(None, translate('predict_page', 'No heat map: {message}').format(message=message))
 
     def results(self) -> list:
         """The predictions shown, in order."""
@@ -545,7 +548,7 @@ class PredictPage(PhotoInputMixin, QWidget):
         if not self._results:
             return
         path, _ = QFileDialog.getSaveFileName(
-            self, 'Save predictions', str(Path.home() / 'predictions.csv'), 'CSV files (*.csv)'
+            self, translate('predict_page', 'Save predictions'), str(Path.home() / 'predictions.csv'), translate('predict_page', 'CSV files (*.csv)')
         )
         if not path:
             return
@@ -555,9 +558,9 @@ class PredictPage(PhotoInputMixin, QWidget):
         try:
             write_predictions_csv(path, self._results)
         except OSError as exc:
-            self.error_banner.show_text(f'Could not save {path}: {exc.strerror or exc}')
+            self.error_banner.show_text(translate('predict_page', 'Could not save {path}: {value}').format(path=path, value=exc.strerror or exc))
             return
-        self.status_label.setText(f'Saved {len(self._results)} predictions to {path}')
+        self.status_label.setText(translate('predict_page', 'Saved {len__results} predictions to {path}').format(len__results=len(self._results), path=path))
 
     def _update_state(self) -> None:
         busy = self.is_busy()
@@ -574,13 +577,13 @@ class PredictPage(PhotoInputMixin, QWidget):
         self.paste_button.setEnabled(has_model)
         if not has_model:
             self.empty_label.setText(
-                'No model to predict with yet.\n\nTrain one on the Train page, '
-                'or click “Open model file…” to use a .safetensors model.'
+                translate('predict_page', 'No model to predict with yet.\n\nTrain one on the Train page, '
+                'or click “Open model file…” to use a .safetensors model.')
             )
         else:
             self.empty_label.setText(
-                'Drop photos or folders here\n\nor click “Add photos…” / “Add folder…”, or paste a photo (Ctrl+V).\n'
-                'Each photo gets its most likely classes; a wrong one can be put in the right class with one click.'
+                translate('predict_page', 'Drop photos or folders here\n\nor click “Add photos…” / “Add folder…”, or paste a photo (Ctrl+V).\n'
+                'Each photo gets its most likely classes; a wrong one can be put in the right class with one click.')
             )
         self.empty_label.setVisible(not self._rows)
 

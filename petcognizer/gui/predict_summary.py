@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QButtonGroup, QToolButton, QWidget
 
 from petcognizer.gui.flow_layout import FlowLayout
 from petcognizer.gui.prediction_rows import confidence, needs_review
+from petcognizer.gui.i18n import translate
 
 __all__ = ['FilterBar', 'class_counts', 'matches', 'status_text']
 
@@ -49,12 +50,13 @@ def status_text(preds: Sequence[Any]) -> str:
     n_err = sum(1 for p in preds if p.error)
     n_ok = len(preds) - n_err
     n_unknown = sum(1 for p in preds if p.unknown and not p.error)
-    text = f'{n_ok} photo{"" if n_ok == 1 else "s"} classified'
-    text += f'; {n_err} could not be read' if n_err else ''
+    text = translate('predict_summary', '%n photo(s) classified', None, n_ok)
+    text += translate('predict_summary', '; {n_err} could not be read').format(n_err=n_err) if n_err else ''
     if n_unknown:
-        text += f'; {n_unknown} look{"s" if n_unknown == 1 else ""} like none of the classes'
+        text += (translate('predict_summary', '; 1 looks like none of the classes') if n_unknown == 1 else
+                 translate('predict_summary', '; {n} look like none of the classes').format(n=n_unknown))
     if n_ok:
-        text += '. A wrong guess? Click the right class under the photo.'
+        text += translate('predict_summary', '. A wrong guess? Click the right class under the photo.')
     return text
 
 
@@ -118,20 +120,20 @@ class FilterBar(QWidget):
         n_review = sum(1 for p in preds if needs_review(p))
         n_unknown = sum(1 for p in preds if confidence(p).kind == 'unknown')
         n_error = sum(1 for p in preds if confidence(p).kind == 'error')
-        self._add(ALL, f'All {len(preds)}', 'Show every photo.')
-        self._add(REVIEW, f'Needs review {n_review}',
-                  'Photos worth a look: the model is unsure (below 70%), the photo looks like none of '
-                  'the classes, or the file could not be read.')
+        self._add(ALL, translate('predict_summary', 'All {len_preds}').format(len_preds=len(preds)), translate('predict_summary', 'Show every photo.'))
+        self._add(REVIEW, translate('predict_summary', 'Needs review {n_review}').format(n_review=n_review),
+                  translate('predict_summary', 'Photos worth a look: the model is unsure (below 70%), the photo looks like none of '
+                  'the classes, or the file could not be read.'))
         ordered = [c for c in classes if counts.get(c)] + sorted(c for c in counts if c not in classes)
         for name in ordered:
             n = counts[name]
             self._add(f'class:{name}', f'{name} {n}',
-                      f'{n} photo{"" if n == 1 else "s"} the model says {"is" if n == 1 else "are"} “{name}”.')
+                      translate('predict_summary', '%n photo(s) the model says are “{name}”.', None, n).format(name=name))
         if n_unknown:
-            self._add(UNKNOWN, f'None of these {n_unknown}',
-                      'Photos that look like none of the classes the model knows.')
+            self._add(UNKNOWN, translate('predict_summary', 'None of these {n_unknown}').format(n_unknown=n_unknown),
+                      translate('predict_summary', 'Photos that look like none of the classes the model knows.'))
         if n_error:
-            self._add(ERROR, f"Can't read {n_error}", 'Files that could not be read as photos.')
+            self._add(ERROR, translate('predict_summary', "Can't read {n_error}").format(n_error=n_error), translate('predict_summary', 'Files that could not be read as photos.'))
         key = self._key if self._key in self._chips else ALL
         self._chips[key].setChecked(True)
         if key != self._key:

@@ -32,6 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from petcognizer.gui.heatmap_view import heatmap_overlay
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+from petcognizer.gui.i18n import translate
 
 __all__ = [
     'CSV_COLUMNS',
@@ -83,8 +86,8 @@ def not_one_of(classes: Sequence[str], limit: int = 6) -> str:
     names = [str(c) for c in classes]
     shown = ', '.join(names[:limit])
     if len(names) > limit:
-        shown += f' … ({len(names)} classes)'
-    return f'Not one of: {shown}' if names else 'Not one of the classes'
+        shown += translate('prediction_rows', ' … ({len_names} classes)').format(len_names=len(names))
+    return translate('prediction_rows', 'Not one of: {shown}').format(shown=shown) if names else translate('prediction_rows', 'Not one of the classes')
 
 
 def thumbnails(paths: Sequence[Path], cancel: Any, dpr: float = 1.0) -> list[QImage]:
@@ -171,30 +174,32 @@ class Confidence:
 
 
 _KINDS = {
-    'sure': ('Sure', '#1e7b34', '#e3f4e8'),
-    'fairly': ('Fairly sure', '#1d5fb8', '#e6effc'),
-    'unsure': ('Unsure', '#a94b00', '#fff0dc'),
-    'unknown': ('None of these', '#7a2a91', '#f5e6fa'),
-    'error': ("Can't read", '#5f6670', '#eceef1'),
+    'sure': (QT_TRANSLATE_NOOP('prediction_rows', 'Sure'), '#1e7b34', '#e3f4e8'),
+    'fairly': (QT_TRANSLATE_NOOP('prediction_rows', 'Fairly sure'), '#1d5fb8', '#e6effc'),
+    'unsure': (QT_TRANSLATE_NOOP('prediction_rows', 'Unsure'), '#a94b00', '#fff0dc'),
+    'unknown': (QT_TRANSLATE_NOOP('prediction_rows', 'None of these'), '#7a2a91', '#f5e6fa'),
+    'error': (QT_TRANSLATE_NOOP('prediction_rows', "Can't read"), '#5f6670', '#eceef1'),
 }
 
 
 def confidence(pred: Any) -> Confidence:
     """The badge of ``pred``: its top probability in words, or why there is none."""
     if pred.error or not pred.probabilities:
-        kind, tip = 'error', f'This file could not be read: {pred.error or "no answer"}'
+        kind, tip = 'error', translate('prediction_rows', 'This file could not be read: {error}').format(
+            error=pred.error or translate('prediction_rows', 'no answer'))
     elif getattr(pred, 'unknown', False):
         kind = 'unknown'
-        tip = ('This photo looks like none of the photos the model learnt from '
-               f'(out-of-distribution score {getattr(pred, "unknown_score", 0.0):.2f}); '
-               'its classes are only guesses.')
+        tip = translate('prediction_rows', 'This photo looks like none of the photos the model learnt from '
+                                           '(out-of-distribution score {score:.2f}); its classes are only '
+                                           'guesses.').format(score=getattr(pred, 'unknown_score', 0.0))
     else:
         top = pred.probabilities[0][1]
         kind = 'sure' if top >= SURE else 'fairly' if top >= FAIRLY_SURE else 'unsure'
-        tip = (f'The model gives “{pred.probabilities[0][0]}” a probability of {top:.1%} '
-               f'(softmax of the top class). Sure: {SURE:.0%} or more; fairly sure: '
-               f'{FAIRLY_SURE:.0%} or more; unsure: less.')
+        tip = (translate('prediction_rows', 'The model gives “{value}” a probability of {top:.1%} (softmax '
+                                              'of the top class). Sure: {SURE:.0%} or more; fairly sure: '
+                                              '{FAIRLY_SURE:.0%} or more; unsure: less.').format(value=pred.probabilities[0][0], top=top, SURE=SURE, FAIRLY_SURE=FAIRLY_SURE))
     word, colour, background = _KINDS[kind]
+    word = translate('prediction_rows', word)
     return Confidence(kind, word, colour, background, tip)
 
 
@@ -290,14 +295,14 @@ class PredictionRowWidget(QFrame):
         head.addStretch(1)
         body.addLayout(head)
         self.heatmap_button = QToolButton()
-        self.heatmap_button.setText('Where it\nlooked')
+        self.heatmap_button.setText(translate('prediction_rows', 'Where it\nlooked'))
         self.heatmap_button.setCheckable(True)
         self.heatmap_button.setAutoRaise(True)
         small = self.heatmap_button.font()
         small.setPointSizeF(max(7.0, small.pointSizeF() * 0.9))
         self.heatmap_button.setFont(small)
-        self.heatmap_button.setToolTip('Show a heat map over the photo: red where it mattered most for the answer '
-                                       '(Grad-CAM).')
+        self.heatmap_button.setToolTip(translate('prediction_rows', 'Show a heat map over the photo: red where it mattered most for the answer '
+                                       '(Grad-CAM).'))
         self.heatmap_button.setEnabled(not prediction.error)
         self.heatmap_button.toggled.connect(self._on_heatmap_button_toggled)
         left.addWidget(self.heatmap_button, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -313,7 +318,7 @@ class PredictionRowWidget(QFrame):
         self.add_buttons: dict[str, QToolButton] = {}
         self.error_label = None
         if prediction.error:
-            err = QLabel(f'Could not read {path.name}: {prediction.error}')
+            err = QLabel(translate('prediction_rows', 'Could not read {name}: {error}').format(name=path.name, error=prediction.error))
             err.setWordWrap(True)
             err.setToolTip(str(path))
             err.setStyleSheet('color: #b71c1c;')
@@ -326,13 +331,13 @@ class PredictionRowWidget(QFrame):
         foot = QHBoxLayout()
         foot.setSpacing(4)
         self.other_button = QToolButton()
-        self.other_button.setText('Add to class…')
+        self.other_button.setText(translate('prediction_rows', 'Add to class…'))
         self.other_button.setAutoRaise(True)
         self.other_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.other_button.setEnabled(can_label and bool(classes) and not prediction.error)
         self.other_button.setToolTip(
-            'Put this photo in any class of the project.' if not prediction.error
-            else 'This file could not be read, so it cannot go into a class.'
+            translate('prediction_rows', 'Put this photo in any class of the project.') if not prediction.error
+            else translate('prediction_rows', 'This file could not be read, so it cannot go into a class.')
         )
         menu = QMenu(self.other_button)
         for c in classes:
@@ -370,8 +375,9 @@ class PredictionRowWidget(QFrame):
                 font.setBold(True)
                 button.setFont(font)
             button.setToolTip(
-                f'Put this photo in the class “{label}” of the project (Ctrl+Z undoes it).'
-                if can_label else 'Open a project to put photos in its classes.'
+                translate('prediction_rows', 'Put this photo in the class “{label}” of the project (Ctrl+Z '
+                                               'undoes it).').format(label=label)
+                if can_label else translate('prediction_rows', 'Open a project to put photos in its classes.')
             )
             button.clicked.connect(self._on_add_button_clicked)
             button.setProperty('class_name', label)
@@ -397,7 +403,7 @@ class PredictionRowWidget(QFrame):
 
     def _request(self, class_name: str) -> None:
         self.sent_to, self.sent_seen = class_name, False
-        self._set_status(f'Sent to “{class_name}”')
+        self._set_status(translate('prediction_rows', 'Sent to “{class_name}”').format(class_name=class_name))
         self.label_requested.emit(Path(self.prediction.path), class_name)
 
     def clear_sent(self) -> None:
@@ -425,7 +431,7 @@ class PredictionRowWidget(QFrame):
         if not on:
             self.show_heatmap(None)
         else:
-            self._set_status('Finding where it looked…')
+            self._set_status(translate('prediction_rows', 'Finding where it looked…'))
         self.heatmap_toggled.emit(Path(self.prediction.path), on)
 
     def show_heatmap(self, result: dict | None, message: str = '') -> None:
@@ -435,11 +441,12 @@ class PredictionRowWidget(QFrame):
             self.thumb_label.setFixedSize(THUMB, THUMB)
             if not self._thumbnail.isNull():
                 self.thumb_label.setPixmap(QPixmap.fromImage(self._thumbnail))
-            self._set_status(message or (f'Sent to “{self.sent_to}”' if self.sent_to else ''))
+            self._set_status(message or (translate('prediction_rows', 'Sent to “{sent_to}”').format(sent_to=self.sent_to) if self.sent_to else ''))
             self.updateGeometry()
             return
         photo = thumbnail(Path(self.prediction.path), HEAT_THUMB, dpr=self.devicePixelRatioF())
         self.thumb_label.setFixedSize(HEAT_THUMB, HEAT_THUMB)
         self.thumb_label.setPixmap(QPixmap.fromImage(heatmap_overlay(photo, result)))
-        self._set_status(f"Red: where it looked to say “{result.get('class', '?')}”")
+        self._set_status(translate('prediction_rows', 'Red: where it looked to say “{name}”').format(
+            name=result.get('class', '?')))
         self.updateGeometry()

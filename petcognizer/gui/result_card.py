@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from petcognizer.gui.confusion import ConfusionMatrixWidget
 from petcognizer.gui.formatting import accuracy_text
+from petcognizer.gui.i18n import translate
 
 __all__ = ['ResultCard', 'fit_height', 'interval_text', 'method_text', 'mistakes_of', 'percent']
 
@@ -45,18 +46,19 @@ def interval_text(low: Any, high: Any) -> str:
 def method_text(ev: dict) -> str:
     """How the figures were measured, in words."""
     n = int(ev.get('n') or 0)
-    photos = f'{n} photo' if n == 1 else f'{n} photos'
+    photos = translate('result_card', '%n photo(s)', None, n)
     if ev.get('method') == 'cross-validation':
         folds = ev.get('folds')
         if folds and int(folds) >= n > 0:
-            how = 'leave-one-out cross-validation'
+            how = translate('result_card', 'leave-one-out cross-validation')
         elif folds:
-            how = f'{int(folds)}-fold cross-validation'
+            how = translate('result_card', '{int_folds}-fold cross-validation').format(int_folds=int(folds))
         else:
             how = 'cross-validation'
-        return (f'Measured by {how} on {photos}: each photo was judged by a model '
-                'trained without it.')
-    return f'Measured on {photos} kept aside for validation (the model never trained on them).'
+        return (translate('result_card', 'Measured by {how} on {photos}: each photo was judged by a model '
+                                           'trained without it.').format(how=how, photos=photos))
+    return translate('result_card', 'Measured on {photos} kept aside for validation (the model never '
+                                      'trained on them).').format(photos=photos)
 
 
 def fit_height(table: QTableWidget, max_rows: int = 12) -> None:
@@ -127,10 +129,10 @@ class ResultCard(QFrame):
         body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(16)
         left = QVBoxLayout()
-        head = QLabel('<b>Per class</b>')
+        head = QLabel(translate('result_card', '<b>Per class</b>'))
         left.addWidget(head)
         self.class_table = QTableWidget(0, 3)
-        self.class_table.setHorizontalHeaderLabels(['Class', 'Photos', 'Right (range)'])
+        self.class_table.setHorizontalHeaderLabels([translate('result_card', 'Class'), translate('result_card', 'Photos'), translate('result_card', 'Right (range)')])
         self.class_table.verticalHeader().hide()
         self.class_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.class_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -142,7 +144,7 @@ class ResultCard(QFrame):
         left.addStretch(1)
         body.addLayout(left, 2)
         right = QVBoxLayout()
-        self.confusion_head = QLabel('<b>What it said</b> (click a number to see those photos)')
+        self.confusion_head = QLabel(translate('result_card', '<b>What it said</b> (click a number to see those photos)'))
         self.confusion_head.setWordWrap(True)
         right.addWidget(self.confusion_head)
         self.confusion = ConfusionMatrixWidget()
@@ -155,8 +157,8 @@ class ResultCard(QFrame):
 
         bar = QHBoxLayout()
         bar.addStretch(1)
-        self.mistakes_button = QPushButton('Browse mistakes…')
-        self.mistakes_button.setToolTip('Every wrong answer, most confidently wrong first, with one-click fixes.')
+        self.mistakes_button = QPushButton(translate('result_card', 'Browse mistakes…'))
+        self.mistakes_button.setToolTip(translate('result_card', 'Every wrong answer, most confidently wrong first, with one-click fixes.'))
         self.mistakes_button.clicked.connect(self.mistakes_requested)
         bar.addWidget(self.mistakes_button)
         lay.addLayout(bar)
@@ -175,35 +177,36 @@ class ResultCard(QFrame):
         self.confusion.setVisible(bool(ev.get('confusion')))
         self.confusion_head.setVisible(bool(ev.get('confusion')))
         if record is None:
-            self.summary_label.setText('No run yet')
-            self.method_label.setText('Train a model: its accuracy, measured honestly, appears here.')
+            self.summary_label.setText(translate('result_card', 'No run yet'))
+            self.method_label.setText(translate('result_card', 'Train a model: its accuracy, measured honestly, appears here.'))
             self.calibration_label.hide()
             self.mistakes_button.hide()
             return
         if not has_eval:
             acc = accuracy_text(getattr(record, 'best_val_acc', None), '')
-            self.summary_label.setText(f'Best validation accuracy: {acc}' if acc else 'Accuracy not measured')
+            self.summary_label.setText(translate('result_card', 'Best validation accuracy: {acc}').format(acc=acc) if acc else translate('result_card', 'Accuracy not measured'))
             self.method_label.setText(
-                'This run was made before accuracy was measured on unseen photos, so there is no '
-                'interval, per-class accuracy or confusion matrix. Train again to get them.'
+                translate('result_card', 'This run was made before accuracy was measured on unseen photos, so there is no '
+                'interval, per-class accuracy or confusion matrix. Train again to get them.')
                 if acc else
-                'This run had no validation photos and was made before accuracy was measured by '
-                'cross-validation. Train again to see how good the model is.'
+                translate('result_card', 'This run had no validation photos and was made before accuracy was measured by '
+                'cross-validation. Train again to see how good the model is.')
             )
             self.calibration_label.hide()
             self.mistakes_button.hide()
             return
         summary = ev.get('summary') or (
-            f'About {percent(ev.get("accuracy", 0))} right ({interval_text(ev.get("low", 0), ev.get("high", 0))})'
+            translate('result_card', 'About {percent} right ({interval})').format(
+                percent=percent(ev.get('accuracy', 0)), interval=interval_text(ev.get('low', 0), ev.get('high', 0)))
         )
         self.summary_label.setText(summary)
         self.method_label.setText(method_text(ev))
         ece = ev.get('ece')
         if isinstance(ece, (int, float)):
-            quality = 'well calibrated' if ece <= 0.05 else 'roughly calibrated' if ece <= 0.1 else 'not well calibrated'
+            quality = translate('result_card', 'well calibrated') if ece <= 0.05 else translate('result_card', 'roughly calibrated') if ece <= 0.1 else translate('result_card', 'not well calibrated')
             self.calibration_label.setText(
-                f'Its confidence is {quality}: on average a stated confidence is off by {ece * 100:.1f} points '
-                '(expected calibration error).'
+                translate('result_card', 'Its confidence is {quality}: on average a stated confidence is '
+                                           'off by {value:.1f} points (expected calibration error).').format(quality=quality, value=ece * 100)
             )
             self.calibration_label.show()
         else:
@@ -213,7 +216,7 @@ class ResultCard(QFrame):
         fit_height(self.confusion)
         n_wrong = len(mistakes_of(ev))
         self.mistakes_button.setText(
-            f'Browse {n_wrong} mistake{"s" if n_wrong != 1 else ""}…' if n_wrong else 'No mistakes to browse'
+            translate('result_card', 'Browse %n mistake(s)…', None, n_wrong) if n_wrong else translate('result_card', 'No mistakes to browse')
         )
         self.mistakes_button.setEnabled(bool(n_wrong))
         self.mistakes_button.show()
@@ -227,7 +230,7 @@ class ResultCard(QFrame):
             d = per[name]
             n = int(d.get('n') or 0)
             right = (f'{percent(d.get("accuracy", 0))}  ({interval_text(d.get("low", 0), d.get("high", 0))})'
-                     if n else '— (no photo measured)')
+                     if n else translate('result_card', '— (no photo measured)'))
             cells = [name, str(n), right]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -235,8 +238,10 @@ class ResultCard(QFrame):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if col == 2:
                     item.setToolTip(
-                        f"Right on {percent(d.get('accuracy', 0))} of the {n} photos of '{name}'; "
-                        f'with 95% confidence between {interval_text(d.get("low", 0), d.get("high", 0))}.'
+                        translate('result_card', "Right on {percent} of the {n} photos of '{name}'; with 95% "
+                                                 'confidence between {interval}.').format(
+                            percent=percent(d.get('accuracy', 0)), n=n, name=name,
+                            interval=interval_text(d.get('low', 0), d.get('high', 0)))
                     )
                 table.setItem(row, col, item)
         table.resizeColumnsToContents()

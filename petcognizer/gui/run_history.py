@@ -31,10 +31,13 @@ from petcognizer.gui.formatting import (
     run_accuracy_text,
     short_backbone_name,
 )
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+from petcognizer.gui.i18n import translate
 
 __all__ = ['RunHistoryPanel', 'model_file', 'run_result']
 
-COLUMNS = ('When', 'Network', 'Trains', 'Right (range)', 'Rounds', 'Time', 'Result')
+COLUMNS = (QT_TRANSLATE_NOOP('run_history', 'When'), QT_TRANSLATE_NOOP('run_history', 'Network'), QT_TRANSLATE_NOOP('run_history', 'Trains'), QT_TRANSLATE_NOOP('run_history', 'Right (range)'), QT_TRANSLATE_NOOP('run_history', 'Rounds'), QT_TRANSLATE_NOOP('run_history', 'Time'), QT_TRANSLATE_NOOP('run_history', 'Result'))
 
 
 def model_file(record: RunRecord, root: Path | str | None) -> Path | None:
@@ -51,13 +54,13 @@ def run_result(record: RunRecord) -> str:
     """'stopped', 'finished' or 'no model'."""
     if record.cancelled:
         return 'stopped'
-    return 'finished' if record.model_path else 'no model'
+    return 'finished' if record.model_path else translate('run_history', 'no model')
 
 
 def _network_text(backbone: str) -> str:
     """``'efficientnet_lite0+efficientnet_lite1+efficientnet_lite2'`` -> ``'3 networks'``."""
     members = str(backbone).split(':', 1)[-1].split('+')
-    return f'{len(members)} networks' if len(members) > 1 else short_backbone_name(str(backbone))
+    return translate('run_history', '{len_members} networks').format(len_members=len(members)) if len(members) > 1 else short_backbone_name(str(backbone))
 
 
 class RunHistoryPanel(QGroupBox):
@@ -74,13 +77,13 @@ class RunHistoryPanel(QGroupBox):
     export_requested = Signal(object, object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__('Runs', parent)
+        super().__init__(translate('run_history', 'Runs'), parent)
         self._records: list[RunRecord] = []
         self._root: Path | None = None
         self._busy = False
         lay = QVBoxLayout(self)
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setHorizontalHeaderLabels([translate('run_history', c) for c in COLUMNS])
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -94,15 +97,15 @@ class RunHistoryPanel(QGroupBox):
         self.table.itemSelectionChanged.connect(self._on_table_selection_changed)
         lay.addWidget(self.table)
         self.empty_label = QLabel(
-            'No runs yet. Finished runs are listed here; click one to see its curves and settings.'
+            translate('run_history', 'No runs yet. Finished runs are listed here; click one to see its curves and settings.')
         )
         self.empty_label.setStyleSheet('color: #777;')
         self.empty_label.setWordWrap(True)  # the page fits 1024 px with the expert column
         lay.addWidget(self.empty_label)
         buttons = QHBoxLayout()
-        self.predict_button = QPushButton('Predict with this run')
+        self.predict_button = QPushButton(translate('run_history', 'Predict with this run'))
         self.predict_button.clicked.connect(self._on_predict_button_clicked)
-        self.export_button = QPushButton('Export…')
+        self.export_button = QPushButton(translate('run_history', 'Export…'))
         self.export_button.clicked.connect(self._on_export_button_clicked)
         buttons.addStretch(1)
         buttons.addWidget(self.predict_button)
@@ -131,22 +134,22 @@ class RunHistoryPanel(QGroupBox):
             cells = [
                 format_when(r.created),
                 _network_text(r.backbone or r.config.get('backbone', '?')),
-                'head only' if not depth else f'head + {depth} stages',
+                translate('run_history', 'head only') if not depth else translate('run_history', 'head + {depth} stages').format(depth=depth),
                 run_accuracy_text(r),
-                f'{n_epochs} of {r.config.get("epochs", n_epochs)}',
+                translate('run_history', '{done} of {epochs}').format(done=n_epochs, epochs=r.config.get('epochs', n_epochs)),
                 format_duration(r.seconds),
                 run_result(r),
             ]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(str(text))
                 if col == 3:
-                    item.setToolTip((r.evaluation or {}).get('summary') or 'Accuracy on the validation photos')
+                    item.setToolTip((r.evaluation or {}).get('summary') or translate('run_history', 'Accuracy on the validation photos'))
                 if col == 1:  # with what the hidden columns hold
                     item.setToolTip(f"{r.backbone or r.config.get('backbone', '?')}: {cells[2]}, "
                                     f'{cells[4]} epochs')
                 if col == 0:
                     item.setData(Qt.ItemDataRole.UserRole, r.id)
-                    item.setToolTip(f'Run {r.id}, {r.created}')
+                    item.setToolTip(translate('run_history', 'Run {id}, {created}').format(id=r.id, created=r.created))
                 if col in (3, 4, 5):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(row, col, item)

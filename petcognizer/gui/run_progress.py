@@ -42,6 +42,7 @@ from petcognizer.gui.train_estimate import (
     RunClock,
     about_text,
 )
+from petcognizer.gui.i18n import translate
 
 __all__ = ['RunProgress']
 
@@ -85,16 +86,16 @@ class RunProgress(QWidget):
                 arrow = QLabel('→')
                 arrow.setStyleSheet('color: #a0a6ad;')
                 stages.addWidget(arrow)
-            label = QLabel(f'{i + 1}  {STAGE_TITLES[stage]}')
+            label = QLabel(f'{i + 1}  {translate("train_estimate", STAGE_TITLES[stage])}')
             label.setObjectName('StageLabel')
             label.setProperty('state', 'pending')
             stages.addWidget(label)
             self.stage_labels[stage] = label
-        self.stage_labels['read'].setToolTip('The pretrained network (backbone) computes its features of '
-                                             'every photo once; they are cached for the next run.')
-        self.stage_labels['learn'].setToolTip('A new classifier head learns your classes from those features.')
-        self.stage_labels['check'].setToolTip('Cross-validation: each photo is judged by a model that did '
-                                              'not learn from it, which gives the accuracy and calibration.')
+        self.stage_labels['read'].setToolTip(translate('run_progress', 'The pretrained network (backbone) computes its features of '
+                                             'every photo once; they are cached for the next run.'))
+        self.stage_labels['learn'].setToolTip(translate('run_progress', 'A new classifier head learns your classes from those features.'))
+        self.stage_labels['check'].setToolTip(translate('run_progress', 'Cross-validation: each photo is judged by a model that did '
+                                              'not learn from it, which gives the accuracy and calibration.'))
         stages.addStretch(1)
         self.stages_row = QWidget()
         self.stages_row.setLayout(stages)
@@ -104,7 +105,7 @@ class RunProgress(QWidget):
         self.progress_bar = QProgressBar()
         self.progress_bar.setTextVisible(True)
         row.addWidget(self.progress_bar, 1)
-        self.cancel_download_button = QPushButton('Cancel download')
+        self.cancel_download_button = QPushButton(translate('run_progress', 'Cancel download'))
         self.cancel_download_button.clicked.connect(self._on_cancel_download_button_clicked)
         self.cancel_download_button.hide()
         row.addWidget(self.cancel_download_button)
@@ -143,7 +144,7 @@ class RunProgress(QWidget):
         self.run_clock = None
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
-        self.progress_bar.setFormat('Not training')
+        self.progress_bar.setFormat(translate('run_progress', 'Not training'))
         self.progress_bar.hide()
         self._set_stage(None)
         self.stages_row.hide()
@@ -160,8 +161,8 @@ class RunProgress(QWidget):
         self._set_stage('read')
         self.progress_bar.setRange(0, _BAR_MAX)
         self.progress_bar.setValue(0)
-        self.progress_bar.setFormat('%p%')
-        self._detail = 'Starting'
+        self.progress_bar.setFormat(translate('run_progress', '%p%'))
+        self._detail = translate('run_progress', 'Starting')
         self._tick.start()
         self._draw()
 
@@ -171,9 +172,9 @@ class RunProgress(QWidget):
         self._tick.stop()
         self.cancel_download_button.hide()
         self.cancel_download_button.setEnabled(True)
-        if self.run_clock is not None and self.progress_bar.format() != 'Done':
+        if self.run_clock is not None and self.progress_bar.format() != translate('run_progress', 'Done'):
             self.run_clock = None
-            self.progress_bar.setFormat('Stopped')
+            self.progress_bar.setFormat(translate('run_progress', 'Stopped'))
             self._set_stage(None)
 
     # ------------------------------------------------------------ text
@@ -182,7 +183,7 @@ class RunProgress(QWidget):
         clock = self.run_clock
         if clock is None or clock.members < 2 or clock.stage == 'check':
             return ''
-        return f'network {clock.phase.member + 1} of {clock.members}: '
+        return translate('run_progress', 'network {value} of {members}: ').format(value=clock.phase.member + 1, members=clock.members)
 
     def _draw(self) -> None:
         """Redraw the bar and the status line from the clock and the latest detail."""
@@ -203,8 +204,8 @@ class RunProgress(QWidget):
         self.run_info = ev
         if self.run_clock is None:
             self.set_starting()
-        val = f', {ev.n_val} kept back to check it' if ev.n_val else ''
-        self._detail = f'Reading {ev.n_train + ev.n_val} photos{val}'
+        val = translate('run_progress', ', {n_val} kept back to check it').format(n_val=ev.n_val) if ev.n_val else ''
+        self._detail = translate('run_progress', 'Reading {value} photos{val}').format(value=ev.n_train + ev.n_val, val=val)
         self.status_label.setToolTip(
             f'{ev.backbone}: {ev.n_train} training photos, {ev.n_val} validation photos; '
             f'{len(ev.classes)} classes, {ev.epochs} epochs of {ev.steps_per_epoch} batches; '
@@ -216,7 +217,7 @@ class RunProgress(QWidget):
         self.cancel_download_button.hide()
         if self.run_clock is not None:
             self.run_clock.at('learn', self._now(), fraction=ev.epoch / max(1, ev.epochs))
-        self._detail = f'Learning: round {ev.epoch + 1} of {ev.epochs}'
+        self._detail = translate('run_progress', 'Learning: round {value} of {epochs}').format(value=ev.epoch + 1, epochs=ev.epochs)
         self._draw()
 
     def show_message(self, text: str) -> None:
@@ -224,7 +225,7 @@ class RunProgress(QWidget):
         if self.run_clock is not None:
             self.run_clock.on_message(text, self._now())
             if self.run_clock.stage == 'read':
-                self._detail = 'Reading photos'
+                self._detail = translate('run_progress', 'Reading photos')
                 self._draw()
 
     def show_stage(self, ev: StageProgress, can_cancel: bool = True) -> None:
@@ -234,23 +235,23 @@ class RunProgress(QWidget):
             mb = 1024 * 1024
             self.progress_bar.setRange(0, total)
             self.progress_bar.setValue(min(ev.done, total))
-            self.progress_bar.setFormat(f'{ev.done / mb:.1f} of {ev.total / mb:.0f} MB')
+            self.progress_bar.setFormat(translate('run_progress', '{value:.1f} of {value2:.0f} MB').format(value=ev.done / mb, value2=ev.total / mb))
             self.cancel_download_button.setVisible(ev.done < ev.total)
             self.cancel_download_button.setEnabled(can_cancel)
-            self.status_label.setText(ev.text or 'Downloading the backbone\'s weights…')
+            self.status_label.setText(ev.text or translate('run_progress', 'Downloading the backbone\'s weights…'))
             if clock is not None:
                 clock.at('read', self._now())
             return
         self.cancel_download_button.hide()
         if self.progress_bar.maximum() != _BAR_MAX:
             self.progress_bar.setRange(0, _BAR_MAX)
-            self.progress_bar.setFormat('%p%')
+            self.progress_bar.setFormat(translate('run_progress', '%p%'))
         total = max(1, ev.total)
         fraction = min(ev.done, total) / total
         if ev.stage in _CHECK_STAGES:
-            stage, what = 'check', 'Checking how good it is'
+            stage, what = 'check', translate('run_progress', 'Checking how good it is')
         elif ev.stage == 'features':
-            stage, what = 'read', 'Reading photos'
+            stage, what = 'read', translate('run_progress', 'Reading photos')
         else:
             stage, what = None, ev.text or ev.stage.capitalize()
         if clock is not None and stage is not None:
@@ -258,9 +259,9 @@ class RunProgress(QWidget):
         self._detail = f'{what}: {min(ev.done, ev.total)} of {ev.total}'
         if clock is not None and stage == 'read' and ev.done >= ev.total and ev.total:
             clock.at('learn', self._now())  # the network learns next (an ensemble's others silently)
-            self._detail = 'Learning'
+            self._detail = translate('run_progress', 'Learning')
         self.status_label.setToolTip(' · '.join(
-            [ev.text or ev.stage] + ([f'{ev.images_per_s:.0f} photos/s'] if ev.images_per_s else [])))
+            [ev.text or ev.stage] + ([translate('run_progress', '{images_per_s:.0f} photos/s').format(images_per_s=ev.images_per_s)] if ev.images_per_s else [])))
         self._draw()
 
     def show_batch(self, ev: BatchEnded) -> None:
@@ -273,18 +274,19 @@ class RunProgress(QWidget):
         self._tick.stop()
         self.cancel_download_button.hide()
         if ev.error:
-            self.status_label.setText('Training failed.')
+            self.status_label.setText(translate('run_progress', 'Training failed.'))
         else:
-            what = 'Stopped' if ev.cancelled else 'Finished'
-            acc = (f' Accuracy on the photos kept back: {ev.best_val_acc * 100:.1f}%'
-                   + (f' (round {ev.best_epoch + 1}).' if ev.best_epoch is not None else '.')
+            what = translate('run_progress', 'Stopped') if ev.cancelled else translate('run_progress', 'Finished')
+            acc = (translate('run_progress', ' Accuracy on the photos kept back: {value:.1f}%').format(value=ev.best_val_acc * 100)
+                   + (translate('run_progress', ' (round {value}).').format(value=ev.best_epoch + 1) if ev.best_epoch is not None else '.')
                    if ev.best_val_acc is not None else '')
-            self.status_label.setText(f'{what} after {format_duration(ev.seconds)}.{acc}')
+            self.status_label.setText(translate('run_progress', '{what} after '
+                                                                  '{format_duration_seconds}.{acc}').format(what=what, format_duration_seconds=format_duration(ev.seconds), acc=acc))
         self.run_clock = None
         if not ev.cancelled and ev.error is None:
             self.progress_bar.setRange(0, 1)
             self.progress_bar.setValue(1)
-            self.progress_bar.setFormat('Done')
+            self.progress_bar.setFormat(translate('run_progress', 'Done'))
             self._set_stage(None, finished=True)
         self.redrawn.emit()
 
@@ -302,9 +304,10 @@ class RunProgress(QWidget):
         clock = self.run_clock
         clock.at('learn', self._now(), fraction=(ev.epoch * steps + ev.step + 1) / max(1, epochs * steps),
                  eta_s=ev.eta_s or None)
-        self._detail = f'Learning: round {ev.epoch + 1} of {epochs}'
-        self.status_label.setToolTip(f'Epoch {ev.epoch + 1} of {epochs} · batch {ev.step + 1} of {steps} · '
-                                     f'{ev.images_per_s:.0f} photos/s · loss {ev.loss:.3f}')
+        self._detail = translate('run_progress', 'Learning: round {value} of {epochs}').format(value=ev.epoch + 1, epochs=epochs)
+        self.status_label.setToolTip(translate('run_progress', 'Epoch {value} of {epochs} · batch {value2} '
+                                                                 'of {steps} · {images_per_s:.0f} photos/s · '
+                                                                 'loss {loss:.3f}').format(value=ev.epoch + 1, epochs=epochs, value2=ev.step + 1, steps=steps, images_per_s=ev.images_per_s, loss=ev.loss))
         self._draw()
 
     @Slot()

@@ -20,27 +20,30 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+from petcognizer.gui.i18n import translate
 
 __all__ = ['OTHER_KEYS', 'ShortcutsDialog', 'menu_shortcuts']
 
 #: Keys that work without a menu entry: (where, key, what it does).
 OTHER_KEYS: tuple[tuple[str, str, str], ...] = (
-    ('Data page: photos', '1 – 9', 'Put the selected photos in class 1 – 9 (the number on its card)'),
-    ('Data page: photos', '0', 'Move the selected photos to Unlabelled'),
-    ('Data page: photos', 'Ctrl+L', 'Label as… any class (the tenth and later too)'),
-    ('Data page: photos', 'Ctrl+A', 'Select every photo shown'),
-    ('Data page: photos', 'Arrows, Shift+Arrows', 'Move in the photos, select more'),
-    ('Data page: photos', 'Del', 'Move the selected photos to the project trash'),
-    ('Data page: photos', 'Menu key', 'The photo menu (label, find similar, delete)'),
-    ('Data page: class cards', 'Tab', 'Go to the class cards'),
-    ('Data page: class cards', 'Arrows', 'Move between the cards'),
-    ('Data page: class cards', 'Enter or Space', "Show the card's photos"),
-    ('Data page: class cards', 'F2 / Del', "Rename / delete the card's class"),
-    ('Data page: class cards', 'Menu key', "The card's menu (rename, ImageNet match, delete)"),
-    ('Data page: class cards', 'Ctrl+Alt+1 – 9, Ctrl+0', 'Show class 1 – 9, Unlabelled'),
-    ('New class name', 'Enter / Esc', 'Add the class / cancel'),
-    ('Anywhere', 'Tab, Shift+Tab', 'Move between buttons and fields; Space or Enter presses a button'),
-    ('Anywhere', 'Alt+letter', 'Open a menu (the underlined letter)'),
+    (QT_TRANSLATE_NOOP('shortcuts', 'Data page: photos'), '1 – 9', QT_TRANSLATE_NOOP('shortcuts', 'Put the selected photos in class 1 – 9 (the number on its card)')),
+    (QT_TRANSLATE_NOOP('shortcuts', 'Data page: photos'), '0', QT_TRANSLATE_NOOP('shortcuts', 'Move the selected photos to Unlabelled')),
+    (QT_TRANSLATE_NOOP('shortcuts', 'Data page: photos'), 'Ctrl+L', QT_TRANSLATE_NOOP('shortcuts', 'Label as… any class (the tenth and later too)')),
+    (QT_TRANSLATE_NOOP('shortcuts', 'Data page: photos'), 'Ctrl+A', QT_TRANSLATE_NOOP('shortcuts', 'Select every photo shown')),
+    (QT_TRANSLATE_NOOP('shortcuts', 'Data page: photos'), QT_TRANSLATE_NOOP('shortcuts', 'Arrows, Shift+Arrows'), QT_TRANSLATE_NOOP('shortcuts', 'Move in the photos, select more')),
+    (QT_TRANSLATE_NOOP('shortcuts', 'Data page: photos'), 'Del', QT_TRANSLATE_NOOP('shortcuts', 'Move the selected photos to the project trash')),
+    (QT_TRANSLATE_NOOP('shortcuts', 'Data page: photos'), QT_TRANSLATE_NOOP('shortcuts', 'Menu key'), QT_TRANSLATE_NOOP('shortcuts', 'The photo menu (label, find similar, delete)')),
+    (QT_TRANSLATE_NOOP('shortcuts', 'Data page: class cards'), 'Tab', QT_TRANSLATE_NOOP('shortcuts', 'Go to the class cards')),
+    (QT_TRANSLATE_NOOP('shortcuts', 'Data page: class cards'), QT_TRANSLATE_NOOP('shortcuts', 'Arrows'), QT_TRANSLATE_NOOP('shortcuts', 'Move between the cards')),
+    (QT_TRANSLATE_NOOP('shortcuts', 'Data page: class cards'), QT_TRANSLATE_NOOP('shortcuts', 'Enter or Space'), QT_TRANSLATE_NOOP('shortcuts', "Show the card's photos")),
+    (QT_TRANSLATE_NOOP('shortcuts', 'Data page: class cards'), QT_TRANSLATE_NOOP('shortcuts', 'F2 / Del'), QT_TRANSLATE_NOOP('shortcuts', "Rename / delete the card's class")),
+    (QT_TRANSLATE_NOOP('shortcuts', 'Data page: class cards'), QT_TRANSLATE_NOOP('shortcuts', 'Menu key'), QT_TRANSLATE_NOOP('shortcuts', "The card's menu (rename, ImageNet match, delete)")),
+    (QT_TRANSLATE_NOOP('shortcuts', 'Data page: class cards'), QT_TRANSLATE_NOOP('shortcuts', 'Ctrl+Alt+1 – 9, Ctrl+0'), QT_TRANSLATE_NOOP('shortcuts', 'Show class 1 – 9, Unlabelled')),
+    (QT_TRANSLATE_NOOP('shortcuts', 'New class name'), QT_TRANSLATE_NOOP('shortcuts', 'Enter / Esc'), QT_TRANSLATE_NOOP('shortcuts', 'Add the class / cancel')),
+    (QT_TRANSLATE_NOOP('shortcuts', 'Anywhere'), QT_TRANSLATE_NOOP('shortcuts', 'Tab, Shift+Tab'), QT_TRANSLATE_NOOP('shortcuts', 'Move between buttons and fields; Space or Enter presses a button')),
+    (QT_TRANSLATE_NOOP('shortcuts', 'Anywhere'), QT_TRANSLATE_NOOP('shortcuts', 'Alt+letter'), QT_TRANSLATE_NOOP('shortcuts', 'Open a menu (the underlined letter)')),
 )
 
 
@@ -65,7 +68,7 @@ def menu_shortcuts(window: QMainWindow) -> list[tuple[str, str, str]]:
 
     for top in window.menuBar().actions():
         if top.menu() is not None:
-            walk(top.menu(), top.text().replace('&', '') + ' menu')
+            walk(top.menu(), translate('shortcuts', '{menu} menu').format(menu=top.text().replace('&', '')))
     return out
 
 
@@ -75,13 +78,13 @@ class ShortcutsDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName('ShortcutsDialog')
-        self.setWindowTitle('Keyboard shortcuts')
+        self.setWindowTitle(translate('shortcuts', 'Keyboard shortcuts'))
         self.resize(640, 560)
-        intro = QLabel('Everything in petcognizer can be done from the keyboard. '
-                       'Menu entries show their keys too.')
+        intro = QLabel(translate('shortcuts', 'Everything in petcognizer can be done from the keyboard. '
+                       'Menu entries show their keys too.'))
         intro.setWordWrap(True)
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(['Keys', 'What it does'])
+        self.tree.setHeaderLabels([translate('shortcuts', 'Keys'), translate('shortcuts', 'What it does')])
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -98,7 +101,8 @@ class ShortcutsDialog(QDialog):
         """Fill the list from ``window``'s menus and show it."""
         self.tree.clear()
         groups: dict[str, QTreeWidgetItem] = {}
-        for where, keys, what in [*menu_shortcuts(window), *OTHER_KEYS]:
+        others = [tuple(translate('shortcuts', t) for t in row) for row in OTHER_KEYS]
+        for where, keys, what in [*menu_shortcuts(window), *others]:
             group = groups.get(where)
             if group is None:
                 group = QTreeWidgetItem([where, ''])

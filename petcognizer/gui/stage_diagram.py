@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
+from petcognizer.gui.i18n import translate
 
 __all__ = ['StageDiagramWidget']
 
@@ -43,7 +44,7 @@ class StageDiagramWidget(QWidget):
         return index < len(self._stages) - self._depth
 
     def paintEvent(self, _event) -> None:
-        names = list(self._stages) + ['new head']
+        names = list(self._stages) + [translate('stage_diagram', 'new head')]
         n = len(names)
         if n == 0:
             return
@@ -76,7 +77,7 @@ class StageDiagramWidget(QWidget):
         small = QFont(self.font())
         small.setPointSizeF(7.0)
         p.setFont(small)
-        caption = 'image → features → classes'
+        caption = translate('stage_diagram', 'image → features → classes')
         tw = p.fontMetrics().horizontalAdvance(caption) + 12
         y = h - arrow_h / 2
         mid = w / 2

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from petcognizer.gui.widgets import BannerLabel
+from petcognizer.gui.i18n import translate
 
 __all__ = ['StartPage']
 
@@ -57,7 +58,7 @@ class _RecentDelegate(QStyledItemDelegate):
         bold.setBold(True)
         painter.setFont(bold)
         painter.setPen(QColor('#9aa0a6') if missing else QColor('#1f2329'))
-        name = path.name + ('  (not found)' if missing else '')
+        name = path.name + (translate('start_page', '  (not found)') if missing else '')
         top = QRect(rect.left(), rect.top(), rect.width(), fm.height())
         painter.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          QFontMetrics(bold).elidedText(name, Qt.TextElideMode.ElideRight, top.width()))
@@ -114,21 +115,21 @@ class StartPage(QWidget):
         title = QLabel('petcognizer')
         title.setObjectName('AppTitle')
         subtitle = QLabel(
-            'Teach your computer to recognize your photos: one class per kind of photo, '
-            'then train, check and export. Everything stays on this computer.'
+            translate('start_page', 'Teach your computer to recognize your photos: one class per kind of photo, '
+            'then train, check and export. Everything stays on this computer.')
         )
         subtitle.setObjectName('AppSubtitle')
         subtitle.setWordWrap(True)
 
         self.new_button = _ActionCard(
-            'New project…', 'Type a name, add a class for each kind of photo, drop photos on them.'
+            translate('start_page', 'New project…'), translate('start_page', 'Type a name, add a class for each kind of photo, drop photos on them.')
         )
         self.new_button.setToolTip('Ctrl+N')
-        self.open_button = _ActionCard('Open project…', 'Continue with a project folder.')
+        self.open_button = _ActionCard(translate('start_page', 'Open project…'), translate('start_page', 'Continue with a project folder.'))
         self.open_button.setToolTip('Ctrl+O')
         self.import_button = _ActionCard(
-            'Import a folder of class folders…',
-            'A folder with one subfolder of photos per class, e.g. photos/cat, photos/dog.',
+            translate('start_page', 'Import a folder of class folders…'),
+            translate('start_page', 'A folder with one subfolder of photos per class, e.g. photos/cat, photos/dog.'),
         )
         self.new_button.clicked.connect(self.new_project_requested)
         self.open_button.clicked.connect(self.open_project_requested)
@@ -142,7 +143,7 @@ class StartPage(QWidget):
         actions.addWidget(self.import_button)
         actions.addStretch(1)
 
-        recent_header = QLabel('Recent projects')
+        recent_header = QLabel(translate('start_page', 'Recent projects'))
         recent_header.setObjectName('SectionHeader')
         self.recent_list = QListWidget()
         self.recent_list.setObjectName('RecentList')
@@ -151,14 +152,14 @@ class StartPage(QWidget):
         self.recent_list.itemActivated.connect(self._on_recent_itemActivated)
         self.recent_list.itemClicked.connect(self._on_recent_itemActivated)
         self.recent_list.customContextMenuRequested.connect(self._on_recent_customContextMenuRequested)
-        self.remove_button = QPushButton('Remove from list')
+        self.remove_button = QPushButton(translate('start_page', 'Remove from list'))
         self.remove_button.setEnabled(False)
         self.remove_button.clicked.connect(self._on_remove_clicked)
         self.recent_list.currentItemChanged.connect(
             lambda cur, _prev: self.remove_button.setEnabled(cur is not None)
         )
         self.empty_recent = QLabel(
-            'Projects you create or open appear here, so you can come back to them with one click.'
+            translate('start_page', 'Projects you create or open appear here, so you can come back to them with one click.')
         )
         self.empty_recent.setWordWrap(True)
         self.empty_recent.setObjectName('HintLabel')
@@ -179,7 +180,7 @@ class StartPage(QWidget):
         columns.setSpacing(32)
         left = QVBoxLayout()
         left.setSpacing(8)
-        start = QLabel('Start')
+        start = QLabel(translate('start_page', 'Start'))
         start.setObjectName('SectionHeader')
         left.addWidget(start)
         left.addLayout(actions, 1)
@@ -220,12 +221,13 @@ class StartPage(QWidget):
             missing = not (path / 'project.json').is_file()
             text = f'{path.name}\n{path.parent}'
             if missing:
-                text = f'{path.name}  (not found)\n{path.parent}'
+                text = translate('start_page', '{name}  (not found)\n{parent}').format(name=path.name, parent=path.parent)
             item = QListWidgetItem(text)
             item.setData(_PathRole, path)
             item.setData(_MissingRole, missing)
             item.setToolTip(
-                f'{path}\nThis folder is missing or no longer a project; right-click to remove it.'
+                translate('start_page', '{path}\nThis folder is missing or no longer a project; '
+                                          'right-click to remove it.').format(path=path)
                 if missing
                 else str(path)
             )
@@ -260,9 +262,9 @@ class StartPage(QWidget):
             return
         menu = QMenu(self)
         if not item.data(_MissingRole):
-            menu.addAction('Open').triggered.connect(lambda: self._on_recent_itemActivated(item))
+            menu.addAction(translate('start_page', 'Open')).triggered.connect(lambda: self._on_recent_itemActivated(item))
         path = item.data(_PathRole)
-        menu.addAction('Remove from list').triggered.connect(
+        menu.addAction(translate('start_page', 'Remove from list')).triggered.connect(
             lambda: self.recent_project_removed.emit(path)
         )
         menu.exec(self.recent_list.viewport().mapToGlobal(pos))

@@ -33,6 +33,9 @@ from PySide6.QtWidgets import (
 
 from petcognizer.gui.thumbnails import ThumbnailLoader, placeholder_pixmap
 from petcognizer.gui.widgets import ProgressRow
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+from petcognizer.gui.i18n import translate
 
 __all__ = [
     'DEFAULT_THRESHOLD',
@@ -45,8 +48,8 @@ __all__ = [
 DEFAULT_THRESHOLD = 80
 #: Shown when there is neither a trained model nor a class name ImageNet knows.
 NO_PRIOR_TEXT = (
-    "None of the class names means something the pretrained network knows, and no model is "
-    "trained yet. Train a model first, or give classes names like 'cat' and 'dog'."
+    QT_TRANSLATE_NOOP('suggestions', "None of the class names means something the pretrained network knows, and no model is "
+    "trained yet. Train a model first, or give classes names like 'cat' and 'dog'.")
 )
 _ICON = 48
 _PathRole = Qt.ItemDataRole.UserRole + 1
@@ -118,7 +121,7 @@ class SuggestionsPanel(QFrame):
         self._items: dict[str, QTreeWidgetItem] = {}
         self._placeholder = QIcon(placeholder_pixmap(_ICON))
 
-        self.title_label = QLabel('Suggested labels')
+        self.title_label = QLabel(translate('suggestions', 'Suggested labels'))
         self.title_label.setObjectName('SuggestTitle')
         font = self.title_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
@@ -139,7 +142,7 @@ class SuggestionsPanel(QFrame):
 
         self.tree = QTreeWidget()
         self.tree.setObjectName('SuggestionsTree')
-        self.tree.setHeaderLabels(['Photo', 'Suggested class', 'Confidence'])
+        self.tree.setHeaderLabels([translate('suggestions', 'Photo'), translate('suggestions', 'Suggested class'), translate('suggestions', 'Confidence')])
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
         self.tree.setIconSize(QSize(_ICON, _ICON))
@@ -156,18 +159,18 @@ class SuggestionsPanel(QFrame):
         self.threshold_spin.setRange(0, 100)
         self.threshold_spin.setSuffix(' %')
         self.threshold_spin.setValue(DEFAULT_THRESHOLD)
-        self.threshold_spin.setToolTip('Check every photo whose suggestion is at least this confident')
+        self.threshold_spin.setToolTip(translate('suggestions', 'Check every photo whose suggestion is at least this confident'))
         self.checked_label = QLabel()
         self.checked_label.setObjectName('KeysLabel')
-        self.close_button = QPushButton('Back to photos')
-        self.accept_button = QPushButton('Accept checked')
+        self.close_button = QPushButton(translate('suggestions', 'Back to photos'))
+        self.accept_button = QPushButton(translate('suggestions', 'Accept checked'))
         self.accept_button.setObjectName('PrimaryButton')
-        self.accept_button.setToolTip('Move the checked photos into their suggested classes (Ctrl+Z undoes)')
+        self.accept_button.setToolTip(translate('suggestions', 'Move the checked photos into their suggested classes (Ctrl+Z undoes)'))
 
         self.controls = QWidget()
         cr = QHBoxLayout(self.controls)
         cr.setContentsMargins(0, 0, 0, 0)
-        cr.addWidget(QLabel('Check photos at or above'))
+        cr.addWidget(QLabel(translate('suggestions', 'Check photos at or above')))
         cr.addWidget(self.threshold_spin)
         cr.addSpacing(12)
         cr.addWidget(self.checked_label)
@@ -201,8 +204,7 @@ class SuggestionsPanel(QFrame):
         self.clear()
         self.source_label.setText(source)
         self.message_label.hide()
-        plural = 's' if n_photos != 1 else ''
-        self.progress_label.setText(f'Looking at {n_photos} unlabelled photo{plural}…')
+        self.progress_label.setText(translate('suggestions', 'Looking at %n unlabelled photo(s)…', None, n_photos))
         self.progress_bar.setRange(0, 0)
         self.progress_row.show()
         self.cancel_button.setEnabled(True)
@@ -212,12 +214,12 @@ class SuggestionsPanel(QFrame):
         if total:
             self.progress_bar.setRange(0, total)
             self.progress_bar.setValue(done)
-            self.progress_label.setText(f'Looking at the photos: {done} of {total}')
+            self.progress_label.setText(translate('suggestions', 'Looking at the photos: {done} of {total}').format(done=done, total=total))
         elif text:
             self.progress_label.setText(text)
 
     def show_stopping(self) -> None:
-        self.progress_label.setText('Stopping…')
+        self.progress_label.setText(translate('suggestions', 'Stopping…'))
         self.cancel_button.setEnabled(False)
 
     def show_message(self, text: str) -> None:
@@ -258,7 +260,7 @@ class SuggestionsPanel(QFrame):
         self.tree.setSortingEnabled(True)
         self.tree.blockSignals(False)
         if not suggestions:
-            self.show_message('There are no suggestions: every unlabelled photo failed to load.')
+            self.show_message(translate('suggestions', 'There are no suggestions: every unlabelled photo failed to load.'))
         else:
             self.message_label.hide()
         self._update_controls()
@@ -314,10 +316,10 @@ class SuggestionsPanel(QFrame):
         k = len(self.checked()) if n else 0
         self.controls.setVisible(n > 0)
         self.tree.setVisible(n > 0 or self.progress_row.isVisibleTo(self))
-        self.checked_label.setText(f'{k} of {n} checked')
+        self.checked_label.setText(translate('suggestions', '{k} of {n} checked').format(k=k, n=n))
         self.accept_button.setVisible(n > 0)
         self.accept_button.setEnabled(k > 0)
-        self.accept_button.setText(f'Accept {k} checked' if k else 'Accept checked')
+        self.accept_button.setText(translate('suggestions', 'Accept {k} checked').format(k=k) if k else translate('suggestions', 'Accept checked'))
 
     # -- slots ----------------------------------------------------------------
     def _on_threshold_spin_valueChanged(self, _value: int) -> None:

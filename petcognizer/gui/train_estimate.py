@@ -21,8 +21,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
 from petcognizer.core.config import ENSEMBLE_BACKBONES
 from petcognizer.core.settings import load_settings, save_settings
+from petcognizer.gui.i18n import translate
 
 __all__ = [
     'DEFAULT_PHOTOS_PER_S',
@@ -50,20 +53,31 @@ CHECK_S, CHECK_S_PER_MEMBER, CHECK_S_PER_PHOTO = 0.6, 0.9, 0.005
 _SETTINGS_KEY = 'train_timing'
 MIN_SPEED, MAX_SPEED = 0.1, 20.0
 STAGES = ('read', 'learn', 'check')
-STAGE_TITLES = {'read': 'Reading photos', 'learn': 'Learning', 'check': 'Checking'}
+STAGE_TITLES = {
+    'read': QT_TRANSLATE_NOOP('train_estimate', 'Reading photos'),
+    'learn': QT_TRANSLATE_NOOP('train_estimate', 'Learning'),
+    'check': QT_TRANSLATE_NOOP('train_estimate', 'Checking'),
+}
 _MEMBER = re.compile(r'member (\d+) of (\d+)')
 
 
 def about_text(seconds: float, suffix: str = 'left') -> str:
-    """``'about 30 s left'``, ``'about 3 min left'``, ``'a few seconds left'``."""
+    """``'about 30 s left'``, ``'about 3 min left'``, ``'a few seconds left'`` (``suffix=''``: no "left")."""
+    left = bool(suffix)
     if not math.isfinite(seconds) or seconds < 5:
-        return f'a few seconds {suffix}'.strip()
+        return (translate('train_estimate', 'a few seconds left') if left
+                else translate('train_estimate', 'a few seconds'))
     if seconds < 60:
-        return f'about {int(5 * round(seconds / 5)) if seconds > 15 else round(seconds)} s {suffix}'.strip()
+        s = int(5 * round(seconds / 5)) if seconds > 15 else round(seconds)
+        return (translate('train_estimate', 'about {s} s left') if left
+                else translate('train_estimate', 'about {s} s')).format(s=s)
     if seconds < 3600:
-        return f'about {round(seconds / 60)} min {suffix}'.strip()
+        m = round(seconds / 60)
+        return (translate('train_estimate', 'about {m} min left') if left
+                else translate('train_estimate', 'about {m} min')).format(m=m)
     h, m = divmod(round(seconds / 60), 60)
-    return f'about {h} h {m:02d} min {suffix}'.strip()
+    return (translate('train_estimate', 'about {h} h {m:02d} min left') if left
+            else translate('train_estimate', 'about {h} h {m:02d} min')).format(h=h, m=m)
 
 
 @dataclass

@@ -6,6 +6,7 @@ from typing import Any
 
 from petcognizer.gui.mistakes import MistakesDialog
 from petcognizer.gui.run_history import model_file
+from petcognizer.gui.i18n import translate
 
 __all__ = ['MistakesMixin']
 
@@ -35,7 +36,7 @@ class MistakesMixin:
             return None
         dialog = self._mistakes()
         dialog.browser.show_mistakes(ev, self._shown_model())
-        dialog.setWindowTitle('Mistakes of this run')
+        dialog.setWindowTitle(translate('train_mistakes', 'Mistakes of this run'))
         dialog.show()
         dialog.raise_()
         return dialog
@@ -47,7 +48,7 @@ class MistakesMixin:
             return None
         dialog = self._mistakes()
         dialog.browser.show_cell(ev, true, predicted, self._shown_model())
-        dialog.setWindowTitle(f"'{true}' called '{predicted}'")
+        dialog.setWindowTitle(translate('train_mistakes', "'{true}' called '{predicted}'").format(true=true, predicted=predicted))
         dialog.show()
         dialog.raise_()
         return dialog

@@ -79,6 +79,7 @@ from petcognizer.gui.train_simple import (
 )
 from petcognizer.gui.widgets import BannerLabel
 from petcognizer.gui.workers import Worker, start_worker
+from petcognizer.gui.i18n import translate
 
 __all__ = [
     'STAGE_PARAMS_CACHE',
@@ -196,8 +197,8 @@ class TrainPage(MistakesMixin, QWidget):
         self.result_card.cell_clicked.connect(self.open_cell)
         self.result_card.mistakes_requested.connect(self.open_mistakes)
         self.result_tabs = QTabWidget()
-        self.result_tabs.addTab(self.result_card, 'How good is it?')
-        self.result_tabs.addTab(self.plots, 'Training curves')
+        self.result_tabs.addTab(self.result_card, translate('train_page', 'How good is it?'))
+        self.result_tabs.addTab(self.plots, translate('train_page', 'Training curves'))
         self.result_tabs.setCurrentWidget(self.plots)
         rcol.addWidget(self.result_tabs, 3)
 
@@ -240,7 +241,8 @@ class TrainPage(MistakesMixin, QWidget):
         self._auto_config = True  # asked for: keep following the data
         self._recommend_if_auto()
         self._update_state()
-        self.message_banner.show_text(f'Settings recommended for {n_images} photos in {n_classes} classes.')
+        self.message_banner.show_text(translate('train_page', 'Settings recommended for {n_images} photos '
+                                                                'in {n_classes} classes.').format(n_images=n_images, n_classes=n_classes))
 
     @Slot(str)
     def _on_mode_chosen(self, mode: str) -> None:
@@ -355,11 +357,11 @@ class TrainPage(MistakesMixin, QWidget):
         self.run_history.set_busy(busy)
         self.simple.show_mode(self._mode if self._auto_config else None)
         if self._project is None:
-            self.summary_label.setText('Open or create a project on the Start page to train a model.')
+            self.summary_label.setText(translate('train_page', 'Open or create a project on the Start page to train a model.'))
         elif not can_train:
             self.summary_label.setText(
-                '<b>Nothing to train yet.</b> Add at least 2 classes with photos on the Data page, '
-                'then click Train.'
+                translate('train_page', '<b>Nothing to train yet.</b> Add at least 2 classes with photos on the Data page, '
+                'then click Train.')
             )
         else:
             classes = [c for c, v in self._counts().items() if v]
@@ -385,7 +387,7 @@ class TrainPage(MistakesMixin, QWidget):
             config.validate()
             worker = self._make_worker(project, config)
         except (ValueError, KeyError) as exc:
-            self.error_banner.show_text(f'Cannot start training: {exc}')
+            self.error_banner.show_text(translate('train_page', 'Cannot start training: {exc}').format(exc=exc))
             return False
         remember_backbone(d.get('backbone'))
         self._history = []
@@ -428,7 +430,7 @@ class TrainPage(MistakesMixin, QWidget):
         if self._worker is not None:
             self._cancel_requested = True
             self._worker.cancel()
-            self.status_label.setText('Stopping after the current batch… the best model so far is kept.')
+            self.status_label.setText(translate('train_page', 'Stopping after the current batch… the best model so far is kept.'))
         self._update_state()
 
     @Slot()
@@ -436,7 +438,7 @@ class TrainPage(MistakesMixin, QWidget):
         if self._worker is not None:
             self._cancel_requested = True
             self._worker.cancel()
-            self.status_label.setText('Cancelling the download…')
+            self.status_label.setText(translate('train_page', 'Cancelling the download…'))
         self._update_state()
 
     @Slot(object)
@@ -453,7 +455,7 @@ class TrainPage(MistakesMixin, QWidget):
         elif isinstance(ev, EpochStarted):
             self.progress.show_epoch_started(ev)
         elif isinstance(ev, RunStarted):
-            self.device_label.setText(f'Training on: <b>{ev.device}</b>')
+            self.device_label.setText(translate('train_page', 'Training on: <b>{device}</b>').format(device=ev.device))
             self.progress.show_run_started(ev)
         elif isinstance(ev, Message):
             self.progress.show_message(ev.text)
@@ -502,10 +504,10 @@ class TrainPage(MistakesMixin, QWidget):
     def _on_worker_errored(self, error: Any) -> None:
         text = str(error) or type(error).__name__
         if type(error).__name__ == 'Cancelled' or is_cancelled(text):
-            self.status_label.setText('Training was cancelled before it learnt anything.')
+            self.status_label.setText(translate('train_page', 'Training was cancelled before it learnt anything.'))
             return
-        self.error_banner.show_text(f'<b>Training stopped with an error.</b> {text}')
-        self.status_label.setText('Training failed.')
+        self.error_banner.show_text(translate('train_page', '<b>Training stopped with an error.</b> {text}').format(text=text))
+        self.status_label.setText(translate('train_page', 'Training failed.'))
 
     @Slot()
     def _on_worker_finished(self) -> None:
@@ -584,11 +586,18 @@ class TrainPage(MistakesMixin, QWidget):
         warning = overfitting_warning(record.history)
         if warning:
             self.overfit_banner.show_text(warning)
-        acc = accuracy_text(record.best_val_acc, 'not measured (no photos kept back)')
-        what = f'{run_accuracy_text(record)} right' if record.evaluation else f'{acc} right on the photos kept back'
-        self.status_label.setText(f'The run of {format_when(record.created)}: {what}, trained in '
-                                  f'{format_duration(record.seconds)}. Its settings are under Expert settings.')
-        self.status_label.setToolTip(f'Run {record.id} on {record.device}')
+        acc = accuracy_text(record.best_val_acc, translate('train_page', 'not measured (no photos kept back)'))
+        what = translate('train_page', '{run_accuracy_text_record} right').format(run_accuracy_text_record=run_accuracy_text(record)) if record.evaluation else translate('train_page', '{acc} '
+                                                                                                        'right '
+                                                                                                        'on '
+                                                                                                        'the '
+                                                                                                        'photos '
+                                                                                                        'kept '
+                                                                                                        'back').format(acc=acc)
+        self.status_label.setText(translate('train_page', 'The run of {format_when_created}: {what}, '
+                                                            'trained in {format_duration_seconds}. Its '
+                                                            'settings are under Expert settings.').format(format_when_created=format_when(record.created), what=what, format_duration_seconds=format_duration(record.seconds)))
+        self.status_label.setToolTip(translate('train_page', 'Run {id} on {device}').format(id=record.id, device=record.device))
 
     @Slot(object, object)
     def _on_export_requested(self, record: RunRecord, path: Any) -> None:

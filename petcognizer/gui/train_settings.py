@@ -33,6 +33,9 @@ from petcognizer.core.settings import load_settings, save_settings
 from petcognizer.gui.engine import EngineWorker
 from petcognizer.gui.formatting import format_params
 from petcognizer.gui.stage_diagram import StageDiagramWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+from petcognizer.gui.i18n import translate
 
 __all__ = ['STAGE_PARAMS_CACHE', 'LearningRateSpinBox', 'TrainSettingsPanel', 'remember_backbone']
 
@@ -40,20 +43,20 @@ __all__ = ['STAGE_PARAMS_CACHE', 'LearningRateSpinBox', 'TrainSettingsPanel', 'r
 STAGE_PARAMS_CACHE: dict[str, tuple[int, ...]] = {}
 
 HEAD_LABELS = {
-    'linear': 'Linear (fastest; best with few photos)',
-    'gap-dropout': 'Pooling + dropout + linear',
-    'fc-dropout': 'Hidden layer + dropout',
-    'prototype': 'Nearest class mean (frozen backbone)',
+    'linear': QT_TRANSLATE_NOOP('train_settings', 'Linear (fastest; best with few photos)'),
+    'gap-dropout': QT_TRANSLATE_NOOP('train_settings', 'Pooling + dropout + linear'),
+    'fc-dropout': QT_TRANSLATE_NOOP('train_settings', 'Hidden layer + dropout'),
+    'prototype': QT_TRANSLATE_NOOP('train_settings', 'Nearest class mean (frozen backbone)'),
 }
 SCHEDULE_LABELS = {
-    'single': 'All at once',
-    'unfreeze': 'Unfreeze gradually (head first)',
+    'single': QT_TRANSLATE_NOOP('train_settings', 'All at once'),
+    'unfreeze': QT_TRANSLATE_NOOP('train_settings', 'Unfreeze gradually (head first)'),
 }
 DEVICE_LABELS = {
-    'auto': 'Automatic (GPU if there is one)',
-    'cpu': 'CPU',
-    'cuda': 'NVIDIA GPU (CUDA)',
-    'mps': 'Apple GPU (MPS)',
+    'auto': QT_TRANSLATE_NOOP('train_settings', 'Automatic (GPU if there is one)'),
+    'cpu': QT_TRANSLATE_NOOP('train_settings', 'CPU'),
+    'cuda': QT_TRANSLATE_NOOP('train_settings', 'NVIDIA GPU (CUDA)'),
+    'mps': QT_TRANSLATE_NOOP('train_settings', 'Apple GPU (MPS)'),
 }
 
 
@@ -141,7 +144,7 @@ class TrainSettingsPanel(QWidget):
         form_col = QVBoxLayout(self)
         form_col.setContentsMargins(0, 0, 0, 0)
 
-        self.first_box = bb_box = QGroupBox('Network (the pretrained backbone)')
+        self.first_box = bb_box = QGroupBox(translate('train_settings', 'Network (the pretrained backbone)'))
         bb_lay = QVBoxLayout(bb_box)
         self.backbone_combo = QComboBox()
         self.backbone_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -154,20 +157,20 @@ class TrainSettingsPanel(QWidget):
         bb_lay.addWidget(self.backbone_info)
         form_col.addWidget(bb_box)
 
-        fr_box = QGroupBox('What trains')
+        fr_box = QGroupBox(translate('train_settings', 'What trains'))
         fr_lay = QVBoxLayout(fr_box)
         row = QHBoxLayout()
-        row.addWidget(QLabel('Frozen'))
+        row.addWidget(QLabel(translate('train_settings', 'Frozen')))
         self.freeze_slider = QSlider(Qt.Orientation.Horizontal)
         self.freeze_slider.setTickPosition(QSlider.TickPosition.TicksBelow)
         self.freeze_slider.setPageStep(1)
         self.freeze_slider.valueChanged.connect(self._on_freeze_slider_changed)
         self.freeze_slider.setToolTip(
-            'How many of the backbone\'s top stages train. Left: only the new head trains '
-            '(fast, best with few photos). Right: the whole network trains (slow, needs many photos).'
+            translate('train_settings', 'How many of the backbone\'s top stages train. Left: only the new head trains '
+            '(fast, best with few photos). Right: the whole network trains (slow, needs many photos).')
         )
         row.addWidget(self.freeze_slider, 1)
-        row.addWidget(QLabel('Trains'))
+        row.addWidget(QLabel(translate('train_settings', 'Trains')))
         fr_lay.addLayout(row)
         self.freeze_label = QLabel()
         fr_lay.addWidget(self.freeze_label)
@@ -178,55 +181,57 @@ class TrainSettingsPanel(QWidget):
         fr_lay.addWidget(self.params_label)
         form_col.addWidget(fr_box)
 
-        set_box = QGroupBox('Training')
+        set_box = QGroupBox(translate('train_settings', 'Training'))
         form = QFormLayout(set_box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.head_combo = QComboBox()
         for key, text in HEAD_LABELS.items():
+            text = translate('train_settings', text)
             self.head_combo.addItem(text, key)
-        form.addRow('Head:', self.head_combo)
+        form.addRow(translate('train_settings', 'Head:'), self.head_combo)
         self.epochs_spin = QSpinBox()
         self.epochs_spin.setRange(1, 1000)
-        self.epochs_spin.setSuffix(' epochs')
-        form.addRow('Length:', self.epochs_spin)
+        self.epochs_spin.setSuffix(translate('train_settings', ' epochs'))
+        form.addRow(translate('train_settings', 'Length:'), self.epochs_spin)
         self.lr_spin = LearningRateSpinBox()
-        self.lr_spin.setToolTip('Step size of the optimiser (AdamW). The arrows halve or double it.')
-        form.addRow('Learning rate:', self.lr_spin)
+        self.lr_spin.setToolTip(translate('train_settings', 'Step size of the optimiser (AdamW). The arrows halve or double it.'))
+        form.addRow(translate('train_settings', 'Learning rate:'), self.lr_spin)
         self.batch_spin = QSpinBox()
         self.batch_spin.setRange(1, 1024)
-        self.batch_spin.setSuffix(' photos')
-        form.addRow('Batch size:', self.batch_spin)
+        self.batch_spin.setSuffix(translate('train_settings', ' photos'))
+        form.addRow(translate('train_settings', 'Batch size:'), self.batch_spin)
         self.schedule_combo = QComboBox()
         for key, text in SCHEDULE_LABELS.items():
+            text = translate('train_settings', text)
             self.schedule_combo.addItem(text, key)
-        form.addRow('Schedule:', self.schedule_combo)
+        form.addRow(translate('train_settings', 'Schedule:'), self.schedule_combo)
         aug = QVBoxLayout()
         aug.setSpacing(2)
-        self.augment_check = QCheckBox('Random crop and flip')
-        self.jitter_check = QCheckBox('Colour jitter')
-        self.erasing_check = QCheckBox('Cutout (random erasing)')
+        self.augment_check = QCheckBox(translate('train_settings', 'Random crop and flip'))
+        self.jitter_check = QCheckBox(translate('train_settings', 'Colour jitter'))
+        self.erasing_check = QCheckBox(translate('train_settings', 'Cutout (random erasing)'))
         for w in (self.augment_check, self.jitter_check, self.erasing_check):
             aug.addWidget(w)
-        form.addRow('Augmentation:', aug)
-        self.prior_check = QCheckBox('Use class-name knowledge (ImageNet prior)')
+        form.addRow(translate('train_settings', 'Augmentation:'), aug)
+        self.prior_check = QCheckBox(translate('train_settings', 'Use class-name knowledge (ImageNet prior)'))
         self.prior_check.setToolTip(
-            'When a class name matches ImageNet categories (e.g. "tabby cat"), start from what '
-            'the backbone already knows. Only with the whole backbone frozen.'
+            translate('train_settings', 'When a class name matches ImageNet categories (e.g. "tabby cat"), start from what '
+            'the backbone already knows. Only with the whole backbone frozen.')
         )
         form.addRow(self.prior_check)
-        self.ensemble_check = QCheckBox('Ensemble of the 3 bundled backbones')
+        self.ensemble_check = QCheckBox(translate('train_settings', 'Ensemble of the 3 bundled backbones'))
         self.ensemble_check.setToolTip(
-            'Train a head on EfficientNet-Lite0, -Lite1 and -Lite2 and average their answers: '
-            'more accurate with few photos, about 5x the compute.'
+            translate('train_settings', 'Train a head on EfficientNet-Lite0, -Lite1 and -Lite2 and average their answers: '
+            'more accurate with few photos, about 5x the compute.')
         )
         form.addRow(self.ensemble_check)
-        self.recommend_button = QPushButton('Recommended settings')
-        self.recommend_button.setToolTip('Fill the settings from the number of photos and classes.')
+        self.recommend_button = QPushButton(translate('train_settings', 'Recommended settings'))
+        self.recommend_button.setToolTip(translate('train_settings', 'Fill the settings from the number of photos and classes.'))
         form.addRow(self.recommend_button)
         form_col.addWidget(set_box)
 
         self.advanced_toggle = QToolButton()
-        self.advanced_toggle.setText('More settings')
+        self.advanced_toggle.setText(translate('train_settings', 'More settings'))
         self.advanced_toggle.setCheckable(True)
         self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
@@ -240,47 +245,48 @@ class TrainSettingsPanel(QWidget):
         self.wd_spin.setDecimals(5)
         self.wd_spin.setRange(0, 1)
         self.wd_spin.setSingleStep(1e-3)
-        adv.addRow('Weight decay:', self.wd_spin)
+        adv.addRow(translate('train_settings', 'Weight decay:'), self.wd_spin)
         self.smoothing_spin = QDoubleSpinBox()
         self.smoothing_spin.setRange(0, 0.5)
         self.smoothing_spin.setSingleStep(0.05)
-        adv.addRow('Label smoothing:', self.smoothing_spin)
+        adv.addRow(translate('train_settings', 'Label smoothing:'), self.smoothing_spin)
         self.dropout_spin = QDoubleSpinBox()
         self.dropout_spin.setRange(0, 0.9)
         self.dropout_spin.setSingleStep(0.05)
-        adv.addRow('Head dropout:', self.dropout_spin)
+        adv.addRow(translate('train_settings', 'Head dropout:'), self.dropout_spin)
         self.val_spin = QSpinBox()
         self.val_spin.setRange(0, 50)
-        self.val_spin.setSuffix(' % of photos')
-        self.val_spin.setToolTip('Photos held back to measure accuracy. 0: train on everything (no validation).')
-        adv.addRow('Validation:', self.val_spin)
+        self.val_spin.setSuffix(translate('train_settings', ' % of photos'))
+        self.val_spin.setToolTip(translate('train_settings', 'Photos held back to measure accuracy. 0: train on everything (no validation).'))
+        adv.addRow(translate('train_settings', 'Validation:'), self.val_spin)
         self.patience_spin = QSpinBox()
         self.patience_spin.setRange(0, 1000)
         self.patience_spin.setSpecialValueText('off')
-        self.patience_spin.setSuffix(' epochs')
-        adv.addRow('Stop early after:', self.patience_spin)
+        self.patience_spin.setSuffix(translate('train_settings', ' epochs'))
+        adv.addRow(translate('train_settings', 'Stop early after:'), self.patience_spin)
         self.warmup_spin = QSpinBox()
         self.warmup_spin.setRange(0, 100)
-        self.warmup_spin.setSuffix(' epochs')
-        adv.addRow('Warm-up:', self.warmup_spin)
+        self.warmup_spin.setSuffix(translate('train_settings', ' epochs'))
+        adv.addRow(translate('train_settings', 'Warm-up:'), self.warmup_spin)
         self.views_spin = QSpinBox()
         self.views_spin.setRange(1, 32)
-        self.views_spin.setSuffix(' per photo')
-        self.views_spin.setToolTip('With augmentation and a frozen backbone (or prefix), this many '
-                                   'augmented views of each photo are computed once and reused.')
-        adv.addRow('Augmented views:', self.views_spin)
-        self.progressive_check = QCheckBox('Progressive resizing (3/4 size first; all stages training)')
-        self.balance_check = QCheckBox('Weight classes by their photo counts')
-        self.train_bn_check = QCheckBox('Update BatchNorm statistics in trained stages')
+        self.views_spin.setSuffix(translate('train_settings', ' per photo'))
+        self.views_spin.setToolTip(translate('train_settings', 'With augmentation and a frozen backbone (or prefix), this many '
+                                   'augmented views of each photo are computed once and reused.'))
+        adv.addRow(translate('train_settings', 'Augmented views:'), self.views_spin)
+        self.progressive_check = QCheckBox(translate('train_settings', 'Progressive resizing (3/4 size first; all stages training)'))
+        self.balance_check = QCheckBox(translate('train_settings', 'Weight classes by their photo counts'))
+        self.train_bn_check = QCheckBox(translate('train_settings', 'Update BatchNorm statistics in trained stages'))
         for box in (self.progressive_check, self.balance_check, self.train_bn_check):
             adv.addRow(box)
         self.seed_spin = QSpinBox()
         self.seed_spin.setRange(0, 2**31 - 1)
-        adv.addRow('Random seed:', self.seed_spin)
+        adv.addRow(translate('train_settings', 'Random seed:'), self.seed_spin)
         self.device_combo = QComboBox()
         for key, text in DEVICE_LABELS.items():
+            text = translate('train_settings', text)
             self.device_combo.addItem(text, key)
-        adv.addRow('Device:', self.device_combo)
+        adv.addRow(translate('train_settings', 'Device:'), self.device_combo)
         self.advanced_box.hide()
         form_col.addWidget(self.advanced_box)
 
@@ -334,10 +340,10 @@ class TrainSettingsPanel(QWidget):
         if ready:
             short = 'ready'
         elif spec.download_mb:
-            short = f'download {spec.download_mb:.0f} MB'
+            short = translate('train_settings', 'download {download_mb:.0f} MB').format(download_mb=spec.download_mb)
         else:
-            short = 'not installed'
-        text = f'{spec.name}  ({spec.params_m:g} M{top1}) · {short}'
+            short = translate('train_settings', 'not installed')
+        text = translate('train_settings', '{name}  ({params_m:g} M{top1}) · {short}').format(name=spec.name, params_m=spec.params_m, top1=top1, short=short)
         self.backbone_combo.addItem(text, spec.name)
         idx = self.backbone_combo.count() - 1
         tip = (
@@ -462,12 +468,13 @@ class TrainSettingsPanel(QWidget):
         ready, status = backbones.weights_status(spec)
         top1 = f'{spec.imagenet_top1:.1f}%' if spec.imagenet_top1 else 'n/a'
         ready_text = (
-            f'<span style="color:#2e7d32">Ready: {status}</span>' if ready
-            else f'<span style="color:#a15c00">Not on this computer yet: {status} (done automatically when you train)</span>'
+            translate('train_settings', '<span style="color:#2e7d32">Ready: {status}</span>').format(status=status) if ready
+            else translate('train_settings', '<span style="color:#a15c00">Not on this computer yet: '
+                                               '{status} (done automatically when you train)</span>').format(status=status)
         )
         self.backbone_info.setText(
-            f'{spec.family} · {spec.params_m:g} M parameters · ImageNet top-1 {top1} · '
-            f'{spec.input_size} px<br>{ready_text}'
+            translate('train_settings', '{family} · {params_m:g} M parameters · ImageNet top-1 {top1} · '
+                                          '{input_size} px<br>{ready_text}').format(family=spec.family, params_m=spec.params_m, top1=top1, input_size=spec.input_size, ready_text=ready_text)
         )
         depth = self.freeze_slider.value()
         self.freeze_slider.blockSignals(True)
@@ -489,25 +496,26 @@ class TrainSettingsPanel(QWidget):
         n = self.freeze_slider.maximum()
         self.stage_diagram.set_freeze_depth(d)
         if d == 0:
-            text = 'Only the new head trains (the backbone stays as it is: fast).'
+            text = translate('train_settings', 'Only the new head trains (the backbone stays as it is: fast).')
         elif d >= n:
-            text = f'Everything trains: all {n} stages and the head (slow; needs many photos).'
+            text = translate('train_settings', 'Everything trains: all {n} stages and the head (slow; '
+                                                 'needs many photos).').format(n=n)
         else:
-            text = f'The head and the top {d} of {n} stages train.'
+            text = translate('train_settings', 'The head and the top {d} of {n} stages train.').format(d=d, n=n)
         self.freeze_label.setText(text)
         counts = STAGE_PARAMS_CACHE.get(name)
         if counts is None:
-            self.params_label.setText('Counting parameters…')
+            self.params_label.setText(translate('train_settings', 'Counting parameters…'))
         else:
             total = sum(counts)
             trainable = sum(counts[len(counts) - d:]) if d else 0
             self.params_label.setText(
-                f'Trainable backbone parameters: {format_params(trainable)} of {format_params(total)} '
-                '(plus the head)'
+                translate('train_settings', 'Trainable backbone parameters: {format_params_trainable} of '
+                                              '{format_params_total} (plus the head)').format(format_params_trainable=format_params(trainable), format_params_total=format_params(total))
             )
         self.prior_check.setEnabled(d == 0 and not self._busy)
         if d:
-            self.prior_check.setToolTip('The class-name prior needs the whole backbone frozen (slider at the left).')
+            self.prior_check.setToolTip(translate('train_settings', 'The class-name prior needs the whole backbone frozen (slider at the left).'))
 
     def _count_stage_params(self, name: str) -> None:
         """Count each stage's parameters in the engine (a random-weight build: no download)."""
@@ -540,7 +548,7 @@ class TrainSettingsPanel(QWidget):
             return
         del self._param_workers[name]
         if name not in STAGE_PARAMS_CACHE and name == self.backbone_name():
-            self.params_label.setText('Parameter count unavailable.')
+            self.params_label.setText(translate('train_settings', 'Parameter count unavailable.'))
 
     @Slot(bool)
     def _on_advanced_toggle_toggled(self, on: bool) -> None:

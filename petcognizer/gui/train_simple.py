@@ -37,6 +37,9 @@ from PySide6.QtWidgets import (
 from petcognizer.core.config import ENSEMBLE_BACKBONES, TrainConfig, recommend_config
 from petcognizer.core.settings import load_settings, save_settings
 from petcognizer.gui.train_estimate import about_text
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+from petcognizer.gui.i18n import translate
 
 __all__ = [
     'MODES',
@@ -53,15 +56,15 @@ __all__ = [
 
 QUICK, ACCURATE = 'quick', 'accurate'
 MODES = {
-    QUICK: ('Quick', 'One network (EfficientNet-Lite0): recommended settings for your photos '
-                     '(frozen backbone, linear head, class-name prior).'),
-    ACCURATE: ('Most accurate', 'Three networks (EfficientNet-Lite0, -Lite1 and -Lite2, an ensemble) '
+    QUICK: ('Quick', QT_TRANSLATE_NOOP('train_simple', 'One network (EfficientNet-Lite0): recommended settings for your photos '
+                     '(frozen backbone, linear head, class-name prior).')),
+    ACCURATE: (QT_TRANSLATE_NOOP('train_simple', 'Most accurate'), QT_TRANSLATE_NOOP('train_simple', 'Three networks (EfficientNet-Lite0, -Lite1 and -Lite2, an ensemble) '
                                 'whose answers are averaged: the recommended settings plus the ensemble. '
-                                'More accurate with few photos; about 3 to 4 times as long.'),
+                                'More accurate with few photos; about 3 to 4 times as long.')),
 }
 MODE_TEXT = {
-    QUICK: 'One network: the fastest.',
-    ACCURATE: 'Three networks vote: usually a little more accurate, takes longer.',
+    QUICK: QT_TRANSLATE_NOOP('train_simple', 'One network: the fastest.'),
+    ACCURATE: QT_TRANSLATE_NOOP('train_simple', 'Three networks vote: usually a little more accurate, takes longer.'),
 }
 _EXPERT_KEY = 'train_expert_open'
 
@@ -127,9 +130,13 @@ def remember_expert_settings_open(is_open: bool) -> None:
 def run_sentence(classes: list[str], n_images: int, seconds: float | None) -> str:
     """``petcognizer will learn 2 kinds (cat, dog) from 12 photos: about 30 s on this computer.``"""
     names = ', '.join(classes[:4]) + (', …' if len(classes) > 4 else '')
-    kinds = f'{len(classes)} kinds ({names})' if names else f'{len(classes)} kinds'
-    when = f': {about_text(seconds, "")} on this computer' if seconds is not None else ''
-    return f'petcognizer will learn to tell {kinds} apart from {n_images} photos{when}.'
+    kinds = translate('train_simple', '{len_classes} kinds ({names})').format(len_classes=len(classes), names=names) if names else translate('train_simple', '{len_classes} kinds').format(len_classes=len(classes))
+    if seconds is None:
+        return translate('train_simple', 'petcognizer will learn to tell {kinds} apart from {n_images} '
+                                         'photos.').format(kinds=kinds, n_images=n_images)
+    return translate('train_simple', 'petcognizer will learn to tell {kinds} apart from {n_images} photos: '
+                                     '{time} on this computer.').format(kinds=kinds, n_images=n_images,
+                                                                        time=about_text(seconds, ''))
 
 
 def scrolling_column(*widgets: QWidget, min_width: int = 360) -> QScrollArea:
@@ -183,6 +190,7 @@ class SimpleTrainPanel(QFrame):
         self.mode_buttons: dict[str, QRadioButton] = {}
         self.mode_notes: dict[str, QLabel] = {}
         for mode, (title, tip) in MODES.items():
+            title, tip = translate('train_simple', title), translate('train_simple', tip)
             button = QRadioButton(title)
             button.setToolTip(tip)
             f = button.font()
@@ -191,22 +199,22 @@ class SimpleTrainPanel(QFrame):
             self.mode_group.addButton(button)
             self.mode_buttons[mode] = button
             col.addWidget(button)
-            note = QLabel(MODE_TEXT[mode])
+            note = QLabel(translate('train_simple', MODE_TEXT[mode]))
             note.setWordWrap(True)
             note.setToolTip(tip)
             note.setStyleSheet('color: #5f6670; margin-left: 24px;')
             col.addWidget(note)
             self.mode_notes[mode] = note
             button.clicked.connect(self._on_mode_button_clicked)
-        self.custom_label = QLabel('Using your own settings (see Expert settings). '
-                                   'Pick a choice above to go back to the recommended ones.')
+        self.custom_label = QLabel(translate('train_simple', 'Using your own settings (see Expert settings). '
+                                   'Pick a choice above to go back to the recommended ones.'))
         self.custom_label.setWordWrap(True)
         self.custom_label.setStyleSheet('color: #a15c00;')
         self.custom_label.hide()
         col.addWidget(self.custom_label)
 
         row = QHBoxLayout()
-        self.train_button = QPushButton('Train')
+        self.train_button = QPushButton(translate('train_simple', 'Train'))
         self.train_button.setObjectName('PrimaryButton')  # styled by petcognizer.gui.style
         self.train_button.setProperty('big', True)
         f = self.train_button.font()
@@ -217,17 +225,17 @@ class SimpleTrainPanel(QFrame):
         self.train_button.setMinimumWidth(150)
         self.train_button.setDefault(True)
         row.addWidget(self.train_button, 1)
-        self.stop_button = QPushButton('Stop')
-        self.stop_button.setToolTip('Stop after the current batch; the best model so far is kept.')
+        self.stop_button = QPushButton(translate('train_simple', 'Stop'))
+        self.stop_button.setToolTip(translate('train_simple', 'Stop after the current batch; the best model so far is kept.'))
         self.stop_button.setMinimumHeight(44)
         row.addWidget(self.stop_button)
         col.addLayout(row)
 
         self.expert_toggle = QToolButton()
         self.expert_toggle.setObjectName('ExpertToggle')
-        self.expert_toggle.setText('Expert settings')
-        self.expert_toggle.setToolTip('The network (backbone), what trains, head, epochs, learning rate, '
-                                      'batch size, augmentation, validation split, device…')
+        self.expert_toggle.setText(translate('train_simple', 'Expert settings'))
+        self.expert_toggle.setToolTip(translate('train_simple', 'The network (backbone), what trains, head, epochs, learning rate, '
+                                      'batch size, augmentation, validation split, device…'))
         self.expert_toggle.setCheckable(True)
         self.expert_toggle.setAutoRaise(True)
         self.expert_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
+from petcognizer.gui.i18n import translate
 
 __all__ = [
     'AddClassCommand',
@@ -35,12 +36,8 @@ _log = logging.getLogger(__name__)
 ErrorCallback = Callable[[str, BaseException], None]
 
 
-def _plural(n: int, word: str) -> str:
-    return f'{n} {word}' if n == 1 else f'{n} {word}s'
-
-
 def _label(name: str | None) -> str:
-    return 'Unlabelled' if name is None else f"'{name}'"
+    return translate('undo', 'Unlabelled') if name is None else f"'{name}'"
 
 
 class ProjectCommand(QUndoCommand):
@@ -104,8 +101,10 @@ class AddFilesCommand(ProjectCommand):
         added: Sequence[Path],
         **kwargs: Any,
     ) -> None:
+        n_added = len(added)
         super().__init__(
-            f'Add {_plural(len(added), "photo")} to {_label(class_name)}', project, **kwargs
+            translate('undo', 'Add %n photo(s) to {target}', None, n_added).format(target=_label(class_name)),
+            project, **kwargs
         )
         self.sources = [Path(p) for p in sources]
         self.class_name = class_name
@@ -134,8 +133,10 @@ class MoveImagesCommand(ProjectCommand):
         target: str | None,
         **kwargs: Any,
     ) -> None:
+        n_moved = len(moves)
         super().__init__(
-            f'Move {_plural(len(moves), "photo")} to {_label(target)}', project, **kwargs
+            translate('undo', 'Move %n photo(s) to {target}', None, n_moved).format(target=_label(target)),
+            project, **kwargs
         )
         self.moves = [(label, Path(p)) for label, p in moves]
         self.target = target
@@ -164,7 +165,7 @@ class DeleteImagesCommand(ProjectCommand):
     """
 
     def __init__(self, project: Any, entries: Sequence[Any], count: int, **kwargs: Any) -> None:
-        super().__init__(f'Delete {_plural(count, "photo")}', project, **kwargs)
+        super().__init__(translate('undo', 'Delete %n photo(s)', None, count), project, **kwargs)
         self.entries = list(entries)
         self.restored: list[Path] = []
 
@@ -179,7 +180,7 @@ class AddClassCommand(ProjectCommand):
     """A new, empty class; undo deletes it."""
 
     def __init__(self, project: Any, name: str, color: str | None = None, **kwargs: Any) -> None:
-        super().__init__(f"Add class '{name}'", project, **kwargs)
+        super().__init__(translate('undo', "Add class '{name}'").format(name=name), project, **kwargs)
         self.name = name
         self.color = color
 
@@ -195,7 +196,7 @@ class RenameClassCommand(ProjectCommand):
     """A class renamed; undo gives it its old name back."""
 
     def __init__(self, project: Any, old: str, new: str, **kwargs: Any) -> None:
-        super().__init__(f"Rename '{old}' to '{new}'", project, **kwargs)
+        super().__init__(translate('undo', "Rename '{old}' to '{new}'").format(old=old, new=new), project, **kwargs)
         self.old = old
         self.new = new
 
@@ -227,9 +228,8 @@ class DeleteClassCommand(ProjectCommand):
         count: int = 0,
         **kwargs: Any,
     ) -> None:
-        text = f"Delete class '{name}'"
-        if count:
-            text += f' ({_plural(count, "photo")})'
+        text = (translate('undo', "Delete class '{name}' (%n photo(s))", None, count) if count
+                else translate('undo', "Delete class '{name}'")).format(name=name)
         super().__init__(text, project, **kwargs)
         self.name = name
         self.entries = list(entries)

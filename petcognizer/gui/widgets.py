@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QToolButton,
     QWidget,
 )
+from petcognizer.gui.i18n import translate
 
 __all__ = ['BannerLabel', 'FlowLayout', 'ProgressRow']
 
@@ -40,7 +41,7 @@ class BannerLabel(QFrame):
         close = QToolButton()
         close.setText('✕')
         close.setAutoRaise(True)
-        close.setToolTip('Dismiss')
+        close.setToolTip(translate('widgets', 'Dismiss'))
         close.clicked.connect(self.hide)
         lay.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
         self.hide()
@@ -70,7 +71,7 @@ class ProgressRow(QWidget):
         self.bar = QProgressBar()
         self.bar.setTextVisible(False)
         self.bar.setMaximumHeight(8)
-        self.cancel_button = QPushButton('Cancel')
+        self.cancel_button = QPushButton(translate('widgets', 'Cancel'))
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.label)

@@ -17,6 +17,7 @@ from petcognizer.core.events import StageProgress
 from petcognizer.core.project import Project
 from petcognizer.gui.new_project import NewProjectDialog
 from petcognizer.gui.workers import Worker, start_worker
+from petcognizer.gui.i18n import translate
 
 __all__ = ['ProjectDialogsMixin']
 
@@ -50,7 +51,8 @@ class ProjectDialogsMixin:
         self.new_project_dialog = None
         if self.create_project(target):
             self.statusBar().showMessage(
-                f"Made the project '{target.name}' at {target}. Add a class for each kind of photo.", 10000
+                translate('window_projects', "Made the project '{name}' at {target}. Add a class for each "
+                                               'kind of photo.').format(name=target.name, target=target), 10000
             )
 
     def reopen_last(self) -> bool:
@@ -61,8 +63,9 @@ class ProjectDialogsMixin:
         path = Path(last)
         if not (path / 'project.json').is_file():
             self.start_page.show_message(
-                f"The project you had open last, '{path.name}', is not at {path.parent} any more "
-                '(moved, renamed or deleted?). Open it from where it is now, or start a new one.'
+                translate('window_projects', "The project you had open last, '{name}', is not at {parent} "
+                                               'any more (moved, renamed or deleted?). Open it from where it '
+                                               'is now, or start a new one.').format(name=path.name, parent=path.parent)
             )
             self.settings.last_project = None
             self._save_settings()
@@ -70,19 +73,19 @@ class ProjectDialogsMixin:
         return self.open_project(path)
 
     def open_project_dialog(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, 'Open a project folder', self._start_dir())
+        path = QFileDialog.getExistingDirectory(self, translate('window_projects', 'Open a project folder'), self._start_dir())
         if path:
             self.open_project(path)
 
     def import_folder_dialog(self) -> None:
         """Choose the folder of class folders, then name the new project in the window."""
         src = QFileDialog.getExistingDirectory(
-            self, 'Choose the folder that holds one subfolder per class', str(Path.home())
+            self, translate('window_projects', 'Choose the folder that holds one subfolder per class'), str(Path.home())
         )
         if not src:
             return
         dialog = NewProjectDialog(settings_mod.default_projects_dir(self.settings), Path(src).name, self)
-        dialog.setWindowTitle('Import a folder of class folders')
+        dialog.setWindowTitle(translate('window_projects', 'Import a folder of class folders'))
         dialog.accepted.connect(lambda: self._on_import_dialog_accepted(dialog, Path(src)))
         dialog.finished.connect(dialog.deleteLater)
         self.new_project_dialog = dialog
@@ -108,8 +111,8 @@ class ProjectDialogsMixin:
 
             return Project.from_folder(src, dest, progress=progress, cancel=cancel)
 
-        dialog = QProgressDialog(f'Importing photos from {src}…', 'Cancel', 0, 0, self)
-        dialog.setWindowTitle('Import a folder of class folders')
+        dialog = QProgressDialog(translate('window_projects', 'Importing photos from {src}…').format(src=src), translate('window_projects', 'Cancel'), 0, 0, self)
+        dialog.setWindowTitle(translate('window_projects', 'Import a folder of class folders'))
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(300)
         dialog.setAutoClose(False)
@@ -122,7 +125,7 @@ class ProjectDialogsMixin:
         worker.errored.connect(self._on_import_errored)
         worker.finished.connect(self._on_import_finished)
         self._import_thread = start_worker(worker)
-        self.statusBar().showMessage(f'Importing {src}…')
+        self.statusBar().showMessage(translate('window_projects', 'Importing {src}…').format(src=src))
 
     def is_importing(self) -> bool:
         return self._import_worker is not None
@@ -131,22 +134,25 @@ class ProjectDialogsMixin:
         if self._import_dialog is not None and isinstance(event, StageProgress) and event.total:
             self._import_dialog.setMaximum(event.total)
             self._import_dialog.setValue(event.done)
-            self._import_dialog.setLabelText(f'Importing photos: {event.done} of {event.total}')
+            self._import_dialog.setLabelText(translate('window_projects', 'Importing photos: {done} of '
+                                                                            '{total}').format(done=event.done, total=event.total))
 
     def _on_import_returned(self, result: Any) -> None:
         project, report = result
         self.set_project(project)
         self.data_page.report_panel.show_report(report, f"'{project.name}'")
         n = len(report.added)
-        msg = f'Imported {n} photo{"s" if n != 1 else ""} into {len(project.classes)} classes.'
+        msg = translate('window_projects', 'Imported %n photo(s) into {classes} classes.', None, n).format(
+            classes=len(project.classes))
         if report.refused:
-            msg += f' {len(report.refused)} files could not be added (listed on the Data page).'
+            msg += translate('window_projects', ' {len_refused} files could not be added (listed on the '
+                                                  'Data page).').format(len_refused=len(report.refused))
         if report.cancelled:
-            msg += ' Import stopped before the end; the photos added so far are in the project.'
+            msg += translate('window_projects', ' Import stopped before the end; the photos added so far are in the project.')
         self.statusBar().showMessage(msg, 15000)
 
     def _on_import_errored(self, exc: Any) -> None:
-        self._error('Cannot import the folder', str(exc))
+        self._error(translate('window_projects', 'Cannot import the folder'), str(exc))
 
     def _on_import_finished(self) -> None:
         thread = self._import_thread
