@@ -5,7 +5,11 @@ For each model of bench/export_bench.py (run that first: it trains the models an
 export folder and the photos from a local HTTP server, opens the page in Debian's chromium
 (headless) with ``?list=photos.json``; the page classifies every photo with its JavaScript
 preprocessing and POSTs the probabilities back. Compared with petcognizer predict: top-1
-agreement and the largest probability difference, overall and by kind of photo.
+agreement and the largest probability difference, overall and by kind of photo. The bundle's
+standalone predict.py (onnxruntime + Pillow) is compared on the same photos too (``--no-predict-py``
+skips it). The page decodes JPEGs with libjpeg-turbo in WebAssembly (@cwasm/jpeg-turbo, fetched
+with npm at export) and TIFFs with its own reader; a photo it cannot decode exactly comes back
+as an error, counted under ``errors``.
 
 Run by hand:  .venv/bin/python bench/export_web_bench.py [--models single ...] [--limit N]
 JSON in bench/results/export-web-<time>.json.  Needs chromium (apt-get install chromium).
@@ -89,6 +93,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument('--models', nargs='*', default=['single', 'ensemble', 'finetuned'])
     ap.add_argument('--limit', type=int, default=0, help='only the first N photos')
+    ap.add_argument('--no-predict-py', action='store_true', help="skip the bundle's predict.py")
     args = ap.parse_args()
     import export_bench as eb
 
@@ -101,7 +106,15 @@ def main() -> None:
     files = sorted(p for p in photos.rglob('*') if p.is_file())
     if args.limit:
         files = files[:args.limit]
-    result = {'photos': len(files), 'load_start': os.getloadavg(), 'models': {}}
+    import resource
+
+    from petcognizer.core.export_targets import JPEG_WASM_PACKAGE, JPEG_WASM_VERSION, ORT_WEB_VERSION
+
+    version = subprocess.run([chromium(), '--version'], capture_output=True, text=True).stdout.strip()
+    result = {'photos': len(files), 'load_start': os.getloadavg(), 'chromium': version,
+              'onnxruntime_web': ORT_WEB_VERSION, 'jpeg_decoder': f'{JPEG_WASM_PACKAGE} {JPEG_WASM_VERSION}',
+              'models': {}}
+    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     for name in args.models:
         model = OUT / f'{name}.safetensors'
         root = OUT / 'web' / name
@@ -139,12 +152,30 @@ def main() -> None:
             'errors': errors, 'worst': worst[:8],
             'by_kind': {k: {'photos': len(v), 'top1_agree': sum(s for _, s in v),
                             'max_abs_diff': max(d for d, _ in v)} for k, v in sorted(by_kind.items())},
-            'load_end': os.getloadavg(),
         }
+        if not args.no_predict_py:
+            sub = root / 'predict-py-photos'
+            sub.mkdir()
+            for f in files:  # the same photos (--limit), as links
+                os.symlink(f, sub / f'{f.parent.name}-{f.name}')
+            r, secs_py = eb.run([sys.executable, bundle_path(res.path) / 'predict.py', '--top-k', '99', sub])
+            lines_py = [json.loads(x) for x in r.stdout.splitlines()]
+            for line in lines_py:  # back to the photos' own paths, as petcognizer's results name them
+                link = Path(line['path'])
+                line['path'] = str(link.resolve()) if link.is_symlink() else line['path']
+            ref_sel = {str(f): ref[str(f)] for f in files}
+            entry['predict_py'] = {**eb.compare_lines(classes, {str(Path(k).resolve()): v for k, v in ref_sel.items()}, lines_py),
+                                   'seconds': round(secs_py, 1), 'errors': sum('error' in x for x in lines_py)}
+        entry['load_end'] = os.getloadavg()
         result['models'][name] = entry
         print(name, json.dumps(entry, indent=1), flush=True)
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    result['cpu_seconds'] = {'children': round(cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime, 1),
+                             'this_process': round(me.ru_utime + me.ru_stime, 1)}
     stamp = time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())
     dest = ROOT / 'bench' / 'results' / f'export-web-{stamp}.json'
+    dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(json.dumps(result, indent=1))
     print('wrote', dest)
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ['VARIANTS', 'openvino_runner', 'quantize_onnx', 'to_coreml', 'to_openvino', 'check_variants', 'to_torch_export', 'write_variants']
+__all__ = ['VARIANTS', 'jpeg_wasm', 'openvino_runner', 'ort_web_dist', 'web_files', 'write_web', 'quantize_onnx', 'to_coreml', 'to_openvino', 'check_variants', 'to_torch_export', 'write_variants']
 
 
 def _need(package: str, extra: str):
@@ -144,8 +144,70 @@ VARIANTS = ('fp16', 'int8', 'openvino', 'coreml', 'pt2', 'web')
 #: The onnxruntime-web release the web page bundles (from the npm registry).
 ORT_WEB_VERSION = '1.30.0'
 ORT_WEB_FILES = ('ort.wasm.min.js', 'ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs')
+#: The page's JPEG decoder: libjpeg-turbo (the library Pillow decodes JPEGs with) compiled to
+#: WebAssembly with its TurboJPEG API, from the npm package @cwasm/jpeg-turbo (MIT). Its output is
+#: Pillow's bit for bit, reduced-scale decoding and CMYK included (docs/EXPORT.md); the checksum
+#: pins the build that was measured.
+JPEG_WASM_PACKAGE = '@cwasm/jpeg-turbo'
+JPEG_WASM_VERSION = '0.1.3'
+JPEG_WASM_FILE = 'jpeg-turbo.wasm'
+JPEG_WASM_SHA256 = '80ed55eef2d0ff276f837ef521fad8181ccdfa6f298f652f6e45aed7fbbbc871'
+#: The page's own files (resources/export/).
+WEB_TEMPLATES = ('index.html', 'preprocess.js', 'THIRD-PARTY.md')
 #: Quantised graphs differ from the float32 one; their difference is measured, not refused.
 QUANTISED = ('fp16', 'int8')
+
+
+def _npm_files(package: str, version: str, files: tuple[str, ...], env: str, inner: str) -> Path:
+    """The folder holding ``files`` of the npm ``package@version`` (``inner``: their folder in it).
+
+    ``$env`` if set (it must hold them), else a cache under ``~/.cache/petcognizer``, filled once
+    with ``npm pack package@version`` (npm needs the registry then).
+    """
+    import os
+    import shutil
+    import subprocess
+    import tarfile
+    import tempfile
+
+    folder_env = os.environ.get(env)
+    if folder_env:
+        folder = Path(folder_env)
+        if not all((folder / f).is_file() for f in files):
+            raise FileNotFoundError(f'{folder}: {env} must name a folder holding the files of '
+                                    f'{package} {version} ({", ".join(files)})')
+        return folder
+    cache = Path(os.environ.get('XDG_CACHE_HOME', Path.home() / '.cache')) / 'petcognizer' / \
+        f'{package.lstrip("@").replace("/", "-")}-{version}'
+    if all((cache / f).is_file() for f in files):
+        return cache
+    npm = shutil.which('npm')
+    if npm is None:
+        raise FileNotFoundError(f'the web page needs {package} {version} from the npm registry: '
+                                f'install npm (Node.js), or set {env} to a folder holding '
+                                f'{", ".join(files)}')
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            r = subprocess.run([npm, 'pack', f'{package}@{version}'], cwd=tmp,
+                               capture_output=True, text=True, timeout=600)
+        except subprocess.TimeoutExpired:
+            raise FileNotFoundError(f'npm pack {package}@{version} did not finish in 10 minutes; '
+                                    f'check the connection to the npm registry, or set {env}') from None
+        tgz = next(Path(tmp).glob('*.tgz'), None)
+        if r.returncode or tgz is None:
+            raise FileNotFoundError(f'npm pack {package}@{version} failed: '
+                                    f'{(r.stderr or r.stdout).strip()[-300:]}; or set {env}')
+        part = cache.with_name(cache.name + '.partial')
+        shutil.rmtree(part, ignore_errors=True)
+        part.mkdir(parents=True)
+        with tarfile.open(tgz) as tar:
+            for name in files:
+                member = tar.getmember(f'package/{inner}{name}')
+                with tar.extractfile(member) as src, open(part / name, 'wb') as dst:
+                    shutil.copyfileobj(src, dst)
+        shutil.rmtree(cache, ignore_errors=True)
+        part.rename(cache)
+    return cache
 
 
 def ort_web_dist() -> Path:
@@ -154,62 +216,57 @@ def ort_web_dist() -> Path:
     ``$PETCOGNIZER_ORT_WEB`` if set, else a cache under ``~/.cache/petcognizer``, filled
     once with ``npm pack onnxruntime-web@ORT_WEB_VERSION`` (npm needs the registry then).
     """
-    import os
-    import shutil
-    import subprocess
-    import tarfile
-    import tempfile
-
-    env = os.environ.get('PETCOGNIZER_ORT_WEB')
-    if env:
-        folder = Path(env)
-        if not all((folder / f).is_file() for f in ORT_WEB_FILES):
-            raise FileNotFoundError(f'{folder}: PETCOGNIZER_ORT_WEB must name the dist folder of '
-                                    f'onnxruntime-web (with {", ".join(ORT_WEB_FILES)})')
-        return folder
-    cache = Path(os.environ.get('XDG_CACHE_HOME', Path.home() / '.cache')) / 'petcognizer' / \
-        f'onnxruntime-web-{ORT_WEB_VERSION}'
-    if all((cache / f).is_file() for f in ORT_WEB_FILES):
-        return cache
-    npm = shutil.which('npm')
-    if npm is None:
-        raise FileNotFoundError('the web page needs onnxruntime-web from the npm registry: install '
-                                'npm (Node.js), or set PETCOGNIZER_ORT_WEB to its dist folder')
-    with tempfile.TemporaryDirectory() as tmp:
-        r = subprocess.run([npm, 'pack', f'onnxruntime-web@{ORT_WEB_VERSION}'], cwd=tmp,
-                           capture_output=True, text=True, timeout=600)
-        tgz = next(Path(tmp).glob('onnxruntime-web-*.tgz'), None)
-        if r.returncode or tgz is None:
-            raise FileNotFoundError(f'npm pack onnxruntime-web@{ORT_WEB_VERSION} failed: '
-                                    f'{(r.stderr or r.stdout).strip()[-300:]}')
-        cache.mkdir(parents=True, exist_ok=True)
-        with tarfile.open(tgz) as tar:
-            for name in ORT_WEB_FILES:
-                member = tar.getmember(f'package/dist/{name}')
-                with tar.extractfile(member) as src, open(cache / name, 'wb') as dst:
-                    shutil.copyfileobj(src, dst)
-    return cache
+    return _npm_files('onnxruntime-web', ORT_WEB_VERSION, ORT_WEB_FILES, 'PETCOGNIZER_ORT_WEB', 'dist/')
 
 
-def write_web(folder: Path, model_name: str) -> Path:
-    """``folder/web``: index.html, preprocess.js and onnxruntime-web's files."""
+def jpeg_wasm() -> Path:
+    """``jpeg-turbo.wasm`` of @cwasm/jpeg-turbo ``JPEG_WASM_VERSION``, checked against its checksum.
+
+    ``$PETCOGNIZER_JPEG_WASM`` (a folder holding it) if set, else the npm cache as for
+    :func:`ort_web_dist`.
+    """
+    import hashlib
+
+    folder = _npm_files(JPEG_WASM_PACKAGE, JPEG_WASM_VERSION, (JPEG_WASM_FILE,),
+                        'PETCOGNIZER_JPEG_WASM', '')
+    path = folder / JPEG_WASM_FILE
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != JPEG_WASM_SHA256:
+        raise FileNotFoundError(f'{path}: not the {JPEG_WASM_PACKAGE} {JPEG_WASM_VERSION} build the page '
+                                f'was checked with (sha256 {digest[:16]}..., expected '
+                                f'{JPEG_WASM_SHA256[:16]}...); delete it or point PETCOGNIZER_JPEG_WASM '
+                                'at that version')
+    return path
+
+
+def web_files() -> dict[str, Path]:
+    """{name in web/: source} for the third-party files of the page; FileNotFoundError saying
+    what to install when one cannot be had (checked before anything is written)."""
+    dist = ort_web_dist()
+    files = {name: dist / name for name in ORT_WEB_FILES}
+    files[JPEG_WASM_FILE] = jpeg_wasm()
+    return files
+
+
+def write_web(folder: Path, model_name: str, files: dict[str, Path] | None = None) -> Path:
+    """``folder/web``: index.html, preprocess.js, THIRD-PARTY.md, onnxruntime-web and jpeg-turbo.wasm."""
     import shutil
 
     from petcognizer.core.export_spec import template_text
 
+    files = web_files() if files is None else files
     web = folder / 'web'
     web.mkdir(parents=True)
-    (web / 'index.html').write_text(template_text('index.html').replace('MODEL.onnx', model_name),
-                                    encoding='utf-8')
-    (web / 'preprocess.js').write_text(template_text('preprocess.js'), encoding='utf-8')
-    dist = ort_web_dist()
-    for name in ORT_WEB_FILES:
-        shutil.copyfile(dist / name, web / name)
+    for name in WEB_TEMPLATES:
+        (web / name).write_text(template_text(name).replace('MODEL.onnx', model_name), encoding='utf-8')
+    for name, src in files.items():
+        shutil.copyfile(src, web / name)
     return web / 'index.html'
 
 
 def check_variants(kinds) -> None:
-    """ValueError for an unknown variant, ImportError (saying what to install) for a missing package."""
+    """ValueError for an unknown variant, ImportError (saying what to install) for a missing package,
+    FileNotFoundError when the web page's third-party files cannot be had (no npm, no registry)."""
     for kind in kinds:
         if kind not in VARIANTS:
             raise ValueError(f'unknown export format {kind!r} for --also; choose from: {", ".join(VARIANTS)}')
@@ -217,6 +274,8 @@ def check_variants(kinds) -> None:
             _need('openvino', 'openvino')
         elif kind == 'coreml':
             _need('coremltools', 'coreml')
+        elif kind == 'web':
+            web_files()  # fetched (npm) before any work, or a FileNotFoundError saying what to do
 
 
 def write_variants(model, onnx_file: Path, folder: Path, stem: str, meta: dict, x: np.ndarray,
@@ -242,7 +301,9 @@ def write_variants(model, onnx_file: Path, folder: Path, stem: str, meta: dict, 
             path = write_web(folder, f'{stem}.onnx')
             out[kind] = {'file': str(path.relative_to(folder.parent)).replace('\\', '/'),
                          'bytes': sum(f.stat().st_size for f in path.parent.iterdir()),
-                         'check': {'runtime': 'onnxruntime-web ' + ORT_WEB_VERSION, 'ok': True,
+                         'check': {'runtime': f'onnxruntime-web {ORT_WEB_VERSION}, JPEG decoding by '
+                                              f'{JPEG_WASM_PACKAGE} {JPEG_WASM_VERSION} (libjpeg-turbo)',
+                                   'ok': True,
                                    'note': 'the page is checked in headless Chromium by '
                                            'bench/export_web_bench.py, not at export'}}
             continue
