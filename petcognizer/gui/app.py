@@ -13,7 +13,13 @@ from PySide6.QtWidgets import QApplication
 
 from petcognizer.core.settings import load_settings
 from petcognizer.gui.engine import running_engine_workers, warm_up
-from petcognizer.gui.i18n import LANGUAGE_SETTING, choose_language, install_translators, translate
+from petcognizer.gui.i18n import (
+    LANGUAGE_SETTING,
+    choose_language,
+    install_translators,
+    remove_translators,
+    translate,
+)
 from petcognizer.gui.main_window import MainWindow
 from petcognizer.gui.style import apply_style
 from petcognizer.gui.workers import wait_for_workers
@@ -127,7 +133,13 @@ def run(
     settings = load_settings()
     # Before any widget exists: the texts are translated as the widgets are built.
     install_translators(choose_language(settings.extra.get(LANGUAGE_SETTING)), app)
-    window = MainWindow(settings)
+    try:
+        return _run_window(app, MainWindow(settings), project, screenshot_dir)
+    finally:
+        remove_translators(app)  # the app object may live on (tests, scripts)
+
+
+def _run_window(app: QApplication, window: MainWindow, project: str | None, screenshot_dir: str | None) -> int:
     if screenshot_dir is not None:
         window.interactive = False
         code = 0

@@ -76,12 +76,14 @@ def format_when(created: str) -> str:
         return str(created)
 
 
-def accuracy_text(acc: Any, none: str = translate('formatting', 'no validation')) -> str:
-    """``0.912`` -> ``'91.2%'``; ``none`` when there was no validation."""
+def accuracy_text(acc: Any, none: str | None = None) -> str:
+    """``0.912`` -> ``'91.2%'``; ``none`` (default "no validation") when there was no validation."""
+    if none is None:
+        none = translate('formatting', 'no validation')
     return f'{acc * 100:.1f}%' if isinstance(acc, (int, float)) else none
 
 
-def run_accuracy_text(record: Any, none: str = translate('formatting', 'no validation')) -> str:
+def run_accuracy_text(record: Any, none: str | None = None) -> str:
     """A run's measured accuracy: ``'83% (61–94%)'`` from its evaluation, else its best validation accuracy."""
     ev = getattr(record, 'evaluation', None) or {}
     acc, low, high = ev.get('accuracy'), ev.get('low'), ev.get('high')

@@ -77,8 +77,14 @@ def _match(code: str) -> str | None:
 def system_language(locale: QLocale | None = None) -> str:
     """The first of the system's UI languages that petcognizer speaks, else ``'en'``."""
     loc = locale if locale is not None else QLocale.system()
+    if loc.language() == QLocale.Language.Chinese and loc.script() == QLocale.Script.TraditionalChineseScript:
+        chinese_ok = False  # zh_TW lists "zh-Hant-TW", ..., "zh": its "zh" is not Simplified Chinese
+    else:
+        chinese_ok = True
     for code in [*loc.uiLanguages(), loc.name()]:
         found = _match(code)
+        if found == 'zh_CN' and not chinese_ok:
+            continue
         if found is not None:
             return found
     return 'en'

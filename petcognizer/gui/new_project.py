@@ -67,7 +67,7 @@ class NewProjectDialog(QDialog):
         name: the suggested name (selected, so typing replaces it).
     """
 
-    def __init__(self, location: Path, name: str = translate('new_project', 'My pets'), parent: QWidget | None = None) -> None:
+    def __init__(self, location: Path, name: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName('NewProjectDialog')
         self.setWindowTitle(translate('new_project', 'New project'))
@@ -78,7 +78,7 @@ class NewProjectDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
         title.setFont(font)
-        self.name_edit = QLineEdit(name)
+        self.name_edit = QLineEdit(translate('new_project', 'My pets') if name is None else name)
         self.name_edit.setObjectName('ProjectName')
         self.name_edit.setPlaceholderText(translate('new_project', 'For example: My pets'))
         self.name_edit.setToolTip(translate('new_project', 'The project is a folder of this name; your photos are copied into it'))

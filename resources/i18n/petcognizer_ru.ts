@@ -1070,7 +1070,7 @@ The photos go to the project trash; Edit ▸ Undo brings them back.</source>
         </message>
         <message>
             <source>&amp;Photos</source>
-            <translation>&amp;Фото</translation>
+            <translation>Ф&amp;ото</translation>
         </message>
         <message>
             <source>&amp;Go</source>
@@ -2829,7 +2829,7 @@ This folder is missing or no longer a project; right-click to remove it.</source
         </message>
         <message>
             <source>{len_classes} kinds ({names})</source>
-            <translation>{names}</translation>
+            <translation>классы {names} (всего {len_classes})</translation>
         </message>
         <message>
             <source>{len_classes} kinds</source>

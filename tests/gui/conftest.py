@@ -102,6 +102,20 @@ class InProcessEngineWorker(QObject):
             return True
 
 
+@pytest.fixture(autouse=True)
+def _english_window(monkeypatch):
+    """The window in English whatever the machine's locale (tests find widgets by their English text).
+
+    ``app.run()`` and child processes read ``PETCOGNIZER_LANG``; the translation tests
+    install their translators themselves and take them out again.
+    """
+    from petcognizer.gui.i18n import remove_translators
+
+    monkeypatch.setenv('PETCOGNIZER_LANG', 'en')
+    yield
+    remove_translators()
+
+
 @pytest.fixture
 def real_engine():
     """Use the real engine process in this test (no InProcessEngineWorker)."""
