@@ -3,9 +3,9 @@
 // @cwasm/jpeg-turbo, copied in at export), the same library Pillow uses, so the pixels are Pillow's
 // bit for bit, reduced-scale (DCT) decoding and raw CMYK included; TIFF (8-bit, uncompressed,
 // PackBits, LZW or Deflate) with the small reader below; PNG, GIF, WebP and BMP with the browser
-// (createImageBitmap, no colour management). EXIF orientation of JPEG and TIFF is read here (as
-// Pillow's getexif does), of the others by the browser. The rest is done exactly as Pillow does:
-// Image.reduce above 16 megapixels, the transpose, CMYK to RGB, alpha onto white (Pillow's paste
+// (createImageBitmap, no colour management), except 16-bit greyscale PNG. EXIF orientation is read
+// here as Pillow's getexif does (EXIF, then XMP), and applied here unless the browser did. The rest
+// is done exactly as Pillow does: Image.reduce above 16 megapixels, the transpose, CMYK to RGB, alpha onto white (Pillow's paste
 // rounding), Image.reduce for large shrinks (reducing_gap 3.0), Pillow's antialiased separable
 // resample (fixed point, 22 bits, horizontal pass first), the centre crop. A photo that cannot be
 // decoded exactly throws an Error saying so: the page shows it instead of a different answer.
@@ -478,8 +478,114 @@ function lzwDecode(src, want) {  // TIFF LZW (MSB first, early change)
   return out.subarray(0, o);
 }
 
-// --- the browser's decoder (PNG, GIF, WebP, BMP): RGBA, EXIF orientation applied by the browser.
-async function decodeBrowser(blob) {
+// --- the browser's decoder (PNG, GIF, WebP, BMP): RGBA. The EXIF orientation of PNG (eXIf, or
+// XMP's tiff:Orientation) and WebP (EXIF, XMP chunks) is read here as Pillow reads it, and applied
+// here unless this browser applies it itself (probed once with two 2x1 images of orientation 6).
+// 16-bit greyscale PNG, which a canvas cannot hold, is decoded here (rule 5's scaling).
+const PROBES = {
+  png: 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAAGmVYSWZNTQAqAAAACAABARIAAwAAAAEABgAAAAAAANZnS2kAAAAPSURBVHicYzzBxcXAwAAABRgA3mTP+fIAAAAASUVORK5CYII=',
+  webp: 'UklGRlIAAABXRUJQVlA4WAoAAAAIAAAAAQAAAAAAVlA4TBEAAAAvAQAAAAdQhSJXof+BiOh/AABFWElGGgAAAE1NACoAAAAIAAEBEgADAAAAAQAGAAAAAAAA',
+};
+const browserOrients = {};
+
+async function browserApplies(kind) {
+  if (!(kind in browserOrients)) {
+    const bytes = Uint8Array.from(atob(PROBES[kind]), (c) => c.charCodeAt(0));
+    const bmp = await createImageBitmap(new Blob([bytes], {type: `image/${kind}`}), {imageOrientation: 'from-image'});
+    browserOrients[kind] = bmp.width === 1;
+    bmp.close();
+  }
+  return browserOrients[kind];
+}
+
+function isPngBytes(b) { return b.length > 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4E && b[3] === 0x47; }
+function isWebpBytes(b) { return b.length > 12 && startsWith(b, 'RIFF') && startsWith(b.subarray(8), 'WEBP'); }
+
+// Chunks of a PNG (IHDR fields, IDAT data, EXIF and XMP) or of a WebP (EXIF, XMP).
+function pngChunks(b) {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength), out = {idat: [], exif: null, xmp: null};
+  for (let i = 8; i + 8 <= b.length;) {
+    const n = dv.getUint32(i), type = latin1(b.subarray(i + 4, i + 8)), data = b.subarray(i + 8, i + 8 + n);
+    if (type === 'IHDR') Object.assign(out, {w: dv.getUint32(i + 8), h: dv.getUint32(i + 12), depth: b[i + 16], colorType: b[i + 17], interlace: b[i + 20]});
+    else if (type === 'IDAT') out.idat.push(data);
+    else if (type === 'eXIf') out.exif = data;
+    else if (type === 'iTXt' && startsWith(data, 'XML:com.adobe.xmp\0')) {
+      const rest = data.subarray(18);  // compression flag, method, language\0, translated keyword\0
+      let k = 2, zeros = 0;
+      while (k < rest.length && zeros < 2) { if (rest[k] === 0) zeros++; k++; }
+      if (rest[0] === 0) out.xmp = rest.subarray(k);
+    }
+    if (type === 'IEND') break;
+    i += 12 + n;
+  }
+  return out;
+}
+
+function webpChunks(b) {
+  const out = {exif: null, xmp: null};
+  for (let i = 12; i + 8 <= b.length;) {
+    const type = latin1(b.subarray(i, i + 4)), n = b[i + 4] | (b[i + 5] << 8) | (b[i + 6] << 16) | (b[i + 7] << 24);
+    if (type === 'EXIF') out.exif = b.subarray(i + 8, i + 8 + n);
+    else if (type === 'XMP ') out.xmp = b.subarray(i + 8, i + 8 + n);
+    i += 8 + n + (n & 1);
+  }
+  return out;
+}
+
+async function inflate(parts) {
+  const stream = new Blob(parts).stream().pipeThrough(new DecompressionStream('deflate'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+// 16-bit greyscale PNG (Pillow's mode I;16), scaled to 8 bits as petcognizer's rule 5 says.
+async function decodePngGrey16(info) {
+  if (info.interlace) {
+    throw new Error('this 16-bit greyscale PNG is interlaced, which the page cannot decode exactly; ' +
+                    'petcognizer predict or the bundle\'s predict.py read it');
+  }
+  const {w, h} = info, raw = await inflate(info.idat), stride = w * 2;
+  if (raw.length < h * (stride + 1)) throw new Error('image file is truncated (the PNG data is short)');
+  const cur = new Uint8Array(stride), prev = new Uint8Array(stride), v = new Uint16Array(w * h);
+  let hi = 0;
+  for (let y = 0; y < h; y++) {
+    const f = raw[y * (stride + 1)], row = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let x = 0; x < stride; x++) {
+      const a = x >= 2 ? cur[x - 2] : 0, up = prev[x], c = x >= 2 ? prev[x - 2] : 0;
+      let p;
+      if (f === 0) p = 0; else if (f === 1) p = a; else if (f === 2) p = up;
+      else if (f === 3) p = (a + up) >> 1;
+      else if (f === 4) { const pa = Math.abs(up - c), pb = Math.abs(a - c), pc = Math.abs(a + up - 2 * c); p = pa <= pb && pa <= pc ? a : pb <= pc ? up : c; }
+      else throw new Error('the PNG data is damaged (unknown filter)');
+      cur[x] = (row[x] + p) & 255;
+    }
+    for (let x = 0; x < w; x++) { const val = (cur[2 * x] << 8) | cur[2 * x + 1]; v[y * w + x] = val; if (val > hi) hi = val; }
+    prev.set(cur);
+  }
+  // _scale_to_l in float32: top = the first of 1, 255, 4095, 65535 holding the largest value
+  const top = [1, 255, 4095, 65535].find((t) => hi <= t), k = Math.fround(255 / top), data = new Uint8Array(w * h);
+  for (let i = 0; i < v.length; i++) {
+    let x = Math.fround(v[i] * k);
+    if (x > 255) x = 255;
+    data[i] = Math.trunc(Math.fround(x + 0.5));
+  }
+  return {w, h, nc: 1, mode: 'L', data};
+}
+
+async function decodeBrowser(blob, bytes) {
+  let orientation = 1, kind = null, markers = null;
+  if (bytes && isPngBytes(bytes)) {
+    kind = 'png';
+    const info = markers = pngChunks(bytes);
+    orientation = jpegOrientation(info);
+    if (info.depth === 16 && info.colorType === 0) {
+      checkSize(info.w, info.h);
+      return {...await decodePngGrey16(info), orientation};
+    }
+  } else if (bytes && isWebpBytes(bytes)) {
+    kind = 'webp';
+    markers = webpChunks(bytes);
+    orientation = jpegOrientation(markers);
+  }
   let bmp;
   try {
     bmp = await createImageBitmap(blob, {imageOrientation: 'from-image', premultiplyAlpha: 'none',
@@ -494,6 +600,9 @@ async function decodeBrowser(blob) {
   const rgba = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
   const img = {w: bmp.width, h: bmp.height, nc: 4, mode: 'RGBA', data: new Uint8Array(rgba.buffer), orientation: 1};
   bmp.close();
+  // the browser applies (if at all) the EXIF orientation, never XMP's
+  const exifOnly = markers && markers.exif ? jpegOrientation({exif: markers.exif}) : 1;
+  if (orientation !== 1 && kind && !(exifOnly === orientation && await browserApplies(kind))) img.orientation = orientation;
   return img;
 }
 
@@ -569,7 +678,8 @@ async function decodePhoto(bytes, resize, blob) {
   let img;
   if (isJpegBytes(bytes)) img = await decodeJpeg(bytes, resize);
   else if (isTiffBytes(bytes)) img = await decodeTiff(bytes);
-  else if (blob !== undefined) img = await decodeBrowser(blob);
+  else if (isPngBytes(bytes) && pngChunks(bytes).depth === 16 && pngChunks(bytes).colorType === 0) img = await decodeBrowser(undefined, bytes);
+  else if (blob !== undefined) img = await decodeBrowser(blob, bytes);
   else throw new Error('not a JPEG or TIFF (the browser decodes the other formats)');
   img = bigReduce(img, resize);
   img = transpose(img, img.orientation);

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 from petcognizer.core import export_targets as et
 from petcognizer.core.export_check import pixels
@@ -296,12 +297,25 @@ def page_results(root: Path, timeout: float = 120) -> dict:
 @pytest.mark.skipif(CHROMIUM is None, reason='chromium is not installed')
 @need_wasm
 def test_page_pixels_in_chromium_match_petcognizer(tmp_path):
-    """photoPixels in the browser: JPEG (wasm), TIFF (own reader), PNG and GIF (the browser)."""
+    """photoPixels in the browser: JPEG (wasm), TIFF (own reader), PNG, GIF and WebP (the browser),
+    16-bit grey PNG (own reader), EXIF and XMP orientation of PNG and WebP."""
     photos = {**jpeg_photos(tmp_path), **tiff_photos(tmp_path)}
     rgba = picture(90, 70, 11).convert('RGBA')
     rgba.putalpha(Image.radial_gradient('L').resize((90, 70)))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    xmp = PngInfo()
+    xmp.add_itxt('XML:com.adobe.xmp', '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/'
+                 '02/22-rdf-syntax-ns#"><rdf:Description xmlns:tiff="http://ns.adobe.com/tiff/1.0/" '
+                 'tiff:Orientation="8"/></rdf:RDF></x:xmpmeta>')
+    deep = (np.arange(70 * 90).reshape(70, 90) * 7 % 3001).astype(np.uint16)  # a 12-bit range
     for name, img, kw in (('rgba.png', rgba, {}), ('grey.png', picture(80, 99, 12).convert('L'), {}),
-                          ('palette.gif', picture(77, 80, 13).quantize(100), {'transparency': 0})):
+                          ('palette.gif', picture(77, 80, 13).quantize(100), {'transparency': 0}),
+                          ('exif6.png', picture(90, 50, 14), {'exif': exif}),
+                          ('xmp8.png', picture(50, 81, 15), {'pnginfo': xmp}),
+                          ('exif6.webp', picture(88, 40, 16), {'exif': exif, 'lossless': True}),
+                          ('grey12.png', Image.fromarray(deep), {}),
+                          ('grey16.png', Image.fromarray((deep * 21).astype(np.uint16)), {})):
         img.save(tmp_path / name, **kw)
         photos[name] = tmp_path / name
     shutil.copyfile(JS, tmp_path / 'preprocess.js')
