@@ -89,6 +89,25 @@ class _ActionCard(QPushButton):
         for label in (t, d):
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             layout.addWidget(label)
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    # A QPushButton sizes itself by its own (empty) text: ask the labels' layout instead,
+    # so a text that wraps to more lines (a long translation) makes the card taller.
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return max(self.minimumHeight(), self.layout().totalHeightForWidth(width))
+
+    def sizeHint(self) -> QSize:
+        hint = self.layout().totalSizeHint()
+        return QSize(hint.width(), max(self.minimumHeight(), self.heightForWidth(hint.width())))
+
+    def minimumSizeHint(self) -> QSize:
+        least = self.layout().totalMinimumSize()
+        return QSize(least.width(), self.minimumHeight())
 
 
 class StartPage(QWidget):

@@ -1519,11 +1519,11 @@ One photo is enough to start; three or more give an honest accuracy estimate; mo
         </message>
         <message>
             <source> labels</source>
-            <translation> меток</translation>
+            <translation> лучших</translation>
         </message>
         <message>
             <source>Spot photos that fit no class</source>
-            <translation>Отмечать фото не из классов</translation>
+            <translation>Отмечать чужие фото</translation>
         </message>
         <message>
             <source>Flag a photo that looks like none of the photos the model learnt from ("Not one of: …"). Applies to the photos classified next.</source>

@@ -28,6 +28,7 @@ pixels of slack allowed (font hinting differs by a pixel or two).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from PySide6.QtCore import QRect, Qt
@@ -130,8 +131,8 @@ def _label_problems(label: QLabel, tol: int) -> list[str]:
     if label.wordWrap():
         flags = int(Qt.TextFlag.TextWordWrap) | int(label.alignment())
         need = fm.boundingRect(QRect(0, 0, width, 100000), flags, shown)
-        # a single word longer than the line cannot wrap
-        longest = max((fm.horizontalAdvance(w) for w in shown.split()), default=0)
+        # a single word longer than the line cannot wrap (Chinese and Japanese wrap between any two characters)
+        longest = max((fm.horizontalAdvance(w) for w in _words(shown)), default=0)
         if longest > width + tol:
             out.append(f'{_name(label)}: word {longest} px wide in a {width} px label')
         if _is_rich(label, text):
@@ -158,6 +159,15 @@ def _label_problems(label: QLabel, tol: int) -> list[str]:
             out.append(f'{_name(label)}: {len(lines)} line(s) need {need_h} px height, has {height}')
     out.extend(_elided(label, shown))
     return out
+
+
+#: A CJK character (or full-width punctuation) on its own, else a run of anything but spaces and CJK.
+_WORD = re.compile(r'[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+')
+
+
+def _words(text: str) -> list[str]:
+    """The pieces a line cannot break inside: words, and each CJK character by itself."""
+    return _WORD.findall(text)
 
 
 def _word_char(c: str) -> bool:
