@@ -21,6 +21,17 @@ the settings file is a temporary one, ``PETCOGNIZER_CONFIG``):
 Every state is rendered at each size: ``<state>-1024x700.png``,
 ``<state>-1920x1080.png`` and ``<state>-200pct.png`` (a 1024x700 window at
 ``QT_SCALE_FACTOR=2``, in a second run of the whole flow: 2048x1400 pixels).
+The New project and Export dialogs are rendered once, at their own size
+(``11-new-project-dialog.png``, ``12-export-dialog.png``).
+
+``--langs ru zh_CN`` renders the window in those languages too (petcognizer's and
+Qt's translators installed before the window is built, as ``petcognizer gui``
+does), each a whole run of the flow; their files end in ``-ru`` / ``-zh_CN``
+(``1-start-1024x700-ru.png``). Chinese needs a CJK font on the machine
+(``fc-list :lang=zh``; on Debian ``apt-get install fonts-noto-cjk``), or its
+glyphs are drawn as boxes::
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/render_screenshots.py --sizes 1024x700 --langs ru zh_CN
 The layout checker (``tests/gui/layoutcheck.py``) runs over the window at
 each size; its findings are printed and written to ``layout-report-*.txt``
 beside the pictures. Exit code 0 when all pictures were written.
@@ -90,9 +101,10 @@ def _synthetic(folder: Path) -> dict[str, list[Path]]:
 class Renderer:
     """Snaps the window at every size and runs the layout checker on it."""
 
-    def __init__(self, window, out: Path, sizes: list[str]) -> None:
+    def __init__(self, window, out: Path, sizes: list[str], suffix: str = '') -> None:
         from layoutcheck import check_layout
 
+        self.suffix = suffix
         self.window = window
         self.sizes = sizes
         self.out = out
@@ -119,7 +131,7 @@ class Renderer:
                 self.problems.append(f'{state} at {size}: the window cannot be that small; it is '
                                      f'{self.window.width()}x{self.window.height()} (its minimum size is '
                                      f'{self.window.minimumSizeHint().width()}x{self.window.minimumSizeHint().height()})')
-            path = self.out / f'{state}-{size}.png'
+            path = self.out / f'{state}-{size}{self.suffix}.png'
             pixmap = self.window.grab()  # at 200%: twice the pixels, drawn by Qt at that scale
             found = self.check_layout(self.window)
             self.problems += [f'{state} at {size}: {p}' for p in found]
@@ -127,6 +139,18 @@ class Renderer:
                 raise OSError(f'Cannot write {path}; check that the folder is writable.')
             self.written.append(path)
             print(f'wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}', flush=True)
+
+    def snap_dialog(self, state: str, dialog) -> None:
+        """A dialog at its own size (once: it does not follow the window's size)."""
+        dialog.show()
+        self.settle()
+        self.problems += [f'{state}: {p}' for p in self.check_layout(dialog)]
+        path = self.out / f'{state}-dialog{self.suffix}.png'
+        if not dialog.grab().save(str(path)):
+            raise OSError(f'Cannot write {path}; check that the folder is writable.')
+        self.written.append(path)
+        print(f'wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}', flush=True)
+        dialog.close()
 
 
 def _wait(predicate, timeout_s: float, what: str, renderer: Renderer) -> None:
@@ -137,20 +161,24 @@ def _wait(predicate, timeout_s: float, what: str, renderer: Renderer) -> None:
         renderer.settle(100)
 
 
-def render(out: Path, photos_folder: Path | None, train_timeout_s: float, sizes: list[str]) -> int:
+def render(out: Path, photos_folder: Path | None, train_timeout_s: float, sizes: list[str], lang: str = 'en') -> int:
     sys.path.insert(0, str(ROOT / 'tests' / 'gui'))  # layoutcheck
     work = Path(tempfile.mkdtemp(prefix='petcognizer-shots-'))
     os.environ['PETCOGNIZER_CONFIG'] = str(work / 'settings.json')
     try:
-        return _render(out, photos_folder, train_timeout_s, work, sizes)
+        return _render(out, photos_folder, train_timeout_s, work, sizes, lang)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _render(out: Path, photos_folder: Path | None, train_timeout_s: float, work: Path, sizes: list[str]) -> int:
+def _render(out: Path, photos_folder: Path | None, train_timeout_s: float, work: Path, sizes: list[str],
+            lang: str = 'en') -> int:
     from petcognizer.core.project import Project
+    from petcognizer.gui import i18n
     from petcognizer.gui.app import create_app
+    from petcognizer.gui.export_dialog import ExportDialog
     from petcognizer.gui.main_window import MainWindow
+    from petcognizer.gui.new_project import NewProjectDialog
 
     sources = _photo_sources(photos_folder)
     origin = f'photos from {photos_folder}' if sources else 'synthetic photos'
@@ -158,16 +186,22 @@ def _render(out: Path, photos_folder: Path | None, train_timeout_s: float, work:
         sources = _synthetic(work / 'synthetic')
     print(f'using {origin}', flush=True)
     out.mkdir(parents=True, exist_ok=True)
-    create_app([])
+    app = create_app([])
+    suffix = '' if lang == 'en' else f'-{lang}'
+    if lang != 'en' and not i18n.install_translators(lang, app):
+        raise RuntimeError(f'No translation for {lang}: run resources/i18n/update.py')
     window = MainWindow()
     window.interactive = False
     window.show()
-    shots = Renderer(window, out, sizes)
+    shots = Renderer(window, out, sizes, suffix)
+    dialogs = '1024x700' in sizes  # once per language, in the 100% run
     t0 = time.monotonic()
     try:
         window.pages.setCurrentWidget(window.start_page)
         shots.snap('1-start')
 
+        if dialogs:
+            shots.snap_dialog('11-new-project', NewProjectDialog(work, parent=window))
         project = Project.create(work / 'My pets', classes=list(CLASSES))
         if not window.open_project(project.root):
             raise RuntimeError(f'The window could not open the project {project.root}.')
@@ -200,6 +234,10 @@ def _render(out: Path, photos_folder: Path | None, train_timeout_s: float, work:
         print(f'trained in {time.monotonic() - t0:.0f} s since the start', flush=True)
         shots.settle(500)
         shots.snap('6-train-trained')
+        if dialogs:
+            record = finished[-1]
+            shots.snap_dialog('12-export', ExportDialog(window.project.root / record.model_path, run=record,
+                                                        parent=window, project_name=window.project.name))
 
         predict = window.predict_page
         window.tabs.setCurrentWidget(predict)
@@ -229,9 +267,9 @@ def _render(out: Path, photos_folder: Path | None, train_timeout_s: float, work:
         window.shutdown()
         window.hide()
         window.deleteLater()
-    report = out / f'layout-report-{"-".join(sizes)}.txt'
+    report = out / f'layout-report-{"-".join(sizes)}{suffix}.txt'
     report.write_text(
-        f'# tests/gui/layoutcheck.py over the window at {", ".join(sizes)} ({origin}); '
+        f'# tests/gui/layoutcheck.py over the window at {", ".join(sizes)} in {lang} ({origin}); '
         f'{len(shots.problems)} finding(s)\n'
         + ''.join(f'{p}\n' for p in shots.problems), encoding='utf-8')
     print(f'{len(shots.written)} pictures in {time.monotonic() - t0:.0f} s; '
@@ -249,18 +287,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--train-timeout', type=float, default=900.0, help='seconds to wait for the run')
     parser.add_argument('--sizes', nargs='+', choices=list(SIZES), default=list(SIZES),
                         help='which sizes (default: all; 200pct runs in a second process at QT_SCALE_FACTOR=2)')
+    parser.add_argument('--langs', nargs='+', choices=['en', 'ru', 'zh_CN'], default=['en'],
+                        help='window languages, each a run of its own (default: en); files of ru and zh_CN end in -ru, -zh_CN')
     args = parser.parse_args(argv)
     os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')
+    if len(args.langs) > 1:  # one process a language: each builds its window after its translators
+        code = 0
+        for lang in args.langs:
+            cmd = [sys.executable, str(Path(__file__).resolve()), '--out', str(args.out), '--photos', str(args.photos),
+                   '--train-timeout', str(args.train_timeout), '--sizes', *args.sizes, '--langs', lang]
+            print(f'{lang}: {" ".join(cmd)}', flush=True)
+            code = subprocess.run(cmd, check=False).returncode or code
+        return code
+    lang = args.langs[0]
     by_scale: dict[int, list[str]] = {}
     for size in args.sizes:
         by_scale.setdefault(SIZES[size][2], []).append(size)
     code = 0
     for scale, sizes in sorted(by_scale.items()):
         if str(scale) == os.environ.get('QT_SCALE_FACTOR', '1'):
-            code = render(args.out.resolve(), args.photos, args.train_timeout, sizes) or code
+            code = render(args.out.resolve(), args.photos, args.train_timeout, sizes, lang) or code
             continue
         cmd = [sys.executable, str(Path(__file__).resolve()), '--out', str(args.out), '--photos', str(args.photos),
-               '--train-timeout', str(args.train_timeout), '--sizes', *sizes]
+               '--train-timeout', str(args.train_timeout), '--sizes', *sizes, '--langs', lang]
         print(f'QT_SCALE_FACTOR={scale}: {" ".join(cmd)}', flush=True)
         code = subprocess.run(cmd, env={**os.environ, 'QT_SCALE_FACTOR': str(scale)}, check=False).returncode or code
     return code

@@ -48,10 +48,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from petcognizer.core.hints import class_need
 from petcognizer.gui.mimedrop import has_photos, read_mime
 from petcognizer.gui.thumbnails import PATHS_MIME, ThumbnailLoader, decode_paths_mime
 from petcognizer.gui.widgets import FlowLayout
+from petcognizer.gui.core_text import class_need_text
 from petcognizer.gui.i18n import translate
 
 __all__ = ['CARD_WIDTH', 'N_SAMPLES', 'AddClassCard', 'ClassCard', 'ClassCards', 'key_for_index']
@@ -208,7 +208,7 @@ class ClassCard(_DropFrame):
             need = translate('class_bins', 'not used for training') if count else translate('class_bins', 'photos without a class')
             self.need_label.setStyleSheet('color: #6b727c;')
         else:
-            need = class_need(count)
+            need = class_need_text(count)
         self.need_label.setText(need)
         self.need_label.setVisible(bool(need))
         self.match_label.setText(match or '')

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from petcognizer.core.hints import data_hint
+from petcognizer.gui.core_text import data_hint_text
 from petcognizer.gui.class_bins import ClassCards
 from petcognizer.gui.class_match_dialog import describe_match
 from petcognizer.gui.data_adding import AddPhotosMixin
@@ -331,7 +331,7 @@ class DataPage(AddPhotosMixin, EditingMixin, LabelAssistMixin, QWidget):
         matches = {c: describe_match(c, project.class_matches) for c in project.classes}
         samples = {name: project.images(name)[:4] for name in (None, *project.classes)}
         self.bins.set_bins(project.classes, counts, colors, project.n_unlabelled, self._bin, matches, samples)
-        self.hint_label.setText(data_hint(counts, project.n_unlabelled).text)
+        self.hint_label.setText(data_hint_text(counts, project.n_unlabelled))
         self.hint_label.show()
         if not grid:
             return

@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from petcognizer.core.hints import GOOD_PER_CLASS, data_hint
+from petcognizer.core.hints import GOOD_PER_CLASS
 from petcognizer.gui.photo_grid import ThumbnailGrid
 from petcognizer.gui.thumbnails import ThumbnailLoader, ThumbnailModel
 from petcognizer.gui.widgets import BannerLabel
+from petcognizer.gui.core_text import data_hint_text
 from petcognizer.gui.i18n import translate
 
 __all__ = [
@@ -45,7 +46,7 @@ def balance_hint(counts: dict[str, int], n_unlabelled: int = 0) -> str:
         counts: photos per class, in class order.
         n_unlabelled: photos waiting in the Unlabelled bin.
     """
-    return data_hint(counts, n_unlabelled).text
+    return data_hint_text(counts, n_unlabelled)
 
 
 class MessageBar(BannerLabel):

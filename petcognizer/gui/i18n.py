@@ -28,6 +28,7 @@ __all__ = [
     'LANGUAGE_SETTING',
     'choose_language',
     'install_translators',
+    'language',
     'qm_path',
     'remove_translators',
     'system_language',
@@ -44,6 +45,7 @@ LANGUAGE_SETTING = 'language'
 ENV = 'PETCOGNIZER_LANG'
 
 _installed: list[QTranslator] = []
+_language = ['en']
 _PLURAL = re.compile(r'\((e?s)\)')
 
 
@@ -109,9 +111,15 @@ def qm_path(language: str) -> Path:
     return Path(str(resources.files('petcognizer.resources').joinpath('i18n', f'petcognizer_{language}.qm')))
 
 
+def language() -> str:
+    """The language :func:`install_translators` installed (``'en'`` when none)."""
+    return _language[0]
+
+
 def remove_translators(app: QCoreApplication | None = None) -> None:
     """Take out the translators :func:`install_translators` put in (back to English)."""
     app = app or QCoreApplication.instance()
+    _language[0] = 'en'
     while _installed:
         t = _installed.pop()
         if app is not None:
@@ -136,6 +144,7 @@ def install_translators(language: str, app: QCoreApplication | None = None) -> b
     if own.load(str(path)):
         app.installTranslator(own)
         _installed.append(own)
+        _language[0] = language
         ok = True
     else:
         _log.warning('cannot load the translation %s; the window stays in English '

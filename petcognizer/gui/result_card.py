@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from petcognizer.gui.confusion import ConfusionMatrixWidget
 from petcognizer.gui.formatting import accuracy_text
-from petcognizer.gui.i18n import translate
+from petcognizer.gui.i18n import language, translate
 
 __all__ = ['ResultCard', 'fit_height', 'interval_text', 'method_text', 'mistakes_of', 'percent']
 
@@ -195,7 +195,8 @@ class ResultCard(QFrame):
             self.calibration_label.hide()
             self.mistakes_button.hide()
             return
-        summary = ev.get('summary') or (
+        # the run's own summary is English (core): in another language the window writes it
+        summary = (ev.get('summary') if language() == 'en' else None) or (
             translate('result_card', 'About {percent} right ({interval})').format(
                 percent=percent(ev.get('accuracy', 0)), interval=interval_text(ev.get('low', 0), ev.get('high', 0)))
         )

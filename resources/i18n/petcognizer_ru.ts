@@ -215,6 +215,81 @@ ImageNet match: {meaning}. Right-click ▸ ImageNet match… to change it.</sour
         </message>
     </context>
     <context>
+        <name>core_text</name>
+        <message>
+            <source>'{name}' ({count})</source>
+            <translation>«{name}» ({count})</translation>
+        </message>
+        <message>
+            <source>'{name}'</source>
+            <translation>«{name}»</translation>
+        </message>
+        <message>
+            <source>, </source>
+            <translation>, </translation>
+        </message>
+        <message>
+            <source>{names} and {rest} more</source>
+            <translation>{names} и ещё {rest}</translation>
+        </message>
+        <message>
+            <source>{names} and {last}</source>
+            <translation>{names} и {last}</translation>
+        </message>
+        <message>
+            <source>add a photo to start</source>
+            <translation>добавьте фото, чтобы начать</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n more for an estimate</source>
+            <translation>
+                <numerusform>ещё %n — для оценки точности</numerusform>
+                <numerusform>ещё %n — для оценки точности</numerusform>
+                <numerusform>ещё %n — для оценки точности</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>more photos help</source>
+            <translation>больше фото — лучше</translation>
+        </message>
+        <message numerus="yes">
+            <source> %n unlabelled photo(s) not used until they have a class.</source>
+            <translation>
+                <numerusform> %n фото без класса не используется, пока не получит класс.</numerusform>
+                <numerusform> %n фото без класса не используются, пока не получат класс.</numerusform>
+                <numerusform> %n фото без класса не используются, пока не получат класс.</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Add a class for each kind of photo (for example "cat" and "dog"), then drop photos on its card.</source>
+            <translation>Добавьте класс для каждого вида фото (например, «кошка» и «собака»), затем перетащите фото на его карточку.</translation>
+        </message>
+        <message>
+            <source>Add a second class: the app learns to tell classes apart, so '{name}' needs something to be told from.</source>
+            <translation>Добавьте второй класс: программа учится различать классы, и «{name}» нужно с чем-то сравнивать.</translation>
+        </message>
+        <message>
+            <source>To start, {which} needs at least one photo: drop photos on its card.</source>
+            <translation>Чтобы начать, классу {which} нужно хотя бы одно фото: перетащите фото на его карточку.</translation>
+        </message>
+        <message>
+            <source>To start, {which} each need at least one photo: drop photos on their cards.</source>
+            <translation>Чтобы начать, классам {which} нужно хотя бы по одному фото: перетащите фото на их карточки.</translation>
+        </message>
+        <message>
+            <source>Ready to train: with few photos the class names help. For an honest accuracy estimate, give every class {n} photos or more: {which}.</source>
+            <translation>Можно обучать: при малом числе фото помогают имена классов. Для честной оценки точности дайте каждому классу от {n} фото: {which}.</translation>
+        </message>
+        <message>
+            <source>Ready to train, with an honest accuracy estimate. What helps most: more photos, in different places and light, of {which}.</source>
+            <translation>Можно обучать, с честной оценкой точности. Больше всего помогут новые фото — в разных местах и при разном свете — для {which}.</translation>
+        </message>
+        <message>
+            <source>Ready to train, with an honest accuracy estimate. More photos in different places and light still help.</source>
+            <translation>Можно обучать, с честной оценкой точности. Новые фото в разных местах и при разном свете всё равно помогают.</translation>
+        </message>
+    </context>
+    <context>
         <name>curves</name>
         <message>
             <source>Left: the loss (cross-entropy) on the training photos per batch and per epoch, and on the validation photos; lower is better.

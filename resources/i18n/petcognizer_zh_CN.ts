@@ -209,6 +209,77 @@ ImageNet 对应：{meaning}。右键 ▸ ImageNet 对应… 可更改。</transl
         </message>
     </context>
     <context>
+        <name>core_text</name>
+        <message>
+            <source>'{name}' ({count})</source>
+            <translation>“{name}”（{count}）</translation>
+        </message>
+        <message>
+            <source>'{name}'</source>
+            <translation>“{name}”</translation>
+        </message>
+        <message>
+            <source>, </source>
+            <translation>、</translation>
+        </message>
+        <message>
+            <source>{names} and {rest} more</source>
+            <translation>{names} 及另外 {rest} 个</translation>
+        </message>
+        <message>
+            <source>{names} and {last}</source>
+            <translation>{names} 和 {last}</translation>
+        </message>
+        <message>
+            <source>add a photo to start</source>
+            <translation>添加一张照片即可开始</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n more for an estimate</source>
+            <translation>
+                <numerusform>再加 %n 张可估计准确率</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>more photos help</source>
+            <translation>照片越多越好</translation>
+        </message>
+        <message numerus="yes">
+            <source> %n unlabelled photo(s) not used until they have a class.</source>
+            <translation>
+                <numerusform>%n 张未分类的照片在归类之前不会被使用。</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Add a class for each kind of photo (for example "cat" and "dog"), then drop photos on its card.</source>
+            <translation>为每类照片添加一个类别（例如“猫”和“狗”），再把照片拖到它的卡片上。</translation>
+        </message>
+        <message>
+            <source>Add a second class: the app learns to tell classes apart, so '{name}' needs something to be told from.</source>
+            <translation>再添加一个类别：程序学的是区分不同类别，所以“{name}”需要一个可以区分的对象。</translation>
+        </message>
+        <message>
+            <source>To start, {which} needs at least one photo: drop photos on its card.</source>
+            <translation>要开始训练，{which} 至少需要一张照片：把照片拖到它的卡片上。</translation>
+        </message>
+        <message>
+            <source>To start, {which} each need at least one photo: drop photos on their cards.</source>
+            <translation>要开始训练，{which} 各自至少需要一张照片：把照片拖到它们的卡片上。</translation>
+        </message>
+        <message>
+            <source>Ready to train: with few photos the class names help. For an honest accuracy estimate, give every class {n} photos or more: {which}.</source>
+            <translation>可以训练了：照片少时，类别名称会有帮助。要得到可靠的准确率估计，请给每个类别 {n} 张或更多照片：{which}。</translation>
+        </message>
+        <message>
+            <source>Ready to train, with an honest accuracy estimate. What helps most: more photos, in different places and light, of {which}.</source>
+            <translation>可以训练了，并能得到可靠的准确率估计。最有帮助的是：为 {which} 添加更多在不同地点和光线下拍的照片。</translation>
+        </message>
+        <message>
+            <source>Ready to train, with an honest accuracy estimate. More photos in different places and light still help.</source>
+            <translation>可以训练了，并能得到可靠的准确率估计。在不同地点和光线下拍的更多照片仍然有帮助。</translation>
+        </message>
+    </context>
+    <context>
         <name>curves</name>
         <message>
             <source>Left: the loss (cross-entropy) on the training photos per batch and per epoch, and on the validation photos; lower is better.

@@ -196,3 +196,30 @@ def test_view_language_menu_remembers_the_choice(qtbot):
     assert 'language' not in load_settings().extra
     win.shutdown(2000)
     again.shutdown(2000)
+
+
+#: Photo counts that reach every branch of core.hints.data_hint (with and without unlabelled photos).
+HINT_CASES = [({}, 0), ({'cat': 4}, 2), ({'cat': 0, 'dog': 5}, 0), ({'cat': 0, 'dog': 0}, 1),
+              ({'cat': 1, 'dog': 5}, 0), ({'cat': 4, 'dog': 12}, 1), ({'cat': 12, 'dog': 12}, 0),
+              ({f'c{i}': 1 for i in range(12)}, 0)]
+
+
+def test_core_hints_in_english_are_the_cores_and_translated_otherwise(qapp):
+    from petcognizer.core.hints import class_need, data_hint
+    from petcognizer.gui.core_text import class_need_text, data_hint_text
+
+    for counts, unlabelled in HINT_CASES:
+        assert data_hint_text(counts, unlabelled) == data_hint(counts, unlabelled).text
+    assert [class_need_text(n) for n in range(12)] == [class_need(n) for n in range(12)]
+    for lang, script in (('ru', re.compile('[а-яА-Я]')), ('zh_CN', re.compile('[\u4e00-\u9fff]'))):
+        assert i18n.install_translators(lang, qapp)
+        try:
+            for counts, unlabelled in HINT_CASES:
+                text = data_hint_text(counts, unlabelled)
+                assert script.search(text) and not re.search(r'\b(the|photos?|class)\b', text), (lang, text)
+                for name in data_hint(counts, unlabelled).needs[:10]:  # the rest are counted
+                    assert name in text
+            needs = [class_need_text(n) for n in range(12)]
+            assert all(script.search(t) for t in needs[:10]) and needs[10:] == ['', '']
+        finally:
+            i18n.remove_translators(qapp)
