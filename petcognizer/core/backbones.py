@@ -51,17 +51,9 @@ if TYPE_CHECKING:
     from torch import nn
 
 __all__ = [
-    'Backbone',
-    'BackboneSpec',
-    'WeightsUnavailable',
-    'create_backbone',
-    'get_backbone',
-    'hub_checkpoint_dir',
-    'import_weights',
-    'list_backbones',
-    'register_backbone',
-    'torchvision_problem',
-    'weights_status',
+    'Backbone', 'BackboneSpec', 'WeightsUnavailable', 'create_backbone', 'get_backbone',
+    'hub_checkpoint_dir', 'import_weights', 'list_backbones', 'register_backbone',
+    'torchvision_problem', 'weights_status',
 ]
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -326,43 +318,30 @@ def hub_checkpoint_dir() -> Path:
     return Path(home) / 'hub' / 'checkpoints'
 
 
-#: What a downloadable backbone says where torchvision is absent (the desktop build ships
-#: without it: PyInstaller bundles only the bundled EfficientNet-Lite backbones' needs).
+#: What a downloadable backbone says without torchvision (the desktop build ships none).
 NOT_IN_BUILD = 'not available in this build: it needs torchvision, which is not installed'
 
 
 def torchvision_problem() -> str | None:
-    """Why torchvision's backbones cannot be used here, or None when torchvision is installed.
-
-    Cheap (no import: the window lists backbone status at start-up). A torchvision
-    that is installed but fails to import (a build for another torch) is reported
-    when a backbone is built, by :func:`_torchvision_models`.
-    """
+    """Why torchvision's backbones cannot be used here (None: installed); imports nothing."""
     try:
-        found = importlib.util.find_spec('torchvision') is not None
+        if importlib.util.find_spec('torchvision') is not None:
+            return None
     except (ImportError, ValueError):  # blocked, or a broken entry in sys.modules
-        found = False
-    if found:
-        return None
-    if getattr(sys, 'frozen', False):  # PyInstaller's one-folder desktop build
-        return f'{NOT_IN_BUILD}; use a bundled EfficientNet-Lite backbone'
-    return (f'{NOT_IN_BUILD}; use a bundled EfficientNet-Lite backbone, or install it: '
-            'pip install torchvision')
+        pass
+    hint = '' if getattr(sys, 'frozen', False) else ', or install it: pip install torchvision'
+    return f'{NOT_IN_BUILD}; use a bundled EfficientNet-Lite backbone{hint}'
 
 
 def _torchvision_models():
     """``torchvision.models``, or :class:`WeightsUnavailable` saying why it cannot be used."""
-    problem = torchvision_problem()
-    if problem:
+    if problem := torchvision_problem():
         raise WeightsUnavailable(problem)
     try:
         return importlib.import_module('torchvision.models')
-    except Exception as exc:  # e.g. "operator torchvision::nms does not exist": another torch's build
-        raise WeightsUnavailable(
-            f'torchvision does not import beside this torch ({type(exc).__name__}: {exc}); '
-            'install the torchvision release made for your torch, or use a bundled '
-            'EfficientNet-Lite backbone'
-        ) from None
+    except Exception as exc:  # e.g. "operator torchvision::nms does not exist": made for another torch
+        raise WeightsUnavailable(f'torchvision does not import beside this torch ({exc}); install the '
+                                 'one made for it, or use a bundled EfficientNet-Lite backbone') from None
 
 
 def _tv_weights(tv_name: str):
@@ -545,14 +524,16 @@ def _build_tv(tv_name: str, split: Callable, pretrained: bool, progress: Progres
 
 
 _TV = [
-    # name, family, split, params M, top-1, MB, stages
-    ('resnet18', 'ResNet', split_resnet, 11.7, 69.76, 45),
-    ('resnet50', 'ResNet', split_resnet, 25.6, 80.86, 98),
-    ('vgg16', 'VGG', split_vgg, 138.4, 71.59, 528),
-    ('vgg19', 'VGG', split_vgg, 143.7, 72.38, 548),
-    ('mobilenet_v3_large', 'MobileNetV3', split_mobilenet_v3, 5.5, 75.27, 21),
-    ('efficientnet_b0', 'EfficientNet', split_efficientnet_b0, 5.3, 77.69, 21),
-    ('convnext_tiny', 'ConvNeXt', split_convnext, 28.6, 82.52, 109),
+    # name, family, split, params M, top-1, MB, weights file in download.pytorch.org/models
+    ('resnet18', 'ResNet', split_resnet, 11.7, 69.76, 45, 'resnet18-f37072fd.pth'),
+    ('resnet50', 'ResNet', split_resnet, 25.6, 80.86, 98, 'resnet50-11ad3fa6.pth'),
+    ('vgg16', 'VGG', split_vgg, 138.4, 71.59, 528, 'vgg16-397923af.pth'),
+    ('vgg19', 'VGG', split_vgg, 143.7, 72.38, 548, 'vgg19-dcbb9e9d.pth'),
+    ('mobilenet_v3_large', 'MobileNetV3', split_mobilenet_v3, 5.5, 75.27, 21,
+     'mobilenet_v3_large-5c1a4163.pth'),
+    ('efficientnet_b0', 'EfficientNet', split_efficientnet_b0, 5.3, 77.69, 21,
+     'efficientnet_b0_rwightman-7f5810bc.pth'),
+    ('convnext_tiny', 'ConvNeXt', split_convnext, 28.6, 82.52, 109, 'convnext_tiny-983f1562.pth'),
 ]
 _TV_STAGES = {
     'ResNet': ('stem', 'layer1', 'layer2', 'layer3', 'layer4'),
@@ -561,33 +542,17 @@ _TV_STAGES = {
     'EfficientNet': _LITE_STAGES,
     'ConvNeXt': ('stem', 'stage1', 'stage2', 'stage3', 'stage4'),
 }
-_TV_URLS = {
-    'resnet18': 'https://download.pytorch.org/models/resnet18-f37072fd.pth',
-    'resnet50': 'https://download.pytorch.org/models/resnet50-11ad3fa6.pth',
-    'vgg16': 'https://download.pytorch.org/models/vgg16-397923af.pth',
-    'vgg19': 'https://download.pytorch.org/models/vgg19-dcbb9e9d.pth',
-    'mobilenet_v3_large': 'https://download.pytorch.org/models/mobilenet_v3_large-5c1a4163.pth',
-    'efficientnet_b0': 'https://download.pytorch.org/models/efficientnet_b0_rwightman-7f5810bc.pth',
-    'convnext_tiny': 'https://download.pytorch.org/models/convnext_tiny-983f1562.pth',
-}
 
-for _name, _family, _split, _params, _top1, _mb in _TV:
+for _name, _family, _split, _params, _top1, _mb, _file in _TV:
     register_backbone(
         BackboneSpec(
-            name=_name,
-            family=_family,
-            params_m=_params,
-            input_size=224,
-            mean=IMAGENET_MEAN,
-            std=IMAGENET_STD,
-            imagenet_top1=_top1,
-            license='BSD-3-Clause (torchvision)',
-            source='download',
-            stages=_TV_STAGES[_family],
+            name=_name, family=_family, params_m=_params, input_size=224,
+            mean=IMAGENET_MEAN, std=IMAGENET_STD, imagenet_top1=_top1,
+            license='BSD-3-Clause (torchvision)', source='download', stages=_TV_STAGES[_family],
             build=lambda pretrained=True, progress=None, _n=_name, _s=_split: _build_tv(
                 _n, _s, pretrained, progress
             ),
-            weights_url=_TV_URLS[_name],
+            weights_url=f'https://download.pytorch.org/models/{_file}',
             download_mb=_mb,
             weights_preprocess=lambda _n=_name: _tv_preprocess(_n),
             description=f'Downloaded once ({_mb} MB) into the torch hub cache.',
@@ -621,17 +586,9 @@ def _build_tiny(pretrained: bool = False, progress: ProgressFn | None = None, wi
 
 register_backbone(
     BackboneSpec(
-        name='tiny_test',
-        family='Tiny (tests)',
-        params_m=0.006,
-        input_size=32,
-        mean=HALF,
-        std=HALF,
-        imagenet_top1=None,
-        license='Apache-2.0',
-        source='random',
-        stages=('stem', 'block1', 'block2'),
-        build=_build_tiny,
+        name='tiny_test', family='Tiny (tests)', params_m=0.006, input_size=32, mean=HALF, std=HALF,
+        imagenet_top1=None, license='Apache-2.0', source='random',
+        stages=('stem', 'block1', 'block2'), build=_build_tiny,
         description='A 3-stage random CNN for tests; learns only colours.',
     )
 )
