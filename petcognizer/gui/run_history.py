@@ -53,8 +53,8 @@ def model_file(record: RunRecord, root: Path | str | None) -> Path | None:
 def run_result(record: RunRecord) -> str:
     """'stopped', 'finished' or 'no model'."""
     if record.cancelled:
-        return 'stopped'
-    return 'finished' if record.model_path else translate('run_history', 'no model')
+        return translate('run_history', 'stopped')
+    return translate('run_history', 'finished') if record.model_path else translate('run_history', 'no model')
 
 
 def _network_text(backbone: str) -> str:

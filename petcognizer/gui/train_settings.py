@@ -338,7 +338,7 @@ class TrainSettingsPanel(QWidget):
         ready, status = backbones.weights_status(spec)
         top1 = f', {spec.imagenet_top1:.1f}%' if spec.imagenet_top1 else ''
         if ready:
-            short = 'ready'
+            short = translate('train_settings', 'ready')
         elif spec.download_mb:
             short = translate('train_settings', 'download {download_mb:.0f} MB').format(download_mb=spec.download_mb)
         else:
@@ -346,10 +346,10 @@ class TrainSettingsPanel(QWidget):
         text = translate('train_settings', '{name}  ({params_m:g} M{top1}) · {short}').format(name=spec.name, params_m=spec.params_m, top1=top1, short=short)
         self.backbone_combo.addItem(text, spec.name)
         idx = self.backbone_combo.count() - 1
-        tip = (
-            f'{spec.family}: {spec.params_m:g} M parameters, ImageNet top-1 '
-            f'{spec.imagenet_top1 or "n/a"}%. {spec.description}\nWeights: {status}.'
-        )
+        tip = translate('train_settings', '{family}: {params:g} M parameters, ImageNet top-1 {top1}%. '
+                                          '{description}\nWeights: {status}.').format(
+            family=spec.family, params=spec.params_m, top1=spec.imagenet_top1 or 'n/a',
+            description=spec.description, status=status)
         self.backbone_combo.setItemData(idx, tip, Qt.ItemDataRole.ToolTipRole)
         color = QColor('#2e7d32') if ready else QColor('#a15c00')
         self.backbone_combo.setItemData(idx, color, Qt.ItemDataRole.ForegroundRole)

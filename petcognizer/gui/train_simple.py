@@ -56,7 +56,7 @@ __all__ = [
 
 QUICK, ACCURATE = 'quick', 'accurate'
 MODES = {
-    QUICK: ('Quick', QT_TRANSLATE_NOOP('train_simple', 'One network (EfficientNet-Lite0): recommended settings for your photos '
+    QUICK: (QT_TRANSLATE_NOOP('train_simple', 'Quick'), QT_TRANSLATE_NOOP('train_simple', 'One network (EfficientNet-Lite0): recommended settings for your photos '
                      '(frozen backbone, linear head, class-name prior).')),
     ACCURATE: (QT_TRANSLATE_NOOP('train_simple', 'Most accurate'), QT_TRANSLATE_NOOP('train_simple', 'Three networks (EfficientNet-Lite0, -Lite1 and -Lite2, an ensemble) '
                                 'whose answers are averaged: the recommended settings plus the ensemble. '

@@ -2052,8 +2052,16 @@ looked</source>
             <translation>Результат</translation>
         </message>
         <message>
+            <source>stopped</source>
+            <translation>остановлен</translation>
+        </message>
+        <message>
             <source>no model</source>
             <translation>нет модели</translation>
+        </message>
+        <message>
+            <source>finished</source>
+            <translation>завершён</translation>
         </message>
         <message>
             <source>{len_members} networks</source>
@@ -2553,7 +2561,7 @@ This folder is missing or no longer a project; right-click to remove it.</source
         <message>
             <source>How good is it?</source>
             <extracomment>``make_job(project, config) -&gt; job(callback, cancel)``: a job run on a thread instead of the engine (tests). True while the form follows the data (recommended settings), False once set by hand.</extracomment>
-            <translation>Насколько она хороша?</translation>
+            <translation>Качество модели</translation>
         </message>
         <message>
             <source>Training curves</source>
@@ -2625,7 +2633,7 @@ This folder is missing or no longer a project; right-click to remove it.</source
         <message>
             <source>Linear (fastest; best with few photos)</source>
             <extracomment>backbone name -&gt; parameter count of each stage (input to output).</extracomment>
-            <translation>Линейная (быстрее всего; лучше при малом числе фото)</translation>
+            <translation>Линейная (быстро; мало фото)</translation>
         </message>
         <message>
             <source>Pooling + dropout + linear</source>
@@ -2637,7 +2645,7 @@ This folder is missing or no longer a project; right-click to remove it.</source
         </message>
         <message>
             <source>Nearest class mean (frozen backbone)</source>
-            <translation>Ближайшее среднее класса (замороженный backbone)</translation>
+            <translation>Среднее класса (backbone заморожен)</translation>
         </message>
         <message>
             <source>All at once</source>
@@ -2645,11 +2653,11 @@ This folder is missing or no longer a project; right-click to remove it.</source
         </message>
         <message>
             <source>Unfreeze gradually (head first)</source>
-            <translation>Размораживать постепенно (сначала голова)</translation>
+            <translation>Разморозка по этапам (сначала голова)</translation>
         </message>
         <message>
             <source>Automatic (GPU if there is one)</source>
-            <translation>Автоматически (GPU, если есть)</translation>
+            <translation>Авто (GPU, если есть)</translation>
         </message>
         <message>
             <source>CPU</source>
@@ -2737,7 +2745,7 @@ This folder is missing or no longer a project; right-click to remove it.</source
         </message>
         <message>
             <source>Use class-name knowledge (ImageNet prior)</source>
-            <translation>Использовать знания об именах классов (априори ImageNet)</translation>
+            <translation>Знания об именах классов (априори ImageNet)</translation>
         </message>
         <message>
             <source>When a class name matches ImageNet categories (e.g. "tabby cat"), start from what the backbone already knows. Only with the whole backbone frozen.</source>
@@ -2805,11 +2813,11 @@ This folder is missing or no longer a project; right-click to remove it.</source
         </message>
         <message>
             <source>Augmented views:</source>
-            <translation>Аугментированных вариантов:</translation>
+            <translation>Вариантов:</translation>
         </message>
         <message>
             <source>Progressive resizing (3/4 size first; all stages training)</source>
-            <translation>Постепенное увеличение размера (сначала 3/4; обучаются все этапы)</translation>
+            <translation>Сначала 3/4 размера (обучаются все этапы)</translation>
         </message>
         <message>
             <source>Weight classes by their photo counts</source>
@@ -2817,7 +2825,7 @@ This folder is missing or no longer a project; right-click to remove it.</source
         </message>
         <message>
             <source>Update BatchNorm statistics in trained stages</source>
-            <translation>Обновлять статистики BatchNorm в обучаемых этапах</translation>
+            <translation>Обновлять BatchNorm в обучаемых этапах</translation>
         </message>
         <message>
             <source>Random seed:</source>
@@ -2826,6 +2834,10 @@ This folder is missing or no longer a project; right-click to remove it.</source
         <message>
             <source>Device:</source>
             <translation>Устройство:</translation>
+        </message>
+        <message>
+            <source>ready</source>
+            <translation>готов</translation>
         </message>
         <message>
             <source>download {download_mb:.0f} MB</source>
@@ -2838,6 +2850,12 @@ This folder is missing or no longer a project; right-click to remove it.</source
         <message>
             <source>{name}  ({params_m:g} M{top1}) · {short}</source>
             <translation>{name}  ({params_m:g} млн{top1}) · {short}</translation>
+        </message>
+        <message>
+            <source>{family}: {params:g} M parameters, ImageNet top-1 {top1}%. {description}
+Weights: {status}.</source>
+            <translation>{family}: {params:g} млн параметров, ImageNet top-1 {top1}%. {description}
+Веса: {status}.</translation>
         </message>
         <message>
             <source>&lt;span style="color:#2e7d32"&gt;Ready: {status}&lt;/span&gt;</source>
@@ -2853,7 +2871,7 @@ This folder is missing or no longer a project; right-click to remove it.</source
         </message>
         <message>
             <source>Only the new head trains (the backbone stays as it is: fast).</source>
-            <translation>Обучается только новая голова (backbone не меняется: быстро).</translation>
+            <translation>Только новая голова (backbone не меняется: быстро).</translation>
         </message>
         <message>
             <source>Everything trains: all {n} stages and the head (slow; needs many photos).</source>
@@ -2885,6 +2903,10 @@ This folder is missing or no longer a project; right-click to remove it.</source
         <message>
             <source>One network (EfficientNet-Lite0): recommended settings for your photos (frozen backbone, linear head, class-name prior).</source>
             <translation>Одна сеть (EfficientNet-Lite0): рекомендуемые настройки для ваших фото (замороженный backbone, линейная голова, априори по именам классов).</translation>
+        </message>
+        <message>
+            <source>Quick</source>
+            <translation>Быстро</translation>
         </message>
         <message>
             <source>Most accurate</source>
@@ -2924,7 +2946,7 @@ This folder is missing or no longer a project; right-click to remove it.</source
         </message>
         <message>
             <source>Train</source>
-            <translation>Обучение</translation>
+            <translation>Обучить</translation>
         </message>
         <message>
             <source>Stop</source>

@@ -2000,8 +2000,16 @@ looked</source>
             <translation>结果</translation>
         </message>
         <message>
+            <source>stopped</source>
+            <translation>已停止</translation>
+        </message>
+        <message>
             <source>no model</source>
             <translation>没有模型</translation>
+        </message>
+        <message>
+            <source>finished</source>
+            <translation>已完成</translation>
         </message>
         <message>
             <source>{len_members} networks</source>
@@ -2774,6 +2782,10 @@ This folder is missing or no longer a project; right-click to remove it.</source
             <translation>设备：</translation>
         </message>
         <message>
+            <source>ready</source>
+            <translation>就绪</translation>
+        </message>
+        <message>
             <source>download {download_mb:.0f} MB</source>
             <translation>需下载 {download_mb:.0f} MB</translation>
         </message>
@@ -2784,6 +2796,12 @@ This folder is missing or no longer a project; right-click to remove it.</source
         <message>
             <source>{name}  ({params_m:g} M{top1}) · {short}</source>
             <translation>{name}  （{params_m:g} M{top1}）· {short}</translation>
+        </message>
+        <message>
+            <source>{family}: {params:g} M parameters, ImageNet top-1 {top1}%. {description}
+Weights: {status}.</source>
+            <translation>{family}：{params:g} M 参数，ImageNet top-1 {top1}%。{description}
+权重：{status}。</translation>
         </message>
         <message>
             <source>&lt;span style="color:#2e7d32"&gt;Ready: {status}&lt;/span&gt;</source>
@@ -2833,6 +2851,10 @@ This folder is missing or no longer a project; right-click to remove it.</source
             <translation>一个网络（EfficientNet-Lite0）：为您的照片推荐的设置（冻结 backbone、线性分类头、类别名称先验）。</translation>
         </message>
         <message>
+            <source>Quick</source>
+            <translation>快速</translation>
+        </message>
+        <message>
             <source>Most accurate</source>
             <translation>最准确</translation>
         </message>
@@ -2870,7 +2892,7 @@ This folder is missing or no longer a project; right-click to remove it.</source
         </message>
         <message>
             <source>Train</source>
-            <translation>训练</translation>
+            <translation>开始训练</translation>
         </message>
         <message>
             <source>Stop</source>

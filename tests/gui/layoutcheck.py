@@ -280,6 +280,11 @@ def _groupbox_problems(box: QGroupBox, tol: int) -> list[str]:
 
 def _tabbar_problems(bar: QTabBar, tol: int) -> list[str]:
     out = []
+    if bar.count():
+        # a bar too narrow for its tabs scrolls them (arrows) and hides the first or last ones
+        need = sum(bar.tabRect(i).width() for i in range(bar.count()))
+        if need > bar.width() + tol:
+            out.append(f'{_name(bar)}: its tabs need {need} px, it has {bar.width()} (scroll arrows)')
     fm = QFontMetrics(bar.font())
     for i in range(bar.count()):
         text = _plain(bar.tabText(i))
