@@ -144,7 +144,7 @@ VARIANTS = ('fp16', 'int8', 'openvino', 'coreml', 'pt2', 'web')
 #: The onnxruntime-web release the web page bundles (from the npm registry).
 ORT_WEB_VERSION = '1.30.0'
 ORT_WEB_FILES = ('ort.wasm.min.js', 'ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs')
-#: The page's JPEG decoder: libjpeg-turbo (the library Pillow decodes JPEGs with) compiled to
+#: The page's JPEG decoder: libjpeg-turbo 2.0.4 (the library Pillow decodes JPEGs with) compiled to
 #: WebAssembly with its TurboJPEG API, from the npm package @cwasm/jpeg-turbo (MIT). Its output is
 #: Pillow's bit for bit, reduced-scale decoding and CMYK included (docs/EXPORT.md); the checksum
 #: pins the build that was measured.
