@@ -265,7 +265,7 @@ HARNESS = """<!doctype html><meta charset="utf-8"><script src="preprocess.js"></
 </script>"""
 
 
-def page_results(root: Path, timeout: float = 120) -> dict:
+def page_results(root: Path, timeout: float = 120, page: str = 'harness.html') -> dict:
     results, done = [], threading.Event()
 
     class Handler(SimpleHTTPRequestHandler):
@@ -283,7 +283,7 @@ def page_results(root: Path, timeout: float = 120) -> dict:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     profile = root / 'profile'
     proc = subprocess.Popen([CHROMIUM, '--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run',
-                             f'--user-data-dir={profile}', f'http://127.0.0.1:{server.server_port}/harness.html'],
+                             f'--user-data-dir={profile}', f'http://127.0.0.1:{server.server_port}/{page}'],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         assert done.wait(timeout), 'the page did not answer'
@@ -331,3 +331,47 @@ def test_page_pixels_in_chromium_match_petcognizer(tmp_path):
         want = pixels([path], PRE)[0]
         assert np.array_equal(got, want), f'{path.name}: {int((got != want).sum())} values differ'
     assert len(res['out']) == len(photos)
+
+
+def cached_ort_web() -> Path | None:
+    env = os.environ.get('PETCOGNIZER_ORT_WEB')
+    cache = Path(os.environ.get('XDG_CACHE_HOME', Path.home() / '.cache')) / 'petcognizer' / \
+        f'onnxruntime-web-{et.ORT_WEB_VERSION}'
+    for folder in ([Path(env)] if env else []) + [cache]:
+        if all((folder / f).is_file() for f in et.ORT_WEB_FILES):
+            return folder
+    return None
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason='chromium is not installed')
+@pytest.mark.skipif(cached_ort_web() is None, reason='onnxruntime-web is not cached here (the export '
+                    'fetches it with npm; tests use no network)')
+@need_wasm
+def test_exported_page_agrees_with_petcognizer_predict(tiny_model, tmp_path, monkeypatch):
+    """The whole page: export --also web, open index.html in Chromium, classify photos of every kind."""
+    pytest.importorskip('onnxruntime')
+    from petcognizer.core.export import export_checked
+    from petcognizer.core.exportformats import bundle_path
+    from petcognizer.core.predict import Predictor
+
+    monkeypatch.setenv('PETCOGNIZER_ORT_WEB', str(cached_ort_web()))
+    monkeypatch.setenv('PETCOGNIZER_JPEG_WASM', str(WASM.parent))
+    res = export_checked(tiny_model.path, tmp_path / 'colours.onnx', 'onnx', also=('web',))
+    (tmp_path / 'photos').mkdir()
+    photos = {**jpeg_photos(tmp_path / 'photos'), **tiff_photos(tmp_path / 'photos')}
+    (tmp_path / 'photos' / 'bad.jpg').write_bytes(b'\xff\xd8\xff\xe0 not really a JPEG')
+    (tmp_path / 'photos.json').write_text(json.dumps([f'/photos/{n}' for n in [*photos, 'bad.jpg']]))
+    page = f'{bundle_path(res.path).name}/web/index.html?list=/photos.json'
+    lines = page_results(tmp_path, timeout=240, page=page)
+    assert isinstance(lines, list), f'the page failed: {lines}'
+    pred = Predictor.load(tiny_model.path, device='cpu')
+    ref = {Path(r.path).name: r for r in pred.predict_paths(list(photos.values()), top_k=len(pred.classes))}
+    by_name = {line['url'].rsplit('/', 1)[1]: line for line in lines}
+    assert 'error' in by_name.pop('bad.jpg')  # refused on that photo, not answered
+    assert set(by_name) == set(photos)
+    for name, line in by_name.items():
+        assert 'error' not in line, f'{name}: {line["error"]}'
+        want = np.array([dict(ref[name].probabilities)[c] for c in pred.classes])
+        got = np.array(line['probs'])
+        assert int(np.argmax(got)) == int(np.argmax(want)), name
+        assert np.abs(got - want).max() < 1e-3, name
