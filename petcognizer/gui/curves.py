@@ -73,14 +73,14 @@ class TrainingCurves(QWidget):
         self._acc_plot = self.graphics.addPlot(row=0, col=1, title=translate('curves', 'Photos named right'))
         for plot in (self._loss_plot, self._acc_plot):
             plot.showGrid(x=True, y=True, alpha=0.15)
-            plot.setLabel('bottom', 'round')
+            plot.setLabel('bottom', translate('curves', 'round'))
             plot.setDownsampling(mode='peak')
             plot.setClipToView(True)
             for side in ('left', 'bottom'):
                 plot.getAxis(side).enableAutoSIPrefix(False)  # no "(x0.001)" on a loss axis
         self._acc_plot.setLabel('left', '%')
         self._acc_plot.setYRange(0, 100, padding=0.02)
-        self._loss_plot.setLabel('left', 'loss')
+        self._loss_plot.setLabel('left', translate('curves', 'loss'))
 
         faint = QColor(TRAIN_COLOR)
         faint.setAlpha(60)

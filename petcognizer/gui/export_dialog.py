@@ -21,7 +21,7 @@ import re
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -53,8 +53,8 @@ from petcognizer.core.runs import RunRecord
 from petcognizer.core.settings import load_settings, save_settings
 from petcognizer.gui.engine import CANCELLED_MESSAGE, EngineWorker
 from petcognizer.gui.formatting import format_when
-from petcognizer.gui.widgets import BannerLabel
 from petcognizer.gui.i18n import translate
+from petcognizer.gui.widgets import BannerLabel
 
 __all__ = ['ExportDialog', 'check_text', 'default_format', 'format_available', 'short_name']
 
@@ -102,6 +102,17 @@ def format_available(fmt: str) -> tuple[bool, str]:
         # both are in the base install; a trimmed environment gets the source-checkout form
         return False, translate('export_dialog', "needs onnx and onnxruntime: pip install -e '.[export]'")
     return True, ''
+
+
+#: The core's fixed texts of the formats (core.exportformats), listed for lupdate: the dialog
+#: translates them by lookup, and a text the core changes shows in English until it is listed here.
+_CORE_TEXTS = (
+    QT_TRANSLATE_NOOP('core', 'petcognizer model (.safetensors)'),
+    QT_TRANSLATE_NOOP('core', 'petcognizer model file (.safetensors): weights, classes and preprocessing; '
+                              'load with petcognizer or safetensors'),
+    QT_TRANSLATE_NOOP('core', 'ONNX (.onnx + .onnx.json): runs in ONNX Runtime, no PyTorch needed'),
+    QT_TRANSLATE_NOOP('core', 'TorchScript (.pt): runs with plain PyTorch, no petcognizer needed'),
+)
 
 
 class ExportDialog(QDialog):
@@ -159,8 +170,8 @@ class ExportDialog(QDialog):
         self.format_buttons: dict[str, QRadioButton] = {}
         for fmt, spec in EXPORT_FORMATS.items():
             ok, why = format_available(fmt)
-            desc = spec.description
-            button = QRadioButton(spec.title)
+            desc = translate('core', spec.description)  # fixed core texts: see _CORE_TEXTS
+            button = QRadioButton(translate('core', spec.title))
             button.setEnabled(ok)
             button.setProperty('fmt', fmt)
             fmt_lay.addWidget(button)

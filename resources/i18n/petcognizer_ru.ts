@@ -215,6 +215,26 @@ ImageNet match: {meaning}. Right-click ▸ ImageNet match… to change it.</sour
         </message>
     </context>
     <context>
+        <name>core</name>
+        <message>
+            <source>petcognizer model (.safetensors)</source>
+            <extracomment>The core's fixed texts of the formats (core.exportformats), listed for lupdate: the dialog translates them by lookup, and a text the core changes shows in English until it is listed here.</extracomment>
+            <translation>Модель petcognizer (.safetensors)</translation>
+        </message>
+        <message>
+            <source>petcognizer model file (.safetensors): weights, classes and preprocessing; load with petcognizer or safetensors</source>
+            <translation>Файл модели petcognizer (.safetensors): веса, классы и предобработка; загружается petcognizer или safetensors</translation>
+        </message>
+        <message>
+            <source>ONNX (.onnx + .onnx.json): runs in ONNX Runtime, no PyTorch needed</source>
+            <translation>ONNX (.onnx + .onnx.json): работает в ONNX Runtime, PyTorch не нужен</translation>
+        </message>
+        <message>
+            <source>TorchScript (.pt): runs with plain PyTorch, no petcognizer needed</source>
+            <translation>TorchScript (.pt): работает с обычным PyTorch, petcognizer не нужен</translation>
+        </message>
+    </context>
+    <context>
         <name>core_text</name>
         <message>
             <source>'{name}' ({count})</source>
@@ -299,11 +319,19 @@ Right: the share of photos named right (accuracy). One round is one epoch: every
         </message>
         <message>
             <source>Mistakes (lower is better)</source>
-            <translation>Ошибки (чем ниже, тем лучше)</translation>
+            <translation>Ошибки (ниже — лучше)</translation>
         </message>
         <message>
             <source>Photos named right</source>
-            <translation>Верно названные фото</translation>
+            <translation>Верные ответы</translation>
+        </message>
+        <message>
+            <source>round</source>
+            <translation>круг</translation>
+        </message>
+        <message>
+            <source>loss</source>
+            <translation>потери</translation>
         </message>
         <message>
             <source>Blue: training photos (per batch, smoothed; dashed: per epoch). Red: validation photos, which the model does not learn from. Green: the epoch whose model is kept.</source>
@@ -2645,7 +2673,7 @@ This folder is missing or no longer a project; right-click to remove it.</source
         </message>
         <message>
             <source>Nearest class mean (frozen backbone)</source>
-            <translation>Среднее класса (backbone заморожен)</translation>
+            <translation>Прототипы (backbone заморожен)</translation>
         </message>
         <message>
             <source>All at once</source>
@@ -2653,7 +2681,7 @@ This folder is missing or no longer a project; right-click to remove it.</source
         </message>
         <message>
             <source>Unfreeze gradually (head first)</source>
-            <translation>Разморозка по этапам (сначала голова)</translation>
+            <translation>Поэтапно (сначала голова)</translation>
         </message>
         <message>
             <source>Automatic (GPU if there is one)</source>
@@ -2713,7 +2741,7 @@ This folder is missing or no longer a project; right-click to remove it.</source
         </message>
         <message>
             <source>Learning rate:</source>
-            <translation>Скорость обучения:</translation>
+            <translation>Шаг обучения:</translation>
         </message>
         <message>
             <source> photos</source>

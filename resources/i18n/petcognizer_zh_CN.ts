@@ -209,6 +209,26 @@ ImageNet 对应：{meaning}。右键 ▸ ImageNet 对应… 可更改。</transl
         </message>
     </context>
     <context>
+        <name>core</name>
+        <message>
+            <source>petcognizer model (.safetensors)</source>
+            <extracomment>The core's fixed texts of the formats (core.exportformats), listed for lupdate: the dialog translates them by lookup, and a text the core changes shows in English until it is listed here.</extracomment>
+            <translation>petcognizer 模型 (.safetensors)</translation>
+        </message>
+        <message>
+            <source>petcognizer model file (.safetensors): weights, classes and preprocessing; load with petcognizer or safetensors</source>
+            <translation>petcognizer 模型文件（.safetensors）：包含权重、类别和预处理；可用 petcognizer 或 safetensors 加载</translation>
+        </message>
+        <message>
+            <source>ONNX (.onnx + .onnx.json): runs in ONNX Runtime, no PyTorch needed</source>
+            <translation>ONNX（.onnx + .onnx.json）：在 ONNX Runtime 中运行，无需 PyTorch</translation>
+        </message>
+        <message>
+            <source>TorchScript (.pt): runs with plain PyTorch, no petcognizer needed</source>
+            <translation>TorchScript（.pt）：用普通 PyTorch 即可运行，无需 petcognizer</translation>
+        </message>
+    </context>
+    <context>
         <name>core_text</name>
         <message>
             <source>'{name}' ({count})</source>
@@ -294,6 +314,14 @@ Right: the share of photos named right (accuracy). One round is one epoch: every
         <message>
             <source>Photos named right</source>
             <translation>识别正确的照片</translation>
+        </message>
+        <message>
+            <source>round</source>
+            <translation>轮</translation>
+        </message>
+        <message>
+            <source>loss</source>
+            <translation>损失</translation>
         </message>
         <message>
             <source>Blue: training photos (per batch, smoothed; dashed: per epoch). Red: validation photos, which the model does not learn from. Green: the epoch whose model is kept.</source>
@@ -1872,11 +1900,11 @@ looked</source>
         </message>
         <message>
             <source>Measured by {how} on {photos}: each photo was judged by a model trained without it.</source>
-            <translation>用{how}在 {photos} 上测得：每张照片都由没用它训练的模型来判断。</translation>
+            <translation>用{how}在{photos}上测得：每张照片都由没用它训练的模型来判断。</translation>
         </message>
         <message>
             <source>Measured on {photos} kept aside for validation (the model never trained on them).</source>
-            <translation>在留作验证的 {photos} 上测得（模型从未用它们训练）。</translation>
+            <translation>在留作验证的{photos}上测得（模型从未用它们训练）。</translation>
         </message>
         <message>
             <source>&lt;b&gt;Per class&lt;/b&gt;</source>

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
+    QGraphicsView,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -297,7 +298,27 @@ def _tabbar_problems(bar: QTabBar, tol: int) -> list[str]:
     return out
 
 
+def _graphics_problems(view: QGraphicsView, tol: int) -> list[str]:
+    """A plot (pyqtgraph) whose layout is wider or taller than its view is cut at the view's edge."""
+    scene = view.scene()
+    if scene is None or view.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
+        return []
+    items = [i for i in scene.items() if i.parentItem() is None and i.isVisible()]
+    if not items:
+        return []
+    shown = view.viewport().rect().adjusted(-tol, -tol, tol, tol)
+    out = []
+    for item in items:
+        rect = view.mapFromScene(item.sceneBoundingRect()).boundingRect()
+        if rect.width() > 0 and rect.height() > 0 and not shown.contains(rect):
+            out.append(f'{_name(view)}: its contents ({rect.width()}x{rect.height()} px) do not fit in '
+                       f'{view.viewport().width()}x{view.viewport().height()}')
+    return out
+
+
 def _text_problems(widget: QWidget, tol: int) -> list[str]:
+    if isinstance(widget, QGraphicsView):
+        return _graphics_problems(widget, tol)
     if isinstance(widget, QLabel):
         return _label_problems(widget, tol)
     if isinstance(widget, QAbstractButton):
