@@ -5,7 +5,10 @@ from __future__ import annotations
 import math
 from datetime import datetime
 from typing import Any
-from petcognizer.gui.i18n import translate
+
+from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
+
+from petcognizer.gui.i18n import language, translate
 
 __all__ = [
     'accuracy_text',
@@ -16,6 +19,8 @@ __all__ = [
     'run_accuracy_text',
     'short_backbone_name',
 ]
+
+_MONTHS = ('Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec')
 
 
 def format_duration(seconds: float | None) -> str:
@@ -71,9 +76,14 @@ def short_backbone_name(name: str) -> str:
 def format_when(created: str) -> str:
     """An ISO timestamp as local ``'01 Dec 23:40'`` (the text itself if it is not one)."""
     try:
-        return datetime.fromisoformat(str(created)).astimezone().strftime('%d %b %H:%M')
+        when = datetime.fromisoformat(str(created)).astimezone()
     except ValueError:
         return str(created)
+    if language() == 'en':  # not strftime's %b: Qt sets the C library's locale to the system's
+        return f'{when.day:02d} {_MONTHS[when.month - 1]} {when.hour:02d}:{when.minute:02d}'
+    # Qt date format, chosen by the translator (month names in the window's language)
+    moment = QDateTime(QDate(when.year, when.month, when.day), QTime(when.hour, when.minute))
+    return QLocale(language()).toString(moment, translate('formatting', 'dd MMM HH:mm'))
 
 
 def accuracy_text(acc: Any, none: str | None = None) -> str:

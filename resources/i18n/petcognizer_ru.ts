@@ -1092,6 +1092,10 @@ The photos go to the project trash; Edit ▸ Undo brings them back.</source>
             <translation>ансамбль: </translation>
         </message>
         <message>
+            <source>dd MMM HH:mm</source>
+            <translation>d MMM HH:mm</translation>
+        </message>
+        <message>
             <source>no validation</source>
             <translation>без проверки</translation>
         </message>

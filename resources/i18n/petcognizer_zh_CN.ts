@@ -1054,6 +1054,10 @@ The photos go to the project trash; Edit ▸ Undo brings them back.</source>
             <translation>集成：</translation>
         </message>
         <message>
+            <source>dd MMM HH:mm</source>
+            <translation>M月d日 HH:mm</translation>
+        </message>
+        <message>
             <source>no validation</source>
             <translation>无验证</translation>
         </message>

@@ -223,3 +223,17 @@ def test_core_hints_in_english_are_the_cores_and_translated_otherwise(qapp):
             assert all(script.search(t) for t in needs[:10]) and needs[10:] == ['', '']
         finally:
             i18n.remove_translators(qapp)
+
+
+def test_dates_use_the_windows_language(qapp):
+    from petcognizer.gui.formatting import format_when
+
+    when = '2026-12-02T07:42:00'  # naive: local time
+    assert format_when(when) == '02 Dec 07:42'
+    for lang, expected in (('ru', '2 дек. 07:42'), ('zh_CN', '12月2日 07:42')):
+        assert i18n.install_translators(lang, qapp)
+        try:
+            assert format_when(when) == expected
+        finally:
+            i18n.remove_translators(qapp)
+    assert format_when('not a date') == 'not a date'
