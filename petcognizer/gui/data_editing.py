@@ -173,8 +173,8 @@ class EditingMixin:
         if not self._guard():
             return False
         if new is None:
-            new, ok = QInputDialog.getText(self, translate('data_editing', 'Rename class'), translate('data_editing', 'New name for '
-                                                                                             "'{old}':").format(old=old), text=old)
+            new, ok = QInputDialog.getText(self, translate('data_editing', 'Rename class'),
+                                           translate('data_editing', "New name for '{old}':").format(old=old), text=old)
             if not ok or not new.strip() or new == old:
                 return False
         index = self.project.classes.index(old)

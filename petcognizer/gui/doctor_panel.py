@@ -318,12 +318,9 @@ class DoctorPanel(QWidget):
             self.fix_button.setText(translate('doctor_panel', 'Fix'))
             return
         classes = ', '.join(finding.get('classes') or [])
-        self.message_label.setText(
-            f'<b>{finding.get("message", "")}</b>' + (translate('doctor_panel', '<br><span '
-                                                                                  'style="color:#666">Classes: '
-                                                                                  '{classes}</span>').format(classes=classes)
-                                                      if classes else '')
-        )
+        extra = translate('doctor_panel', '<br><span style="color:#666">Classes: {classes}</span>').format(
+            classes=classes) if classes else ''
+        self.message_label.setText(f'<b>{finding.get("message", "")}</b>' + extra)
         paths = [Path(p) for p in finding.get('paths') or []]
         self.model.set_paths(paths, [p.name if p.is_file() else translate('doctor_panel', '{name} (moved)').format(name=p.name) for p in paths])
         fix = finding.get('fix')

@@ -359,10 +359,8 @@ class TrainPage(MistakesMixin, QWidget):
         if self._project is None:
             self.summary_label.setText(translate('train_page', 'Open or create a project on the Start page to train a model.'))
         elif not can_train:
-            self.summary_label.setText(
-                translate('train_page', '<b>Nothing to train yet.</b> Add at least 2 classes with photos on the Data page, '
-                'then click Train.')
-            )
+            self.summary_label.setText(translate('train_page', '<b>Nothing to train yet.</b> Add at least 2 classes '
+                                                              'with photos on the Data page, then click Train.'))
         else:
             classes = [c for c, v in self._counts().items() if v]
             self.summary_label.setText(run_sentence(
@@ -587,16 +585,11 @@ class TrainPage(MistakesMixin, QWidget):
         if warning:
             self.overfit_banner.show_text(warning)
         acc = accuracy_text(record.best_val_acc, translate('train_page', 'not measured (no photos kept back)'))
-        what = translate('train_page', '{run_accuracy_text_record} right').format(run_accuracy_text_record=run_accuracy_text(record)) if record.evaluation else translate('train_page', '{acc} '
-                                                                                                        'right '
-                                                                                                        'on '
-                                                                                                        'the '
-                                                                                                        'photos '
-                                                                                                        'kept '
-                                                                                                        'back').format(acc=acc)
-        self.status_label.setText(translate('train_page', 'The run of {format_when_created}: {what}, '
-                                                            'trained in {format_duration_seconds}. Its '
-                                                            'settings are under Expert settings.').format(format_when_created=format_when(record.created), what=what, format_duration_seconds=format_duration(record.seconds)))
+        what = (translate('train_page', '{accuracy} right').format(accuracy=run_accuracy_text(record)) if record.evaluation
+                else translate('train_page', '{acc} right on the photos kept back').format(acc=acc))
+        self.status_label.setText(translate('train_page', 'The run of {when}: {what}, trained in {duration}. Its '
+                                                          'settings are under Expert settings.').format(
+            when=format_when(record.created), what=what, duration=format_duration(record.seconds)))
         self.status_label.setToolTip(translate('train_page', 'Run {id} on {device}').format(id=record.id, device=record.device))
 
     @Slot(object, object)

@@ -2644,16 +2644,16 @@ This folder is missing or no longer a project; right-click to remove it.</source
             <translation>не измерено (нет отложенных фото)</translation>
         </message>
         <message>
-            <source>{run_accuracy_text_record} right</source>
-            <translation>верно: {run_accuracy_text_record}</translation>
+            <source>{accuracy} right</source>
+            <translation>верно: {accuracy}</translation>
+        </message>
+        <message>
+            <source>The run of {when}: {what}, trained in {duration}. Its settings are under Expert settings.</source>
+            <translation>Запуск {when}: {what}, обучен за {duration}. Его настройки — в разделе «Настройки для экспертов».</translation>
         </message>
         <message>
             <source>{acc} right on the photos kept back</source>
             <translation>верно {acc} на отложенных фото</translation>
-        </message>
-        <message>
-            <source>The run of {format_when_created}: {what}, trained in {format_duration_seconds}. Its settings are under Expert settings.</source>
-            <translation>Запуск {format_when_created}: {what}, обучен за {format_duration_seconds}. Его настройки — в разделе «Настройки для экспертов».</translation>
         </message>
         <message>
             <source>Run {id} on {device}</source>

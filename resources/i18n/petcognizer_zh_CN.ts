@@ -2590,16 +2590,16 @@ This folder is missing or no longer a project; right-click to remove it.</source
             <translation>未测量（没有留作检验的照片）</translation>
         </message>
         <message>
-            <source>{run_accuracy_text_record} right</source>
-            <translation>正确率 {run_accuracy_text_record}</translation>
+            <source>{accuracy} right</source>
+            <translation>正确率 {accuracy}</translation>
+        </message>
+        <message>
+            <source>The run of {when}: {what}, trained in {duration}. Its settings are under Expert settings.</source>
+            <translation>{when} 的训练：{what}，用时 {duration}。它的设置见“专家设置”。</translation>
         </message>
         <message>
             <source>{acc} right on the photos kept back</source>
             <translation>在留作检验的照片上正确率 {acc}</translation>
-        </message>
-        <message>
-            <source>The run of {format_when_created}: {what}, trained in {format_duration_seconds}. Its settings are under Expert settings.</source>
-            <translation>{format_when_created} 的训练：{what}，用时 {format_duration_seconds}。它的设置见“专家设置”。</translation>
         </message>
         <message>
             <source>Run {id} on {device}</source>
