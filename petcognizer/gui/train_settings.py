@@ -60,6 +60,12 @@ DEVICE_LABELS = {
 }
 
 
+#: The core's fixed weight states (core.backbones.weights_status), listed for lupdate: translated by
+#: lookup; the templated ones (a missing package, a damaged file) stay English.
+_CORE_STATUS = (QT_TRANSLATE_NOOP('core', 'bundled'), QT_TRANSLATE_NOOP('core', 'downloaded'),
+                QT_TRANSLATE_NOOP('core', 'random weights (tests)'))
+
+
 def _last_backbone() -> str | None:
     """The backbone of the user's last run, if it is still registered."""
     name = load_settings().last_backbone
@@ -336,6 +342,7 @@ class TrainSettingsPanel(QWidget):
 
     def _add_backbone_item(self, spec) -> None:
         ready, status = backbones.weights_status(spec)
+        status = translate('core', status)  # the fixed ones are in _CORE_STATUS
         top1 = f', {spec.imagenet_top1:.1f}%' if spec.imagenet_top1 else ''
         if ready:
             short = translate('train_settings', 'ready')
@@ -466,6 +473,7 @@ class TrainSettingsPanel(QWidget):
         except KeyError:
             return
         ready, status = backbones.weights_status(spec)
+        status = translate('core', status)  # the fixed ones are in _CORE_STATUS
         top1 = f'{spec.imagenet_top1:.1f}%' if spec.imagenet_top1 else 'n/a'
         ready_text = (
             translate('train_settings', '<span style="color:#2e7d32">Ready: {status}</span>').format(status=status) if ready

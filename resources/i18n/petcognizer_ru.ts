@@ -233,6 +233,19 @@ ImageNet match: {meaning}. Right-click ▸ ImageNet match… to change it.</sour
             <source>TorchScript (.pt): runs with plain PyTorch, no petcognizer needed</source>
             <translation>TorchScript (.pt): работает с обычным PyTorch, petcognizer не нужен</translation>
         </message>
+        <message>
+            <source>bundled</source>
+            <extracomment>The core's fixed weight states (core.backbones.weights_status), listed for lupdate: translated by lookup; the templated ones (a missing package, a damaged file) stay English.</extracomment>
+            <translation>встроен</translation>
+        </message>
+        <message>
+            <source>downloaded</source>
+            <translation>загружен</translation>
+        </message>
+        <message>
+            <source>random weights (tests)</source>
+            <translation>случайные веса (для тестов)</translation>
+        </message>
     </context>
     <context>
         <name>core_text</name>

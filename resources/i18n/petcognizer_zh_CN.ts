@@ -227,6 +227,19 @@ ImageNet 对应：{meaning}。右键 ▸ ImageNet 对应… 可更改。</transl
             <source>TorchScript (.pt): runs with plain PyTorch, no petcognizer needed</source>
             <translation>TorchScript（.pt）：用普通 PyTorch 即可运行，无需 petcognizer</translation>
         </message>
+        <message>
+            <source>bundled</source>
+            <extracomment>The core's fixed weight states (core.backbones.weights_status), listed for lupdate: translated by lookup; the templated ones (a missing package, a damaged file) stay English.</extracomment>
+            <translation>内置</translation>
+        </message>
+        <message>
+            <source>downloaded</source>
+            <translation>已下载</translation>
+        </message>
+        <message>
+            <source>random weights (tests)</source>
+            <translation>随机权重（测试用）</translation>
+        </message>
     </context>
     <context>
         <name>core_text</name>
