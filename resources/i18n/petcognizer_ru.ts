@@ -1813,7 +1813,7 @@ Each photo gets its most likely classes; a wrong one can be put in the right cla
         </message>
         <message>
             <source>Needs review {n_review}</source>
-            <translation>Проверить {n_review}</translation>
+            <translation>На проверку {n_review}</translation>
         </message>
         <message>
             <source>Photos worth a look: the model is unsure (below 70%), the photo looks like none of the classes, or the file could not be read.</source>
@@ -2614,7 +2614,7 @@ This folder is missing or no longer a project; right-click to remove it.</source
         </message>
         <message>
             <source>Settings recommended for {n_images} photos in {n_classes} classes.</source>
-            <translation>Настройки, рекомендованные для {n_images} фото в {n_classes} кл.</translation>
+            <translation>Рекомендуемые настройки для {n_images} фото; классов: {n_classes}.</translation>
         </message>
         <message>
             <source>Open or create a project on the Start page to train a model.</source>
@@ -3113,9 +3113,9 @@ Weights: {status}.</source>
         <message numerus="yes">
             <source>Imported %n photo(s) into {classes} classes.</source>
             <translation>
-                <numerusform>Импортировано %n фото в классы ({classes}).</numerusform>
-                <numerusform>Импортировано %n фото в классы ({classes}).</numerusform>
-                <numerusform>Импортировано %n фото в классы ({classes}).</numerusform>
+                <numerusform>Импортировано %n фото; классов: {classes}.</numerusform>
+                <numerusform>Импортировано %n фото; классов: {classes}.</numerusform>
+                <numerusform>Импортировано %n фото; классов: {classes}.</numerusform>
             </translation>
         </message>
         <message>
