@@ -258,3 +258,23 @@ def test_dates_use_the_windows_language(qapp):
         finally:
             i18n.remove_translators(qapp)
     assert format_when('not a date') == 'not a date'
+
+
+def test_the_app_starts_in_the_language_of_the_settings(qapp, monkeypatch, tmp_path):
+    """``petcognizer gui`` (app.run) installs the chosen language before building the window, and takes it out after."""
+    from petcognizer.core.settings import save_settings
+    from petcognizer.gui import app as app_module
+
+    settings = load_settings()
+    settings.extra['language'] = 'ru'
+    save_settings(settings)
+    monkeypatch.delenv('PETCOGNIZER_LANG', raising=False)
+    seen = []
+    monkeypatch.setattr(app_module, 'take_screenshots',
+                        lambda window, out, project=None: seen.append((window.tabs.tabText(0), i18n.language())))
+    assert app_module.run(screenshot_dir=str(tmp_path / 'shots')) == 0
+    assert seen == [('Данные', 'ru')]
+    assert i18n.language() == 'en' and i18n.translate('main_window', 'Data') == 'Data'
+    monkeypatch.setenv('PETCOGNIZER_LANG', 'zh_CN')  # the environment wins over the settings
+    assert app_module.run(screenshot_dir=str(tmp_path / 'shots')) == 0
+    assert seen[-1] == ('数据', 'zh_CN')
