@@ -5,17 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from petcognizer.cli.progress import Progress
 from petcognizer.cli.text import count, echo, shown
-from petcognizer.core.doctor import (
-    KINDS,
-    DoctorReport,
-    Finding,
-    folder_snapshot,
-    run_doctor,
-)
 from petcognizer.core.project import Project
 from petcognizer.core.settings import feature_cache_root
+
+if TYPE_CHECKING:  # the doctor itself is imported when it runs (every command loads this file)
+    from petcognizer.core.doctor import DoctorReport, Finding
 
 __all__ = ['HEADINGS', 'cmd_doctor', 'report_text']
 
@@ -43,6 +41,8 @@ def _fix_text(finding: Finding) -> str | None:
 
 def report_text(report: DoctorReport) -> list[str]:
     """The text report: findings grouped by kind, each with its photos and its fix."""
+    from petcognizer.core.doctor import KINDS
+
     lines = [f'Checked {count(report.n_photos, "photo")} in {report.seconds:.1f} s: '
              + (f'{count(len(report.findings), "finding")}.' if report.findings
                 else 'no problems found.')]
@@ -64,6 +64,8 @@ def report_text(report: DoctorReport) -> list[str]:
 
 def cmd_doctor(args) -> int:
     """Examine a project or a folder of class folders; exit 0 when it ran."""
+    from petcognizer.core.doctor import folder_snapshot, run_doctor
+
     root = Path(args.data)
     if Project.is_project(root):
         project = Project.open(root)

@@ -9,11 +9,13 @@ once a stage has run for a second.
 from __future__ import annotations
 
 import sys
-
-from tqdm import tqdm
+from typing import TYPE_CHECKING
 
 from petcognizer.cli.text import count, echo, rate_text, shown
 from petcognizer.core import events as E
+
+if TYPE_CHECKING:  # imported when a bar is drawn: a log or --quiet never needs it
+    from tqdm import tqdm
 
 __all__ = ['Progress', 'is_terminal']
 
@@ -46,6 +48,8 @@ class Progress:
         if not self.bars:
             return None
         if self.kind != kind or self.bar is None:
+            from tqdm import tqdm
+
             self.close()
             scale = unit == 'B'
             self.bar = tqdm(total=total, desc=shown(desc), unit=unit, unit_scale=scale,

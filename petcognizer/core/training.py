@@ -19,7 +19,6 @@ trains) decodes and augments images every epoch.
 from __future__ import annotations
 
 import contextlib
-import copy
 import math
 import os
 import random
@@ -49,6 +48,7 @@ from petcognizer.core.events import (
     null_callback,
 )
 from petcognizer.core.features import cancel_hooks, check_readable, extract
+from petcognizer.core.headfit import HeadAdamW, LambdaSchedule, state_copy
 from petcognizer.core.model import PROTOTYPE_SCALE, Classifier, Ensemble, make_head
 from petcognizer.core.perf import limit_threads, tune_allocator
 from petcognizer.core.prior import ClassPrior, choose_prior_weight, fit_linear_head
@@ -99,16 +99,6 @@ def _seeded(seed: int) -> Iterator[None]:
         torch.random.set_rng_state(saved[2])
 
 
-def _state_copy(module) -> dict:
-    """A copy of ``module.state_dict()`` (its tensors cloned: what ``copy.deepcopy`` gave, at a
-    fraction of the cost: a six-photo run keeps one a epoch, 600 in all)."""
-    state = module.state_dict()
-    out = type(state)((k, v.detach().clone() if hasattr(v, 'detach') else copy.deepcopy(v))
-                      for k, v in state.items())
-    out._metadata = copy.deepcopy(getattr(state, '_metadata', None))  # versions, for loading
-    return out
-
-
 def _lr_lambda(total_steps: int, warmup_steps: int):
     def f(step: int) -> float:
         if warmup_steps and step < warmup_steps:
@@ -117,73 +107,6 @@ def _lr_lambda(total_steps: int, warmup_steps: int):
         return 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
 
     return f
-
-
-class HeadAdamW:
-    """``torch.optim.AdamW`` (its default single-tensor update, no AMSGrad) in plain tensor ops.
-
-    For a head on cached features: ``torch.optim``'s optimisers import ``torch._dynamo``
-    on their first use, which costs more than a few-photo run's whole training. Same
-    ``param_groups`` (each with its ``lr``), ``zero_grad`` and ``step``; the update is
-    torch's to rounding (tests/core/test_training_speed.py).
-    """
-
-    def __init__(self, groups, *, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 1e-2):
-        self.param_groups = [dict({'lr': lr, 'betas': betas, 'eps': eps,
-                                   'weight_decay': weight_decay}, **g) for g in groups]
-        for g in self.param_groups:
-            g['params'] = list(g['params'])
-        self.state: dict = {}
-
-    def zero_grad(self, set_to_none: bool = True) -> None:
-        for g in self.param_groups:
-            for p in g['params']:
-                if set_to_none:
-                    p.grad = None
-                elif p.grad is not None:
-                    p.grad.zero_()
-
-    def step(self) -> None:
-        import torch
-
-        with torch.no_grad():
-            for g in self.param_groups:
-                lr, (beta1, beta2), eps, wd = g['lr'], g['betas'], g['eps'], g['weight_decay']
-                for p in g['params']:
-                    if p.grad is None:
-                        continue
-                    st = self.state.get(p)
-                    if st is None:
-                        st = self.state[p] = {'step': 0, 'exp_avg': torch.zeros_like(p),
-                                              'exp_avg_sq': torch.zeros_like(p)}
-                    st['step'] += 1
-                    grad, m, v, k = p.grad, st['exp_avg'], st['exp_avg_sq'], st['step']
-                    p.mul_(1 - lr * wd)
-                    m.lerp_(grad, 1 - beta1)
-                    v.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-                    step_size = lr / (1 - beta1 ** k)
-                    denom = (v.sqrt() / math.sqrt(1 - beta2 ** k)).add_(eps)
-                    p.addcdiv_(m, denom, value=-step_size)
-
-
-class LambdaSchedule:
-    """``torch.optim.lr_scheduler.LambdaLR`` for any optimiser with ``param_groups``: each
-    group's rate is its initial rate times ``fn(steps taken)`` (without importing
-    ``torch.optim``'s schedulers, which patch the optimiser)."""
-
-    def __init__(self, opt, fn):
-        self.opt, self.fn, self.steps = opt, fn, 0
-        self.base = [g['lr'] for g in opt.param_groups]
-        self._apply()
-
-    def _apply(self) -> None:
-        for g, base in zip(self.opt.param_groups, self.base):
-            g['lr'] = base * self.fn(self.steps)
-
-    def step(self) -> None:
-        self.steps += 1
-        self._apply()
 
 
 def fit(
@@ -404,12 +327,9 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
         if params:
             groups.append({'params': params, 'lr': config.lr * config.backbone_lr_mult * 0.5**k})
     amp = device.type == 'cuda'
-    if d == 0 and not amp:
-        # only the head trains: the same AdamW in plain tensor ops, as torch.optim's
-        # first use imports torch._dynamo (2-3 s of a six-photo run)
-        opt = HeadAdamW(groups, weight_decay=config.weight_decay)
-    else:
-        opt = torch.optim.AdamW(groups, weight_decay=config.weight_decay)
+    # only a head trains: torch's AdamW in plain tensor ops (torch.optim imports torch._dynamo)
+    adamw = HeadAdamW if d == 0 and not amp else torch.optim.AdamW
+    opt = adamw(groups, weight_decay=config.weight_decay)
     head_weights = [m.weight for m in head.modules() if isinstance(m, nn.Linear)]
     total_steps = config.epochs * math.ceil(par.n(len(train_idx)) / bs)
     sched = LambdaSchedule(
@@ -597,7 +517,7 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
         is_best = best_key is None or key > best_key
         if is_best:
             best_key = key
-            best_state = (_state_copy(head), [_state_copy(m) for m in stage_mods[P:]])
+            best_state = (state_copy(head), [state_copy(m) for m in stage_mods[P:]])
             result.best_epoch, result.best_val_acc = epoch, val_acc
             stale = 0
         else:

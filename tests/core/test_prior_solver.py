@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from petcognizer.core import prior as P
-from petcognizer.core.prior import fit_linear_head, fit_linear_heads
-from petcognizer.core.training import HeadAdamW, LambdaSchedule, _lr_lambda
+from petcognizer.core import headfit as P
+from petcognizer.core.headfit import HeadAdamW, LambdaSchedule, fit_linear_head, fit_linear_heads
+from petcognizer.core.training import _lr_lambda
 
 TESTS = Path(__file__).resolve().parents[1]
 
