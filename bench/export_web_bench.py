@@ -13,6 +13,11 @@ as an error, counted under ``errors``.
 
 Run by hand:  .venv/bin/python bench/export_web_bench.py [--models single ...] [--limit N]
 JSON in bench/results/export-web-<time>.json.  Needs chromium (apt-get install chromium).
+
+``--damaged N`` instead makes N damaged copies (1-8 bytes overwritten, a fifth also cut short) of
+the JPEG and TIFF photos and compares preprocess.js's decoding (in node, the page's own code for
+those formats) with petcognizer's load_rgb on each: same pixels, both refuse, or one refuses;
+"different pixels" is what must not happen. JSON in bench/results/export-web-damaged-<time>.json.
 """
 
 from __future__ import annotations
@@ -89,11 +94,100 @@ def run_page(root: Path, page: str, photos: list[str], timeout: float = 1800) ->
     return res
 
 
+NODE_DECODE = r"""
+const fs = require('fs');
+const P = require(process.argv[2]);
+(async () => {
+  await P.initJpeg(fs.readFileSync(process.argv[3]));
+  const out = {};
+  for (const f of JSON.parse(fs.readFileSync(process.argv[4]))) {
+    try {
+      const im = await P.decodePhoto(new Uint8Array(fs.readFileSync(f)), Number(process.argv[5]));
+      out[f] = {w: im.w, h: im.h, rgb: Buffer.from(im.data).toString('base64')};
+    } catch (e) { out[f] = {error: e.message}; }
+  }
+  fs.writeFileSync(process.argv[6], JSON.stringify(out));
+})();
+"""
+
+
+def damaged(n: int, files: list[Path]) -> None:
+    """preprocess.js against load_rgb on ``n`` damaged copies of the JPEG and TIFF photos."""
+    import base64
+    import random
+    import warnings
+    from collections import Counter
+
+    from petcognizer.core.export_targets import jpeg_wasm
+    from petcognizer.core.images import ImageError, load_rgb
+
+    node = shutil.which('node')
+    if node is None:
+        raise SystemExit('--damaged needs node (apt-get install nodejs)')
+    src = [f for f in files if f.suffix.lower() in ('.jpg', '.jpeg', '.tif', '.tiff')]
+    rng = random.Random(3)
+    load0 = os.getloadavg()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        made = []
+        for i in range(n):
+            f = src[i % len(src)]
+            b = bytearray(f.read_bytes())
+            for _ in range(rng.randint(1, 8)):
+                b[rng.randrange(len(b))] = rng.randrange(256)
+            if rng.random() < 0.2:
+                b = b[:rng.randrange(len(b))]
+            made.append(tmp / f'{i:04d}-{f.name}')
+            made[-1].write_bytes(bytes(b))
+        (tmp / 'list.json').write_text(json.dumps([str(m) for m in made]))
+        (tmp / 'decode.js').write_text(NODE_DECODE)
+        t0 = time.perf_counter()
+        r = subprocess.run([node, str(tmp / 'decode.js'), str(ROOT / 'resources' / 'export' / 'preprocess.js'),
+                            str(jpeg_wasm()), str(tmp / 'list.json'), '256', str(tmp / 'out.json')],
+                           capture_output=True, text=True, timeout=3600)
+        if r.returncode:
+            raise SystemExit(f'node failed: {r.stderr[-2000:]}')
+        page_s = time.perf_counter() - t0
+        page = json.loads((tmp / 'out.json').read_text())
+        counts: Counter = Counter()
+        different = []
+        for m in made:
+            kind = 'jpeg' if m.suffix.lower() in ('.jpg', '.jpeg') else 'tiff'
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter('ignore')
+                    want = np.asarray(load_rgb(m, draft_size=256))
+            except ImageError:
+                want = None
+            got = page[str(m)]
+            if want is None or 'error' in got:
+                what = ('petcognizer refuses' if want is None else 'petcognizer answers') + \
+                    (', page refuses' if 'error' in got else ', page answers')
+            else:
+                px = np.frombuffer(base64.b64decode(got['rgb']), np.uint8)
+                same = (got['h'], got['w']) == want.shape[:2] and np.array_equal(px.reshape(want.shape), want)
+                what = 'same pixels' if same else 'different pixels'
+                if not same:
+                    different.append(m.name)
+            counts[f'{kind}: {what}'] += 1
+    result = {'damaged_copies': n, 'of_photos': len(src), 'counts': dict(sorted(counts.items())),
+              'different': different, 'node_seconds': round(page_s, 1), 'load_start': load0,
+              'load_end': os.getloadavg()}
+    print(json.dumps(result, indent=1))
+    stamp = time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())
+    dest = ROOT / 'bench' / 'results' / f'export-web-damaged-{stamp}.json'
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(json.dumps(result, indent=1))
+    print('wrote', dest)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument('--models', nargs='*', default=['single', 'ensemble', 'finetuned'])
     ap.add_argument('--limit', type=int, default=0, help='only the first N photos')
     ap.add_argument('--no-predict-py', action='store_true', help="skip the bundle's predict.py")
+    ap.add_argument('--damaged', type=int, default=0, metavar='N',
+                    help='only compare the decoding of N damaged copies of the JPEG and TIFF photos (node)')
     args = ap.parse_args()
     import export_bench as eb
 
@@ -106,6 +200,8 @@ def main() -> None:
     files = sorted(p for p in photos.rglob('*') if p.is_file())
     if args.limit:
         files = files[:args.limit]
+    if args.damaged:
+        return damaged(args.damaged, files)
     import resource
 
     from petcognizer.core.export_targets import JPEG_WASM_PACKAGE, JPEG_WASM_VERSION, ORT_WEB_VERSION

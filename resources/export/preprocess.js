@@ -358,10 +358,14 @@ async function decodeJpeg(b, resize) {
   if (!op) throw new Error('not enough memory to decode this JPEG');
   const rc = X.tjDecompress2(handle, ip, b.length, op, ow, ow * nc, oh,
                              mode === 'L' ? TJPF_GRAY : mode === 'CMYK' ? TJPF_CMYK : TJPF_RGB, 0);
-  // TurboJPEG also returns -1 for a warning (the image is then complete); a file that ends before
-  // its end-of-image marker is truncated, which petcognizer refuses
-  if (rc !== 0 && !hasEOI(b)) {
-    throw new Error('image file is truncated (the end of the file is missing); copy or download it again');
+  // TurboJPEG also returns -1 for libjpeg's warnings (corrupt data it recovered from). A file that
+  // ends before its end-of-image marker is truncated, which petcognizer refuses; other damage is
+  // refused too: this build and Pillow's recover from it differently (a third of such damaged
+  // JPEGs gave other pixels than Pillow's: bench/export_web_bench.py --damaged, docs/EXPORT.md).
+  if (rc !== 0) {
+    if (!hasEOI(b)) throw new Error('image file is truncated (the end of the file is missing); copy or download it again');
+    throw new Error('the JPEG data is damaged (libjpeg-turbo had to recover from corrupt data), so the page ' +
+                    'cannot promise petcognizer\'s answer; petcognizer predict or the bundle\'s predict.py read it');
   }
   const data = new Uint8Array(X.memory.buffer, op, ow * oh * nc).slice();
   if (mode === 'CMYK') for (let i = 0; i < data.length; i++) data[i] = 255 - data[i];  // Pillow's CMYK;I
@@ -384,7 +388,7 @@ async function decodeTiff(b) {
   const w = get(256)[0], h = get(257)[0];
   checkSize(w, h);
   const bits = get(258, [1]), spp = get(277, [1])[0], comp = get(259, [1])[0];
-  const photo = get(262, [1])[0], planar = get(284, [1])[0], predictor = get(317, [1])[0];
+  const photo = get(262, [0])[0], planar = get(284, [1])[0], predictor = get(317, [1])[0];
   const extra = get(338, []), fmt = get(339, [1])[0];
   const unsupported = (what) => new Error(`this TIFF (${what}) cannot be decoded exactly in the page; ` +
                                           'petcognizer predict or the bundle\'s predict.py read it');
@@ -412,7 +416,7 @@ async function decodeTiff(b) {
     if (comp === 1) strip = raw;
     else if (comp === 32773) strip = unpackBits(raw, want);
     else if (comp === 5) strip = lzwDecode(raw, want);
-    else strip = new Uint8Array(await new Response(new Blob([raw]).stream().pipeThrough(new DecompressionStream('deflate'))).arrayBuffer());
+    else strip = await inflate([raw], 'TIFF');
     if (strip.length < want) throw new Error('image file is truncated (a TIFF strip is short)');
     strip = strip.subarray(0, want);
     if (predictor === 2) {
@@ -471,7 +475,7 @@ function lzwDecode(src, want) {  // TIFF LZW (MSB first, early change)
     else if (prev && code === dict.length) entry = prev.concat([prev[0]]);
     else throw new Error('the TIFF LZW data is damaged');
     for (const v of entry) { if (o < want) out[o++] = v; }
-    if (prev) dict.push(prev.concat([entry[0]]));
+    if (prev && dict.length < 4096) dict.push(prev.concat([entry[0]]));
     prev = entry;
     if (dict.length + 1 >= (1 << width) && width < 12) width++;
   }
@@ -532,9 +536,13 @@ function webpChunks(b) {
   return out;
 }
 
-async function inflate(parts) {
-  const stream = new Blob(parts).stream().pipeThrough(new DecompressionStream('deflate'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+async function inflate(parts, what) {
+  try {
+    const stream = new Blob(parts).stream().pipeThrough(new DecompressionStream('deflate'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  } catch (e) {
+    throw new Error(`the ${what} data is damaged (${e.message})`);
+  }
 }
 
 // 16-bit greyscale PNG (Pillow's mode I;16), scaled to 8 bits as petcognizer's rule 5 says.
@@ -543,7 +551,7 @@ async function decodePngGrey16(info) {
     throw new Error('this 16-bit greyscale PNG is interlaced, which the page cannot decode exactly; ' +
                     'petcognizer predict or the bundle\'s predict.py read it');
   }
-  const {w, h} = info, raw = await inflate(info.idat), stride = w * 2;
+  const {w, h} = info, raw = await inflate(info.idat, 'PNG'), stride = w * 2;
   if (raw.length < h * (stride + 1)) throw new Error('image file is truncated (the PNG data is short)');
   const cur = new Uint8Array(stride), prev = new Uint8Array(stride), v = new Uint16Array(w * h);
   let hi = 0;
@@ -677,7 +685,14 @@ function isTiffBytes(b) {
 async function decodePhoto(bytes, resize, blob) {
   let img;
   if (isJpegBytes(bytes)) img = await decodeJpeg(bytes, resize);
-  else if (isTiffBytes(bytes)) img = await decodeTiff(bytes);
+  else if (isTiffBytes(bytes)) {
+    try {
+      img = await decodeTiff(bytes);
+    } catch (e) {  // offsets past the end, bad compressed data: one wording
+      if (e instanceof RangeError || e instanceof TypeError) throw new Error(`the TIFF data is damaged (${e.message})`);
+      throw e;
+    }
+  }
   else if (isPngBytes(bytes) && pngChunks(bytes).depth === 16 && pngChunks(bytes).colorType === 0) img = await decodeBrowser(undefined, bytes);
   else if (blob !== undefined) img = await decodeBrowser(blob, bytes);
   else throw new Error('not a JPEG or TIFF (the browser decodes the other formats)');
