@@ -351,7 +351,7 @@ async function decodeJpeg(b, resize) {
   const ow = Math.ceil(w / s), oh = Math.ceil(h / s);
   // TurboJPEG takes the largest scaling factor that fits ow x oh: it must be exactly 1/s
   const f = TJ_FACTORS.find((q) => tjScaled(w, q) <= ow && tjScaled(h, q) <= oh);
-  if (!f || f[0] * s !== f[1] && !(s === 1 && f[0] === f[1])) {
+  if (!f || f[0] * s !== f[1]) {
     throw new Error(`libjpeg-turbo would decode this ${w}x${h} JPEG at scale ${f}, not 1/${s}`);
   }
   const op = X.malloc(ow * oh * nc);
@@ -360,8 +360,8 @@ async function decodeJpeg(b, resize) {
                              mode === 'L' ? TJPF_GRAY : mode === 'CMYK' ? TJPF_CMYK : TJPF_RGB, 0);
   // TurboJPEG also returns -1 for libjpeg's warnings (corrupt data it recovered from). A file that
   // ends before its end-of-image marker is truncated, which petcognizer refuses; other damage is
-  // refused too: this build and Pillow's recover from it differently (a third of such damaged
-  // JPEGs gave other pixels than Pillow's: bench/export_web_bench.py --damaged, docs/EXPORT.md).
+  // refused too: this build and Pillow's recover from it differently (docs/EXPORT.md, "Damaged
+  // files": a third of such JPEGs gave other pixels than Pillow's).
   if (rc !== 0) {
     if (!hasEOI(b)) throw new Error('image file is truncated (the end of the file is missing); copy or download it again');
     throw new Error('the JPEG data is damaged (libjpeg-turbo had to recover from corrupt data), so the page ' +
