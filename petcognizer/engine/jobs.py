@@ -302,6 +302,28 @@ def doctor(callback: Callback, cancel: CancelToken, *, snapshot: dict, cache_roo
     return report.to_dict()
 
 
+def recommend(callback: Callback, cancel: CancelToken, *, snapshot: dict, cache_root: str,
+              backbone: str | None = None) -> dict:
+    """Settings recommended from the photos themselves (near ImageNet or far from it).
+
+    :meth:`petcognizer.core.recommend.Recommendation.to_dict`, plus ``'config'`` and
+    ``'cheaper_config'`` (TrainConfig dicts; the cheaper one None when there is none).
+    The frozen features are cached under ``cache_root``, so the run that follows reads
+    them back.
+    """
+    from petcognizer.core.recommend import recommend_for_photos
+    from petcognizer.core.runs import TrainingSnapshot
+
+    snap = TrainingSnapshot.from_dict(snapshot)
+    rec = recommend_for_photos(snap.paths, snap.labels, snap.classes, backbone=backbone,
+                               cache_root=Path(cache_root), digests=list(snap.digests) or None,
+                               callback=callback, cancel=cancel)
+    out = rec.to_dict()
+    out['config'] = rec.config.to_dict()
+    out['cheaper_config'] = rec.cheaper.to_dict() if rec.cheaper is not None else None
+    return out
+
+
 #: The engine's jobs by name.
 JOBS: dict[str, JobSpec] = {
     spec.name: spec
@@ -316,6 +338,7 @@ JOBS: dict[str, JobSpec] = {
         JobSpec('evaluate', evaluate),
         JobSpec('heatmap', heatmap),
         JobSpec('doctor', doctor),
+        JobSpec('recommend', recommend),
     )
 }
 
