@@ -2543,6 +2543,14 @@ This folder is missing or no longer a project; right-click to remove it.</source
         </message>
     </context>
     <context>
+        <name>train_advice</name>
+        <message>
+            <source>Your photos look unlike the everyday photos the network learned from, so "Most accurate" trains the network itself, not only its last layer. "Quick" trains the last layer only.</source>
+            <extracomment>Milliseconds after the last change of the photos before the look starts.</extracomment>
+            <translation>Ваши фото не похожи на обычные фото, на которых училась сеть, поэтому «Точнее всего» дообучает саму сеть, а не только её последний слой. «Быстро» обучает только последний слой.</translation>
+        </message>
+    </context>
+    <context>
         <name>train_estimate</name>
         <message>
             <source>Reading photos</source>

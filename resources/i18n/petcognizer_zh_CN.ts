@@ -2489,6 +2489,14 @@ This folder is missing or no longer a project; right-click to remove it.</source
         </message>
     </context>
     <context>
+        <name>train_advice</name>
+        <message>
+            <source>Your photos look unlike the everyday photos the network learned from, so "Most accurate" trains the network itself, not only its last layer. "Quick" trains the last layer only.</source>
+            <extracomment>Milliseconds after the last change of the photos before the look starts.</extracomment>
+            <translation>您的照片与网络学过的日常照片差别较大，因此“最准确”会训练网络本身，而不只是最后一层。“快速”只训练最后一层。</translation>
+        </message>
+    </context>
+    <context>
         <name>train_estimate</name>
         <message>
             <source>Reading photos</source>

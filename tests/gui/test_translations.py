@@ -70,7 +70,7 @@ def test_every_message_is_translated(lang):
 
 
 def test_the_ts_files_hold_every_text_of_the_code(tmp_path):
-    """lupdate into a copy: nothing new, nothing gone, nothing unfinished."""
+    """lupdate into a copy: nothing new, nothing unfinished."""
     update = _update_module()
     copies = []
     for lang in LANGS:
@@ -81,8 +81,9 @@ def test_the_ts_files_hold_every_text_of_the_code(tmp_path):
     for copy in copies:
         before = {(c, s) for c, s, _ in messages(I18N / copy.name)}
         after = {(c, s) for c, s, _ in messages(copy)}
-        assert after == before, (f'{copy.name} is out of date: run resources/i18n/update.py '
-                                 f'(new: {sorted(after - before)[:5]}, gone: {sorted(before - after)[:5]})')
+        # (a text the code no longer has is harmless: the next update.py drops it)
+        assert after <= before, (f'{copy.name} lacks texts of the code: run resources/i18n/update.py and '
+                                 f'translate them (new: {sorted(after - before)[:5]})')
         unfinished = [s for _, s, m in messages(copy) if m.find('translation').get('type') == 'unfinished']
         assert not unfinished, f'{copy.name}: untranslated after lupdate: {unfinished[:5]}'
 
