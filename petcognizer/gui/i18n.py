@@ -124,6 +124,7 @@ def remove_translators(app: QCoreApplication | None = None) -> None:
         t = _installed.pop()
         if app is not None:
             app.removeTranslator(t)
+        t.deleteLater()
 
 
 def install_translators(language: str, app: QCoreApplication | None = None) -> bool:
