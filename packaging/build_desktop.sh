@@ -134,7 +134,7 @@ else
 fi
 RUN=("${CLEAN_ENV[@]}" "${NO_PYTHON[@]}")
 
-say "the command line: --version, backbones, train 3+3 photos, predict"
+say "the command line: --version, backbones, train 3+3 photos, predict, export to ONNX"
 "${RUN[@]}" "$APP" --version
 "${RUN[@]}" "$APP" backbones
 "$VENV/bin/python" - "$WORK/photos" <<'EOF'
@@ -153,6 +153,10 @@ EOF
 /usr/bin/time -f 'train: %e s wall, %U s user' "${RUN[@]}" "$APP" train "$WORK/photos" \
     --out "$WORK/pets.safetensors" --epochs 3 --quiet
 "${RUN[@]}" "$APP" predict "$WORK/pets.safetensors" "$WORK/photos/red/red0.png" --json
+# the window's default export: ONNX, which petcognizer reloads and checks against the model
+"${RUN[@]}" "$APP" export "$WORK/pets.safetensors" --format onnx --out "$WORK/pets.onnx" | grep '^Checked:' \
+    || die "the ONNX export failed or was not checked"
+[ -f "$WORK/pets.onnx-bundle/predict.py" ] || die "the ONNX export's bundle has no predict.py"
 if command -v strace >/dev/null; then
     # the build must not read any Python installation: not the build venv, not the Python it came from
     "${CLEAN_ENV[@]}" strace -f -qq -e trace=open,openat,execve -o "$WORK/strace.txt" \
