@@ -91,7 +91,7 @@ class LabelAssistMixin:
             self.show_error(translate('data_assist', 'Could not save the match of {name!r}: {exc}').format(name=name, exc=exc))
             return False
         self.undo_stack.push(ClassMatchCommand(project, name, old, new, **self._cmd_kwargs()))
-        self.status_changed.emit(translate('data_assist', "'{name}' now means: {describe_match_name}.").format(name=name, describe_match_name=describe_match(name, project.class_matches)))
+        self.status_changed.emit(translate('data_assist', "'{name}' now means: {meaning}.").format(name=name, meaning=describe_match(name, project.class_matches)))
         return True
 
     def _on_class_match_dialog_finished(self, dialog: ClassMatchDialog, result: int) -> None:

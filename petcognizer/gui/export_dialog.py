@@ -155,12 +155,12 @@ class ExportDialog(QDialog):
         backbone = (run.backbone if run is not None else '') or ''
         networks = len(backbone.split('+'))
         what = translate('export_dialog', '{networks} networks voting').format(networks=networks) if networks > 1 else (backbone or translate('export_dialog', 'the model'))
-        when = translate('export_dialog', 'trained {format_when_created}, ').format(format_when_created=format_when(run.created)) if run is not None and run.created else ''
+        when = translate('export_dialog', 'trained {when}, ').format(when=format_when(run.created)) if run is not None and run.created else ''
         intro = QLabel(
             translate('export_dialog', '<b>Use this model outside petcognizer</b>: in your own program, '
                                          'app or web page.<br><span style="color:#5f6670">{when}{what}</span>').format(when=when, what=what)
         )
-        intro.setToolTip(translate('export_dialog', 'Run {value}: {backbone}\n{model_path}').format(value=run.id if run is not None else self.model_path.parent.name, backbone=backbone, model_path=self.model_path))
+        intro.setToolTip(translate('export_dialog', 'Run {run}: {backbone}\n{model_path}').format(run=run.id if run is not None else self.model_path.parent.name, backbone=backbone, model_path=self.model_path))
         intro.setWordWrap(True)
         lay.addWidget(intro)
 

@@ -36,9 +36,9 @@ def format_duration(seconds: float | None) -> str:
 def format_params(n: int) -> str:
     """``1_652_640`` -> ``'1.65 M'``."""
     if n >= 1_000_000:
-        return translate('formatting', '{value:.2f} M').format(value=n / 1e6)
+        return translate('formatting', '{millions:.2f} M').format(millions=n / 1e6)
     if n >= 1_000:
-        return translate('formatting', '{value:.1f} k').format(value=n / 1e3)
+        return translate('formatting', '{thousands:.1f} k').format(thousands=n / 1e3)
     return str(n)
 
 

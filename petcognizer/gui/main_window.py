@@ -543,7 +543,7 @@ class MainWindow(ProjectDialogsMixin, QMainWindow):
         QMessageBox.about(
             self,
             translate('main_window', 'About petcognizer'),
-            translate('main_window', '<h3>petcognizer {version__}</h3><p>Train image classifiers from '
+            translate('main_window', '<h3>petcognizer {version}</h3><p>Train image classifiers from '
                                        'folders of photos by transfer learning, offline, on your own '
-                                       'computer.</p><p>Apache-2.0</p>').format(version__=__version__),
+                                       'computer.</p><p>Apache-2.0</p>').format(version=__version__),
         )

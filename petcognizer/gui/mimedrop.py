@@ -176,8 +176,8 @@ def read_mime(mime: QMimeData | None) -> MimePhotos:
     def add_image(data: bytes, suffix: str) -> None:
         if len(data) > MAX_IMAGE_BYTES:
             out.problems.append(
-                translate('mimedrop', 'A pasted picture of {value} MB is too large to add; save it as a '
-                                        'file and add the file.').format(value=len(data) // (1024 * 1024))
+                translate('mimedrop', 'A pasted picture of {mb} MB is too large to add; save it as a '
+                                        'file and add the file.').format(mb=len(data) // (1024 * 1024))
             )
             return
         out.images.append((data, suffix))
@@ -309,7 +309,7 @@ def remote_message(urls: list[str]) -> str:
     first = urls[0]
     if len(first) > 70:
         first = first[:67] + '…'
-    more = translate('mimedrop', ' (and {value} more)').format(value=len(urls) - 1) if len(urls) > 1 else ''
+    more = translate('mimedrop', ' (and {n} more)').format(n=len(urls) - 1) if len(urls) > 1 else ''
     return (
         translate('mimedrop', 'The browser gave only a web address ({first}){more}, not the photo. '
                                 'petcognizer works offline and does not download. Save the photo to your '

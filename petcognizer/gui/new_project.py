@@ -134,7 +134,7 @@ class NewProjectDialog(QDialog):
         target = self.target()
         self.create_button.setEnabled(target is not None)
         if target is None:
-            self.where_label.setText(translate('new_project', 'In {home_short_location}').format(home_short_location=_home_short(self.location)))
+            self.where_label.setText(translate('new_project', 'In {folder}').format(folder=_home_short(self.location)))
             self.note_label.setText(translate('new_project', 'Type a name (letters or numbers).'))
             self.note_label.show()
             return

@@ -252,7 +252,7 @@ class PredictPage(PhotoInputMixin, QWidget):
             acc_text = acc if r.evaluation else translate('predict_page', '{acc} val. accuracy').format(acc=acc) if acc.endswith('%') else acc
             stopped = translate('predict_page', ', stopped early') if r.cancelled else ''
             name = short_backbone_name(r.backbone or '?')
-            out.append((translate('predict_page', 'Run {format_when_created} · {name} · {acc_text}{stopped}').format(format_when_created=format_when(r.created), name=name, acc_text=acc_text, stopped=stopped), path))
+            out.append((translate('predict_page', 'Run {when} · {name} · {acc_text}{stopped}').format(when=format_when(r.created), name=name, acc_text=acc_text, stopped=stopped), path))
         return out
 
     def _refresh_models(self, select: Path | None = None) -> None:
@@ -558,9 +558,9 @@ class PredictPage(PhotoInputMixin, QWidget):
         try:
             write_predictions_csv(path, self._results)
         except OSError as exc:
-            self.error_banner.show_text(translate('predict_page', 'Could not save {path}: {value}').format(path=path, value=exc.strerror or exc))
+            self.error_banner.show_text(translate('predict_page', 'Could not save {path}: {reason}').format(path=path, reason=exc.strerror or exc))
             return
-        self.status_label.setText(translate('predict_page', 'Saved {len__results} predictions to {path}').format(len__results=len(self._results), path=path))
+        self.status_label.setText(translate('predict_page', 'Saved {n} predictions to {path}').format(n=len(self._results), path=path))
 
     def _update_state(self) -> None:
         busy = self.is_busy()

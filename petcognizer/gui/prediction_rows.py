@@ -195,9 +195,9 @@ def confidence(pred: Any) -> Confidence:
     else:
         top = pred.probabilities[0][1]
         kind = 'sure' if top >= SURE else 'fairly' if top >= FAIRLY_SURE else 'unsure'
-        tip = (translate('prediction_rows', 'The model gives “{value}” a probability of {top:.1%} (softmax '
+        tip = (translate('prediction_rows', 'The model gives “{label}” a probability of {top:.1%} (softmax '
                                               'of the top class). Sure: {SURE:.0%} or more; fairly sure: '
-                                              '{FAIRLY_SURE:.0%} or more; unsure: less.').format(value=pred.probabilities[0][0], top=top, SURE=SURE, FAIRLY_SURE=FAIRLY_SURE))
+                                              '{FAIRLY_SURE:.0%} or more; unsure: less.').format(label=pred.probabilities[0][0], top=top, SURE=SURE, FAIRLY_SURE=FAIRLY_SURE))
     word, colour, background = _KINDS[kind]
     word = translate('prediction_rows', word)
     return Confidence(kind, word, colour, background, tip)

@@ -183,7 +183,7 @@ class RunProgress(QWidget):
         clock = self.run_clock
         if clock is None or clock.members < 2 or clock.stage == 'check':
             return ''
-        return translate('run_progress', 'network {value} of {members}: ').format(value=clock.phase.member + 1, members=clock.members)
+        return translate('run_progress', 'network {member} of {members}: ').format(member=clock.phase.member + 1, members=clock.members)
 
     def _draw(self) -> None:
         """Redraw the bar and the status line from the clock and the latest detail."""
@@ -205,7 +205,7 @@ class RunProgress(QWidget):
         if self.run_clock is None:
             self.set_starting()
         val = translate('run_progress', ', {n_val} kept back to check it').format(n_val=ev.n_val) if ev.n_val else ''
-        self._detail = translate('run_progress', 'Reading {value} photos{val}').format(value=ev.n_train + ev.n_val, val=val)
+        self._detail = translate('run_progress', 'Reading {n} photos{kept}').format(n=ev.n_train + ev.n_val, kept=val)
         self.status_label.setToolTip(
             f'{ev.backbone}: {ev.n_train} training photos, {ev.n_val} validation photos; '
             f'{len(ev.classes)} classes, {ev.epochs} epochs of {ev.steps_per_epoch} batches; '
@@ -217,7 +217,7 @@ class RunProgress(QWidget):
         self.cancel_download_button.hide()
         if self.run_clock is not None:
             self.run_clock.at('learn', self._now(), fraction=ev.epoch / max(1, ev.epochs))
-        self._detail = translate('run_progress', 'Learning: round {value} of {epochs}').format(value=ev.epoch + 1, epochs=ev.epochs)
+        self._detail = translate('run_progress', 'Learning: round {epoch} of {epochs}').format(epoch=ev.epoch + 1, epochs=ev.epochs)
         self._draw()
 
     def show_message(self, text: str) -> None:
@@ -235,7 +235,7 @@ class RunProgress(QWidget):
             mb = 1024 * 1024
             self.progress_bar.setRange(0, total)
             self.progress_bar.setValue(min(ev.done, total))
-            self.progress_bar.setFormat(translate('run_progress', '{value:.1f} of {value2:.0f} MB').format(value=ev.done / mb, value2=ev.total / mb))
+            self.progress_bar.setFormat(translate('run_progress', '{done:.1f} of {total:.0f} MB').format(done=ev.done / mb, total=ev.total / mb))
             self.cancel_download_button.setVisible(ev.done < ev.total)
             self.cancel_download_button.setEnabled(can_cancel)
             self.status_label.setText(ev.text or translate('run_progress', 'Downloading the backbone\'s weights…'))
@@ -277,11 +277,11 @@ class RunProgress(QWidget):
             self.status_label.setText(translate('run_progress', 'Training failed.'))
         else:
             what = translate('run_progress', 'Stopped') if ev.cancelled else translate('run_progress', 'Finished')
-            acc = (translate('run_progress', ' Accuracy on the photos kept back: {value:.1f}%').format(value=ev.best_val_acc * 100)
-                   + (translate('run_progress', ' (round {value}).').format(value=ev.best_epoch + 1) if ev.best_epoch is not None else '.')
+            acc = (translate('run_progress', ' Accuracy on the photos kept back: {percent:.1f}%').format(percent=ev.best_val_acc * 100)
+                   + (translate('run_progress', ' (round {epoch}).').format(epoch=ev.best_epoch + 1) if ev.best_epoch is not None else '.')
                    if ev.best_val_acc is not None else '')
             self.status_label.setText(translate('run_progress', '{what} after '
-                                                                  '{format_duration_seconds}.{acc}').format(what=what, format_duration_seconds=format_duration(ev.seconds), acc=acc))
+                                                                  '{duration}.{acc}').format(what=what, duration=format_duration(ev.seconds), acc=acc))
         self.run_clock = None
         if not ev.cancelled and ev.error is None:
             self.progress_bar.setRange(0, 1)
@@ -304,10 +304,10 @@ class RunProgress(QWidget):
         clock = self.run_clock
         clock.at('learn', self._now(), fraction=(ev.epoch * steps + ev.step + 1) / max(1, epochs * steps),
                  eta_s=ev.eta_s or None)
-        self._detail = translate('run_progress', 'Learning: round {value} of {epochs}').format(value=ev.epoch + 1, epochs=epochs)
-        self.status_label.setToolTip(translate('run_progress', 'Epoch {value} of {epochs} · batch {value2} '
+        self._detail = translate('run_progress', 'Learning: round {epoch} of {epochs}').format(epoch=ev.epoch + 1, epochs=epochs)
+        self.status_label.setToolTip(translate('run_progress', 'Epoch {epoch} of {epochs} · batch {batch} '
                                                                  'of {steps} · {images_per_s:.0f} photos/s · '
-                                                                 'loss {loss:.3f}').format(value=ev.epoch + 1, epochs=epochs, value2=ev.step + 1, steps=steps, images_per_s=ev.images_per_s, loss=ev.loss))
+                                                                 'loss {loss:.3f}').format(epoch=ev.epoch + 1, epochs=epochs, batch=ev.step + 1, steps=steps, images_per_s=ev.images_per_s, loss=ev.loss))
         self._draw()
 
     @Slot()

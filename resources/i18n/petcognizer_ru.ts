@@ -438,8 +438,8 @@ Right: the share of photos named right (accuracy). One round is one epoch: every
             <translation>Не удалось сохранить соответствие {name!r}: {exc}</translation>
         </message>
         <message>
-            <source>'{name}' now means: {describe_match_name}.</source>
-            <translation>«{name}» теперь означает: {describe_match_name}.</translation>
+            <source>'{name}' now means: {meaning}.</source>
+            <translation>«{name}» теперь означает: {meaning}.</translation>
         </message>
         <message>
             <source>No model is trained yet, so these come from the class names alone (what the pretrained network knows about them).</source>
@@ -984,17 +984,17 @@ The photos go to the project trash; Edit ▸ Undo brings them back.</source>
             <translation>модель</translation>
         </message>
         <message>
-            <source>trained {format_when_created}, </source>
-            <translation>обучена {format_when_created}, </translation>
+            <source>trained {when}, </source>
+            <translation>обучена {when}, </translation>
         </message>
         <message>
             <source>&lt;b&gt;Use this model outside petcognizer&lt;/b&gt;: in your own program, app or web page.&lt;br&gt;&lt;span style="color:#5f6670"&gt;{when}{what}&lt;/span&gt;</source>
             <translation>&lt;b&gt;Используйте эту модель вне petcognizer&lt;/b&gt;: в своей программе, приложении или на веб-странице.&lt;br&gt;&lt;span style="color:#5f6670"&gt;{when}{what}&lt;/span&gt;</translation>
         </message>
         <message>
-            <source>Run {value}: {backbone}
+            <source>Run {run}: {backbone}
 {model_path}</source>
-            <translation>Запуск {value}: {backbone}
+            <translation>Запуск {run}: {backbone}
 {model_path}</translation>
         </message>
         <message>
@@ -1089,12 +1089,12 @@ The photos go to the project trash; Edit ▸ Undo brings them back.</source>
     <context>
         <name>formatting</name>
         <message>
-            <source>{value:.2f} M</source>
-            <translation>{value:.2f} млн</translation>
+            <source>{millions:.2f} M</source>
+            <translation>{millions:.2f} млн</translation>
         </message>
         <message>
-            <source>{value:.1f} k</source>
-            <translation>{value:.1f} тыс.</translation>
+            <source>{thousands:.1f} k</source>
+            <translation>{thousands:.1f} тыс.</translation>
         </message>
         <message>
             <source>Overfitting: validation loss has risen for {patience} epochs in a row while training loss keeps falling, so the model is memorising the training photos. Try fewer epochs, more photos per class, or turn on augmentation. (The best epoch so far is kept.)</source>
@@ -1313,24 +1313,24 @@ The photos go to the project trash; Edit ▸ Undo brings them back.</source>
             <translation>О программе petcognizer</translation>
         </message>
         <message>
-            <source>&lt;h3&gt;petcognizer {version__}&lt;/h3&gt;&lt;p&gt;Train image classifiers from folders of photos by transfer learning, offline, on your own computer.&lt;/p&gt;&lt;p&gt;Apache-2.0&lt;/p&gt;</source>
-            <translation>&lt;h3&gt;petcognizer {version__}&lt;/h3&gt;&lt;p&gt;Обучайте классификаторы изображений на папках с фото методом переноса обучения — без интернета, на своём компьютере.&lt;/p&gt;&lt;p&gt;Apache-2.0&lt;/p&gt;</translation>
+            <source>&lt;h3&gt;petcognizer {version}&lt;/h3&gt;&lt;p&gt;Train image classifiers from folders of photos by transfer learning, offline, on your own computer.&lt;/p&gt;&lt;p&gt;Apache-2.0&lt;/p&gt;</source>
+            <translation>&lt;h3&gt;petcognizer {version}&lt;/h3&gt;&lt;p&gt;Обучайте классификаторы изображений на папках с фото методом переноса обучения — без интернета, на своём компьютере.&lt;/p&gt;&lt;p&gt;Apache-2.0&lt;/p&gt;</translation>
         </message>
     </context>
     <context>
         <name>mimedrop</name>
         <message>
-            <source>A pasted picture of {value} MB is too large to add; save it as a file and add the file.</source>
+            <source>A pasted picture of {mb} MB is too large to add; save it as a file and add the file.</source>
             <extracomment>Raw images above this size are refused (a photo is a few MB; this is a runaway paste). Mime formats carrying an encoded picture, best first (kept as they are: no re-encoding).</extracomment>
-            <translation>Вставленная картинка размером {value} МБ слишком велика; сохраните её в файл и добавьте файл.</translation>
+            <translation>Вставленная картинка размером {mb} МБ слишком велика; сохраните её в файл и добавьте файл.</translation>
         </message>
         <message>
             <source>Could not save the pasted photo as {path}: {exc}</source>
             <translation>Не удалось сохранить вставленное фото как {path}: {exc}</translation>
         </message>
         <message>
-            <source> (and {value} more)</source>
-            <translation> (и ещё {value})</translation>
+            <source> (and {n} more)</source>
+            <translation> (и ещё {n})</translation>
         </message>
         <message>
             <source>The browser gave only a web address ({first}){more}, not the photo. petcognizer works offline and does not download. Save the photo to your computer (right-click it, "Save image as…") and drop the saved file, or copy the image (right-click, "Copy image") and paste it here with Ctrl+V.</source>
@@ -1472,8 +1472,8 @@ The photos go to the project trash; Edit ▸ Undo brings them back.</source>
             <translation>Создать</translation>
         </message>
         <message>
-            <source>In {home_short_location}</source>
-            <translation>В {home_short_location}</translation>
+            <source>In {folder}</source>
+            <translation>В {folder}</translation>
         </message>
         <message>
             <source>Type a name (letters or numbers).</source>
@@ -1683,8 +1683,8 @@ One photo is enough to start; three or more give an honest accuracy estimate; mo
             <translation>, остановлено досрочно</translation>
         </message>
         <message>
-            <source>Run {format_when_created} · {name} · {acc_text}{stopped}</source>
-            <translation>Запуск {format_when_created} · {name} · {acc_text}{stopped}</translation>
+            <source>Run {when} · {name} · {acc_text}{stopped}</source>
+            <translation>Запуск {when} · {name} · {acc_text}{stopped}</translation>
         </message>
         <message>
             <source>File: {name}</source>
@@ -1751,12 +1751,12 @@ One photo is enough to start; three or more give an honest accuracy estimate; mo
             <translation>Файлы CSV (*.csv)</translation>
         </message>
         <message>
-            <source>Could not save {path}: {value}</source>
-            <translation>Не удалось сохранить {path}: {value}</translation>
+            <source>Could not save {path}: {reason}</source>
+            <translation>Не удалось сохранить {path}: {reason}</translation>
         </message>
         <message>
-            <source>Saved {len__results} predictions to {path}</source>
-            <translation>Результаты ({len__results}) сохранены в {path}</translation>
+            <source>Saved {n} predictions to {path}</source>
+            <translation>Результаты ({n}) сохранены в {path}</translation>
         </message>
         <message>
             <source>No model to predict with yet.
@@ -1892,8 +1892,8 @@ Each photo gets its most likely classes; a wrong one can be put in the right cla
             <translation>Это фото не похоже ни на одно из фото, на которых училась модель (оценка необычности {score:.2f}); его классы — лишь догадки.</translation>
         </message>
         <message>
-            <source>The model gives “{value}” a probability of {top:.1%} (softmax of the top class). Sure: {SURE:.0%} or more; fairly sure: {FAIRLY_SURE:.0%} or more; unsure: less.</source>
-            <translation>Модель даёт «{value}» вероятность {top:.1%} (softmax лучшего класса). Уверенно: от {SURE:.0%}; довольно уверенно: от {FAIRLY_SURE:.0%}; неуверенно: меньше.</translation>
+            <source>The model gives “{label}” a probability of {top:.1%} (softmax of the top class). Sure: {SURE:.0%} or more; fairly sure: {FAIRLY_SURE:.0%} or more; unsure: less.</source>
+            <translation>Модель даёт «{label}» вероятность {top:.1%} (softmax лучшего класса). Уверенно: от {SURE:.0%}; довольно уверенно: от {FAIRLY_SURE:.0%}; неуверенно: меньше.</translation>
         </message>
         <message>
             <source>Where it
@@ -2188,28 +2188,28 @@ looked</source>
             <translation>Остановлено</translation>
         </message>
         <message>
-            <source>network {value} of {members}: </source>
-            <translation>сеть {value} из {members}: </translation>
+            <source>network {member} of {members}: </source>
+            <translation>сеть {member} из {members}: </translation>
         </message>
         <message>
             <source>, {n_val} kept back to check it</source>
             <translation>, для проверки отложено {n_val}</translation>
         </message>
         <message>
-            <source>Reading {value} photos{val}</source>
-            <translation>Чтение фото ({value}){val}</translation>
+            <source>Reading {n} photos{kept}</source>
+            <translation>Чтение фото ({n}){kept}</translation>
         </message>
         <message>
-            <source>Learning: round {value} of {epochs}</source>
-            <translation>Обучение: круг {value} из {epochs}</translation>
+            <source>Learning: round {epoch} of {epochs}</source>
+            <translation>Обучение: круг {epoch} из {epochs}</translation>
         </message>
         <message>
             <source>Reading photos</source>
             <translation>Чтение фото</translation>
         </message>
         <message>
-            <source>{value:.1f} of {value2:.0f} MB</source>
-            <translation>{value:.1f} из {value2:.0f} МБ</translation>
+            <source>{done:.1f} of {total:.0f} MB</source>
+            <translation>{done:.1f} из {total:.0f} МБ</translation>
         </message>
         <message>
             <source>Downloading the backbone's weights…</source>
@@ -2236,20 +2236,20 @@ looked</source>
             <translation>Завершено</translation>
         </message>
         <message>
-            <source> Accuracy on the photos kept back: {value:.1f}%</source>
-            <translation> Точность на отложенных фото: {value:.1f}%</translation>
+            <source> Accuracy on the photos kept back: {percent:.1f}%</source>
+            <translation> Точность на отложенных фото: {percent:.1f}%</translation>
         </message>
         <message>
-            <source> (round {value}).</source>
-            <translation> (круг {value}).</translation>
+            <source> (round {epoch}).</source>
+            <translation> (круг {epoch}).</translation>
         </message>
         <message>
-            <source>{what} after {format_duration_seconds}.{acc}</source>
-            <translation>{what} через {format_duration_seconds}.{acc}</translation>
+            <source>{what} after {duration}.{acc}</source>
+            <translation>{what} через {duration}.{acc}</translation>
         </message>
         <message>
-            <source>Epoch {value} of {epochs} · batch {value2} of {steps} · {images_per_s:.0f} photos/s · loss {loss:.3f}</source>
-            <translation>Эпоха {value} из {epochs} · пакет {value2} из {steps} · {images_per_s:.0f} фото/с · потери {loss:.3f}</translation>
+            <source>Epoch {epoch} of {epochs} · batch {batch} of {steps} · {images_per_s:.0f} photos/s · loss {loss:.3f}</source>
+            <translation>Эпоха {epoch} из {epochs} · пакет {batch} из {steps} · {images_per_s:.0f} фото/с · потери {loss:.3f}</translation>
         </message>
     </context>
     <context>

@@ -426,8 +426,8 @@ Right: the share of photos named right (accuracy). One round is one epoch: every
             <translation>无法保存 {name!r} 的对应：{exc}</translation>
         </message>
         <message>
-            <source>'{name}' now means: {describe_match_name}.</source>
-            <translation>“{name}”现在表示：{describe_match_name}。</translation>
+            <source>'{name}' now means: {meaning}.</source>
+            <translation>“{name}”现在表示：{meaning}。</translation>
         </message>
         <message>
             <source>No model is trained yet, so these come from the class names alone (what the pretrained network knows about them).</source>
@@ -946,17 +946,17 @@ The photos go to the project trash; Edit ▸ Undo brings them back.</source>
             <translation>该模型</translation>
         </message>
         <message>
-            <source>trained {format_when_created}, </source>
-            <translation>训练于 {format_when_created}，</translation>
+            <source>trained {when}, </source>
+            <translation>训练于 {when}，</translation>
         </message>
         <message>
             <source>&lt;b&gt;Use this model outside petcognizer&lt;/b&gt;: in your own program, app or web page.&lt;br&gt;&lt;span style="color:#5f6670"&gt;{when}{what}&lt;/span&gt;</source>
             <translation>&lt;b&gt;在 petcognizer 之外使用此模型&lt;/b&gt;：用于您自己的程序、应用或网页。&lt;br&gt;&lt;span style="color:#5f6670"&gt;{when}{what}&lt;/span&gt;</translation>
         </message>
         <message>
-            <source>Run {value}: {backbone}
+            <source>Run {run}: {backbone}
 {model_path}</source>
-            <translation>运行 {value}：{backbone}
+            <translation>运行 {run}：{backbone}
 {model_path}</translation>
         </message>
         <message>
@@ -1051,12 +1051,12 @@ The photos go to the project trash; Edit ▸ Undo brings them back.</source>
     <context>
         <name>formatting</name>
         <message>
-            <source>{value:.2f} M</source>
-            <translation>{value:.2f} M</translation>
+            <source>{millions:.2f} M</source>
+            <translation>{millions:.2f} M</translation>
         </message>
         <message>
-            <source>{value:.1f} k</source>
-            <translation>{value:.1f} k</translation>
+            <source>{thousands:.1f} k</source>
+            <translation>{thousands:.1f} k</translation>
         </message>
         <message>
             <source>Overfitting: validation loss has risen for {patience} epochs in a row while training loss keeps falling, so the model is memorising the training photos. Try fewer epochs, more photos per class, or turn on augmentation. (The best epoch so far is kept.)</source>
@@ -1275,24 +1275,24 @@ The photos go to the project trash; Edit ▸ Undo brings them back.</source>
             <translation>关于 petcognizer</translation>
         </message>
         <message>
-            <source>&lt;h3&gt;petcognizer {version__}&lt;/h3&gt;&lt;p&gt;Train image classifiers from folders of photos by transfer learning, offline, on your own computer.&lt;/p&gt;&lt;p&gt;Apache-2.0&lt;/p&gt;</source>
-            <translation>&lt;h3&gt;petcognizer {version__}&lt;/h3&gt;&lt;p&gt;通过迁移学习，用一个个照片文件夹训练图像分类器——离线运行，就在您自己的电脑上。&lt;/p&gt;&lt;p&gt;Apache-2.0&lt;/p&gt;</translation>
+            <source>&lt;h3&gt;petcognizer {version}&lt;/h3&gt;&lt;p&gt;Train image classifiers from folders of photos by transfer learning, offline, on your own computer.&lt;/p&gt;&lt;p&gt;Apache-2.0&lt;/p&gt;</source>
+            <translation>&lt;h3&gt;petcognizer {version}&lt;/h3&gt;&lt;p&gt;通过迁移学习，用一个个照片文件夹训练图像分类器——离线运行，就在您自己的电脑上。&lt;/p&gt;&lt;p&gt;Apache-2.0&lt;/p&gt;</translation>
         </message>
     </context>
     <context>
         <name>mimedrop</name>
         <message>
-            <source>A pasted picture of {value} MB is too large to add; save it as a file and add the file.</source>
+            <source>A pasted picture of {mb} MB is too large to add; save it as a file and add the file.</source>
             <extracomment>Raw images above this size are refused (a photo is a few MB; this is a runaway paste). Mime formats carrying an encoded picture, best first (kept as they are: no re-encoding).</extracomment>
-            <translation>粘贴的图片有 {value} MB，太大无法添加；请先存成文件，再添加该文件。</translation>
+            <translation>粘贴的图片有 {mb} MB，太大无法添加；请先存成文件，再添加该文件。</translation>
         </message>
         <message>
             <source>Could not save the pasted photo as {path}: {exc}</source>
             <translation>无法把粘贴的照片保存为 {path}：{exc}</translation>
         </message>
         <message>
-            <source> (and {value} more)</source>
-            <translation>（另有 {value} 个）</translation>
+            <source> (and {n} more)</source>
+            <translation>（另有 {n} 个）</translation>
         </message>
         <message>
             <source>The browser gave only a web address ({first}){more}, not the photo. petcognizer works offline and does not download. Save the photo to your computer (right-click it, "Save image as…") and drop the saved file, or copy the image (right-click, "Copy image") and paste it here with Ctrl+V.</source>
@@ -1434,8 +1434,8 @@ The photos go to the project trash; Edit ▸ Undo brings them back.</source>
             <translation>创建</translation>
         </message>
         <message>
-            <source>In {home_short_location}</source>
-            <translation>位于 {home_short_location}</translation>
+            <source>In {folder}</source>
+            <translation>位于 {folder}</translation>
         </message>
         <message>
             <source>Type a name (letters or numbers).</source>
@@ -1641,8 +1641,8 @@ One photo is enough to start; three or more give an honest accuracy estimate; mo
             <translation>，已提前停止</translation>
         </message>
         <message>
-            <source>Run {format_when_created} · {name} · {acc_text}{stopped}</source>
-            <translation>训练于 {format_when_created} · {name} · {acc_text}{stopped}</translation>
+            <source>Run {when} · {name} · {acc_text}{stopped}</source>
+            <translation>训练于 {when} · {name} · {acc_text}{stopped}</translation>
         </message>
         <message>
             <source>File: {name}</source>
@@ -1707,12 +1707,12 @@ One photo is enough to start; three or more give an honest accuracy estimate; mo
             <translation>CSV 文件 (*.csv)</translation>
         </message>
         <message>
-            <source>Could not save {path}: {value}</source>
-            <translation>无法保存 {path}：{value}</translation>
+            <source>Could not save {path}: {reason}</source>
+            <translation>无法保存 {path}：{reason}</translation>
         </message>
         <message>
-            <source>Saved {len__results} predictions to {path}</source>
-            <translation>已将 {len__results} 条预测保存到 {path}</translation>
+            <source>Saved {n} predictions to {path}</source>
+            <translation>已将 {n} 条预测保存到 {path}</translation>
         </message>
         <message>
             <source>No model to predict with yet.
@@ -1844,8 +1844,8 @@ Each photo gets its most likely classes; a wrong one can be put in the right cla
             <translation>这张照片与模型学过的照片都不像（分布外得分 {score:.2f}）；给出的类别只是猜测。</translation>
         </message>
         <message>
-            <source>The model gives “{value}” a probability of {top:.1%} (softmax of the top class). Sure: {SURE:.0%} or more; fairly sure: {FAIRLY_SURE:.0%} or more; unsure: less.</source>
-            <translation>模型给“{value}”的概率为 {top:.1%}（最高类别的 softmax）。有把握：{SURE:.0%} 及以上；较有把握：{FAIRLY_SURE:.0%} 及以上；没把握：更低。</translation>
+            <source>The model gives “{label}” a probability of {top:.1%} (softmax of the top class). Sure: {SURE:.0%} or more; fairly sure: {FAIRLY_SURE:.0%} or more; unsure: less.</source>
+            <translation>模型给“{label}”的概率为 {top:.1%}（最高类别的 softmax）。有把握：{SURE:.0%} 及以上；较有把握：{FAIRLY_SURE:.0%} 及以上；没把握：更低。</translation>
         </message>
         <message>
             <source>Where it
@@ -2136,28 +2136,28 @@ looked</source>
             <translation>已停止</translation>
         </message>
         <message>
-            <source>network {value} of {members}: </source>
-            <translation>第 {value} / {members} 个网络：</translation>
+            <source>network {member} of {members}: </source>
+            <translation>第 {member} / {members} 个网络：</translation>
         </message>
         <message>
             <source>, {n_val} kept back to check it</source>
             <translation>，其中 {n_val} 张留作检验</translation>
         </message>
         <message>
-            <source>Reading {value} photos{val}</source>
-            <translation>正在读取 {value} 张照片{val}</translation>
+            <source>Reading {n} photos{kept}</source>
+            <translation>正在读取 {n} 张照片{kept}</translation>
         </message>
         <message>
-            <source>Learning: round {value} of {epochs}</source>
-            <translation>学习中：第 {value} / {epochs} 轮</translation>
+            <source>Learning: round {epoch} of {epochs}</source>
+            <translation>学习中：第 {epoch} / {epochs} 轮</translation>
         </message>
         <message>
             <source>Reading photos</source>
             <translation>读取照片</translation>
         </message>
         <message>
-            <source>{value:.1f} of {value2:.0f} MB</source>
-            <translation>{value:.1f} / {value2:.0f} MB</translation>
+            <source>{done:.1f} of {total:.0f} MB</source>
+            <translation>{done:.1f} / {total:.0f} MB</translation>
         </message>
         <message>
             <source>Downloading the backbone's weights…</source>
@@ -2184,20 +2184,20 @@ looked</source>
             <translation>已完成</translation>
         </message>
         <message>
-            <source> Accuracy on the photos kept back: {value:.1f}%</source>
-            <translation>留作检验的照片上准确率：{value:.1f}%</translation>
+            <source> Accuracy on the photos kept back: {percent:.1f}%</source>
+            <translation>留作检验的照片上准确率：{percent:.1f}%</translation>
         </message>
         <message>
-            <source> (round {value}).</source>
-            <translation>（第 {value} 轮）。</translation>
+            <source> (round {epoch}).</source>
+            <translation>（第 {epoch} 轮）。</translation>
         </message>
         <message>
-            <source>{what} after {format_duration_seconds}.{acc}</source>
-            <translation>{what}，用时 {format_duration_seconds}。{acc}</translation>
+            <source>{what} after {duration}.{acc}</source>
+            <translation>{what}，用时 {duration}。{acc}</translation>
         </message>
         <message>
-            <source>Epoch {value} of {epochs} · batch {value2} of {steps} · {images_per_s:.0f} photos/s · loss {loss:.3f}</source>
-            <translation>第 {value} / {epochs} 轮 · 第 {value2} / {steps} 批 · 每秒 {images_per_s:.0f} 张 · 损失 {loss:.3f}</translation>
+            <source>Epoch {epoch} of {epochs} · batch {batch} of {steps} · {images_per_s:.0f} photos/s · loss {loss:.3f}</source>
+            <translation>第 {epoch} / {epochs} 轮 · 第 {batch} / {steps} 批 · 每秒 {images_per_s:.0f} 张 · 损失 {loss:.3f}</translation>
         </message>
     </context>
     <context>
