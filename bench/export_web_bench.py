@@ -15,7 +15,7 @@ Run by hand:  .venv/bin/python bench/export_web_bench.py [--models single ...] [
 JSON in bench/results/export-web-<time>.json.  Needs chromium (apt-get install chromium).
 
 ``--damaged N`` instead makes N damaged copies (1-8 bytes overwritten, a fifth also cut short) of
-the JPEG and TIFF photos and compares preprocess.js's decoding (in node, the page's own code for
+the JPEG and TIFF photos (by content) and compares preprocess.js's decoding (in node, the page's own code for
 those formats) with petcognizer's load_rgb on each: same pixels, both refuse, or one refuses;
 "different pixels" is what must not happen. JSON in bench/results/export-web-damaged-<time>.json.
 """
@@ -124,7 +124,12 @@ def damaged(n: int, files: list[Path]) -> None:
     node = shutil.which('node')
     if node is None:
         raise SystemExit('--damaged needs node (apt-get install nodejs)')
-    src = [f for f in files if f.suffix.lower() in ('.jpg', '.jpeg', '.tif', '.tiff')]
+    def kind_of(head: bytes) -> str | None:  # by content, as the page decides (not the name)
+        if head[:3] == b'\xff\xd8\xff':
+            return 'jpeg'
+        return 'tiff' if head[:4] in (b'II*\x00', b'MM\x00*') else None
+
+    src = [f for f in files if kind_of(f.read_bytes()[:4])]
     rng = random.Random(3)
     load0 = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
@@ -152,7 +157,7 @@ def damaged(n: int, files: list[Path]) -> None:
         counts: Counter = Counter()
         different = []
         for m in made:
-            kind = 'jpeg' if m.suffix.lower() in ('.jpg', '.jpeg') else 'tiff'
+            kind = kind_of(src[int(m.name[:4]) % len(src)].read_bytes()[:4])
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter('ignore')
