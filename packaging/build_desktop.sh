@@ -153,9 +153,13 @@ EOF
 /usr/bin/time -f 'train: %e s wall, %U s user' "${RUN[@]}" "$APP" train "$WORK/photos" \
     --out "$WORK/pets.safetensors" --epochs 3 --quiet
 "${RUN[@]}" "$APP" predict "$WORK/pets.safetensors" "$WORK/photos/red/red0.png" --json
-# the window's default export: ONNX, which petcognizer reloads and checks against the model
-"${RUN[@]}" "$APP" export "$WORK/pets.safetensors" --format onnx --out "$WORK/pets.onnx" | grep '^Checked:' \
-    || die "the ONNX export failed or was not checked"
+# the window's default export: ONNX, which petcognizer reloads and checks against the model, with
+# its float16, int8 and torch.export variants (each checked the same way)
+"${RUN[@]}" "$APP" export "$WORK/pets.safetensors" --format onnx --out "$WORK/pets.onnx" \
+    --also fp16,int8,pt2 >"$WORK/export.txt" || { cat "$WORK/export.txt"; die "the ONNX export failed"; }
+grep -E '^Checked:|^  (fp16|int8|pt2):' "$WORK/export.txt"
+[ "$(grep -cE '^Checked:|^  (fp16|int8|pt2): .*top-1' "$WORK/export.txt")" = 4 ] \
+    || die "the ONNX export or one of its variants was not checked (above)"
 [ -f "$WORK/pets.onnx-bundle/predict.py" ] || die "the ONNX export's bundle has no predict.py"
 if command -v strace >/dev/null; then
     # the build must not read any Python installation: not the build venv, not the Python it came from
