@@ -183,7 +183,13 @@ export DISPLAY=":$DISPLAY_NUM"
 T0=$(date +%s.%N)
 "${CLEAN_ENV[@]}" "DISPLAY=$DISPLAY" "QT_QPA_PLATFORM=xcb" "${NO_PYTHON[@]}" "$APP" >"$WORK/app.log" 2>&1 &
 APP_PID=$!
-WID=$(timeout 120 xdotool search --sync --onlyvisible --name '^petcognizer$' 2>/dev/null | head -1) || true
+# polled every 0.05 s (xdotool's own --sync polls every 0.5 s, too coarse to time a start)
+WID=
+DEADLINE=$(( $(date +%s) + 120 ))
+while [ -z "$WID" ] && [ "$(date +%s)" -lt "$DEADLINE" ] && kill -0 "$APP_PID" 2>/dev/null; do
+    WID=$(xdotool search --onlyvisible --name '^petcognizer$' 2>/dev/null | head -1) || true
+    [ -n "$WID" ] || sleep 0.05
+done
 T1=$(date +%s.%N)
 if [ -z "$WID" ]; then
     cat "$WORK/app.log" >&2
