@@ -70,7 +70,7 @@ LOO_MAX = 20
 K_FOLDS = 5
 #: Inside each fold, the prior's weight is cross-validated over this many folds ...
 INNER_FOLDS = 3
-#: ... with this many L-BFGS steps per candidate weight.
+#: ... with at most this many Newton steps per candidate weight (they converge in fewer).
 INNER_MAX_ITER = 30
 #: Bins of the expected calibration error and the reliability table.
 ECE_BINS = 15
@@ -315,7 +315,7 @@ def out_of_fold_logits(features, imagenet_logits, labels: Sequence[int], n_class
     CancelToken) is polled between folds.
 
     Two economies keep it to seconds: inside each fold the prior's weight is
-    cross-validated over ``inner_folds`` folds with ``inner_max_iter`` L-BFGS
+    cross-validated over ``inner_folds`` folds with ``inner_max_iter`` Newton
     steps (the trainer: up to 5 folds, 200 steps; the same weight was chosen in
     the cases measured, at a sixth of the cost), and each fold's features are
     expressed in an orthonormal basis of its training photos' span (at most

@@ -300,13 +300,13 @@ def choose_prior_weight(
     if n >= LARGE_N:
         # Hundreds of photos: one stratified quarter held out estimates the
         # held-out loss well enough, at a fifth of the cost of 5 folds (each fit
-        # is an L-BFGS run over every photo; 5 folds x 7 weights took ~80 s for
-        # 1,000 photos on a loaded 2-core machine).
+        # is a fit over every photo; 5 folds x 7 weights took ~80 s for 1,000
+        # photos on a loaded 2-core machine with the former L-BFGS fits).
         folds = _folds(labels, 4, seed)[:1]
     if cv_max_iter is None:
         # With hundreds of photos the comparison between weights is settled long
-        # before L-BFGS converges (same weight at 30, 60 and 200 steps on 1,028
-        # photos: 0.7, 1.4 and 4.2 s on a loaded machine).
+        # before a fit converges (measured with the former L-BFGS: the same weight at
+        # 30, 60 and 200 steps on 1,028 photos); Newton needs fewer steps anyway.
         cv_max_iter = 30 if n >= LARGE_N else 200
     x = features.to(torch.float64)
     # Every candidate, alpha = 0 included, is fitted the same way (unsmoothed)

@@ -298,7 +298,7 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
         smoothing = 0.0
 
     # ---- a linear head on frozen features starts from the optimum of its
-    # regularised objective (full-batch L-BFGS on the plain views, with the prior
+    # regularised objective (full-batch Newton on the plain views, with the prior
     # offset the weight was cross-validated for); the epochs then refine it, so
     # few epochs never leave the head under-fitted next to a strong prior.
     if d == 0 and config.head == 'linear':
