@@ -27,9 +27,10 @@ from petcognizer.core.config import TrainConfig
 from petcognizer.core.domain import MIN_PER_CLASS_TO_FINE_TUNE
 from petcognizer.core.settings import feature_cache_root
 from petcognizer.gui.engine import EngineWorker
-from petcognizer.gui.i18n import translate
+from petcognizer.gui.train_estimate import estimate_seconds
+from petcognizer.gui.train_simple import QUICK, config_for_mode, same_settings
 
-__all__ = ['Advice', 'PhotoAdvisor', 'advice_text', 'worth_a_look']
+__all__ = ['Advice', 'AdviceMixin', 'PhotoAdvisor', 'worth_a_look']
 
 #: Milliseconds after the last change of the photos before the look starts.
 DEBOUNCE_MS = 1500
@@ -61,15 +62,6 @@ def worth_a_look(counts: dict[str, int]) -> bool:
     return len(counts) >= 2 and min(counts.values()) >= MIN_PER_CLASS_TO_FINE_TUNE
 
 
-def advice_text(advice: Advice | None) -> str:
-    """The line under the choices: what the look found (empty when it changes nothing)."""
-    if advice is None or not advice.fine_tune:
-        return ''
-    return translate('train_advice', 'Your photos look unlike the everyday photos the network learned '
-                     'from, so "Most accurate" trains the network itself, not only its last layer. '
-                     '"Quick" trains the last layer only.')
-
-
 class PhotoAdvisor(QObject):
     """Looks at a project's photos in the engine and says what it recommends.
 
@@ -81,6 +73,9 @@ class PhotoAdvisor(QObject):
     advice_changed = Signal(object)
     looking_changed = Signal(bool)
 
+    #: Whether new advisors look at all (the GUI tests turn it off but where they test it).
+    ENABLED = True
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._project: Any = None
@@ -89,7 +84,7 @@ class PhotoAdvisor(QObject):
         self._worker: EngineWorker | None = None
         self._key: tuple | None = None  # the photos the advice (or the look in flight) is for
         self._advice: Advice | None = None
-        self.enabled = True
+        self.enabled = PhotoAdvisor.ENABLED
 
     @property
     def advice(self) -> Advice | None:
@@ -149,15 +144,14 @@ class PhotoAdvisor(QObject):
         self._key = key
         self._worker = worker = EngineWorker('recommend', snapshot=snapshot.to_dict(),
                                              cache_root=str(feature_cache_root(project)))
-        worker.returned.connect(self._on_returned)
+        worker.returned.connect(lambda result, w=worker: self._on_returned(w, result))
         worker.finished.connect(self._on_finished)
         self.looking_changed.emit(True)
         worker.start()
 
-    @Slot(object)
-    def _on_returned(self, result: Any) -> None:
-        worker = self.sender()
-        if worker is not self._worker or not isinstance(result, dict) or 'config' not in result:
+    def _on_returned(self, worker: Any, result: Any) -> None:
+        if (worker is not self._worker or worker.cancelled or not isinstance(result, dict)
+                or 'config' not in result):  # a cancelled look's answer may be for older photos
             return
         self._set_advice(Advice(result))
 
@@ -165,6 +159,38 @@ class PhotoAdvisor(QObject):
     def _on_finished(self) -> None:
         worker = self._worker
         self._worker = None
-        if worker is not None and (worker.was_cancelled or worker.error_message):
+        if worker is not None and (worker.cancelled or worker.was_cancelled or getattr(worker, 'error_message', '')):
             self._key = None  # look again at the next change
         self.looking_changed.emit(False)
+
+
+class AdviceMixin:
+    """The Train page's part: a :class:`PhotoAdvisor`, and the choices following its advice.
+
+    The page calls :meth:`_init_advice` once, ``self.advisor.set_project`` /
+    ``photos_changed`` / ``cancel`` as the project, its photos and runs change, and
+    :meth:`_show_advice` when it updates its state; it implements
+    ``_recommend_if_auto`` and ``_update_state``.
+    """
+
+    def _init_advice(self) -> None:
+        self.advisor = PhotoAdvisor(self)
+        self.advisor.advice_changed.connect(self._on_advice_changed)
+        self.advisor.looking_changed.connect(self._on_looking_changed)
+
+    def _on_advice_changed(self, _advice: Any) -> None:
+        self._recommend_if_auto()
+        self._update_state()
+
+    def _on_looking_changed(self, _looking: bool) -> None:
+        self._update_state()
+
+    def _show_advice(self, n_images: int, n_classes: int) -> float | None:
+        """Update the choices' notes; the time of the form's settings when the advice knows it."""
+        advice = self.advisor.advice
+        quick = config_for_mode(QUICK, n_images, n_classes).to_dict() if n_images else None
+        self.simple.show_advice(advice, self.advisor.is_looking(),
+                                estimate_seconds(n_images, quick) if quick else None)
+        if advice is not None and advice.fine_tune and same_settings(self.config_dict(), advice.config.to_dict()):
+            return advice.seconds
+        return None

@@ -10,7 +10,8 @@ process (:class:`~petcognizer.gui.engine.EngineWorker` job ``'train'``) on
 editable meanwhile; the page renders the events the run reports and records the
 returned :class:`~petcognizer.core.runs.RunRecord` with ``project.add_run``. The
 summary, the recommended settings and the run list follow the project's events
-(through the window's :class:`~petcognizer.gui.project_model.ProjectModel`).
+(through the window's :class:`~petcognizer.gui.project_model.ProjectModel`); far from
+ImageNet, "Most accurate" fine-tunes (:mod:`petcognizer.gui.train_advice`).
 """
 
 from __future__ import annotations
@@ -21,14 +22,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QSplitter,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from petcognizer.core.config import TrainConfig
 from petcognizer.core.events import (
@@ -61,11 +55,8 @@ from petcognizer.gui.run_progress import RunProgress
 from petcognizer.gui.stage_diagram import StageDiagramWidget
 from petcognizer.gui.train_estimate import estimate_seconds, plan_run, remember_timing
 from petcognizer.gui.train_mistakes import MistakesMixin
-from petcognizer.gui.train_settings import (
-    STAGE_PARAMS_CACHE,
-    TrainSettingsPanel,
-    remember_backbone,
-)
+from petcognizer.gui.train_advice import AdviceMixin
+from petcognizer.gui.train_settings import STAGE_PARAMS_CACHE, TrainSettingsPanel, remember_backbone
 from petcognizer.gui.train_simple import (
     ACCURATE,
     SimpleTrainPanel,
@@ -94,7 +85,7 @@ __all__ = [
 JobFactory = Callable[[Any, TrainConfig], Callable]
 
 
-class TrainPage(MistakesMixin, QWidget):
+class TrainPage(AdviceMixin, MistakesMixin, QWidget):
     """Train a classifier on the current project and compare runs.
 
     Args:
@@ -134,6 +125,7 @@ class TrainPage(MistakesMixin, QWidget):
         self._history: list[dict] = []
         self._export_dialog: ExportDialog | None = None
         self._build_ui()
+        self._init_advice()  # far from ImageNet? "Most accurate" then fine-tunes (train_advice)
         self.project_model.project_changed.connect(self._on_project_changed)
         self.project_model.classes_changed.connect(self._on_data_changed)
         self.project_model.photos_changed.connect(self._on_data_changed)
@@ -272,13 +264,13 @@ class TrainPage(MistakesMixin, QWidget):
             return
         n_images, n_classes = self._data_size()
         if n_images:
-            self.settings_panel.set_config(
-                config_for_mode(self._mode, n_images, n_classes, self.settings_panel.backbone_name()))
+            self.settings_panel.set_config(config_for_mode(self._mode, n_images, n_classes,
+                                                           self.settings_panel.backbone_name(), self.advisor.advice))
 
     def _follow_if_recommended(self) -> None:
         """Settings just shown (a run's) that are a choice's for this data keep following the data."""
         n_images, n_classes = self._data_size()
-        mode = recommended_mode(self.config_dict(), n_images, n_classes)
+        mode = recommended_mode(self.config_dict(), n_images, n_classes, self.advisor.advice)
         if mode is not None:
             self._mode, self._auto_config = mode, True
 
@@ -294,6 +286,7 @@ class TrainPage(MistakesMixin, QWidget):
     @Slot(object)
     def _on_project_changed(self, project: Any) -> None:
         self._project = project
+        self.advisor.set_project(project)
         self.plots.reset()
         self.result_card.set_record(None)
         for banner in (self.error_banner, self.overfit_banner, self.message_banner):
@@ -318,6 +311,7 @@ class TrainPage(MistakesMixin, QWidget):
 
     @Slot()
     def _on_data_changed(self, *_args: Any) -> None:
+        self.advisor.photos_changed()
         self._recommend_if_auto()
         self._update_state()
 
@@ -356,6 +350,7 @@ class TrainPage(MistakesMixin, QWidget):
         self.simple.set_busy(busy)
         self.run_history.set_busy(busy)
         self.simple.show_mode(self._mode if self._auto_config else None)
+        advised_seconds = self._show_advice(n_images, n_classes)
         if self._project is None:
             self.summary_label.setText(translate('train_page', 'Open or create a project on the Start page to train a model.'))
         elif not can_train:
@@ -364,7 +359,7 @@ class TrainPage(MistakesMixin, QWidget):
         else:
             classes = [c for c, v in self._counts().items() if v]
             self.summary_label.setText(run_sentence(
-                classes, n_images, estimate_seconds(n_images, self.config_dict())))
+                classes, n_images, advised_seconds or estimate_seconds(n_images, self.config_dict())))
 
     # ------------------------------------------------------------ training
 
@@ -380,6 +375,7 @@ class TrainPage(MistakesMixin, QWidget):
         for banner in (self.error_banner, self.overfit_banner, self.message_banner):
             banner.hide()
         d = self.config_dict()
+        self.advisor.cancel()  # a look at the photos in flight would hold the engine up
         try:
             config = TrainConfig.from_dict(d)
             config.validate()

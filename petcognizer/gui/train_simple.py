@@ -19,6 +19,7 @@ closed state is remembered per user.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -69,8 +70,15 @@ MODE_TEXT = {
 _EXPERT_KEY = 'train_expert_open'
 
 
-def config_for_mode(mode: str, n_images: int, n_classes: int, backbone: str | None = None) -> TrainConfig:
-    """The settings a choice stands for, for ``n_images`` photos in ``n_classes`` classes."""
+def config_for_mode(mode: str, n_images: int, n_classes: int, backbone: str | None = None,
+                    advice: Any = None) -> TrainConfig:
+    """The settings a choice stands for, for ``n_images`` photos in ``n_classes`` classes.
+
+    ``advice``: the look at these photos (:class:`~petcognizer.gui.train_advice.Advice`);
+    when it recommends fine-tuning (photos far from ImageNet), "Most accurate" is that.
+    """
+    if mode == ACCURATE and advice is not None and advice.fine_tune:
+        return TrainConfig.from_dict(advice.config.to_dict())
     if mode == QUICK:
         cfg = recommend_config(n_images, max(1, n_classes), ENSEMBLE_BACKBONES[0])
         cfg.ensemble = False
@@ -85,22 +93,30 @@ def mode_of(config: dict) -> str:
     return ACCURATE if config.get('ensemble') else QUICK
 
 
-def recommended_mode(config: dict, n_images: int, n_classes: int) -> str | None:
-    """The choice whose settings ``config`` (a form's dict) is for this data, or None."""
-    if not n_images:
-        return None
-    mode = mode_of(config)
-    want = config_for_mode(mode, n_images, n_classes, config.get('backbone')).to_dict()
+def same_settings(config: dict, want: dict) -> bool:
+    """Whether a form's dict holds ``want``'s settings (floats to rounding)."""
     for key, value in want.items():
         if key not in config:
             continue
         got = config[key]
         if isinstance(value, float) and isinstance(got, (int, float)):
             if not math.isclose(value, got, rel_tol=1e-6, abs_tol=1e-9):
-                return None
+                return False
         elif value != got:
-            return None
-    return mode
+            return False
+    return True
+
+
+def recommended_mode(config: dict, n_images: int, n_classes: int, advice: Any = None) -> str | None:
+    """The choice whose settings ``config`` (a form's dict) is for this data, or None."""
+    if not n_images:
+        return None
+    modes = (ACCURATE, QUICK) if advice is not None and advice.fine_tune else (mode_of(config),)
+    for mode in modes:
+        if same_settings(config, config_for_mode(mode, n_images, n_classes, config.get('backbone'),
+                                                 advice).to_dict()):
+            return mode
+    return None
 
 
 def expert_settings_open() -> bool:
@@ -206,6 +222,12 @@ class SimpleTrainPanel(QFrame):
             col.addWidget(note)
             self.mode_notes[mode] = note
             button.clicked.connect(self._on_mode_button_clicked)
+        self.advice_label = QLabel()
+        self.advice_label.setObjectName('AdviceNote')
+        self.advice_label.setWordWrap(True)
+        self.advice_label.setStyleSheet('color: #5f6670; font-style: italic;')
+        self.advice_label.hide()
+        col.addWidget(self.advice_label)
         self.custom_label = QLabel(translate('train_simple', 'Using your own settings (see Expert settings). '
                                    'Pick a choice above to go back to the recommended ones.'))
         self.custom_label.setWordWrap(True)
@@ -254,6 +276,25 @@ class SimpleTrainPanel(QFrame):
             b.setChecked(m == mode)
         self.mode_group.setExclusive(True)
         self.custom_label.setVisible(mode is None)
+
+    def show_advice(self, advice: Any, looking: bool, quick_seconds: float | None) -> None:
+        """The notes under the choices after the look at the photos (or while it runs)."""
+        quick, accurate = self.mode_notes[QUICK], self.mode_notes[ACCURATE]
+        if advice is not None and advice.fine_tune:
+            accurate.setText(translate('train_simple', 'The network itself trains, as your photos are '
+                                       'unlike everyday photos: {time} on this computer.').format(
+                time=about_text(advice.seconds or 0.0, '')))
+            accurate.setToolTip(advice.sentence)
+            quick.setText(translate('train_simple', 'Only its last layer trains: {time}.').format(
+                time=about_text(quick_seconds, '') if quick_seconds else '?'))
+            self.advice_label.setText(translate('train_simple', 'Recommended for these photos: Most accurate.'))
+        else:
+            accurate.setText(translate('train_simple', MODE_TEXT[ACCURATE]))
+            accurate.setToolTip(translate('train_simple', MODES[ACCURATE][1]))
+            quick.setText(translate('train_simple', MODE_TEXT[QUICK]))
+            self.advice_label.setText(translate('train_simple', 'Looking at your photos to choose the '
+                                                'settings…') if looking else '')
+        self.advice_label.setVisible(bool(self.advice_label.text()))
 
     def set_busy(self, busy: bool) -> None:
         for b in self.mode_buttons.values():

@@ -2543,14 +2543,6 @@ This folder is missing or no longer a project; right-click to remove it.</source
         </message>
     </context>
     <context>
-        <name>train_advice</name>
-        <message>
-            <source>Your photos look unlike the everyday photos the network learned from, so "Most accurate" trains the network itself, not only its last layer. "Quick" trains the last layer only.</source>
-            <extracomment>Milliseconds after the last change of the photos before the look starts.</extracomment>
-            <translation>Ваши фото не похожи на обычные фото, на которых училась сеть, поэтому «Точнее всего» дообучает саму сеть, а не только её последний слой. «Быстро» обучает только последний слой.</translation>
-        </message>
-    </context>
-    <context>
         <name>train_estimate</name>
         <message>
             <source>Reading photos</source>
@@ -3016,6 +3008,22 @@ Weights: {status}.</source>
         <message>
             <source>The network (backbone), what trains, head, epochs, learning rate, batch size, augmentation, validation split, device…</source>
             <translation>Сеть (backbone), что обучается, голова, эпохи, скорость обучения, размер пакета, аугментация, доля проверки, устройство…</translation>
+        </message>
+        <message>
+            <source>The network itself trains, as your photos are unlike everyday photos: {time} on this computer.</source>
+            <translation>Обучается сама сеть, так как ваши фото не похожи на обычные снимки: {time} на этом компьютере.</translation>
+        </message>
+        <message>
+            <source>Only its last layer trains: {time}.</source>
+            <translation>Обучается только последний слой: {time}.</translation>
+        </message>
+        <message>
+            <source>Recommended for these photos: Most accurate.</source>
+            <translation>Для этих фото рекомендуется «Точнее всего».</translation>
+        </message>
+        <message>
+            <source>Looking at your photos to choose the settings…</source>
+            <translation>Изучаем ваши фото, чтобы выбрать настройки…</translation>
         </message>
     </context>
     <context>

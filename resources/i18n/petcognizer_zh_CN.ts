@@ -2489,14 +2489,6 @@ This folder is missing or no longer a project; right-click to remove it.</source
         </message>
     </context>
     <context>
-        <name>train_advice</name>
-        <message>
-            <source>Your photos look unlike the everyday photos the network learned from, so "Most accurate" trains the network itself, not only its last layer. "Quick" trains the last layer only.</source>
-            <extracomment>Milliseconds after the last change of the photos before the look starts.</extracomment>
-            <translation>您的照片与网络学过的日常照片差别较大，因此“最准确”会训练网络本身，而不只是最后一层。“快速”只训练最后一层。</translation>
-        </message>
-    </context>
-    <context>
         <name>train_estimate</name>
         <message>
             <source>Reading photos</source>
@@ -2962,6 +2954,22 @@ Weights: {status}.</source>
         <message>
             <source>The network (backbone), what trains, head, epochs, learning rate, batch size, augmentation, validation split, device…</source>
             <translation>网络（backbone）、训练哪些部分、分类头、轮数、学习率、批大小、数据增强、验证比例、设备…</translation>
+        </message>
+        <message>
+            <source>The network itself trains, as your photos are unlike everyday photos: {time} on this computer.</source>
+            <translation>您的照片与日常照片不同，因此会训练整个网络：在这台电脑上{time}。</translation>
+        </message>
+        <message>
+            <source>Only its last layer trains: {time}.</source>
+            <translation>只训练最后一层：{time}。</translation>
+        </message>
+        <message>
+            <source>Recommended for these photos: Most accurate.</source>
+            <translation>这些照片推荐使用"最准确"。</translation>
+        </message>
+        <message>
+            <source>Looking at your photos to choose the settings…</source>
+            <translation>正在查看您的照片以选择设置…</translation>
         </message>
     </context>
     <context>

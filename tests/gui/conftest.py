@@ -32,6 +32,7 @@ from petcognizer.gui import (
     export_dialog,
     heatmap_view,
     predict_page,
+    train_advice,
     train_page,
     train_settings,
 )
@@ -41,7 +42,8 @@ from petcognizer.gui.workers import Worker, running_threads, start_worker, start
 os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')
 
 #: Modules that create EngineWorkers (each imported the name itself).
-ENGINE_USERS = (data_assist, doctor_panel, export_dialog, heatmap_view, predict_page, train_page, train_settings)
+ENGINE_USERS = (data_assist, doctor_panel, export_dialog, heatmap_view, predict_page, train_advice, train_page,
+                train_settings)
 
 
 class InProcessEngineWorker(QObject):
@@ -114,6 +116,21 @@ def _english_window(monkeypatch):
     monkeypatch.setenv('PETCOGNIZER_LANG', 'en')
     yield
     remove_translators()
+
+
+@pytest.fixture(autouse=True)
+def _no_photo_advice(request, monkeypatch):
+    """The Train page's look at the photos (a real backbone) only where a test asks for it
+    with the ``photo_advice`` fixture."""
+    if 'photo_advice' not in request.fixturenames:
+        monkeypatch.setattr(train_advice.PhotoAdvisor, 'ENABLED', False)
+    yield
+
+
+@pytest.fixture
+def photo_advice():
+    """Let the Train page look at the photos (engine job 'recommend')."""
+    yield
 
 
 @pytest.fixture
