@@ -344,8 +344,11 @@ class TrainSettingsPanel(QWidget):
         ready, status = backbones.weights_status(spec)
         status = translate('core', status)  # the fixed ones are in _CORE_STATUS
         top1 = f', {spec.imagenet_top1:.1f}%' if spec.imagenet_top1 else ''
+        unavailable = not ready and spec.source == 'download' and backbones.torchvision_problem()
         if ready:
             short = translate('train_settings', 'ready')
+        elif unavailable:  # a build without torchvision (packaging/README.md): no download helps
+            short = translate('train_settings', 'not in this build')
         elif spec.download_mb:
             short = translate('train_settings', 'download {download_mb:.0f} MB').format(download_mb=spec.download_mb)
         else:
@@ -360,6 +363,10 @@ class TrainSettingsPanel(QWidget):
         self.backbone_combo.setItemData(idx, tip, Qt.ItemDataRole.ToolTipRole)
         color = QColor('#2e7d32') if ready else QColor('#a15c00')
         self.backbone_combo.setItemData(idx, color, Qt.ItemDataRole.ForegroundRole)
+        if unavailable:
+            item = self.backbone_combo.model().item(idx)
+            if item is not None:
+                item.setEnabled(False)
 
     def backbone_name(self) -> str:
         """The chosen backbone's registry name."""

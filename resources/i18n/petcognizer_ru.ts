@@ -2885,6 +2885,10 @@ This folder is missing or no longer a project; right-click to remove it.</source
             <translation>готов</translation>
         </message>
         <message>
+            <source>not in this build</source>
+            <translation>нет в этой сборке</translation>
+        </message>
+        <message>
             <source>download {download_mb:.0f} MB</source>
             <translation>загрузка {download_mb:.0f} МБ</translation>
         </message>

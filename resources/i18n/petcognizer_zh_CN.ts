@@ -2831,6 +2831,10 @@ This folder is missing or no longer a project; right-click to remove it.</source
             <translation>就绪</translation>
         </message>
         <message>
+            <source>not in this build</source>
+            <translation>此版本不含</translation>
+        </message>
+        <message>
             <source>download {download_mb:.0f} MB</source>
             <translation>需下载 {download_mb:.0f} MB</translation>
         </message>

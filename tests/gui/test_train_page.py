@@ -418,3 +418,20 @@ def test_the_window_opens_without_pyqtgraph_until_the_curves_are_needed():
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=120,
                          check=False)
     assert out.stdout.split() == ['False', 'True', '1'], out.stdout + out.stderr
+
+
+def test_backbones_a_build_lacks_are_greyed_out_not_offered_for_download(qtbot, monkeypatch):
+    """A desktop build without torchvision (packaging/README.md) cannot download ResNet & co."""
+    from petcognizer.core import backbones
+    from petcognizer.gui.train_settings import TrainSettingsPanel
+
+    monkeypatch.setattr(backbones, 'torchvision_problem', lambda: backbones.NOT_IN_BUILD)
+    panel = TrainSettingsPanel()
+    qtbot.addWidget(panel)
+    combo, model = panel.backbone_combo, panel.backbone_combo.model()
+    rows = {combo.itemData(i): i for i in range(combo.count())}
+    lite, resnet = rows['efficientnet_lite0'], rows['resnet50']
+    assert model.item(lite).isEnabled() and 'ready' in combo.itemText(lite)
+    assert not model.item(resnet).isEnabled()
+    assert 'not in this build' in combo.itemText(resnet)
+    assert 'download' not in combo.itemText(resnet)
