@@ -256,3 +256,51 @@ def solid_photo(path, colour, size=32, seed=0):
 def make_solid_photo():
     """The :func:`solid_photo` helper, as a fixture (tests/gui is not a package)."""
     return solid_photo
+
+
+@pytest.fixture
+def app_style(qapp):
+    """The app's own look (Fusion, palette, font, style sheet) as the user sees it; put back afterwards."""
+    from PySide6.QtWidgets import QStyleFactory
+
+    from petcognizer.gui.style import apply_style
+
+    before = (qapp.style().name(), qapp.palette(), qapp.font(), qapp.styleSheet())
+    apply_style(qapp)
+    yield
+    name, palette, font, sheet = before
+    qapp.setStyleSheet(sheet)
+    qapp.setStyle(QStyleFactory.create(name))
+    qapp.setPalette(palette)
+    qapp.setFont(font)
+
+
+@pytest.fixture(params=['ru', 'zh_CN'])
+def translated(request, qapp):
+    """The window's translators for Russian, then Simplified Chinese (as ``petcognizer gui`` installs them)."""
+    from petcognizer.gui import i18n
+
+    assert i18n.install_translators(request.param, qapp)
+    yield request.param
+    i18n.remove_translators(qapp)
+
+
+@pytest.fixture
+def layout_window(qtbot, trained, engine_jobs):
+    """A shown 1024x700 main window whose Predict job answers with every kind of result.
+
+    Request ``translated`` or ``app_style`` before it for a translated or styled window.
+    """
+    from layoutcheck import fake_predictions
+
+    from petcognizer.gui.main_window import MainWindow
+
+    engine_jobs['predict'] = lambda callback, cancel, *, paths, **kw: fake_predictions(paths)
+    win = MainWindow()
+    win.interactive = False
+    qtbot.addWidget(win)
+    win.resize(1024, 700)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.shutdown(5000)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFontMetrics
@@ -413,3 +414,37 @@ def check_layout(widget: QWidget, *, ignore: Iterable[QWidget] = (), tolerance: 
 def elide_marked(label: QLabel, full_text: str, shown: str) -> None:
     """Mark a label whose text was elided on purpose by code (so check_layout can report it)."""
     label.setProperty('elided_from', full_text if shown != full_text else None)
+
+
+def fake_predictions(paths: list[str]) -> list[dict]:
+    """Answers of every kind for the photos in ``paths`` (files or folders), plus one unreadable file."""
+    files = []
+    for p in paths:
+        p = Path(p)
+        files += sorted(p.iterdir()) if p.is_dir() else [p]
+    kinds = [
+        ([('red', 1.0), ('green', 0.0), ('blue', 0.0)], False),
+        ([('green', 0.59), ('blue', 0.41), ('red', 0.0)], False),
+        ([('blue', 0.8), ('red', 0.15), ('green', 0.05)], True),
+    ]
+    out = []
+    for i, f in enumerate(files):
+        probs, unknown = kinds[i % len(kinds)]
+        out.append({'path': str(f), 'label': probs[0][0], 'probabilities': probs, 'error': None,
+                    'unknown': unknown, 'unknown_score': 3.0 if unknown else 0.1})
+    out.append({'path': str(Path(files[0]).parent / 'holiday notes.jpg'), 'label': None, 'probabilities': [],
+                'error': 'not an image petcognizer can read (JPEG, PNG, WebP, BMP, GIF or TIFF)',
+                'unknown': False, 'unknown_score': 0.0})
+    return out
+
+
+def with_results(qtbot, win, project, tmp_path, make_solid_photo):
+    """Open ``project`` in ``win`` and predict 7 new photos with the fake job (``fake_predictions``)."""
+    assert win.open_project(project.root)
+    new = tmp_path / 'new photos'
+    for i in range(7):
+        make_solid_photo(new / f'photo_{i}.png', (200, 60, 60), seed=i)
+    predict = win.predict_page
+    with qtbot.waitSignal(predict.predictions_finished, timeout=20000):
+        assert predict.predict([new])
+    qtbot.waitUntil(lambda: not predict.is_busy(), timeout=5000)

@@ -12,10 +12,9 @@ Chinese the widest glyphs; the metrics are those of whatever font the machine ha
 from __future__ import annotations
 
 import pytest
-from layoutcheck import check_layout
-from test_layout_pages import _with_results, size_problem
+from layoutcheck import check_layout, with_results
+from test_layout_pages import size_problem
 
-from petcognizer.gui import i18n
 from petcognizer.gui.main_window import MainWindow
 
 SIZE = (1024, 700)
@@ -23,43 +22,14 @@ SIZE = (1024, 700)
 DATA_TAB = {'ru': 'Данные', 'zh_CN': '数据'}
 
 
-@pytest.fixture(params=['ru', 'zh_CN'])
-def lang(request, qapp, app_style):
-    assert i18n.install_translators(request.param, qapp)
-    yield request.param
-    i18n.remove_translators(qapp)
+@pytest.fixture
+def lang(app_style, translated):
+    return translated
 
 
 @pytest.fixture
-def app_style(qapp):
-    """The app's own look (Fusion, palette, font, style sheet); put back afterwards."""
-    from PySide6.QtWidgets import QStyleFactory
-
-    from petcognizer.gui.style import apply_style
-
-    before = (qapp.style().name(), qapp.palette(), qapp.font(), qapp.styleSheet())
-    apply_style(qapp)
-    yield
-    name, palette, font, sheet = before
-    qapp.setStyleSheet(sheet)
-    qapp.setStyle(QStyleFactory.create(name))
-    qapp.setPalette(palette)
-    qapp.setFont(font)
-
-
-@pytest.fixture
-def window(qtbot, lang, trained, engine_jobs):
-    from test_layout_pages import fake_predictions
-
-    engine_jobs['predict'] = lambda callback, cancel, *, paths, **kw: fake_predictions(paths)
-    win = MainWindow()
-    win.interactive = False
-    qtbot.addWidget(win)
-    win.resize(*SIZE)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.shutdown(5000)
+def window(lang, layout_window):
+    return layout_window
 
 
 def _report(found: dict[str, list[str]]) -> str:
@@ -73,7 +43,7 @@ def test_every_page_fits(qtbot, window, lang, trained, tmp_path, make_solid_phot
     found['Start'] = check_layout(window) + size_problem(window, SIZE)
 
     project, _record = trained
-    _with_results(qtbot, window, project, tmp_path, make_solid_photo)
+    with_results(qtbot, window, project, tmp_path, make_solid_photo)
     assert window.tabs.tabText(0) == DATA_TAB[lang]
     train = window.train_page
     for index in range(window.tabs.count()):

@@ -17,34 +17,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from layoutcheck import check_layout
+from layoutcheck import check_layout, with_results
 
-from petcognizer.gui.main_window import MainWindow
 
 SIZES = [(1024, 700), (1920, 1080)]
 HERE = Path(__file__).resolve().parent
-
-
-def fake_predictions(paths: list[str]) -> list[dict]:
-    """Answers of every kind for the photos in ``paths`` (files or folders), plus one unreadable file."""
-    files = []
-    for p in paths:
-        p = Path(p)
-        files += sorted(p.iterdir()) if p.is_dir() else [p]
-    kinds = [
-        ([('red', 1.0), ('green', 0.0), ('blue', 0.0)], False),
-        ([('green', 0.59), ('blue', 0.41), ('red', 0.0)], False),
-        ([('blue', 0.8), ('red', 0.15), ('green', 0.05)], True),
-    ]
-    out = []
-    for i, f in enumerate(files):
-        probs, unknown = kinds[i % len(kinds)]
-        out.append({'path': str(f), 'label': probs[0][0], 'probabilities': probs, 'error': None,
-                    'unknown': unknown, 'unknown_score': 3.0 if unknown else 0.1})
-    out.append({'path': str(Path(files[0]).parent / 'holiday notes.jpg'), 'label': None, 'probabilities': [],
-                'error': 'not an image petcognizer can read (JPEG, PNG, WebP, BMP, GIF or TIFF)',
-                'unknown': False, 'unknown_score': 0.0})
-    return out
 
 
 def settle(qtbot, ms: int = 50) -> None:
@@ -69,44 +46,8 @@ def page_problems(window, qtbot, size) -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def app_style(qapp):
-    """The app's own look (Fusion, palette, font, style sheet) as the user sees it; put back afterwards."""
-    from PySide6.QtWidgets import QStyleFactory
-
-    from petcognizer.gui.style import apply_style
-
-    before = (qapp.style().name(), qapp.palette(), qapp.font(), qapp.styleSheet())
-    apply_style(qapp)
-    yield
-    name, palette, font, sheet = before
-    qapp.setStyleSheet(sheet)
-    qapp.setStyle(QStyleFactory.create(name))
-    qapp.setPalette(palette)
-    qapp.setFont(font)
-
-
-@pytest.fixture
-def window(qtbot, app_style, trained, engine_jobs):
-    engine_jobs['predict'] = lambda callback, cancel, *, paths, **kw: fake_predictions(paths)
-    win = MainWindow()
-    win.interactive = False
-    qtbot.addWidget(win)
-    win.resize(1024, 700)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.shutdown(5000)
-
-
-def _with_results(qtbot, win, project, tmp_path, make_solid_photo):
-    assert win.open_project(project.root)
-    new = tmp_path / 'new photos'
-    for i in range(7):
-        make_solid_photo(new / f'photo_{i}.png', (200, 60, 60), seed=i)
-    predict = win.predict_page
-    with qtbot.waitSignal(predict.predictions_finished, timeout=20000):
-        assert predict.predict([new])
-    qtbot.waitUntil(lambda: not predict.is_busy(), timeout=5000)
+def window(app_style, layout_window):
+    return layout_window
 
 
 def test_start_page_at_both_sizes(qtbot, window):
@@ -120,7 +61,7 @@ def test_start_page_at_both_sizes(qtbot, window):
 @pytest.mark.parametrize('size', SIZES, ids=['1024x700', '1920x1080'])
 def test_every_page_with_a_project_a_run_and_predictions(qtbot, window, trained, tmp_path, make_solid_photo, size):
     project, _record = trained
-    _with_results(qtbot, window, project, tmp_path, make_solid_photo)
+    with_results(qtbot, window, project, tmp_path, make_solid_photo)
     found = page_problems(window, qtbot, size)
     assert set(found) == {'Data', 'Train', 'Predict'}
     report = '\n'.join(f'{page}: {p}' for page, problems in found.items() for p in problems)
@@ -131,8 +72,7 @@ CHILD = r'''
 import json, os, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from layoutcheck import check_layout
-from test_layout_pages import fake_predictions
+from layoutcheck import check_layout, fake_predictions
 from petcognizer.gui.app import create_app
 from petcognizer.gui.main_window import MainWindow
 from petcognizer.gui.prediction_rows import Prediction, thumbnail

@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from test_layout_pages import _with_results
+from layoutcheck import with_results
 
-from petcognizer.gui import i18n
-from petcognizer.gui.main_window import MainWindow
 
 #: Words that stay English: names of things, technical terms, and the test project's classes.
 ALLOWED = set('''
@@ -57,28 +54,14 @@ def _english(text: str) -> list[str]:
     return [w for w in words if w.lower() not in ALLOWED]
 
 
-@pytest.fixture(params=['ru', 'zh_CN'])
-def lang(request, qapp):
-    assert i18n.install_translators(request.param, qapp)
-    yield request.param
-    i18n.remove_translators(qapp)
-
-
-def test_no_english_words_left_in_the_window(qtbot, lang, trained, engine_jobs, tmp_path, make_solid_photo):
+def test_no_english_words_left_in_the_window(qtbot, translated, layout_window, trained, tmp_path, make_solid_photo):
     from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItemIterator, QWidget
-
-    from test_layout_pages import fake_predictions
 
     from petcognizer.gui.export_dialog import ExportDialog
     from petcognizer.gui.new_project import NewProjectDialog
     from petcognizer.gui.shortcuts import ShortcutsDialog
 
-    engine_jobs['predict'] = lambda callback, cancel, *, paths, **kw: fake_predictions(paths)
-    win = MainWindow()
-    win.interactive = False
-    qtbot.addWidget(win)
-    win.resize(1024, 700)
-    win.show()
+    win = layout_window
     found: dict[str, str] = {}
 
     def collect(root, where):
@@ -90,7 +73,7 @@ def test_no_english_words_left_in_the_window(qtbot, lang, trained, engine_jobs, 
 
     collect(win, 'Start')
     project, record = trained
-    _with_results(qtbot, win, project, tmp_path, make_solid_photo)
+    with_results(qtbot, win, project, tmp_path, make_solid_photo)
     win.train_page.expert_toggle.setChecked(True)
     for index in range(win.tabs.count()):
         win.tabs.setCurrentIndex(index)
@@ -116,5 +99,4 @@ def test_no_english_words_left_in_the_window(qtbot, lang, trained, engine_jobs, 
                     if bad:
                         found.setdefault(f'{name}: {it.value().text(col)!r}', ', '.join(bad))
                 it += 1
-    win.shutdown(5000)
-    assert not found, f'{lang}:\n' + '\n'.join(f'{k}: {v}' for k, v in sorted(found.items()))
+    assert not found, f'{translated}:\n' + '\n'.join(f'{k}: {v}' for k, v in sorted(found.items()))
