@@ -304,3 +304,19 @@ def layout_window(qtbot, trained, engine_jobs):
     qtbot.waitExposed(win)
     yield win
     win.shutdown(5000)
+
+
+@pytest.fixture
+def open_train_page(qtbot):
+    """``open_train_page(project, **kwargs)``: a shown 1024x700 TrainPage on ``project``."""
+    from petcognizer.gui.train_page import TrainPage
+
+    def open_(project, **kwargs):
+        page = TrainPage(**kwargs)
+        qtbot.addWidget(page)
+        page.set_project(project)
+        page.resize(1024, 700)
+        page.show()
+        qtbot.waitExposed(page)
+        return page
+    return open_

@@ -9,7 +9,6 @@ import pytest
 
 from petcognizer.core.config import TrainConfig, recommend_config
 from petcognizer.core.domain import MIN_PER_CLASS_TO_FINE_TUNE
-from petcognizer.gui.train_page import TrainPage
 
 
 def fake_recommend(far: bool, calls: list, gate: threading.Event | None = None):
@@ -41,21 +40,11 @@ def project(tmp_path, make_solid_photo):
     return project
 
 
-def _page(qtbot, project):
-    page = TrainPage()
-    qtbot.addWidget(page)
-    page.set_project(project)
-    page.resize(1024, 700)
-    page.show()
-    qtbot.waitExposed(page)
-    return page
-
-
 def test_far_photos_make_most_accurate_fine_tune_and_quick_the_cheaper_choice(
-        qtbot, photo_advice, engine_jobs, project):
+        qtbot, photo_advice, engine_jobs, open_train_page, project):
     calls: list = []
     engine_jobs['recommend'] = fake_recommend(True, calls)
-    page = _page(qtbot, project)
+    page = open_train_page(project)
     qtbot.waitUntil(lambda: page.advisor.advice is not None, timeout=10000)
     assert calls == [2 * MIN_PER_CLASS_TO_FINE_TUNE]
     accurate, quick = page.simple.mode_buttons['accurate'], page.simple.mode_buttons['quick']
@@ -78,10 +67,10 @@ def test_far_photos_make_most_accurate_fine_tune_and_quick_the_cheaper_choice(
     assert page.shutdown(5000)
 
 
-def test_near_photos_change_nothing(qtbot, photo_advice, engine_jobs, project):
+def test_near_photos_change_nothing(qtbot, photo_advice, engine_jobs, open_train_page, project):
     calls: list = []
     engine_jobs['recommend'] = fake_recommend(False, calls)
-    page = _page(qtbot, project)
+    page = open_train_page(project)
     before = page.config_dict()
     qtbot.waitUntil(lambda: page.advisor.advice is not None, timeout=10000)
     assert page.config_dict() == before and before['freeze_depth'] == 0 and before['ensemble'] is True
@@ -91,10 +80,10 @@ def test_near_photos_change_nothing(qtbot, photo_advice, engine_jobs, project):
 
 
 def test_too_few_photos_are_not_looked_at_and_training_stops_a_look(
-        qtbot, photo_advice, engine_jobs, tiny_project, project):
+        qtbot, photo_advice, engine_jobs, open_train_page, tiny_project, project):
     calls: list = []
     engine_jobs['recommend'] = fake_recommend(True, calls)
-    page = _page(qtbot, tiny_project)  # 6 photos a class: too few to fine-tune
+    page = open_train_page(tiny_project)  # 6 photos a class: too few to fine-tune
     qtbot.wait(2500)
     assert calls == [] and page.advisor.advice is None
     gate = threading.Event()

@@ -68,13 +68,8 @@ def ensemble_job(gate: threading.Event | None = None, seen: list | None = None, 
 
 
 @pytest.fixture
-def page(qtbot, tiny_project):
-    page = TrainPage(make_job=ensemble_job())
-    qtbot.addWidget(page)
-    page.set_project(tiny_project)
-    page.resize(1024, 700)
-    page.show()
-    qtbot.waitExposed(page)
+def page(qtbot, tiny_project, open_train_page):
+    page = open_train_page(tiny_project, make_job=ensemble_job())
     yield page
     qtbot.waitUntil(lambda: not page.settings_panel._param_workers, timeout=90000)
     assert page.shutdown(5000)

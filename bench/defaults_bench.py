@@ -1,0 +1,108 @@
+"""Issue 13: what `petcognizer train` does with no options, on stratified 80/20 splits.
+
+Run by hand (reads ../shared/datasets; never part of the test suite):
+
+    .venv/bin/python bench/defaults_bench.py DATASET [--splits 5] [--out FILE.json]
+
+For each split seed, the 80% are linked into a fresh class-folder tree and trained with the
+real command line (`python -m petcognizer train TREE --out M --json`, a fresh
+PETCOGNIZER_CACHE each time, so the recommendation's look at the photos is paid for); the
+model then classifies the other 20% (core.predict.Predictor). One JSON line per split, then a
+summary: mean and standard deviation of the test accuracy, the settings the recommendation
+chose and its sentence, the accuracy with a flipped copy averaged in (Predictor's tta), wall and CPU seconds (the child's user + sys), the load average.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from petcognizer.core.data import folder_samples, stratified_split  # noqa: E402
+
+DATA = Path(os.environ.get('PETCOGNIZER_DATASETS', ROOT.parent / 'shared' / 'datasets'))
+
+
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def one_split(ds: str, seed: int) -> dict:
+    from petcognizer.core.model import load_model
+    from petcognizer.core.predict import Predictor
+
+    paths, labels, classes = folder_samples(DATA / ds)
+    tr, te = stratified_split(labels, 0.2, seed)
+    with tempfile.TemporaryDirectory(prefix='pc_defaults_') as tmp:
+        tree = Path(tmp) / 'photos'
+        for i in tr:
+            dst = tree / classes[labels[i]] / f'{i:05d}{Path(paths[i]).suffix}'
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            dst.symlink_to(Path(paths[i]).resolve())
+        out = Path(tmp) / 'model.safetensors'
+        env = {**os.environ, 'PETCOGNIZER_CACHE': str(Path(tmp) / 'cache')}
+        load0, c0, t0 = os.getloadavg(), _children_cpu(), time.time()
+        proc = subprocess.run([sys.executable, '-m', 'petcognizer', 'train', str(tree), '--out', str(out),
+                               '--json', '--quiet'], capture_output=True, text=True, env=env, check=False)
+        wall, cpu = time.time() - t0, _children_cpu() - c0
+        if proc.returncode != 0:
+            raise SystemExit(f'train failed on {ds} split {seed}:\n{proc.stderr[-3000:]}')
+        summary = json.loads(proc.stdout)
+        predictor = Predictor(load_model(out))
+        model_classes = summary.get('classes', classes)
+        acc = {}
+        for tta in (False, True):  # the model as saved, and with a horizontal flip averaged in
+            probs, ok, _ = predictor.probabilities([paths[i] for i in te], tta=tta)
+            want = np.array([labels[te[j]] for j in ok])
+            got = np.array([classes.index(model_classes[k]) for k in probs.argmax(1).tolist()])
+            acc[tta] = round(float((got == want).mean()), 4)
+        rec = summary.get('recommendation') or {}
+        return {'dataset': ds, 'split': seed, 'test_photos': len(ok), 'accuracy': acc[False],
+                'accuracy_flip_tta': acc[True],
+                'freeze_depth': rec.get('freeze_depth'), 'augment': rec.get('augment'),
+                'estimated_s': rec.get('seconds'), 'sentence': rec.get('sentence'),
+                'wall_s': round(wall, 1), 'cpu_s': round(cpu, 1),
+                'best_epoch': summary.get('best_epoch'), 'epochs_run': summary.get('epochs_run'),
+                'n_train': summary.get('n_train'), 'n_val': summary.get('n_val'),
+                'estimated_accuracy': (summary.get('evaluation') or {}).get('accuracy'),
+                'load_before': [round(x, 2) for x in load0], 'load_after': [round(x, 2) for x in os.getloadavg()]}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('dataset')
+    ap.add_argument('--splits', type=int, default=5)
+    ap.add_argument('--out', type=Path)
+    args = ap.parse_args(argv)
+    rows = []
+    for seed in range(args.splits):
+        rows.append(one_split(args.dataset, seed))
+        print(json.dumps(rows[-1]), flush=True)
+    acc = np.array([r['accuracy'] for r in rows]) * 100
+    report = {'command': f'.venv/bin/python bench/defaults_bench.py {args.dataset} --splits {args.splits}',
+              'dataset': args.dataset, 'splits': rows,
+              'accuracy_mean': round(float(acc.mean()), 2), 'accuracy_sd': round(float(acc.std(ddof=1)), 2)
+              if len(acc) > 1 else 0.0,
+              'accuracy_flip_tta_mean': round(float(np.mean([r['accuracy_flip_tta'] for r in rows]) * 100), 2),
+              'wall_s_max': max(r['wall_s'] for r in rows), 'cpu_s_max': max(r['cpu_s'] for r in rows),
+              'date': time.strftime('%Y-%m-%dT%H:%M:%S%z')}
+    text = json.dumps(report, indent=1)
+    print(text)
+    if args.out:
+        args.out.write_text(text + '\n')
+    return 0
+
+
+if __name__ == '__main__':
+    raise SystemExit(main())
