@@ -6,7 +6,8 @@ Run by hand (reads ../shared/datasets; never part of the test suite):
 
 VARIANT is ``base`` (the recommended settings, Lite0 alone) or comma-separated TrainConfig
 fields applied on top, e.g. ``freeze_depth=9,augment=1,val_fraction=0.2,patience=6,epochs=30``
-(9 = every stage of Lite0). Trains with core.training.fit on the 80% and prints one JSON line:
+(9 = every stage of Lite0). Trains with core.training.fit on the 80% (then, with ``refit_all``,
+again on all of it for the chosen epochs, as the run service does) and prints one JSON line:
 test accuracy on the other 20%, wall and CPU seconds, the best epoch, the load average.
 """
 import json
@@ -20,8 +21,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from petcognizer.core import service  # noqa: E402
 from petcognizer.core.config import recommend_config  # noqa: E402
 from petcognizer.core.data import folder_samples, stratified_split  # noqa: E402
+from petcognizer.core.events import null_callback  # noqa: E402
 from petcognizer.core.predict import Predictor  # noqa: E402
 from petcognizer.core.training import fit  # noqa: E402
 
@@ -39,9 +42,14 @@ def main(argv) -> int:
             k, v = kv.split('=')
             cur = getattr(cfg, k)
             setattr(cfg, k, (v == '1') if isinstance(cur, bool) else type(cur)(v))
+    cache = os.environ.get('PETCOGNIZER_BENCH_CACHE', '/tmp/petcognizer_ft_cache')
     t0, c0 = time.time(), time.process_time()
     res = fit([paths[i] for i in tr], [labels[i] for i in tr], classes, cfg,
-              cache_root=os.environ.get('PETCOGNIZER_BENCH_CACHE', '/tmp/petcognizer_ft_cache'))
+              cache_root=cache)
+    if service._refits(cfg, res):  # what the run service does next (``refit_all``)
+        res, _ = service._refit_on_every_photo(
+            res, [paths[i] for i in tr], [labels[i] for i in tr], classes, cfg, cache_root=cache,
+            class_matches=None, callback=null_callback, cancel=None, digests=None)
     secs = time.time() - t0
     probs, ok, _ = Predictor(res.model).probabilities([paths[i] for i in te])
     acc = float((probs.argmax(1).numpy() == np.array([labels[te[j]] for j in ok])).mean())
