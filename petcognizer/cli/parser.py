@@ -227,7 +227,8 @@ def _models(sub, common) -> None:
     x.add_argument('--also', metavar='FORMATS', default='',
                    help='with --format onnx: more formats into the bundle folder, comma-separated: '
                         'fp16, int8 (quantised ONNX), openvino, coreml, pt2 (torch.export), web (a page with '
-                        'onnxruntime-web); each checked')
+                        'onnxruntime-web and libjpeg-turbo in WebAssembly, fetched with npm; serve '
+                        'its folder over http); each checked')
     x.set_defaults(func=cmd_export)
 
 
