@@ -7,6 +7,7 @@ backbone and session (:data:`STAGE_PARAMS_CACHE`).
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -387,7 +388,11 @@ class TrainSettingsPanel(QWidget):
     # ------------------------------------------------------------ the form
 
     def config_dict(self) -> dict:
-        """The form's settings as a TrainConfig dict."""
+        """The form's settings as a TrainConfig dict, with the last config's fields the form does
+        not show (``refit_all``, ``start_from_epoch``, ...) as that config had them."""
+        return {**getattr(self, '_beyond_form', {}), **self._form_dict()}
+
+    def _form_dict(self) -> dict:
         return {
             'backbone': self.backbone_name(),
             'freeze_depth': self.freeze_slider.value(),
@@ -422,6 +427,10 @@ class TrainSettingsPanel(QWidget):
         self._apply_config(dict(config))
 
     def _apply_config(self, d: dict) -> None:
+        known = {f.name for f in fields(TrainConfig)}
+        form = self._form_dict().keys()
+        self._beyond_form = {**getattr(self, '_beyond_form', {}),
+                             **{k: v for k, v in d.items() if k in known and k not in form}}
         self._filling = True
         try:
             if 'backbone' in d:

@@ -435,3 +435,25 @@ def test_backbones_a_build_lacks_are_greyed_out_not_offered_for_download(qtbot, 
     assert not model.item(resnet).isEnabled()
     assert 'not in this build' in combo.itemText(resnet)
     assert 'download' not in combo.itemText(resnet)
+
+
+def test_settings_the_form_does_not_show_still_reach_the_run(qtbot):
+    """The recommendation's refit_all (above 300 photos) and a fine-tuning's start_from_epoch
+    have no widget; the window must train with them all the same, as the command line does."""
+    from petcognizer.core.config import TrainConfig, recommend_config
+    from petcognizer.gui.train_settings import TrainSettingsPanel
+
+    panel = TrainSettingsPanel()
+    qtbot.addWidget(panel)
+    cfg = recommend_config(1000, 3)
+    cfg.start_from_epoch = 8
+    assert cfg.refit_all
+    panel.set_config(cfg)
+    panel.epochs_spin.setValue(cfg.epochs + 1)  # a change by hand keeps them
+    got = TrainConfig.from_dict(panel.config_dict())
+    assert got.refit_all and got.start_from_epoch == 8 and got.epochs == cfg.epochs + 1
+    panel.set_config({'backbone': cfg.backbone})  # a partial update keeps them too
+    assert TrainConfig.from_dict(panel.config_dict()).refit_all
+    panel.set_config(TrainConfig(backbone=cfg.backbone))  # a whole other config replaces them
+    got = TrainConfig.from_dict(panel.config_dict())
+    assert not got.refit_all and got.start_from_epoch == 0
