@@ -67,6 +67,10 @@ class TrainConfig:
             class-name prior's weight is cross-validated for (measured on
             imagewoof-mini: +0.8 to +1.6 points over plain AdamW at 3 and 10
             photos a class).
+        start_from_epoch: the validation split neither stops the run nor picks
+            its epoch before this many epochs have run (Keras' ``EarlyStopping``
+            argument of that name): a fine-tuning's first epochs are noisy, and on
+            flowers5-mini a split once stopped it at its 3rd epoch.
         refit_all: once the validation split chose the number of epochs, train
             the final model again on every photo for that many epochs (with the
             whole backbone frozen and a linear, gap-dropout or prototype head;
@@ -90,6 +94,7 @@ class TrainConfig:
     val_fraction: float = 0.2
     seed: int = 0
     patience: int = 0
+    start_from_epoch: int = 0
     schedule: str = 'single'
     warmup_epochs: int = 1
     use_prior: bool = True

@@ -34,6 +34,8 @@ __all__ = ['FINE_TUNE_EPOCHS', 'Recommendation', 'estimate_seconds', 'fine_tune_
 
 #: Epochs of a recommended fine-tuning (early stopping usually ends it sooner).
 FINE_TUNE_EPOCHS = 30
+#: ... of which at least this many run before the validation split may pick one or stop.
+FINE_TUNE_START_EPOCH = 8
 #: A recommended fine-tuning of the whole network must be expected to end within this
 #: many seconds here; else only the top stages train.
 TIME_BUDGET = 600.0
@@ -92,6 +94,7 @@ def fine_tune_config(cfg: TrainConfig, depth: int = FINE_TUNE_DEPTH) -> TrainCon
     cfg.ensemble = False
     cfg.val_fraction = max(cfg.val_fraction, 0.2)
     cfg.patience = 6
+    cfg.start_from_epoch = FINE_TUNE_START_EPOCH
     cfg.epochs = FINE_TUNE_EPOCHS
     cfg.refit_all = False  # a second fine-tuning would double the time
     return cfg

@@ -514,7 +514,7 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
             vl, vc, vn = par.sum(vl, vc, vn)
             val_loss, val_acc = vl / max(vn, 1), vc / max(vn, 1)
         key = (val_acc, -val_loss) if val_acc is not None else (epoch,)
-        is_best = best_key is None or key > best_key
+        is_best = best_key is None or key > best_key or epoch < config.start_from_epoch  # see config
         if is_best:
             best_key = key
             best_state = (state_copy(head), [state_copy(m) for m in stage_mods[P:]])

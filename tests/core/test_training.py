@@ -253,6 +253,16 @@ def test_early_stopping_and_keep_best_epoch(photo_tree, tmp_path):
     assert loss < res.history[-1]['val_loss']
 
 
+def test_start_from_epoch_neither_picks_nor_stops_before_it(photo_tree, tmp_path):
+    """Keras' start_from_epoch: the first epochs (noisy in a fine-tuning) are never the chosen one."""
+    paths, labels, classes, _ = _poisoned_validation(photo_tree)
+    res = fit(paths, labels, classes, cfg(val_fraction=1 / 3, patience=3, epochs=60, start_from_epoch=8),
+              cache_root=tmp_path / 'c')
+    # no epoch before the 8th is kept, and patience stops the run as before
+    assert res.best_epoch >= 7
+    assert len(res.history) == res.best_epoch + 1 + 3
+
+
 def test_class_imbalance_weighting(tmp_path):
     root = tmp_path / 'imb'
     for name, n in (('red', 9), ('green', 6), ('blue', 2)):
