@@ -100,14 +100,17 @@ def fine_tune_config(cfg: TrainConfig, depth: int = FINE_TUNE_DEPTH) -> TrainCon
     return cfg
 
 
-def estimate_seconds(cfg: TrainConfig, n_photos: int, *, backbone=None, repeats: int = 2,
+def estimate_seconds(cfg: TrainConfig, n_photos: int, *, backbone=None, repeats: int = 6,
                      pooled_cached: bool = False) -> float:
     """Seconds a run of ``cfg`` on ``n_photos`` is expected to take on this machine.
 
     Measured now: the frozen part's forward pass and the trained part's forward and
     backward pass on a batch of random images at the backbone's input size, scaled
     to the photos, the cached views and the epochs (an upper bound: early stopping
-    often ends sooner). ``backbone``: an already built Backbone of ``cfg.backbone``;
+    often ends sooner). Each pass is timed ``repeats`` times and the fastest kept: the
+    first passes of a fresh process are up to 3x slower (oneDNN and the allocator warming
+    up; with 2 repeats flowers5-mini's 30 epochs were estimated at 411-586 s against about
+    275 s, with 6 at 234-265 s). ``backbone``: an already built Backbone of ``cfg.backbone``;
     ``pooled_cached``: its pooled features of these photos are cached already (a
     frozen run reads them back instead of computing them).
     """
