@@ -138,6 +138,8 @@ class TrainSettingsPanel(QWidget):
         self._filling = False
         self._busy = False
         self._param_workers: dict[str, EngineWorker] = {}
+        #: the last config's fields that have no widget (refit_all, start_from_epoch, ...)
+        self._beyond_form: dict[str, Any] = {}
         self._build_ui()
         self._fill_backbones()
         defaults = TrainConfig().to_dict()
@@ -390,7 +392,7 @@ class TrainSettingsPanel(QWidget):
     def config_dict(self) -> dict:
         """The form's settings as a TrainConfig dict, with the last config's fields the form does
         not show (``refit_all``, ``start_from_epoch``, ...) as that config had them."""
-        return {**getattr(self, '_beyond_form', {}), **self._form_dict()}
+        return {**self._beyond_form, **self._form_dict()}
 
     def _form_dict(self) -> dict:
         return {
@@ -429,8 +431,7 @@ class TrainSettingsPanel(QWidget):
     def _apply_config(self, d: dict) -> None:
         known = {f.name for f in fields(TrainConfig)}
         form = self._form_dict().keys()
-        self._beyond_form = {**getattr(self, '_beyond_form', {}),
-                             **{k: v for k, v in d.items() if k in known and k not in form}}
+        self._beyond_form.update((k, v) for k, v in d.items() if k in known and k not in form)
         self._filling = True
         try:
             if 'backbone' in d:
