@@ -364,9 +364,10 @@ class TrainSettingsPanel(QWidget):
             family=spec.family, params=spec.params_m, top1=spec.imagenet_top1 or 'n/a',
             description=spec.description, status=status)
         self.backbone_combo.setItemData(idx, tip, Qt.ItemDataRole.ToolTipRole)
-        color = QColor('#2e7d32') if ready else QColor('#a15c00')
-        self.backbone_combo.setItemData(idx, color, Qt.ItemDataRole.ForegroundRole)
-        if unavailable:
+        if not unavailable:  # a disabled item keeps the palette's grey
+            color = QColor('#2e7d32') if ready else QColor('#a15c00')
+            self.backbone_combo.setItemData(idx, color, Qt.ItemDataRole.ForegroundRole)
+        else:
             item = self.backbone_combo.model().item(idx)
             if item is not None:
                 item.setEnabled(False)
