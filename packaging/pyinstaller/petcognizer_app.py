@@ -6,10 +6,9 @@ before the command line is parsed.
 """
 
 import multiprocessing
-import sys
 
 if __name__ == '__main__':
     multiprocessing.freeze_support()
-    from petcognizer.__main__ import main
+    from petcognizer.__main__ import run
 
-    sys.exit(main())
+    run()

