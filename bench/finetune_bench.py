@@ -9,6 +9,8 @@ fields applied on top, e.g. ``freeze_depth=9,augment=1,val_fraction=0.2,patience
 (9 = every stage of Lite0). Trains with core.training.fit on the 80% (then, with ``refit_all``,
 again on all of it for the chosen epochs, as the run service does) and prints one JSON line:
 test accuracy on the other 20%, wall and CPU seconds, the best epoch, the load average.
+With ``PETCOGNIZER_BENCH_PROBS=FILE.npy`` the test photos' probabilities are saved too (to
+average runs afterwards).
 """
 import json
 import os
@@ -53,6 +55,8 @@ def main(argv) -> int:
     secs = time.time() - t0
     probs, ok, _ = Predictor(res.model).probabilities([paths[i] for i in te])
     acc = float((probs.argmax(1).numpy() == np.array([labels[te[j]] for j in ok])).mean())
+    if os.environ.get('PETCOGNIZER_BENCH_PROBS'):  # keep the test photos' probabilities
+        np.save(os.environ['PETCOGNIZER_BENCH_PROBS'], probs.numpy())
     print(json.dumps({'dataset': ds, 'split': split_seed, 'variant': variant, 'test_photos': len(ok),
                       'accuracy': round(acc, 4), 'seconds': round(secs, 1),
                       'cpu_seconds': round(time.process_time() - c0, 1), 'best_epoch': res.best_epoch,

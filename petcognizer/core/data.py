@@ -335,13 +335,16 @@ def unreadable(paths: Sequence[Path], threads: int = 4) -> list[ImageError | Non
 
 
 def stratified_split(
-    labels: Sequence[int], val_fraction: float, seed: int, min_train_per_class: int = 1
+    labels: Sequence[int], val_fraction: float, seed: int, min_train_per_class: int = 1,
+    fold: int = 0,
 ) -> tuple[list[int], list[int]]:
     """Indices (train, val), stratified by class, reproducible for a seed.
 
     Each class keeps at least ``min_train_per_class`` training images and gives
     ``round(n * val_fraction)`` to validation (at least one when the fraction is
-    positive and the class has two or more images).
+    positive and the class has two or more images). ``fold`` ``k`` takes the
+    ``k``-th such share of the same shuffle, so folds ``0 .. 1/val_fraction - 1``
+    validate on different photos (each class's shuffle wraps around at its end).
     """
     rng = random.Random(seed)
     by_class: dict[int, list[int]] = {}
@@ -355,6 +358,8 @@ def stratified_split(
         if val_fraction > 0 and len(idx) > min_train_per_class:
             n_val = max(1, round(len(idx) * val_fraction))
             n_val = min(n_val, len(idx) - min_train_per_class)
+        start = fold * n_val % len(idx)
+        idx = idx[start:] + idx[:start]
         val += idx[:n_val]
         train += idx[n_val:]
     return sorted(train), sorted(val)

@@ -10,8 +10,11 @@ the AdamW epochs that refine a head on cached features (:class:`HeadAdamW`,
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
+import random
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from petcognizer.core.events import CancelToken
@@ -19,7 +22,8 @@ from petcognizer.core.events import CancelToken
 if TYPE_CHECKING:
     import torch
 
-__all__ = ['HeadAdamW', 'LambdaSchedule', 'fit_linear_head', 'fit_linear_heads', 'state_copy']
+__all__ = ['HeadAdamW', 'LambdaSchedule', 'fit_linear_head', 'fit_linear_heads', 'seeded',
+           'state_copy', 'warmup_cosine']
 
 #: L2 penalty (on W only, per mean-loss unit) of the logistic-regression head.
 WEIGHT_DECAY = 1e-2
@@ -378,3 +382,33 @@ def state_copy(module) -> dict:
                       for k, v in state.items())
     out._metadata = copy.deepcopy(getattr(state, '_metadata', None))  # versions, for loading
     return out
+
+
+@contextlib.contextmanager
+def seeded(seed: int) -> Iterator[None]:
+    """Seed Python's, NumPy's and torch's global generators for a run, then restore them
+    (left seeded, what the process draws next would repeat from run to run: the run id)."""
+    import numpy as np
+    import torch
+
+    saved = random.getstate(), np.random.get_state(), torch.random.get_rng_state()
+    random.seed(seed)
+    np.random.seed(seed % (2**32))
+    torch.manual_seed(seed)
+    try:
+        yield
+    finally:
+        random.setstate(saved[0])
+        np.random.set_state(saved[1])
+        torch.random.set_rng_state(saved[2])
+
+
+def warmup_cosine(total_steps: int, warmup_steps: int):
+    """Learning-rate factor per step: linear warm-up, then cosine decay to 0."""
+    def f(step: int) -> float:
+        if warmup_steps and step < warmup_steps:
+            return (step + 1) / warmup_steps
+        progress = (step - warmup_steps) / max(1, total_steps - warmup_steps)
+        return 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+
+    return f

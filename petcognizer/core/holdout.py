@@ -43,7 +43,11 @@ __all__ = ['evaluate_holdout']
 def evaluate_holdout(model, paths: Sequence[Path], labels: Sequence[int], classes: Sequence[str],
                      *, config, callback: Callback = null_callback, cancel=None) -> dict:
     """Evaluate a trained run on its validation split (the one :func:`fit` made from
-    ``config.val_fraction`` and ``config.seed``).
+    ``config.val_fraction``, ``config.seed`` and ``config.val_fold``).
+
+    Copies of a model (``config.members``) each validated on their own fold: every
+    photo of those folds is judged by the copy that did not train on it alone, so the
+    figures describe one copy, and the average of copies is likely a little better.
 
     Returns ``{'evaluation': dict ({} without a validation split), 'temperature':
     float | None, 'unknown': [stats | None per member]}``, as
@@ -51,38 +55,45 @@ def evaluate_holdout(model, paths: Sequence[Path], labels: Sequence[int], classe
     """
     members = list(model.members) if hasattr(model, 'members') else [model]
     nothing = {'evaluation': {}, 'temperature': None, 'unknown': [None] * len(members)}
-    tr_idx, va_idx = stratified_split(list(labels), config.val_fraction, config.seed)
-    if not va_idx or len(tr_idx) < 2:
+    copies = getattr(config, 'members', 1) > 1  # each copy validated on its own fold
+    splits = [stratified_split(list(labels), config.val_fraction, config.seed,
+                               fold=config.val_fold + (k if copies else 0))
+              for k in range(len(members))]
+    if not splits[0][1] or len(splits[0][0]) < 2:
         return nothing
     import torch
 
     y = np.asarray(labels, dtype=np.int64)
-    idx = list(tr_idx) + list(va_idx)
-    n_tr = len(tr_idx)
-    val_logits, unknown, val_ok = [], [], None
-    for member in members:
+    val_logits, unknown, val_ok, va = [], [], None, []
+    for k, (member, (tr_idx, va_idx)) in enumerate(zip(members, splits)):
         # the trained backbone's pooled features (not cached: they are this run's alone),
         # one pass over the training and the validation photos
+        idx = list(tr_idx) + list(va_idx)
+        n_tr = len(tr_idx)
         r = extract(member.backbone, None, [paths[i] for i in idx], member.preprocess,
                     cache_root=None, callback=callback, cancel=cancel, stage_label='evaluate')
         f = np.asarray(r.data[:, 0], dtype=np.float32)
         ok = np.asarray(r.ok, dtype=np.int64)
         is_val = ok >= n_tr
         ok_va = [int(j) - n_tr for j in ok[is_val]]
-        if val_ok is not None and ok_va != val_ok:
+        if not copies and val_ok is not None and ok_va != val_ok:
             return nothing  # a photo changed between members: nothing consistent to report
         val_ok = ok_va
+        if copies or k == 0:
+            va += [va_idx[j] for j in ok_va]
         with torch.inference_mode():
             val_logits.append(member.logits_from_features(
                 torch.from_numpy(f[is_val])).double().numpy())
         y_tr = y[[idx[j] for j in ok[~is_val]]]
         unknown.append(unknown_statistics(f[~is_val], y_tr, len(classes))
                        if len(y_tr) >= 2 else None)
-    if not val_ok:
+    if not va:
         return nothing
-    va = [va_idx[j] for j in val_ok]
+    if copies:  # each photo as judged by the copy that did not train on it
+        z = np.concatenate(val_logits)
+    else:
+        z = val_logits[0] if len(members) == 1 else log_mean_probs(val_logits)
     y_va = y[va]
-    z = val_logits[0] if len(members) == 1 else log_mean_probs(val_logits)
     temperature = fit_temperature(z, y_va)
     # the calibration error of each fold of validation photos, with a temperature fitted
     # on the other folds

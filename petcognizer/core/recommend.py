@@ -29,13 +29,16 @@ from petcognizer.core.evaluation import cv_folds, out_of_fold_logits
 from petcognizer.core.events import Callback, CancelToken, null_callback
 from petcognizer.core.features import extract
 
-__all__ = ['FINE_TUNE_EPOCHS', 'Recommendation', 'estimate_seconds', 'fine_tune_config',
+__all__ = ['FINE_TUNE_EPOCHS', 'FINE_TUNE_MEMBERS', 'Recommendation', 'estimate_seconds', 'fine_tune_config',
            'recommend_for_photos', 'describe_seconds']
 
 #: Epochs of a recommended fine-tuning (early stopping usually ends it sooner).
 FINE_TUNE_EPOCHS = 30
 #: ... of which at least this many run before the validation split may pick one or stop.
 FINE_TUNE_START_EPOCH = 8
+#: Copies of a recommended fine-tuning, each validated on a different fifth of the photos
+#: and averaged (``TrainConfig.members``; brain-mri, 5 splits: README), when time allows.
+FINE_TUNE_MEMBERS = 2
 #: A recommended fine-tuning of the whole network must be expected to end within this
 #: many seconds here; else only the top stages train.
 TIME_BUDGET = 600.0
@@ -65,6 +68,9 @@ class Recommendation:
             text += (' The whole network trains.' if whole else
                      f' Its top {depth} stages train (the whole network would take too long '
                      'here).')
+            if self.config.members > 1:
+                text += (f' {self.config.members} copies train, each checked on photos the '
+                         'others train on, and their answers are averaged: every photo is used.')
         if self.seconds is not None:
             text += f' About {describe_seconds(self.seconds)} on this computer.'
         if self.cheaper is not None and self.cheaper_seconds is not None:
@@ -75,6 +81,7 @@ class Recommendation:
     def to_dict(self) -> dict:
         return {'freeze_depth': self.config.freeze_depth, 'augment': self.config.augment,
                 'ensemble': self.config.ensemble, 'val_fraction': self.config.val_fraction,
+                'members': self.config.members,
                 'seconds': self.seconds, 'cheaper_seconds': self.cheaper_seconds,
                 'assessment': self.assessment.to_dict() if self.assessment else None,
                 'sentence': self.sentence}
@@ -87,8 +94,10 @@ def describe_seconds(s: float) -> str:
     return f'{m:.0f} minute{"s" if round(m) != 1 else ""}' if m < 90 else f'{m / 60:.1f} hours'
 
 
-def fine_tune_config(cfg: TrainConfig, depth: int = FINE_TUNE_DEPTH) -> TrainConfig:
-    """``cfg`` turned into the recommended fine-tuning (of ``depth`` top stages) for far photos."""
+def fine_tune_config(cfg: TrainConfig, depth: int = FINE_TUNE_DEPTH,
+                     members: int = FINE_TUNE_MEMBERS) -> TrainConfig:
+    """``cfg`` turned into the recommended fine-tuning (of ``depth`` top stages) for far photos:
+    ``members`` copies, each validated on a different fifth of the photos, averaged."""
     cfg.freeze_depth = depth
     cfg.augment = True
     cfg.ensemble = False
@@ -96,7 +105,8 @@ def fine_tune_config(cfg: TrainConfig, depth: int = FINE_TUNE_DEPTH) -> TrainCon
     cfg.patience = 6
     cfg.start_from_epoch = FINE_TUNE_START_EPOCH
     cfg.epochs = FINE_TUNE_EPOCHS
-    cfg.refit_all = False  # a second fine-tuning would double the time
+    cfg.refit_all = False  # the copies (members) see every photo between them
+    cfg.members = members
     return cfg
 
 
@@ -157,8 +167,10 @@ def estimate_seconds(cfg: TrainConfig, n_photos: int, *, backbone=None, repeats:
         top = timed(step)
         bb.train(was)
         decode = DECODE_SECONDS if not split else 0.0  # every epoch decodes again
-        total += cfg.epochs * (n_train * (top + decode) + n_val * (top / 3 + decode))
-        total += n_photos * fwd  # measuring the fine-tuned network on every photo
+        # each copy (cfg.members) trains its epochs and is measured on every photo; the
+        # frozen part's outputs are cached once for all of them
+        total += cfg.members * (cfg.epochs * (n_train * (top + decode) + n_val * (top / 3 + decode))
+                                + n_photos * fwd)
     else:
         # head steps on cached features (about 2 ms a step here) and the cross-validation
         steps = cfg.epochs * -(-max(1, n_train) // max(1, cfg.batch_size))
@@ -200,10 +212,11 @@ def recommend_for_photos(paths: Sequence[os.PathLike | str], labels: Sequence[in
     if not assessment.fine_tune:
         return Recommendation(cfg, assessment,
                               estimate_seconds(cfg, n, backbone=bb, pooled_cached=True))
-    # the whole network when it fits the time budget (it measured best far from ImageNet:
-    # bench/README, issue 13), else the top stages only
-    for depth in (spec.num_stages, FINE_TUNE_DEPTH):
-        tuned = fine_tune_config(recommend_config(n, k, cfg.backbone), depth)
+    # the whole network when it fits the time budget (it measured best far from ImageNet
+    # (bench/README, issue 13), else the top stages only; two copies when they fit too
+    for depth, members in ((spec.num_stages, FINE_TUNE_MEMBERS), (spec.num_stages, 1),
+                           (FINE_TUNE_DEPTH, 1)):
+        tuned = fine_tune_config(recommend_config(n, k, cfg.backbone), depth, members)
         seconds = estimate_seconds(tuned, n, backbone=bb)
         if seconds <= TIME_BUDGET:
             break

@@ -23,7 +23,7 @@ import math
 import os
 import random
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -48,7 +48,7 @@ from petcognizer.core.events import (
     null_callback,
 )
 from petcognizer.core.features import cancel_hooks, check_readable, extract
-from petcognizer.core.headfit import HeadAdamW, LambdaSchedule, state_copy
+from petcognizer.core.headfit import HeadAdamW, LambdaSchedule, seeded, state_copy, warmup_cosine
 from petcognizer.core.model import PROTOTYPE_SCALE, Classifier, Ensemble, make_head
 from petcognizer.core.perf import limit_threads, tune_allocator
 from petcognizer.core.prior import ClassPrior, choose_prior_weight, fit_linear_head
@@ -81,34 +81,6 @@ class FitResult:
     timings: dict = field(default_factory=dict)
 
 
-@contextlib.contextmanager
-def _seeded(seed: int) -> Iterator[None]:
-    """Seed Python's, NumPy's and torch's global generators for a run, then restore them
-    (left seeded, what the process draws next would repeat from run to run: the run id)."""
-    import torch
-
-    saved = random.getstate(), np.random.get_state(), torch.random.get_rng_state()
-    random.seed(seed)
-    np.random.seed(seed % (2**32))
-    torch.manual_seed(seed)
-    try:
-        yield
-    finally:
-        random.setstate(saved[0])
-        np.random.set_state(saved[1])
-        torch.random.set_rng_state(saved[2])
-
-
-def _lr_lambda(total_steps: int, warmup_steps: int):
-    def f(step: int) -> float:
-        if warmup_steps and step < warmup_steps:
-            return (step + 1) / warmup_steps
-        progress = (step - warmup_steps) / max(1, total_steps - warmup_steps)
-        return 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
-
-    return f
-
-
 def fit(
     paths: list[Path],
     labels: list[int],
@@ -128,15 +100,16 @@ def fit(
     the best model so far (or ``model=None`` if no epoch finished). With
     ``config.ensemble``, one classifier per bundled backbone is trained and their
     probabilities are averaged (:class:`~petcognizer.core.model.Ensemble`); its
-    ``best_val_acc`` is then None (the run service measures the ensemble).
+    ``best_val_acc`` is then None (the run service measures the ensemble); with
+    ``config.members`` above 1, that many copies on different validation folds.
     ``digests`` (SHA-256 per path, or None) key the feature cache without
     hashing the photos again.
     """
-    if config.ensemble:
+    if config.ensemble or config.members > 1:
         config.validate()
-        return _fit_ensemble(paths, labels, classes, config, cache_root=cache_root,
-                             class_matches=class_matches, callback=callback, cancel=cancel,
-                             digests=digests)
+        return _fit_several(paths, labels, classes, config, cache_root=cache_root,
+                            class_matches=class_matches, callback=callback, cancel=cancel,
+                            digests=digests)
     import torch
 
     tune_allocator()
@@ -153,7 +126,8 @@ def fit(
     S, d = spec.num_stages, config.freeze_depth
     P = S - d  # frozen prefix
     device = resolve_device(config.device)
-    train_idx, val_idx = stratified_split(labels, config.val_fraction, config.seed)
+    train_idx, val_idx = stratified_split(labels, config.val_fraction, config.seed,
+                                          fold=config.val_fold)
     bs = max(1, min(config.batch_size, len(train_idx)))
     steps_per_epoch = math.ceil(len(train_idx) / bs)
     callback(RunStarted(spec.name, device_description(device), config.epochs, steps_per_epoch,
@@ -162,7 +136,7 @@ def fit(
                        device=device.type)
     threads = torch.get_num_threads()
     try:
-        with _seeded(config.seed), contextlib.ExitStack() as hooks:
+        with seeded(config.seed), contextlib.ExitStack() as hooks:
             return _fit(paths, labels, classes, config, spec, d, P, device, train_idx, val_idx, bs,
                         cache_root, class_matches, callback, cancel, result, t_start,
                         preprocess, digests, hooks)
@@ -333,7 +307,7 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
     head_weights = [m.weight for m in head.modules() if isinstance(m, nn.Linear)]
     total_steps = config.epochs * math.ceil(par.n(len(train_idx)) / bs)
     sched = LambdaSchedule(
-        opt, _lr_lambda(total_steps, config.warmup_epochs * math.ceil(par.n(len(train_idx)) / bs)))
+        opt, warmup_cosine(total_steps, config.warmup_epochs * math.ceil(par.n(len(train_idx)) / bs)))
     class_w = None
     if config.balance_classes:
         cnt = torch.bincount(y_train, minlength=K).float()
@@ -551,32 +525,43 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
     return result
 
 
-def _fit_ensemble(paths, labels, classes, config: TrainConfig, *, cache_root, class_matches,
-                  callback: Callback, cancel: CancelToken | None,
-                  digests: Sequence[str | None] | None = None) -> FitResult:
-    """Train one member per bundled backbone; average their probabilities.
+def _fit_several(paths, labels, classes, config: TrainConfig, *, cache_root, class_matches,
+                 callback: Callback, cancel: CancelToken | None,
+                 digests: Sequence[str | None] | None = None) -> FitResult:
+    """Train several members and average their probabilities: one per bundled backbone
+    (``config.ensemble``), or ``config.members`` copies, each validated on its own fold.
 
-    The first member's run reports as usual (its curves are the ones plotted);
-    the others report their feature extraction and messages only, so a UI sees
-    one run. A cancelled run keeps the members that finished. ``best_val_acc``
-    is left None: measuring the ensemble needs prediction, which the run
-    service does (:func:`petcognizer.core.service.ensemble_val_accuracy`).
+    The first member's run reports as usual (its curves are the ones plotted); the
+    others report their feature extraction and messages (and a copy its epochs, as the
+    'evaluate' stage), so a UI sees one run. A cancelled run keeps the members that
+    finished. An ensemble's ``best_val_acc`` is left None (it needs prediction, which the
+    run service does: :func:`petcognizer.core.service.ensemble_val_accuracy`); copies
+    give the mean of their own, each measured on photos that copy did not train on.
     """
     t0 = time.perf_counter()
     cancel = cancel or CancelToken()
     pre = Preprocess.for_backbone(get_backbone(config.backbone))
-    names = [config.backbone] + [b for b in ENSEMBLE_BACKBONES if b != config.backbone]
+    if config.ensemble:
+        names = [config.backbone] + [b for b in ENSEMBLE_BACKBONES if b != config.backbone]
+        cfgs = [replace(config, backbone=name, ensemble=False) for name in names]
+        said = [f'Ensemble: training member {k + 1} of {len(names)} ({name})'
+                for k, name in enumerate(names)]
+    else:
+        cfgs = [replace(config, members=1, val_fold=config.val_fold + k)
+                for k in range(config.members)]
+        said = [f'Training copy {k + 1} of {len(cfgs)}: it validates on other photos, and the '
+                'copies are averaged' for k in range(len(cfgs))]
     results: list[FitResult] = []
-    for k, name in enumerate(names):
-        member_cfg = replace(config, backbone=name, ensemble=False)
+    for k, member_cfg in enumerate(cfgs):
 
-        def relay(ev, first=(k == 0)):
-            if isinstance(ev, RunEnded) or (not first and not isinstance(ev, (StageProgress, Message))):
-                return
-            callback(ev)
+        def relay(ev, k=k):
+            if k == 0 and not isinstance(ev, RunEnded) or isinstance(ev, (StageProgress, Message)):
+                callback(ev)
+            elif k and isinstance(ev, EpochEnded) and not config.ensemble:
+                callback(StageProgress('evaluate', ev.epoch + 1, ev.epochs, text=said[k]))
 
         if k:
-            callback(Message('info', f'Ensemble: training member {k + 1} of {len(names)} ({name})'))
+            callback(Message('info', said[k]))
         res = fit(paths, labels, classes, member_cfg, cache_root=cache_root,
                   class_matches=class_matches, callback=relay, cancel=cancel, preprocess=pre,
                   digests=digests)
@@ -594,6 +579,8 @@ def _fit_ensemble(paths, labels, classes, config: TrainConfig, *, cache_root, cl
         out.model = Ensemble([r.model for r in results]).eval()
         out.skipped = first.skipped
         out.best_epoch = first.best_epoch
+        accs = [r.best_val_acc for r in results if r.best_val_acc is not None]
+        out.best_val_acc = sum(accs) / len(accs) if accs and not config.ensemble else None
         out.timings = {'members': [r.timings for r in results]}
     out.seconds = time.perf_counter() - t0
     callback(RunEnded(out.cancelled, out.best_epoch, out.best_val_acc, out.seconds))

@@ -15,7 +15,7 @@ import torch
 
 from petcognizer.core import headfit as P
 from petcognizer.core.headfit import HeadAdamW, LambdaSchedule, fit_linear_head, fit_linear_heads
-from petcognizer.core.training import _lr_lambda
+from petcognizer.core.headfit import warmup_cosine as _lr_lambda
 
 TESTS = Path(__file__).resolve().parents[1]
 

@@ -252,3 +252,65 @@ def test_refit_all_trains_the_final_model_on_every_photo(tmp_path):
     assert any(isinstance(m, Message) and f'chose {epochs} epoch' in m.text for m in seen)
     refit = [e for e in seen if isinstance(e, StageProgress) and 'final model' in e.text]
     assert refit and refit[-1].done == refit[-1].total == epochs
+
+
+def test_fine_tuned_copies_each_validate_on_their_own_fold_and_are_judged_only_there(tmp_path):
+    from petcognizer.core.data import stratified_split
+    from petcognizer.core.events import EpochEnded, Message, RunEnded, RunStarted, StageProgress
+    from petcognizer.core.model import Ensemble
+
+    paths, labels = [], []
+    for k, (name, colour) in enumerate(sorted(COLOURS.items())):
+        for i in range(5):
+            paths.append(str(make_photo(tmp_path / 'photos' / name / f'{name}{i}.png', colour,
+                                        noise_seed=i + 3 * len(name))))
+            labels.append(k)
+    snap = TrainingSnapshot(root=str(tmp_path), paths=tuple(paths), labels=tuple(labels),
+                            classes=tuple(sorted(COLOURS)))
+    seen = []
+    cfg = TrainConfig(backbone='tiny_test', epochs=3, val_fraction=0.2, use_prior=False,
+                      freeze_depth=1, members=2, seed=4)
+    record = train_snapshot(snap, cfg, run_dir=tmp_path / 'run', cache_root=tmp_path / 'cache',
+                            callback=seen.append)
+    model = load_model(tmp_path / 'run' / MODEL_FILE)
+    assert isinstance(model, Ensemble) and len(model.members) == 2
+    # the two copies' weights differ: each trained without its own validation fold
+    a, b = (dict(m.backbone.named_parameters()) for m in model.members)
+    assert any(not torch.equal(a[n], b[n]) for n in a)
+    # one run for a caller: one start, one end, the first copy's epochs as epochs and the
+    # second's as the 'evaluate' stage
+    assert sum(isinstance(e, RunStarted) for e in seen) == 1
+    assert sum(isinstance(e, RunEnded) for e in seen) == 1 and isinstance(seen[-1], RunEnded)
+    assert sum(isinstance(e, EpochEnded) for e in seen) == 3
+    second = [e for e in seen if isinstance(e, StageProgress) and e.text.startswith('Training copy 2')]
+    assert [e.done for e in second] == [1, 2, 3]
+    assert any(isinstance(e, Message) and 'copy 2 of 2' in e.text for e in seen)
+    # every photo of the two folds is judged once, by the copy that did not train on it
+    folds = [set(stratified_split(labels, 0.2, 4, fold=f)[1]) for f in (0, 1)]
+    assert not folds[0] & folds[1]
+    judged = [p['path'] for p in record.evaluation['predictions']]
+    assert record.evaluation['method'] == 'validation'
+    assert sorted(judged) == sorted(paths[i] for i in folds[0] | folds[1]) and len(judged) == 6
+    assert record.best_val_acc is not None
+
+
+def test_stratified_split_folds_are_disjoint_and_cover_each_class():
+    from petcognizer.core.data import stratified_split
+
+    labels = [0] * 10 + [1] * 15
+    vals = [set(stratified_split(labels, 0.2, 7, fold=f)[1]) for f in range(5)]
+    assert all(len(v) == 5 for v in vals)
+    assert set().union(*vals) == set(range(25))  # five folds, every photo validated once
+    assert stratified_split(labels, 0.2, 7) == stratified_split(labels, 0.2, 7, fold=0)
+    for f in range(5):
+        train, val = stratified_split(labels, 0.2, 7, fold=f)
+        assert sorted(train + val) == list(range(25)) and not set(train) & set(val)
+
+
+def test_copies_need_a_validation_share_and_no_ensemble():
+    with pytest.raises(ValueError, match='validation share'):
+        TrainConfig(backbone='tiny_test', members=2, val_fraction=0.0).validate()
+    with pytest.raises(ValueError, match='members must be 1 to'):
+        TrainConfig(backbone='tiny_test', members=9).validate()
+    with pytest.raises(ValueError, match='ensemble'):
+        TrainConfig(backbone='efficientnet_lite0', members=2, ensemble=True).validate()
