@@ -9,7 +9,9 @@ real command line (`python -m petcognizer train TREE --out M --json`, a fresh
 PETCOGNIZER_CACHE each time, so the recommendation's look at the photos is paid for); the
 model then classifies the other 20% (core.predict.Predictor). One JSON line per split, then a
 summary: mean and standard deviation of the test accuracy, the settings the recommendation
-chose and its sentence, the accuracy with a flipped copy averaged in (Predictor's tta), wall and CPU seconds (the child's user + sys), the load average.
+chose and its sentence, the accuracy with a flipped copy averaged in (Predictor's tta), for
+copies of a fine-tuned model (``members``) the first copy's accuracy alone, wall and CPU
+seconds (the child's user + sys), the load average.
 """
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ def _children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def one_split(ds: str, seed: int) -> dict:
+def one_split(ds: str, seed: int, probs_dir: Path | None = None) -> dict:
     from petcognizer.core.model import load_model
     from petcognizer.core.predict import Predictor
 
@@ -59,17 +61,31 @@ def one_split(ds: str, seed: int) -> dict:
         if proc.returncode != 0:
             raise SystemExit(f'train failed on {ds} split {seed}:\n{proc.stderr[-3000:]}')
         summary = json.loads(proc.stdout)
-        predictor = Predictor(load_model(out))
+        model = load_model(out)
         model_classes = summary.get('classes', classes)
+        # the model as saved, with a horizontal flip averaged in, and (copies of a fine-tuned
+        # model: ``members``) its first copy alone, which is what one copy would have given
+        first = model.members[0] if (summary.get('config') or {}).get('members', 1) > 1 else None
         acc = {}
-        for tta in (False, True):  # the model as saved, and with a horizontal flip averaged in
-            probs, ok, _ = predictor.probabilities([paths[i] for i in te], tta=tta)
+        for key, m, tta in (('saved', model, False), ('flip', model, True), ('first', first, False)):
+            if m is None:
+                acc[key] = None
+                continue
+            probs, ok, _ = Predictor(m).probabilities([paths[i] for i in te], tta=tta)
             want = np.array([labels[te[j]] for j in ok])
             got = np.array([classes.index(model_classes[k]) for k in probs.argmax(1).tolist()])
-            acc[tta] = round(float((got == want).mean()), 4)
+            acc[key] = round(float((got == want).mean()), 4)
+        if probs_dir is not None and hasattr(model, 'members'):  # each member's, for afterwards
+            probs_dir.mkdir(parents=True, exist_ok=True)
+            each = [Predictor(m).probabilities([paths[i] for i in te])[0].numpy()
+                    for m in model.members]
+            np.savez(probs_dir / f'{ds}-split{seed}.npz', labels=want, members=np.stack(each),
+                     names=np.array([m.backbone_name for m in model.members]),
+                     copies=(summary.get('config') or {}).get('members', 1))
         rec = summary.get('recommendation') or {}
-        return {'dataset': ds, 'split': seed, 'test_photos': len(ok), 'accuracy': acc[False],
-                'accuracy_flip_tta': acc[True],
+        return {'dataset': ds, 'split': seed, 'test_photos': len(ok), 'accuracy': acc['saved'],
+                'accuracy_flip_tta': acc['flip'], 'accuracy_first_copy_alone': acc['first'],
+                'members': (summary.get('config') or {}).get('members'),
                 'freeze_depth': rec.get('freeze_depth'), 'augment': rec.get('augment'),
                 'estimated_s': rec.get('seconds'), 'sentence': rec.get('sentence'),
                 'wall_s': round(wall, 1), 'cpu_s': round(cpu, 1),
@@ -84,10 +100,12 @@ def main(argv=None) -> int:
     ap.add_argument('dataset')
     ap.add_argument('--splits', type=int, default=5)
     ap.add_argument('--out', type=Path)
+    ap.add_argument('--probs', type=Path, metavar='DIR',
+                    help="keep each ensemble member's test probabilities here (one .npz a split)")
     args = ap.parse_args(argv)
     rows = []
     for seed in range(args.splits):
-        rows.append(one_split(args.dataset, seed))
+        rows.append(one_split(args.dataset, seed, args.probs))
         print(json.dumps(rows[-1]), flush=True)
     acc = np.array([r['accuracy'] for r in rows]) * 100
     report = {'command': f'.venv/bin/python bench/defaults_bench.py {args.dataset} --splits {args.splits}',
@@ -95,6 +113,9 @@ def main(argv=None) -> int:
               'accuracy_mean': round(float(acc.mean()), 2), 'accuracy_sd': round(float(acc.std(ddof=1)), 2)
               if len(acc) > 1 else 0.0,
               'accuracy_flip_tta_mean': round(float(np.mean([r['accuracy_flip_tta'] for r in rows]) * 100), 2),
+              'accuracy_first_copy_alone_mean': round(float(np.mean(
+                  [r['accuracy_first_copy_alone'] for r in rows])) * 100, 2)
+              if all(r['accuracy_first_copy_alone'] is not None for r in rows) else None,
               'wall_s_max': max(r['wall_s'] for r in rows), 'cpu_s_max': max(r['cpu_s'] for r in rows),
               'date': time.strftime('%Y-%m-%dT%H:%M:%S%z')}
     text = json.dumps(report, indent=1)

@@ -13,7 +13,7 @@ from pathlib import Path
 from petcognizer.cli.places import check_new_file, check_writable_folder, is_model_file
 from petcognizer.cli.progress import Progress
 from petcognizer.cli.text import count, echo, shown
-from petcognizer.core.config import TrainConfig, parse_freeze_depth, recommend_config
+from petcognizer.core.config import TrainConfig, parse_freeze_depth, recommend_config, settle_members
 from petcognizer.core.data import folder_samples
 from petcognizer.core.events import Cancelled, CancelToken
 from petcognizer.core.project import Project
@@ -24,7 +24,7 @@ EXIT_ERROR, EXIT_CANCELLED = 1, 130
 
 _OPTIONS = ('head', 'epochs', 'seed', 'lr', 'batch_size', 'schedule', 'device', 'val_fraction',
             'aug_views', 'weight_decay', 'label_smoothing', 'patience', 'warmup_epochs', 'dropout',
-            'head_l2')
+            'head_l2', 'members')
 _FLAGS = (('augment', 'augment'), ('color_jitter', 'color_jitter'), ('cutout', 'random_erasing'),
           ('progressive_resize', 'progressive_resize'))
 
@@ -49,7 +49,7 @@ def _with_options(args, cfg: TrainConfig) -> TrainConfig:
         cfg.use_prior = False
     if args.ensemble is not None:
         cfg.ensemble = args.ensemble
-    return cfg
+    return cfg if args.members is not None else settle_members(cfg)
 
 
 def _check_project_writable(project: Project) -> None:

@@ -296,6 +296,10 @@ for _i, (_p, _s, _t) in _LITE_INFO.items():
             stages=_LITE_STAGES,
             build=lambda pretrained=True, progress=None, _i=_i: _build_lite(_i, pretrained),
             description='Bundled: works offline. Fast on a CPU.',
+            # the whole short side, not timm's 0.875 centre: a 5-fold cross-validated head on
+            # Lite0's features gained on all three benchmark sets (brain-mri 84.5 -> 88.6%,
+            # flowers5-mini 66.6 -> 67.2%, imagewoof-mini 91.3 -> 92.2%; README)
+            crop_pct=1.0,
         )
     )
 

@@ -21,6 +21,7 @@ __all__ = [
     'TrainConfig',
     'parse_freeze_depth',
     'recommend_config',
+    'settle_members',
 ]
 
 #: Members of an ensemble: the bundled backbones, which work offline.
@@ -86,6 +87,10 @@ class TrainConfig:
             seen. The recommended fine-tuning uses 2 (brain-mri, 5 splits: README).
         val_fold: which share of the photos the validation split takes (the
             ``val_fold``-th ``val_fraction`` of the same shuffle); set per copy.
+        blend_frozen: a fine-tuning (``freeze_depth`` above 0) of a bundled backbone
+            also fits the few-photo ensemble's frozen heads (EfficientNet-Lite0, 1 and 2
+            on every photo: seconds) and averages them in, each as one more member. Its
+            estimate still comes from the fine-tuned copies' validation photos.
     """
 
     backbone: str = DEFAULT_BACKBONE
@@ -118,6 +123,7 @@ class TrainConfig:
     refit_all: bool = False
     members: int = 1
     val_fold: int = 0
+    blend_frozen: bool = False
 
     def to_dict(self) -> dict:
         """The config as a JSON-able dict (saved in run records and model files)."""
@@ -152,10 +158,30 @@ class TrainConfig:
             raise ValueError('the validation fraction must be between 0 and 1')
         if not 1 <= self.members <= MAX_MEMBERS or self.val_fold < 0:
             raise ValueError(f'members must be 1 to {MAX_MEMBERS} and the validation fold 0 or more')
+        if self.blend_frozen and (self.ensemble or not self.freeze_depth
+                                  or self.backbone not in ENSEMBLE_BACKBONES):
+            raise ValueError('blending in the frozen heads needs a fine-tuning (freeze depth '
+                             'above 0) of a bundled EfficientNet-Lite backbone, without the '
+                             'ensemble')
         if self.members > 1 and (self.ensemble or self.val_fraction <= 0):
             raise ValueError('several copies of a model each need a validation share, and '
                              'cannot be combined with the ensemble: set members to 1, or turn '
                              'the ensemble off and keep a validation share above 0')
+
+
+def settle_members(cfg: TrainConfig) -> TrainConfig:
+    """``cfg`` with one copy (``members = 1``) and no frozen heads blended in
+    (``blend_frozen``) where they cannot apply or do not pay.
+
+    Both come with the recommended fine-tuning; once the user turns the ensemble on, the
+    validation share to 0 (copies) or the backbone back to frozen (whose run is measured
+    by cross-validation and refitted on every photo), one model trains, as they expect.
+    """
+    if cfg.ensemble or cfg.val_fraction <= 0 or cfg.freeze_depth == 0:
+        cfg.members = 1
+    if cfg.ensemble or cfg.freeze_depth == 0 or cfg.backbone not in ENSEMBLE_BACKBONES:
+        cfg.blend_frozen = False
+    return cfg
 
 
 def parse_freeze_depth(text: str | int, backbone: str) -> int:

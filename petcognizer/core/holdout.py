@@ -48,13 +48,18 @@ def evaluate_holdout(model, paths: Sequence[Path], labels: Sequence[int], classe
     Copies of a model (``config.members``) each validated on their own fold: every
     photo of those folds is judged by the copy that did not train on it alone, so the
     figures describe one copy, and the average of copies is likely a little better.
+    Frozen heads blended in (``config.blend_frozen``) are left out of the measure.
 
     Returns ``{'evaluation': dict ({} without a validation split), 'temperature':
     float | None, 'unknown': [stats | None per member]}``, as
     :func:`petcognizer.core.evaluation.evaluate_fit` does.
     """
     members = list(model.members) if hasattr(model, 'members') else [model]
-    nothing = {'evaluation': {}, 'temperature': None, 'unknown': [None] * len(members)}
+    # frozen heads blended in (``blend_frozen``) trained on every photo: only the fine-tuned
+    # copies are measured, and the frozen members get no "none of these" statistics
+    frozen = max(0, len(members) - config.members) if getattr(config, 'blend_frozen', False) else 0
+    members = members[:len(members) - frozen]
+    nothing = {'evaluation': {}, 'temperature': None, 'unknown': [None] * (len(members) + frozen)}
     copies = getattr(config, 'members', 1) > 1  # each copy validated on its own fold
     splits = [stratified_split(list(labels), config.val_fraction, config.seed,
                                fold=config.val_fold + (k if copies else 0))
@@ -106,4 +111,5 @@ def evaluate_holdout(model, paths: Sequence[Path], labels: Sequence[int], classe
     evaluation = build_evaluation(classes, y_va, softmax(z, temperature), [str(paths[i]) for i in va],
                                   method='validation', folds=None, temperature=temperature,
                                   ece=expected_calibration_error(cross, y_va))
-    return {'evaluation': evaluation, 'temperature': temperature, 'unknown': unknown}
+    return {'evaluation': evaluation, 'temperature': temperature,
+            'unknown': unknown + [None] * frozen}

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from petcognizer.core.backbones import create_backbone, get_backbone
-from petcognizer.core.config import TrainConfig, recommend_config
+from petcognizer.core.config import ENSEMBLE_BACKBONES, TrainConfig, recommend_config
 from petcognizer.core.data import Preprocess
 from petcognizer.core.domain import FINE_TUNE_DEPTH, DomainAssessment, assess_domain
 from petcognizer.core.evaluation import cv_folds, out_of_fold_logits
@@ -71,6 +71,9 @@ class Recommendation:
             if self.config.members > 1:
                 text += (f' {self.config.members} copies train, each checked on photos the '
                          'others train on, and their answers are averaged: every photo is used.')
+            if self.config.blend_frozen:
+                text += (' The three bundled networks, unchanged, add their answers too '
+                         '(seconds more).')
         if self.seconds is not None:
             text += f' About {describe_seconds(self.seconds)} on this computer.'
         if self.cheaper is not None and self.cheaper_seconds is not None:
@@ -81,7 +84,7 @@ class Recommendation:
     def to_dict(self) -> dict:
         return {'freeze_depth': self.config.freeze_depth, 'augment': self.config.augment,
                 'ensemble': self.config.ensemble, 'val_fraction': self.config.val_fraction,
-                'members': self.config.members,
+                'members': self.config.members, 'blend_frozen': self.config.blend_frozen,
                 'seconds': self.seconds, 'cheaper_seconds': self.cheaper_seconds,
                 'assessment': self.assessment.to_dict() if self.assessment else None,
                 'sentence': self.sentence}
@@ -97,7 +100,8 @@ def describe_seconds(s: float) -> str:
 def fine_tune_config(cfg: TrainConfig, depth: int = FINE_TUNE_DEPTH,
                      members: int = FINE_TUNE_MEMBERS) -> TrainConfig:
     """``cfg`` turned into the recommended fine-tuning (of ``depth`` top stages) for far photos:
-    ``members`` copies, each validated on a different fifth of the photos, averaged."""
+    ``members`` copies, each validated on a different fifth of the photos, averaged, and for a
+    bundled backbone the few-photo ensemble's frozen heads blended in (``blend_frozen``)."""
     cfg.freeze_depth = depth
     cfg.augment = True
     cfg.ensemble = False
@@ -107,6 +111,7 @@ def fine_tune_config(cfg: TrainConfig, depth: int = FINE_TUNE_DEPTH,
     cfg.epochs = FINE_TUNE_EPOCHS
     cfg.refit_all = False  # the copies (members) see every photo between them
     cfg.members = members
+    cfg.blend_frozen = cfg.backbone in ENSEMBLE_BACKBONES
     return cfg
 
 
@@ -171,6 +176,8 @@ def estimate_seconds(cfg: TrainConfig, n_photos: int, *, backbone=None, repeats:
         # frozen part's outputs are cached once for all of them
         total += cfg.members * (cfg.epochs * (n_train * (top + decode) + n_val * (top / 3 + decode))
                                 + n_photos * fwd)
+        if cfg.blend_frozen:  # the three frozen networks' features of every photo, and heads
+            total += 4.75 * n_photos * fwd + 3 * (1.0 + n_photos / 200)
     else:
         # head steps on cached features (about 2 ms a step here) and the cross-validation
         steps = cfg.epochs * -(-max(1, n_train) // max(1, cfg.batch_size))

@@ -31,7 +31,7 @@ import numpy as np
 
 from petcognizer.core import distributed
 from petcognizer.core.backbones import create_backbone, get_backbone
-from petcognizer.core.config import ENSEMBLE_BACKBONES, TrainConfig
+from petcognizer.core.config import ENSEMBLE_BACKBONES, TrainConfig, recommend_config
 from petcognizer.core.data import Augment, Preprocess, decode_batches, stratified_split
 from petcognizer.core.devices import device_description, resolve_device
 from petcognizer.core.events import (
@@ -105,7 +105,7 @@ def fit(
     ``digests`` (SHA-256 per path, or None) key the feature cache without
     hashing the photos again.
     """
-    if config.ensemble or config.members > 1:
+    if config.ensemble or config.members > 1 or config.blend_frozen:
         config.validate()
         return _fit_several(paths, labels, classes, config, cache_root=cache_root,
                             class_matches=class_matches, callback=callback, cancel=cancel,
@@ -547,17 +547,22 @@ def _fit_several(paths, labels, classes, config: TrainConfig, *, cache_root, cla
         said = [f'Ensemble: training member {k + 1} of {len(names)} ({name})'
                 for k, name in enumerate(names)]
     else:
-        cfgs = [replace(config, members=1, val_fold=config.val_fold + k)
+        cfgs = [replace(config, members=1, val_fold=config.val_fold + k, blend_frozen=False)
                 for k in range(config.members)]
         said = [f'Training copy {k + 1} of {len(cfgs)}: it validates on other photos, and the '
                 'copies are averaged' for k in range(len(cfgs))]
+    if config.blend_frozen:  # the few-photo ensemble's frozen heads, on every photo
+        cfgs.append(replace(recommend_config(len(paths), len(classes), config.backbone),
+                            ensemble=True, val_fraction=0.0, refit_all=False, seed=config.seed,
+                            use_prior=config.use_prior, device=config.device))
+        said.append('Fitting frozen heads on EfficientNet-Lite0, 1 and 2 to average them in')
     results: list[FitResult] = []
     for k, member_cfg in enumerate(cfgs):
 
         def relay(ev, k=k):
             if k == 0 and not isinstance(ev, RunEnded) or isinstance(ev, (StageProgress, Message)):
                 callback(ev)
-            elif k and isinstance(ev, EpochEnded) and not config.ensemble:
+            elif k and isinstance(ev, EpochEnded) and not cfgs[k].ensemble:
                 callback(StageProgress('evaluate', ev.epoch + 1, ev.epochs, text=said[k]))
 
         if k:
@@ -576,10 +581,11 @@ def _fit_several(paths, labels, classes, config: TrainConfig, *, cache_root, cla
                     device=first.device if first else 'cpu',
                     prior_weight=first.prior_weight if first else 0.0)
     if results:
-        out.model = Ensemble([r.model for r in results]).eval()
+        out.model = Ensemble([m for r in results for m in getattr(r.model, 'members', [r.model])])
+        out.model.eval()
         out.skipped = first.skipped
         out.best_epoch = first.best_epoch
-        accs = [r.best_val_acc for r in results if r.best_val_acc is not None]
+        accs = [r.best_val_acc for r in results if r.best_val_acc is not None and r.n_val]
         out.best_val_acc = sum(accs) / len(accs) if accs and not config.ensemble else None
         out.timings = {'members': [r.timings for r in results]}
     out.seconds = time.perf_counter() - t0

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from petcognizer.core import backbones
-from petcognizer.core.config import ENSEMBLE_BACKBONES, TrainConfig, recommend_config
+from petcognizer.core.config import ENSEMBLE_BACKBONES, TrainConfig, recommend_config, settle_members
 from petcognizer.core.settings import load_settings, save_settings
 from petcognizer.gui.engine import EngineWorker
 from petcognizer.gui.formatting import format_params
@@ -392,8 +392,10 @@ class TrainSettingsPanel(QWidget):
 
     def config_dict(self) -> dict:
         """The form's settings as a TrainConfig dict, with the last config's fields the form does
-        not show (``refit_all``, ``start_from_epoch``, ...) as that config had them."""
-        return {**self._beyond_form, **self._form_dict()}
+        not show (``refit_all``, ``start_from_epoch``, ``members``...) as that config had them
+        (one copy once the form no longer fits copies: ``settle_members``)."""
+        merged = {**self._beyond_form, **self._form_dict()}
+        return settle_members(TrainConfig.from_dict(merged)).to_dict()
 
     def _form_dict(self) -> dict:
         return {

@@ -29,7 +29,7 @@ def test_torchvision_backbones_use_their_weights_transforms(name, resize, interp
 
 def test_bundled_backbones_keep_their_preprocessing():
     pre = Preprocess.for_backbone(get_backbone('efficientnet_lite0'))
-    assert pre == Preprocess(224, 256, (0.5, 0.5, 0.5), (0.5, 0.5, 0.5), 'bilinear')
+    assert pre == Preprocess(224, 224, (0.5, 0.5, 0.5), (0.5, 0.5, 0.5), 'bilinear')  # whole short side
 
 
 def _photo() -> Image.Image:

@@ -314,3 +314,45 @@ def test_copies_need_a_validation_share_and_no_ensemble():
         TrainConfig(backbone='tiny_test', members=9).validate()
     with pytest.raises(ValueError, match='ensemble'):
         TrainConfig(backbone='efficientnet_lite0', members=2, ensemble=True).validate()
+
+
+def test_the_command_line_keeps_copies_only_where_they_apply():
+    from petcognizer.cli.parser import build_parser
+    from petcognizer.cli.training import _with_options
+    from petcognizer.core.config import recommend_config
+    from petcognizer.core.recommend import FINE_TUNE_MEMBERS, fine_tune_config
+
+    def options(*extra):
+        args = build_parser().parse_args(['train', 'photos', '--out', 'm.safetensors', *extra])
+        return _with_options(args, fine_tune_config(recommend_config(200, 2), 9))
+
+    assert options().members == FINE_TUNE_MEMBERS == 2
+    assert options('--val-fraction', '0').members == 1  # nothing kept out: one model
+    assert options('--members', '3').members == 3
+
+
+def test_a_fine_tuning_blends_in_the_frozen_heads_and_is_measured_on_its_copies_alone(tmp_path):
+    from petcognizer.core.model import Ensemble
+
+    paths, labels = [], []
+    for k, (name, colour) in enumerate(sorted(COLOURS.items())):
+        for i in range(5):
+            paths.append(str(make_photo(tmp_path / 'photos' / name / f'{name}{i}.png', colour,
+                                        noise_seed=i + 3 * len(name), size=(40, 36))))
+            labels.append(k)
+    snap = TrainingSnapshot(root=str(tmp_path), paths=tuple(paths), labels=tuple(labels),
+                            classes=tuple(sorted(COLOURS)))
+    cfg = TrainConfig(backbone='efficientnet_lite0', epochs=1, val_fraction=0.2, use_prior=False,
+                      freeze_depth=1, members=2, blend_frozen=True, batch_size=8)
+    record = train_snapshot(snap, cfg, run_dir=tmp_path / 'run', cache_root=tmp_path / 'cache')
+    model = load_model(tmp_path / 'run' / MODEL_FILE)
+    assert isinstance(model, Ensemble)
+    assert [m.backbone_name for m in model.members] == [
+        'efficientnet_lite0', 'efficientnet_lite0', 'efficientnet_lite0', 'efficientnet_lite1',
+        'efficientnet_lite2']
+    # the two copies' validation folds, judged by the copy alone; the frozen heads (which
+    # trained on every photo) have no say in the estimate and no "none of these" statistics
+    assert record.evaluation['method'] == 'validation' and record.evaluation['n'] == 6
+    assert [m.unknown is not None for m in model.members] == [True, True, False, False, False]
+    with pytest.raises(ValueError, match='bundled EfficientNet-Lite'):
+        TrainConfig(backbone='tiny_test', freeze_depth=1, blend_frozen=True).validate()

@@ -21,6 +21,7 @@ def fake_recommend(far: bool, calls: list, gate: threading.Event | None = None):
         cfg = TrainConfig.from_dict(cheaper.to_dict())
         if far:
             cfg.freeze_depth, cfg.augment, cfg.ensemble, cfg.epochs, cfg.patience = 9, True, False, 30, 6
+            cfg.val_fraction, cfg.members = 0.2, 2
         return {'config': cfg.to_dict(), 'cheaper_config': cheaper.to_dict() if far else None,
                 'freeze_depth': cfg.freeze_depth, 'seconds': 360.0 if far else 12.0,
                 'cheaper_seconds': 20.0 if far else None,
@@ -51,6 +52,7 @@ def test_far_photos_make_most_accurate_fine_tune_and_quick_the_cheaper_choice(
     assert accurate.isChecked()
     d = page.config_dict()
     assert d['freeze_depth'] == 9 and d['augment'] is True and d['ensemble'] is False
+    assert d['members'] == 2  # a field without a widget, kept from the recommendation
     note = page.simple.mode_notes['accurate'].text()
     assert 'network itself trains' in note and 'about 6 min' in note
     assert 'about 6 min' in page.summary_label.text()  # the look's own estimate
@@ -58,8 +60,11 @@ def test_far_photos_make_most_accurate_fine_tune_and_quick_the_cheaper_choice(
     assert page.simple.advice_label.isVisible()
     quick.click()
     assert page.config_dict()['freeze_depth'] == 0  # the cheaper choice
+    assert page.config_dict()['members'] == 1
     accurate.click()
-    assert page.config_dict()['freeze_depth'] == 9
+    assert page.config_dict()['freeze_depth'] == 9 and page.config_dict()['members'] == 2
+    page.settings_panel.val_spin.setValue(0)  # no photos kept out: copies cannot apply, one model trains
+    assert page.config_dict()['members'] == 1
     # the same photos are not looked at twice; a new photo is
     page.advisor.photos_changed()
     qtbot.wait(2000)
