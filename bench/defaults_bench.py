@@ -82,8 +82,17 @@ def one_split(ds: str, seed: int, probs_dir: Path | None = None) -> dict:
             np.savez(probs_dir / f'{ds}-split{seed}.npz', labels=want, members=np.stack(each),
                      names=np.array([m.backbone_name for m in model.members]),
                      copies=(summary.get('config') or {}).get('members', 1))
+        parts = {}
+        if hasattr(model, 'members') and (summary.get('config') or {}).get('blend_frozen'):
+            # the fine-tuned copies alone and the blended frozen heads alone, scored apart
+            copies = (summary.get('config') or {}).get('members', 1)
+            each = np.stack([Predictor(m).probabilities([paths[i] for i in te])[0].numpy()
+                             for m in model.members])
+            for key, sel in (('copies_only', each[:copies]), ('frozen_heads_only', each[copies:])):
+                got = np.array([classes.index(model_classes[k]) for k in sel.mean(0).argmax(1)])
+                parts[f'accuracy_{key}'] = round(float((got == want).mean()), 4)
         rec = summary.get('recommendation') or {}
-        return {'dataset': ds, 'split': seed, 'test_photos': len(ok), 'accuracy': acc['saved'],
+        return {**parts,'dataset': ds, 'split': seed, 'test_photos': len(ok), 'accuracy': acc['saved'],
                 'accuracy_flip_tta': acc['flip'], 'accuracy_first_copy_alone': acc['first'],
                 'members': (summary.get('config') or {}).get('members'),
                 'freeze_depth': rec.get('freeze_depth'), 'augment': rec.get('augment'),

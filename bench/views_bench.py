@@ -4,6 +4,13 @@ Run by hand (reads ../shared/datasets; never part of the test suite)::
 
     .venv/bin/python bench/views_bench.py prior [--dataset imagewoof-mini]
     .venv/bin/python bench/views_bench.py tta [--pers 3 10] [--draws 10]
+    .venv/bin/python bench/views_bench.py crop
+
+``crop``: how much of each photo the network sees, on all three sets: a 5-fold
+cross-validated linear head (``evaluation.out_of_fold_logits``, mean of seeds 0-2) on
+EfficientNet-Lite0's pooled features of every photo, the short side resized to 256 and the
+centre 224 cropped (timm's 0.875), resized to 224 and cropped (the whole short side), or
+the whole photo squashed to 224 x 224.
 
 ``prior``: every photo through each bundled backbone (EfficientNet-Lite0/1/2) under six
 input views (224 px centre crop of a 256 px short side, the app's default for every ensemble
@@ -16,7 +23,7 @@ ImageNet's own label errors).
 
 ``tta``: the default few-photo run (``recommend_config``, through the run service, as
 ``bench/six_photos_bench.py accuracy`` draws and trains), tested on every other photo with
-and without the flipped copy averaged in.
+and without the flipped copy averaged in (the app's preprocessing, as it is now).
 
 Prints JSON and writes ``bench/results/views-<mode>-<UTC time>.json``.
 """
@@ -122,11 +129,25 @@ def tta(args) -> dict:
 
     from petcognizer.core.config import ENSEMBLE_BACKBONES, recommend_config
 
+    from petcognizer.core.backbones import create_backbone, get_backbone
+    from petcognizer.core.data import Preprocess, decode_batches
+
     R.reuse_backbone()
     name = args.dataset
     paths, labels, classes = R.dataset(name)
     lab = np.array(labels)
-    F = _features(paths, name, R.WORK)
+    # every member reads Lite0's preprocessing (what the app does), plain and flipped
+    pre = Preprocess.for_backbone(get_backbone(ENSEMBLE_BACKBONES[0]))
+    F = {}
+    for i, b in enumerate(ENSEMBLE_BACKBONES):
+        bb = create_backbone(b).eval().to(memory_format=torch.channels_last)
+        for fl in (0, 1):
+            f = np.zeros((len(paths), bb.num_features), np.float32)
+            with torch.inference_mode():
+                for batch in decode_batches(paths, pre, 32):
+                    x = torch.flip(batch.tensor, dims=[3]) if fl else batch.tensor
+                    f[batch.indices] = bb(x.contiguous(memory_format=torch.channels_last)).numpy()
+            F[str(i), 'default', str(fl)] = f
     out = {'command': f'.venv/bin/python bench/views_bench.py tta --pers '
                       f'{" ".join(map(str, args.pers))} --draws {args.draws}',
            'dataset': name, 'results': {}, 'loadavg_before': os.getloadavg()}
@@ -141,7 +162,7 @@ def tta(args) -> dict:
             members = model.members if hasattr(model, 'members') else [model]
             with torch.inference_mode():
                 p = [torch.stack([m.logits_from_features(torch.from_numpy(
-                    F[str(ENSEMBLE_BACKBONES.index(m.backbone_name)), 'default 224', str(fl)][te]))
+                    F[str(ENSEMBLE_BACKBONES.index(m.backbone_name)), 'default', str(fl)][te]))
                     .softmax(1) for m in members]).mean(0) for fl in (0, 1)]
             acc['plain'].append(float((p[0].argmax(1).numpy() == lab[te]).mean()))
             acc['flip averaged in'].append(float(((p[0] + p[1]).argmax(1).numpy() == lab[te]).mean()))
@@ -154,14 +175,63 @@ def tta(args) -> dict:
     return out
 
 
+def crop(args) -> dict:
+    import torch
+    from PIL import Image
+
+    from petcognizer.core.backbones import create_backbone
+    from petcognizer.core.data import Preprocess, decode_batches
+    from petcognizer.core.evaluation import cv_folds, out_of_fold_logits
+
+    bb = create_backbone('efficientnet_lite0').eval().to(memory_format=torch.channels_last)
+
+    def squashed(paths):
+        for s in range(0, len(paths), 32):
+            xs = []
+            for p in paths[s:s + 32]:
+                with Image.open(p) as im:
+                    im = im.convert('RGB').resize((224, 224), Image.Resampling.BILINEAR,
+                                                  reducing_gap=3.0)
+                a = torch.from_numpy(np.asarray(im, dtype=np.uint8).copy()).permute(2, 0, 1)
+                xs.append((a.float() / 255 - 0.5) / 0.5)
+            yield list(range(s, s + len(xs))), torch.stack(xs)
+
+    rows = {}
+    for name in R.DATASET_NAMES:
+        paths, labels, classes = R.dataset(name)
+        y = np.array(labels)
+        row = {}
+        for view in ('0.875 (256, centre 224)', 'whole short side (224, centre 224)',
+                     'whole photo squashed to 224 x 224'):
+            if view.startswith('whole photo'):
+                batches = squashed(paths)
+            else:
+                pre = Preprocess(224, 256 if view.startswith('0.875') else 224, HALF, HALF)
+                batches = ((b.indices, b.tensor) for b in decode_batches(paths, pre, 32))
+            f = np.zeros((len(paths), bb.num_features), np.float32)
+            with torch.inference_mode():
+                for idx, x in batches:
+                    f[idx] = bb(x.contiguous(memory_format=torch.channels_last)).numpy()
+            accs = []
+            for seed in range(3):
+                folds = cv_folds(y.tolist(), seed=seed, k=5, loo_max=0)
+                oof = out_of_fold_logits(f, None, y, len(classes), prior=None, folds=folds)
+                accs.append(float((oof.argmax(1) == y).mean()))
+            row[view] = round(100 * statistics.fmean(accs), 2)
+            print(name, view, row[view], file=sys.stderr, flush=True)
+        rows[name] = row
+    return {'command': '.venv/bin/python bench/views_bench.py crop',
+            'cross_validated_accuracy_%': rows, 'loadavg': os.getloadavg()}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    ap.add_argument('mode', choices=('prior', 'tta'))
+    ap.add_argument('mode', choices=('prior', 'tta', 'crop'))
     ap.add_argument('--dataset', default='imagewoof-mini')
     ap.add_argument('--pers', type=int, nargs='+', default=[3, 10])
     ap.add_argument('--draws', type=int, default=10)
     args = ap.parse_args()
-    out = prior(args) if args.mode == 'prior' else tta(args)
+    out = {'prior': prior, 'tta': tta, 'crop': crop}[args.mode](args)
     out['date'] = datetime.now(timezone.utc).isoformat(timespec='seconds')
     text = json.dumps(out, indent=1)
     print(text)
