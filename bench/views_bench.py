@@ -56,12 +56,26 @@ VIEWS = {  # name: (crop, short side, interpolation); None = the network's own s
 }
 
 
+def _pooled(bb, paths, pre, flip: bool) -> np.ndarray:
+    """Pooled features of every photo through ``pre``, horizontally flipped if ``flip``."""
+    import torch
+
+    from petcognizer.core.data import decode_batches
+
+    f = np.zeros((len(paths), bb.num_features), np.float32)
+    with torch.inference_mode():
+        for b in decode_batches(paths, pre, 32):
+            x = torch.flip(b.tensor, dims=[3]) if flip else b.tensor
+            f[b.indices] = bb(x.contiguous(memory_format=torch.channels_last)).numpy()
+    return f
+
+
 def _features(paths, name, cache: Path):
     """{(network, view, flipped): pooled features}, and each network's ImageNet head."""
     import torch
 
     from petcognizer.core.backbones import create_backbone
-    from petcognizer.core.data import Preprocess, decode_batches
+    from petcognizer.core.data import Preprocess
 
     file = cache / f'views-{name}.npz'
     if file.is_file():
@@ -76,12 +90,7 @@ def _features(paths, name, cache: Path):
                         'bicubic' if 'bicubic' in view else 'bilinear')
             pre = Preprocess(spec[0], spec[1], HALF, HALF, spec[2])
             for flip in (0, 1):
-                f = np.zeros((len(paths), bb.num_features), np.float32)
-                with torch.inference_mode():
-                    for b in decode_batches(paths, pre, 32):
-                        x = torch.flip(b.tensor, dims=[3]) if flip else b.tensor
-                        f[b.indices] = bb(x.contiguous(memory_format=torch.channels_last)).numpy()
-                out[str(i), view, str(flip)] = f
+                out[str(i), view, str(flip)] = _pooled(bb, paths, pre, flip)
         out[str(i), 'W', ''] = bb.imagenet_head.weight.detach().numpy()
         out[str(i), 'B', ''] = bb.imagenet_head.bias.detach().numpy()
     cache.mkdir(parents=True, exist_ok=True)
@@ -130,7 +139,7 @@ def tta(args) -> dict:
     from petcognizer.core.config import ENSEMBLE_BACKBONES, recommend_config
 
     from petcognizer.core.backbones import create_backbone, get_backbone
-    from petcognizer.core.data import Preprocess, decode_batches
+    from petcognizer.core.data import Preprocess
 
     R.reuse_backbone()
     name = args.dataset
@@ -142,12 +151,7 @@ def tta(args) -> dict:
     for i, b in enumerate(ENSEMBLE_BACKBONES):
         bb = create_backbone(b).eval().to(memory_format=torch.channels_last)
         for fl in (0, 1):
-            f = np.zeros((len(paths), bb.num_features), np.float32)
-            with torch.inference_mode():
-                for batch in decode_batches(paths, pre, 32):
-                    x = torch.flip(batch.tensor, dims=[3]) if fl else batch.tensor
-                    f[batch.indices] = bb(x.contiguous(memory_format=torch.channels_last)).numpy()
-            F[str(i), 'default', str(fl)] = f
+            F[str(i), 'default', str(fl)] = _pooled(bb, paths, pre, fl)
     out = {'command': f'.venv/bin/python bench/views_bench.py tta --pers '
                       f'{" ".join(map(str, args.pers))} --draws {args.draws}',
            'dataset': name, 'results': {}, 'loadavg_before': os.getloadavg()}

@@ -229,17 +229,23 @@ def test_a_fine_tuned_run_without_a_validation_split_says_it_has_no_estimate(tmp
     assert any(isinstance(m, Message) and 'No accuracy estimate' in m.text for m in seen)
 
 
-def test_refit_all_trains_the_final_model_on_every_photo(tmp_path):
-    from petcognizer.core.events import Message, StageProgress
-
+def _five_a_class(tmp_path, **photo) -> tuple[TrainingSnapshot, list[str], list[int]]:
+    """Five noisy photos of each colour class, as a snapshot (and its paths and labels)."""
     paths, labels = [], []
     for k, (name, colour) in enumerate(sorted(COLOURS.items())):
         for i in range(5):
             paths.append(str(make_photo(tmp_path / 'photos' / name / f'{name}{i}.png', colour,
-                                        noise_seed=i + 3 * len(name))))
+                                        noise_seed=i + 3 * len(name), **photo)))
             labels.append(k)
     snap = TrainingSnapshot(root=str(tmp_path), paths=tuple(paths), labels=tuple(labels),
                             classes=tuple(sorted(COLOURS)))
+    return snap, paths, labels
+
+
+def test_refit_all_trains_the_final_model_on_every_photo(tmp_path):
+    from petcognizer.core.events import Message, StageProgress
+
+    snap, paths, labels = _five_a_class(tmp_path)
     seen = []
     cfg = TrainConfig(backbone='tiny_test', epochs=6, val_fraction=0.4, patience=2,
                       use_prior=False, refit_all=True)
@@ -259,14 +265,7 @@ def test_fine_tuned_copies_each_validate_on_their_own_fold_and_are_judged_only_t
     from petcognizer.core.events import EpochEnded, Message, RunEnded, RunStarted, StageProgress
     from petcognizer.core.model import Ensemble
 
-    paths, labels = [], []
-    for k, (name, colour) in enumerate(sorted(COLOURS.items())):
-        for i in range(5):
-            paths.append(str(make_photo(tmp_path / 'photos' / name / f'{name}{i}.png', colour,
-                                        noise_seed=i + 3 * len(name))))
-            labels.append(k)
-    snap = TrainingSnapshot(root=str(tmp_path), paths=tuple(paths), labels=tuple(labels),
-                            classes=tuple(sorted(COLOURS)))
+    snap, paths, labels = _five_a_class(tmp_path)
     seen = []
     cfg = TrainConfig(backbone='tiny_test', epochs=3, val_fraction=0.2, use_prior=False,
                       freeze_depth=1, members=2, seed=4)
@@ -334,14 +333,7 @@ def test_the_command_line_keeps_copies_only_where_they_apply():
 def test_a_fine_tuning_blends_in_the_frozen_heads_and_is_measured_on_its_copies_alone(tmp_path):
     from petcognizer.core.model import Ensemble
 
-    paths, labels = [], []
-    for k, (name, colour) in enumerate(sorted(COLOURS.items())):
-        for i in range(5):
-            paths.append(str(make_photo(tmp_path / 'photos' / name / f'{name}{i}.png', colour,
-                                        noise_seed=i + 3 * len(name), size=(40, 36))))
-            labels.append(k)
-    snap = TrainingSnapshot(root=str(tmp_path), paths=tuple(paths), labels=tuple(labels),
-                            classes=tuple(sorted(COLOURS)))
+    snap, paths, labels = _five_a_class(tmp_path, size=(40, 36))
     cfg = TrainConfig(backbone='efficientnet_lite0', epochs=1, val_fraction=0.2, use_prior=False,
                       freeze_depth=1, members=2, blend_frozen=True, batch_size=8)
     record = train_snapshot(snap, cfg, run_dir=tmp_path / 'run', cache_root=tmp_path / 'cache')
