@@ -163,6 +163,13 @@ class TrainConfig:
             raise ValueError('blending in the frozen heads needs a fine-tuning (freeze depth '
                              'above 0) of a bundled EfficientNet-Lite backbone, without the '
                              'ensemble')
+        if self.members > 1 and self.freeze_depth == 0:
+            raise ValueError('copies of a model are for a fine-tuning (freeze depth above 0): a '
+                             'frozen run is cross-validated over every photo; set members to 1')
+        if self.members > 1 and self.members * self.val_fraction > 1:
+            raise ValueError(f'{self.members} copies cannot each validate on a different '
+                             f'{self.val_fraction:.0%} of the photos; use fewer copies or a '
+                             'smaller validation share')
         if self.members > 1 and (self.ensemble or self.val_fraction <= 0):
             raise ValueError('several copies of a model each need a validation share, and '
                              'cannot be combined with the ensemble: set members to 1, or turn '

@@ -344,7 +344,8 @@ def stratified_split(
     ``round(n * val_fraction)`` to validation (at least one when the fraction is
     positive and the class has two or more images). ``fold`` ``k`` takes the
     ``k``-th such share of the same shuffle, so folds ``0 .. 1/val_fraction - 1``
-    validate on different photos (each class's shuffle wraps around at its end).
+    validate on different photos while ``k + 1`` shares fit in a class (its shuffle
+    wraps around at its end, so a small class may repeat photos in a late fold).
     """
     rng = random.Random(seed)
     by_class: dict[int, list[int]] = {}

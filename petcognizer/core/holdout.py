@@ -84,11 +84,16 @@ def evaluate_holdout(model, paths: Sequence[Path], labels: Sequence[int], classe
         if not copies and val_ok is not None and ok_va != val_ok:
             return nothing  # a photo changed between members: nothing consistent to report
         val_ok = ok_va
-        if copies or k == 0:
+        fv = f[is_val]
+        if copies:  # a photo two copies both validate on (a small class) is judged once
+            seen = set(va)
+            fresh = [j for j, i in enumerate(ok_va) if va_idx[i] not in seen]
+            va += [va_idx[ok_va[j]] for j in fresh]
+            fv = fv[fresh]
+        elif k == 0:
             va += [va_idx[j] for j in ok_va]
         with torch.inference_mode():
-            val_logits.append(member.logits_from_features(
-                torch.from_numpy(f[is_val])).double().numpy())
+            val_logits.append(member.logits_from_features(torch.from_numpy(fv)).double().numpy())
         y_tr = y[[idx[j] for j in ok[~is_val]]]
         unknown.append(unknown_statistics(f[~is_val], y_tr, len(classes))
                        if len(y_tr) >= 2 else None)
@@ -99,7 +104,9 @@ def evaluate_holdout(model, paths: Sequence[Path], labels: Sequence[int], classe
     else:
         z = val_logits[0] if len(members) == 1 else log_mean_probs(val_logits)
     y_va = y[va]
-    temperature = fit_temperature(z, y_va)
+    # blended in, the frozen heads soften the copies' probabilities: a temperature fitted on a
+    # copy alone would make the saved model under-confident, so it keeps the average as it is
+    temperature = 1.0 if frozen else fit_temperature(z, y_va)
     # the calibration error of each fold of validation photos, with a temperature fitted
     # on the other folds
     cross = np.zeros_like(z)

@@ -146,10 +146,15 @@ def _leave() -> None:
         return
     if 'logging' in sys.modules:
         sys.modules['logging'].shutdown()
+    code = _exit_code
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
+        try:
             stream.flush()
-    os._exit(_exit_code)
+        except Exception:  # e.g. a full disk under `> out.json`: fail as Python's exit does
+            code = code or 120
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).fflush(None)  # native libraries' buffered C stdio output
+    os._exit(code)
 
 
 def register_quick_exit() -> None:

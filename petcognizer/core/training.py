@@ -562,7 +562,7 @@ def _fit_several(paths, labels, classes, config: TrainConfig, *, cache_root, cla
         def relay(ev, k=k):
             if k == 0 and not isinstance(ev, RunEnded) or isinstance(ev, (StageProgress, Message)):
                 callback(ev)
-            elif k and isinstance(ev, EpochEnded) and not cfgs[k].ensemble:
+            elif k and not config.ensemble and not cfgs[k].ensemble and isinstance(ev, EpochEnded):
                 callback(StageProgress('evaluate', ev.epoch + 1, ev.epochs, text=said[k]))
 
         if k:

@@ -34,6 +34,9 @@ def test_ensemble_trains_every_bundled_backbone_as_one_run(few_photos, tmp_path)
     kinds = [type(e).__name__ for e in seen]
     assert kinds[0] == 'RunStarted' and kinds[-1] == 'RunEnded'
     assert kinds.count('RunStarted') == 1 and kinds.count('RunEnded') == 1
+    # the later members' head epochs are not reported (as copies' epochs are, as 'evaluate')
+    assert not [e for e in seen if type(e).__name__ == 'StageProgress' and e.stage == 'evaluate']
+    assert kinds.count('EpochEnded') == 3
     # the ensemble's probability is the mean of its members'
     x = torch.randn(2, 3, 224, 224)
     with torch.no_grad():

@@ -306,13 +306,19 @@ def test_stratified_split_folds_are_disjoint_and_cover_each_class():
         assert sorted(train + val) == list(range(25)) and not set(train) & set(val)
 
 
-def test_copies_need_a_validation_share_and_no_ensemble():
+def test_copies_need_a_fine_tuning_a_validation_share_each_and_no_ensemble():
     with pytest.raises(ValueError, match='validation share'):
-        TrainConfig(backbone='tiny_test', members=2, val_fraction=0.0).validate()
+        TrainConfig(backbone='tiny_test', members=2, val_fraction=0.0, freeze_depth=1).validate()
     with pytest.raises(ValueError, match='members must be 1 to'):
-        TrainConfig(backbone='tiny_test', members=9).validate()
+        TrainConfig(backbone='tiny_test', members=9, freeze_depth=1).validate()
     with pytest.raises(ValueError, match='ensemble'):
-        TrainConfig(backbone='efficientnet_lite0', members=2, ensemble=True).validate()
+        TrainConfig(backbone='efficientnet_lite0', members=2, ensemble=True,
+                    freeze_depth=1).validate()
+    with pytest.raises(ValueError, match='for a fine-tuning'):  # frozen: cross-validated instead
+        TrainConfig(backbone='tiny_test', members=2, val_fraction=0.2).validate()
+    with pytest.raises(ValueError, match='3 copies cannot each validate on a different 50%'):
+        TrainConfig(backbone='tiny_test', members=3, val_fraction=0.5, freeze_depth=1).validate()
+    TrainConfig(backbone='tiny_test', members=5, val_fraction=0.2, freeze_depth=1).validate()
 
 
 def test_the_command_line_keeps_copies_only_where_they_apply():
