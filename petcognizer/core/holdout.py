@@ -57,10 +57,10 @@ def evaluate_holdout(model, paths: Sequence[Path], labels: Sequence[int], classe
     members = list(model.members) if hasattr(model, 'members') else [model]
     # frozen heads blended in (``blend_frozen``) trained on every photo: only the fine-tuned
     # copies are measured, and the frozen members get no "none of these" statistics
-    frozen = max(0, len(members) - config.members) if getattr(config, 'blend_frozen', False) else 0
+    frozen = max(0, len(members) - config.members) if config.blend_frozen else 0
     members = members[:len(members) - frozen]
     nothing = {'evaluation': {}, 'temperature': None, 'unknown': [None] * (len(members) + frozen)}
-    copies = getattr(config, 'members', 1) > 1  # each copy validated on its own fold
+    copies = config.members > 1  # each copy validated on its own fold
     splits = [stratified_split(list(labels), config.val_fraction, config.seed,
                                fold=config.val_fold + (k if copies else 0))
               for k in range(len(members))]

@@ -39,6 +39,8 @@ FINE_TUNE_START_EPOCH = 8
 #: Copies of a recommended fine-tuning, each validated on a different fifth of the photos
 #: and averaged (``TrainConfig.members``; brain-mri, 5 splits: README), when time allows.
 FINE_TUNE_MEMBERS = 2
+#: The three bundled networks' forward pass in Lite0's (Lite1 and Lite2 cost about 1.5x and 2.3x).
+ENSEMBLE_FORWARD = 4.75
 #: A recommended fine-tuning of the whole network must be expected to end within this
 #: many seconds here; else only the top stages train.
 TIME_BUDGET = 600.0
@@ -138,8 +140,7 @@ def estimate_seconds(cfg: TrainConfig, n_photos: int, *, backbone=None, repeats:
     x = torch.randn(batch, 3, size, size).contiguous(memory_format=torch.channels_last)
     n_stages = len(bb.stage_names)
     split = n_stages - cfg.freeze_depth
-    # the ensemble's Lite1 and Lite2 cost about 1.5x and 2.3x Lite0's forward pass
-    members = 4.75 if cfg.ensemble else 1
+    members = ENSEMBLE_FORWARD if cfg.ensemble else 1
 
     def timed(fn) -> float:
         best = float('inf')
@@ -177,7 +178,7 @@ def estimate_seconds(cfg: TrainConfig, n_photos: int, *, backbone=None, repeats:
         total += cfg.members * (cfg.epochs * (n_train * (top + decode) + n_val * (top / 3 + decode))
                                 + n_photos * fwd)
         if cfg.blend_frozen:  # the three frozen networks' features of every photo, and heads
-            total += 4.75 * n_photos * fwd + 3 * (1.0 + n_photos / 200)
+            total += ENSEMBLE_FORWARD * n_photos * fwd + 3 * (1.0 + n_photos / 200)
     else:
         # head steps on cached features (about 2 ms a step here) and the cross-validation
         steps = cfg.epochs * -(-max(1, n_train) // max(1, cfg.batch_size))

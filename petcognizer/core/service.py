@@ -262,7 +262,6 @@ def _fit_measuring_ensembles(paths: list[Path], labels: list[int], classes: list
 
 def _refits(config: TrainConfig, res: FitResult) -> bool:
     return (config.refit_all and config.val_fraction > 0 and config.freeze_depth == 0
-            and config.members == 1
             and config.head != 'fc-dropout' and res.best_epoch is not None and res.n_val > 0)
 
 

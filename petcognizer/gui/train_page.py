@@ -298,7 +298,7 @@ class TrainPage(AdviceMixin, MistakesMixin, QWidget):
         records = self._records()
         self._auto_config = not records
         if records:  # the settings of the latest run
-            self.settings_panel.set_config(records[0].config)
+            self.settings_panel.set_config(_run_settings(records[0]))
             self._follow_if_recommended()
         self._recommend_if_auto()
         self._refresh_runs()
@@ -572,7 +572,7 @@ class TrainPage(AdviceMixin, MistakesMixin, QWidget):
             return
         self.result_card.set_record(record)
         self.plots.set_history(record.history, record.best_epoch)
-        self.settings_panel.set_config(record.config)
+        self.settings_panel.set_config(_run_settings(record))
         self._auto_config = False  # the form shows this run's settings now
         self._follow_if_recommended()
         self._update_state()
@@ -593,3 +593,8 @@ class TrainPage(AdviceMixin, MistakesMixin, QWidget):
         name = self._project.name if self._project is not None else None
         self._export_dialog = ExportDialog(path, run=record, parent=self, project_name=name)
         self._export_dialog.open()
+
+
+def _run_settings(record: RunRecord) -> TrainConfig:
+    """A run's settings as a whole config: a field newer than the run takes its default."""
+    return TrainConfig.from_dict(record.config)

@@ -122,10 +122,6 @@ class LearningRateSpinBox(QDoubleSpinBox):
 
 # ------------------------------------------------------------------ the page
 
-#: Fields without a widget added after runs were first saved: a config without them meant these.
-_NEWER_FIELDS = {'members': 1, 'val_fold': 0, 'blend_frozen': False}
-
-
 class TrainSettingsPanel(QWidget):
     """The Train page's expert form: backbone, what trains, and every :class:`TrainConfig` setting.
 
@@ -439,8 +435,6 @@ class TrainSettingsPanel(QWidget):
         known = {f.name for f in fields(TrainConfig)}
         form = self._form_dict().keys()
         self._beyond_form.update((k, v) for k, v in d.items() if k in known and k not in form)
-        for name in _NEWER_FIELDS.keys() - d.keys():  # a run saved before they existed had none
-            self._beyond_form[name] = _NEWER_FIELDS[name]
         self._filling = True
         try:
             if 'backbone' in d:

@@ -391,6 +391,18 @@ def test_follows_the_project_without_a_reopen(qtbot, tmp_path, make_solid_photo)
     _settle(qtbot, page)
 
 
+def test_an_older_runs_settings_mean_one_model(qtbot, page, tiny_project):
+    """A run saved before copies and the frozen blend existed: selecting it trains one model."""
+    page.set_config(TrainConfig(backbone='tiny_test', freeze_depth=1, val_fraction=0.2, members=2))
+    assert page.config_dict()['members'] == 2
+    record = _record(tiny_project, TrainConfig(backbone='tiny_test', freeze_depth=1))
+    for newer in ('members', 'val_fold', 'blend_frozen', 'start_from_epoch'):
+        del record.config[newer]
+    tiny_project.add_run(record)
+    page.select_run('run-1')
+    assert page.config_dict()['members'] == 1 and page.config_dict()['blend_frozen'] is False
+
+
 def test_runs_recorded_elsewhere_are_listed(qtbot, page, tiny_project):
     """A run added to the project by another caller (the CLI, read back) appears in the list."""
     assert page.runs_table.rowCount() == 0
