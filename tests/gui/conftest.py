@@ -291,17 +291,10 @@ def layout_window(qtbot, trained, engine_jobs):
 
     Request ``translated`` or ``app_style`` before it for a translated or styled window.
     """
-    from layoutcheck import fake_predictions
-
-    from petcognizer.gui.main_window import MainWindow
+    from layoutcheck import fake_predictions, shown_main_window
 
     engine_jobs['predict'] = lambda callback, cancel, *, paths, **kw: fake_predictions(paths)
-    win = MainWindow()
-    win.interactive = False
-    qtbot.addWidget(win)
-    win.resize(1024, 700)
-    win.show()
-    qtbot.waitExposed(win)
+    win = shown_main_window(qtbot, (1024, 700))
     yield win
     win.shutdown(5000)
 

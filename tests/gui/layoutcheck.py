@@ -448,3 +448,16 @@ def with_results(qtbot, win, project, tmp_path, make_solid_photo):
     with qtbot.waitSignal(predict.predictions_finished, timeout=20000):
         assert predict.predict([new])
     qtbot.waitUntil(lambda: not predict.is_busy(), timeout=5000)
+
+
+def shown_main_window(qtbot, size: tuple[int, int]):
+    """A MainWindow shown at ``size``, not interactive (no dialogs wait for a click)."""
+    from petcognizer.gui.main_window import MainWindow
+
+    win = MainWindow()
+    win.interactive = False
+    qtbot.addWidget(win)
+    win.resize(*size)
+    win.show()
+    qtbot.waitExposed(win)
+    return win

@@ -23,6 +23,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from layoutcheck import shown_main_window
 from photos import make_photo
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
@@ -76,12 +77,7 @@ def summary(window: MainWindow) -> str:
 @pytest.fixture
 def window(qtbot, monkeypatch):
     monkeypatch.setattr(MainWindow, '_save_settings', lambda self: None)
-    w = MainWindow()
-    w.interactive = False
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
+    w = shown_main_window(qtbot, (1280, 800))
     yield w
     assert w.shutdown(20000)
 
