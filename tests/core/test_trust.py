@@ -354,3 +354,23 @@ def test_a_fine_tuning_blends_in_the_frozen_heads_and_is_measured_on_its_copies_
     assert [m.unknown is not None for m in model.members] == [True, True, False, False, False]
     with pytest.raises(ValueError, match='bundled EfficientNet-Lite'):
         TrainConfig(backbone='tiny_test', freeze_depth=1, blend_frozen=True).validate()
+
+
+def test_copies_cancelled_during_the_second_keep_the_first_and_save_it(tmp_path):
+    from petcognizer.core.events import CancelToken, Message
+    from petcognizer.core.model import Ensemble
+
+    snap, _paths, _labels = _five_a_class(tmp_path)
+    token = CancelToken()
+
+    def cb(ev):
+        if isinstance(ev, Message) and ev.text.startswith('Training copy 2'):
+            token.cancel()
+
+    cfg = TrainConfig(backbone='tiny_test', epochs=3, val_fraction=0.2, use_prior=False,
+                      freeze_depth=1, members=2)
+    record = train_snapshot(snap, cfg, run_dir=tmp_path / 'run', cache_root=tmp_path / 'cache',
+                            callback=cb, cancel=token)
+    assert record.cancelled and record.model_path is not None
+    model = load_model(tmp_path / 'run' / MODEL_FILE)
+    assert isinstance(model, Ensemble) and len(model.members) == 1  # the finished copy
