@@ -164,6 +164,9 @@ def _train(sub, common) -> None:
                    + _CHOSEN)
     t.add_argument('--no-prior', action='store_true',
                    help="do not use the backbone's ImageNet knowledge of the class names")
+    t.add_argument('--balance-classes', action='store_true',
+                   help='weigh each class equally in the loss, whatever its photo count (default: '
+                        'decisions follow the photos\' own class shares)')
     t.add_argument('--members', type=_positive, metavar='N',
                    help='train N copies, each validated on a different share of the photos, and '
                         'average them (default: 2 for a recommended fine-tuning, else 1)')

@@ -26,7 +26,7 @@ _OPTIONS = ('head', 'epochs', 'seed', 'lr', 'batch_size', 'schedule', 'device', 
             'aug_views', 'weight_decay', 'label_smoothing', 'patience', 'warmup_epochs', 'dropout',
             'head_l2', 'members')
 _FLAGS = (('augment', 'augment'), ('color_jitter', 'color_jitter'), ('cutout', 'random_erasing'),
-          ('progressive_resize', 'progressive_resize'))
+          ('progressive_resize', 'progressive_resize'), ('balance_classes', 'balance_classes'))
 
 
 def _config(args, n_photos: int, n_classes: int) -> TrainConfig:

@@ -65,6 +65,11 @@ class TrainConfig:
             (off by default: they keep ImageNet's, see ``set_modes``).
         use_prior: combine ImageNet outputs matched to the class names with the
             head (only with the whole backbone frozen).
+        balance_classes: weigh each class's photos by the inverse of its share in
+            the loss, so every class counts the same. Off by default (as in fastai,
+            Keras and Create ML): the model's decisions then follow the photos' own
+            class shares, which is what its accuracy on photos like the project's
+            rewards (brain-mri, 141 / 87 photos: README, "Tried").
         weight_decay: AdamW's decoupled weight decay, for every trained weight.
         head_l2: an L2 penalty ``head_l2 / 2 * ||W||^2`` on the head's weight
             matrices, added to the loss: the regularised logistic regression the
@@ -113,7 +118,7 @@ class TrainConfig:
     schedule: str = 'single'
     warmup_epochs: int = 1
     use_prior: bool = True
-    balance_classes: bool = True
+    balance_classes: bool = False
     dropout: float = 0.3
     backbone_lr_mult: float = 0.1
     progressive_resize: bool = False

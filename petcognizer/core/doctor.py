@@ -412,7 +412,8 @@ def _class_findings(paths, labels, classes, empty) -> list[Finding]:
             if n and counts[large] / n > IMBALANCE_RATIO:
                 out.append(Finding('imbalance', [], [c, large], counts[large] / n, (
                     f"'{c}' has {n} photos and '{large}' {counts[large]}: add photos of '{c}', "
-                    f"or the model will guess '{large}' too often."), None))
+                    f"or the model will guess '{large}' too often (or, if new photos will come in "
+                    f"equal shares, weight classes by their photo counts in the Train settings)."), None))
     return out
 
 

@@ -285,6 +285,9 @@ class TrainSettingsPanel(QWidget):
         adv.addRow(translate('train_settings', 'Augmented views:'), self.views_spin)
         self.progressive_check = QCheckBox(translate('train_settings', 'Progressive resizing (3/4 size first; all stages training)'))
         self.balance_check = QCheckBox(translate('train_settings', 'Weight classes by their photo counts'))
+        self.balance_check.setToolTip(translate(
+            'train_settings', 'Off: guesses follow how many photos each class has, best when new photos come in '
+                              'the same shares. On: every class counts the same, so a small class is guessed more often.'))
         self.train_bn_check = QCheckBox(translate('train_settings', 'Update BatchNorm statistics in trained stages'))
         for box in (self.progressive_check, self.balance_check, self.train_bn_check):
             adv.addRow(box)

@@ -2718,6 +2718,7 @@ This folder is missing or no longer a project; right-click to remove it.</source
         </message>
         <message>
             <source>Network (the pretrained backbone)</source>
+            <extracomment>the last config's fields that have no widget (refit_all, start_from_epoch, ...)</extracomment>
             <translation>Сеть (предобученный backbone)</translation>
         </message>
         <message>
@@ -2867,6 +2868,10 @@ This folder is missing or no longer a project; right-click to remove it.</source
         <message>
             <source>Weight classes by their photo counts</source>
             <translation>Взвешивать классы по числу фото</translation>
+        </message>
+        <message>
+            <source>Off: guesses follow how many photos each class has, best when new photos come in the same shares. On: every class counts the same, so a small class is guessed more often.</source>
+            <translation>Выключено: ответы учитывают, сколько фотографий в каждом классе; лучше всего, когда новые фотографии приходят в тех же долях. Включено: каждый класс весит одинаково, поэтому малый класс угадывается чаще.</translation>
         </message>
         <message>
             <source>Update BatchNorm statistics in trained stages</source>

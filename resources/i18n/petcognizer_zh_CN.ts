@@ -2664,6 +2664,7 @@ This folder is missing or no longer a project; right-click to remove it.</source
         </message>
         <message>
             <source>Network (the pretrained backbone)</source>
+            <extracomment>the last config's fields that have no widget (refit_all, start_from_epoch, ...)</extracomment>
             <translation>网络（预训练 backbone）</translation>
         </message>
         <message>
@@ -2813,6 +2814,10 @@ This folder is missing or no longer a project; right-click to remove it.</source
         <message>
             <source>Weight classes by their photo counts</source>
             <translation>按照片数量为类别加权</translation>
+        </message>
+        <message>
+            <source>Off: guesses follow how many photos each class has, best when new photos come in the same shares. On: every class counts the same, so a small class is guessed more often.</source>
+            <translation>关闭：猜测遵循每个类别的照片数量，新照片按相同比例出现时效果最好。开启：每个类别同等重要，因此小类别会被更常猜中。</translation>
         </message>
         <message>
             <source>Update BatchNorm statistics in trained stages</source>

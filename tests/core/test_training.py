@@ -277,6 +277,22 @@ def test_class_imbalance_weighting(tmp_path):
     assert res2.model is not None
 
 
+def test_classes_count_by_their_photos_unless_weighting_is_asked_for():
+    from petcognizer.cli.parser import build_parser
+    from petcognizer.cli.training import _with_options
+    from petcognizer.core.config import TrainConfig, recommend_config
+
+    assert TrainConfig().balance_classes is False  # decisions follow the photos' own shares
+    assert recommend_config(200, 2).balance_classes is False
+
+    def options(*extra):
+        args = build_parser().parse_args(['train', 'photos', '--out', 'm.safetensors', *extra])
+        return _with_options(args, recommend_config(200, 2))
+
+    assert options().balance_classes is False
+    assert options('--balance-classes').balance_classes is True
+
+
 def test_stratified_split_is_reproducible():
     labels = [0] * 10 + [1] * 7 + [2] * 3
     a = stratified_split(labels, 0.3, seed=5)
