@@ -151,7 +151,14 @@ def plan_run(n_photos: int, config: dict, measured: dict | None = None) -> list[
             phases.append(Phase('read', k, speed * LOAD_S + n / rate))
             phases.append(Phase('learn', k, epochs * n * 3.0 / rate))
     members = len(member_backbones(config))
-    phases.append(Phase('check', 0, speed * (CHECK_S + CHECK_S_PER_MEMBER * members + CHECK_S_PER_PHOTO * n)))
+    check = speed * (CHECK_S + CHECK_S_PER_MEMBER * members + CHECK_S_PER_PHOTO * n)
+    if not frozen:
+        # A fine-tuning's later copies (``members``) and blended frozen heads report their work as
+        # checking (core.training._fit_several), so their time belongs to that phase.
+        check += max(0, int(config.get('members') or 1) - 1) * sum(p.seconds for p in phases)
+        if config.get('blend_frozen'):
+            check += sum(speed * (LOAD_S + HEAD_LEARN_S) + n * speed / _rate(b) for b in ENSEMBLE_BACKBONES)
+    phases.append(Phase('check', 0, check))
     return phases
 
 

@@ -243,6 +243,20 @@ def test_run_clock_counts_down_and_learns_the_speed():
     assert about_text(600) == 'about 10 min left'
 
 
+def test_the_plan_counts_a_fine_tunings_copies_and_blended_heads():
+    tuned = {'backbone': 'efficientnet_lite0', 'freeze_depth': 9, 'augment': True, 'epochs': 30}
+    one = plan_run(200, tuned)
+    two = plan_run(200, {**tuned, 'members': 2})
+    blend = plan_run(200, {**tuned, 'members': 2, 'blend_frozen': True})
+    assert [p.stage for p in two] == ['read', 'learn', 'check']  # the second copy reports as checking
+    networks = one[0].seconds + one[1].seconds
+    assert two[-1].seconds == pytest.approx(one[-1].seconds + networks)
+    assert sum(p.seconds for p in blend) > sum(p.seconds for p in two)
+    # copies and blending apply to fine-tuning only: a frozen plan ignores them
+    frozen = {'backbone': 'efficientnet_lite0', 'freeze_depth': 0}
+    assert plan_run(200, {**frozen, 'members': 2, 'blend_frozen': True}) == plan_run(200, frozen)
+
+
 def test_an_overrunning_phase_makes_the_time_left_grow():
     from petcognizer.gui.train_estimate import Phase
 
