@@ -14,6 +14,11 @@ instead:
 - "none of these": statistics of the fine-tuned backbone's pooled features of
   the training photos (:func:`petcognizer.core.evaluation.unknown_statistics`).
 
+Frozen heads blended into a fine-tuning (``blend_frozen``) trained on every photo; each
+validation photo's estimate averages the copy that did not train on it with those heads'
+cross-validated (out-of-fold) probabilities, weighted as in the saved model, and the
+temperature is fitted on that average.
+
 Without a validation split nothing can be measured: :func:`evaluate_holdout`
 returns an empty evaluation and the run service says so.
 """
@@ -31,6 +36,7 @@ from petcognizer.core.evaluation import (
     expected_calibration_error,
     fit_temperature,
     log_mean_probs,
+    out_of_fold_logits,
     softmax,
     unknown_statistics,
 )
@@ -41,23 +47,27 @@ __all__ = ['evaluate_holdout']
 
 
 def evaluate_holdout(model, paths: Sequence[Path], labels: Sequence[int], classes: Sequence[str],
-                     *, config, callback: Callback = null_callback, cancel=None) -> dict:
+                     *, config, callback: Callback = null_callback, cancel=None,
+                     cache_root=None, digests: Sequence[str | None] | None = None) -> dict:
     """Evaluate a trained run on its validation split (the one :func:`fit` made from
     ``config.val_fraction``, ``config.seed`` and ``config.val_fold``).
 
     Copies of a model (``config.members``) each validated on their own fold: every
     photo of those folds is judged by the copy that did not train on it alone, so the
     figures describe one copy, and the average of copies is likely a little better.
-    Frozen heads blended in (``config.blend_frozen``) are left out of the measure.
+    Frozen heads blended in (``config.blend_frozen``) join each photo's judgement with
+    their out-of-fold probabilities (:func:`_frozen_out_of_fold`; their features come
+    from ``cache_root``, where the trainer put them, keyed by ``digests``).
 
     Returns ``{'evaluation': dict ({} without a validation split), 'temperature':
     float | None, 'unknown': [stats | None per member]}``, as
     :func:`petcognizer.core.evaluation.evaluate_fit` does.
     """
     members = list(model.members) if hasattr(model, 'members') else [model]
-    # frozen heads blended in (``blend_frozen``) trained on every photo: only the fine-tuned
-    # copies are measured, and the frozen members get no "none of these" statistics
+    # frozen heads blended in (``blend_frozen``) trained on every photo: they are judged
+    # out of fold, and get no "none of these" statistics
     frozen = max(0, len(members) - config.members) if config.blend_frozen else 0
+    frozen_members = members[len(members) - frozen:]
     members = members[:len(members) - frozen]
     nothing = {'evaluation': {}, 'temperature': None, 'unknown': [None] * (len(members) + frozen)}
     copies = config.members > 1  # each copy validated on its own fold
@@ -104,9 +114,16 @@ def evaluate_holdout(model, paths: Sequence[Path], labels: Sequence[int], classe
     else:
         z = val_logits[0] if len(members) == 1 else log_mean_probs(val_logits)
     y_va = y[va]
-    # blended in, the frozen heads soften the copies' probabilities: a temperature fitted on a
-    # copy alone would make the saved model under-confident, so it keeps the average as it is
-    temperature = 1.0 if frozen else fit_temperature(z, y_va)
+    if frozen:  # the saved model's average: the copies' share is the copy that did not train
+        blend = _frozen_out_of_fold(frozen_members, paths, labels, len(classes), seed=config.seed,
+                                    cache_root=cache_root, digests=digests, callback=callback,
+                                    cancel=cancel)
+        share = len(members) / (len(members) + frozen)
+        p = share * softmax(z) + (1 - share) * blend[va]
+        if np.isnan(p).any():  # a photo only some networks could read: nothing consistent
+            return nothing
+        z = np.log(np.clip(p, 1e-12, None))
+    temperature = fit_temperature(z, y_va)
     # the calibration error of each fold of validation photos, with a temperature fitted
     # on the other folds
     cross = np.zeros_like(z)
@@ -120,3 +137,33 @@ def evaluate_holdout(model, paths: Sequence[Path], labels: Sequence[int], classe
                                   ece=expected_calibration_error(cross, y_va))
     return {'evaluation': evaluation, 'temperature': temperature,
             'unknown': unknown + [None] * frozen}
+
+
+def _frozen_out_of_fold(members, paths: Sequence[Path], labels: Sequence[int], n_classes: int, *,
+                        seed: int, cache_root, digests, callback: Callback, cancel) -> np.ndarray:
+    """The frozen members' mean out-of-fold probabilities of every photo, ``[n, K]``.
+
+    Each head is refitted without each fold of photos as the few-photo run measures
+    itself (:func:`petcognizer.core.evaluation.out_of_fold_logits`, the trainer's
+    default L2 penalty and smoothing, its class-name prior where it has one). A photo
+    a member could not read has NaN probabilities.
+    """
+    import torch
+
+    out = np.zeros((len(paths), n_classes), dtype=np.float64)
+    for m in members:
+        r = extract(m.backbone, None, list(paths), m.preprocess, cache_root=cache_root,
+                    digests=list(digests) if digests else None, callback=callback, cancel=cancel,
+                    stage_label='evaluate')
+        f = np.asarray(r.data[:, 0], dtype=np.float32)
+        ok = np.asarray(r.ok, dtype=np.int64)
+        z = None
+        if m.uses_prior:
+            with torch.inference_mode():
+                z = m.backbone.imagenet_head(torch.from_numpy(f)).float().numpy()
+        logits = out_of_fold_logits(f, z, [int(labels[i]) for i in ok], n_classes,
+                                    prior=m.prior if m.uses_prior else None, seed=seed, cancel=cancel)
+        probs = np.full((len(paths), n_classes), np.nan)
+        probs[ok] = softmax(logits)
+        out += probs
+    return out / max(1, len(members))

@@ -322,7 +322,8 @@ def _evaluate(model, paths: list[Path], labels: list[int], classes: list[str], c
             return {}
         try:
             out = evaluate_holdout(model, paths, labels, classes, config=config,
-                                   callback=callback, cancel=cancel)
+                                   callback=callback, cancel=cancel, cache_root=cache_root,
+                                   digests=digests)
         except Cancelled:
             callback(Message('warning', STOPPED_MEASURING))
             return {}

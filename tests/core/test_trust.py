@@ -336,7 +336,10 @@ def test_the_command_line_keeps_copies_only_where_they_apply():
     assert options('--members', '3').members == 3
 
 
-def test_a_fine_tuning_blends_in_the_frozen_heads_and_is_measured_on_its_copies_alone(tmp_path):
+def test_a_fine_tuning_blends_in_the_frozen_heads_and_is_measured_with_them_out_of_fold(tmp_path):
+    from dataclasses import replace
+
+    from petcognizer.core.holdout import _frozen_out_of_fold, evaluate_holdout
     from petcognizer.core.model import Ensemble
 
     snap, paths, labels = _five_a_class(tmp_path, size=(40, 36))
@@ -348,10 +351,27 @@ def test_a_fine_tuning_blends_in_the_frozen_heads_and_is_measured_on_its_copies_
     assert [m.backbone_name for m in model.members] == [
         'efficientnet_lite0', 'efficientnet_lite0', 'efficientnet_lite0', 'efficientnet_lite1',
         'efficientnet_lite2']
-    # the two copies' validation folds, judged by the copy alone; the frozen heads (which
-    # trained on every photo) have no say in the estimate and no "none of these" statistics
-    assert record.evaluation['method'] == 'validation' and record.evaluation['n'] == 6
+    # the two copies' validation folds, each photo judged by the copy that did not train on
+    # it together with the frozen heads refitted without it; the frozen heads (which trained
+    # on every photo) get no "none of these" statistics
+    est = record.evaluation
+    assert est['method'] == 'validation' and est['n'] == 6
     assert [m.unknown is not None for m in model.members] == [True, True, False, False, False]
+    frozen = list(model.members[2:])
+    oof = _frozen_out_of_fold(frozen, paths, labels, len(snap.classes), seed=cfg.seed, cache_root=tmp_path / 'cache',
+                              digests=None, callback=lambda ev: None, cancel=None)
+    assert oof.shape == (len(paths), len(snap.classes)) and np.allclose(oof.sum(1), 1.0)
+    from petcognizer.core.predict import Predictor
+
+    with torch.inference_mode():  # out of fold: not the heads' own answers on their training photos
+        seen = np.mean([Predictor(m).probabilities(paths)[0].numpy() for m in frozen], axis=0)
+    assert not np.allclose(oof, seen, atol=1e-3)
+    # without the frozen heads the same copies give other confidences
+    copies_only = evaluate_holdout(Ensemble(list(model.members[:2])), paths, labels, snap.classes,
+                                   config=replace(cfg, blend_frozen=False))['evaluation']
+    assert copies_only['n'] == 6
+    assert [p['confidence'] for p in copies_only['predictions']] != pytest.approx(
+        [p['confidence'] for p in est['predictions']], abs=1e-4)
     with pytest.raises(ValueError, match='bundled EfficientNet-Lite'):
         TrainConfig(backbone='tiny_test', freeze_depth=1, blend_frozen=True).validate()
 
