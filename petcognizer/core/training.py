@@ -554,13 +554,16 @@ def _fit_several(paths, labels, classes, config: TrainConfig, *, cache_root, cla
     if config.blend_frozen:  # the few-photo ensemble's frozen heads, on every photo
         cfgs.append(replace(recommend_config(len(paths), len(classes), config.backbone),
                             ensemble=True, val_fraction=0.0, refit_all=False, seed=config.seed,
-                            use_prior=config.use_prior, device=config.device))
+                            use_prior=config.use_prior, device=config.device,
+                            balance_classes=config.balance_classes))
         said.append('Fitting frozen heads on EfficientNet-Lite0, 1 and 2 to average them in')
     results: list[FitResult] = []
     for k, member_cfg in enumerate(cfgs):
 
         def relay(ev, k=k):
-            if k == 0 and not isinstance(ev, RunEnded) or isinstance(ev, (StageProgress, Message)):
+            if k and not config.ensemble and isinstance(ev, StageProgress) and ev.stage == 'features':
+                callback(replace(ev, stage='evaluate'))  # later copies, frozen heads: after the first
+            elif k == 0 and not isinstance(ev, RunEnded) or isinstance(ev, (StageProgress, Message)):
                 callback(ev)
             elif k and not config.ensemble and not cfgs[k].ensemble and isinstance(ev, EpochEnded):
                 callback(StageProgress('evaluate', ev.epoch + 1, ev.epochs, text=said[k]))

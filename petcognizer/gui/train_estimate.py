@@ -157,7 +157,8 @@ def plan_run(n_photos: int, config: dict, measured: dict | None = None) -> list[
         # checking (core.training._fit_several), so their time belongs to that phase.
         check += max(0, int(config.get('members') or 1) - 1) * sum(p.seconds for p in phases)
         if config.get('blend_frozen'):
-            check += sum(speed * (LOAD_S + HEAD_LEARN_S) + n * speed / _rate(b) for b in ENSEMBLE_BACKBONES)
+            check += sum(speed * (LOAD_S + HEAD_LEARN_S + CHECK_S_PER_MEMBER) + n * speed / _rate(b)
+                         for b in ENSEMBLE_BACKBONES)
     phases.append(Phase('check', 0, check))
     return phases
 

@@ -138,7 +138,7 @@ class TrainSettingsPanel(QWidget):
         self._filling = False
         self._busy = False
         self._param_workers: dict[str, EngineWorker] = {}
-        #: the last config's fields that have no widget (refit_all, start_from_epoch, ...)
+        # the last config's fields that have no widget (refit_all, start_from_epoch, ...)
         self._beyond_form: dict[str, Any] = {}
         self._build_ui()
         self._fill_backbones()

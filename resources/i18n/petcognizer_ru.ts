@@ -2718,7 +2718,6 @@ This folder is missing or no longer a project; right-click to remove it.</source
         </message>
         <message>
             <source>Network (the pretrained backbone)</source>
-            <extracomment>the last config's fields that have no widget (refit_all, start_from_epoch, ...)</extracomment>
             <translation>Сеть (предобученный backbone)</translation>
         </message>
         <message>

@@ -2664,7 +2664,6 @@ This folder is missing or no longer a project; right-click to remove it.</source
         </message>
         <message>
             <source>Network (the pretrained backbone)</source>
-            <extracomment>the last config's fields that have no widget (refit_all, start_from_epoch, ...)</extracomment>
             <translation>网络（预训练 backbone）</translation>
         </message>
         <message>

@@ -343,9 +343,19 @@ def test_a_fine_tuning_blends_in_the_frozen_heads_and_is_measured_with_them_out_
     from petcognizer.core.model import Ensemble
 
     snap, paths, labels = _five_a_class(tmp_path, size=(40, 36))
+    from petcognizer.core.events import Message, StageProgress
+
     cfg = TrainConfig(backbone='efficientnet_lite0', epochs=1, val_fraction=0.2, use_prior=False,
                       freeze_depth=1, members=2, blend_frozen=True, batch_size=8)
-    record = train_snapshot(snap, cfg, run_dir=tmp_path / 'run', cache_root=tmp_path / 'cache')
+    events = []
+    record = train_snapshot(snap, cfg, run_dir=tmp_path / 'run', cache_root=tmp_path / 'cache',
+                            callback=events.append)
+    # after the first copy, the others' and the frozen heads' reading reports as checking
+    # (the window's clock has one reading phase, the first copy's)
+    second = next(i for i, e in enumerate(events)
+                  if isinstance(e, Message) and e.text.startswith('Training copy 2'))
+    later = [e.stage for e in events[second:] if isinstance(e, StageProgress)]
+    assert 'features' not in later and 'evaluate' in later
     model = load_model(tmp_path / 'run' / MODEL_FILE)
     assert isinstance(model, Ensemble)
     assert [m.backbone_name for m in model.members] == [

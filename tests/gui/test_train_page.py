@@ -354,7 +354,7 @@ def test_form_round_trips_every_setting_it_shows(qtbot):
     page = TrainPage()
     qtbot.addWidget(page)
     cfg = TrainConfig(backbone='efficientnet_lite1', epochs=7, aug_views=6, progressive_resize=True,
-                      balance_classes=False, train_bn=True, ensemble=True, use_prior=False)
+                      balance_classes=True, train_bn=True, ensemble=True, use_prior=False)
     page.set_config(cfg)
     d = page.config_dict()
     assert set(d) <= set(TrainConfig().to_dict())
