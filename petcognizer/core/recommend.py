@@ -44,6 +44,10 @@ ENSEMBLE_FORWARD = 4.75
 #: A recommended fine-tuning of the whole network must be expected to end within this
 #: many seconds here; else only the top stages train.
 TIME_BUDGET = 600.0
+#: ... planned to end within this share of it: the time is measured once, at the start, and
+#: another job started later slows the run (flowers5-mini: 599 s planned, 574 s taken with the
+#: test suite running beside it).
+BUDGET_SHARE = 0.8
 #: Decoding, resizing and augmenting one photo (seconds): about 500 photos/s on one thread
 #: here for the benchmark sets' JPEGs (README, "Time"), plus the augmentation.
 DECODE_SECONDS = 0.004
@@ -226,7 +230,7 @@ def recommend_for_photos(paths: Sequence[os.PathLike | str], labels: Sequence[in
                            (FINE_TUNE_DEPTH, 1)):
         tuned = fine_tune_config(recommend_config(n, k, cfg.backbone), depth, members)
         seconds = estimate_seconds(tuned, n, backbone=bb)
-        if seconds <= TIME_BUDGET:
+        if seconds <= TIME_BUDGET * BUDGET_SHARE:
             break
     return Recommendation(tuned, assessment, seconds, cfg,
                           estimate_seconds(cfg, n, backbone=bb, pooled_cached=True))
