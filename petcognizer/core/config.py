@@ -95,7 +95,8 @@ class TrainConfig:
         blend_frozen: a fine-tuning (``freeze_depth`` above 0) of a bundled backbone
             also fits the few-photo ensemble's frozen heads (EfficientNet-Lite0, 1 and 2
             on every photo: seconds) and averages them in, each as one more member. Its
-            estimate still comes from the fine-tuned copies' validation photos.
+            estimate comes from the copies' validation photos, with the frozen heads
+            judged out of fold (``core.holdout``).
     """
 
     backbone: str = DEFAULT_BACKBONE

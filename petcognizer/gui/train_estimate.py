@@ -156,9 +156,8 @@ def plan_run(n_photos: int, config: dict, measured: dict | None = None) -> list[
         # A fine-tuning's later copies (``members``) and blended frozen heads report their work as
         # checking (core.training._fit_several), so their time belongs to that phase.
         check += max(0, int(config.get('members') or 1) - 1) * sum(p.seconds for p in phases)
-        if config.get('blend_frozen'):
-            check += sum(speed * (LOAD_S + HEAD_LEARN_S + CHECK_S_PER_MEMBER) + n * speed / _rate(b)
-                         for b in ENSEMBLE_BACKBONES)
+        if config.get('blend_frozen'):  # the few-photo ensemble's own run, measured out of fold
+            check += estimate_seconds(n, {'backbone': ENSEMBLE_BACKBONES[0], 'ensemble': True}, measured)
     phases.append(Phase('check', 0, check))
     return phases
 
