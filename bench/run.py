@@ -959,7 +959,7 @@ def worker_gui_open(a):
     from petcognizer.gui.app import create_app
     from petcognizer.gui.main_window import MainWindow
 
-    app = create_app()
+    _app = create_app()  # kept alive for the window
     t_app = time.perf_counter()
     w = MainWindow()
     w.interactive = False

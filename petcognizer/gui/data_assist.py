@@ -136,7 +136,6 @@ class LabelAssistMixin:
             unmatched = [c for c in project.classes if c not in matched]
             if unmatched:
                 names = ', '.join(f"'{c}'" for c in unmatched)
-                it = translate('data_assist', 'it gets') if len(unmatched) == 1 else translate('data_assist', 'they get')
                 source += (translate('data_assist', ' {names} has no ImageNet match, so it gets the photos that '
                                                     'look like none of the other classes.')
                            if len(unmatched) == 1 else

@@ -78,7 +78,6 @@ def check_text(check: dict | None) -> str:
         return ''
     n, same = int(check['photos']), int(check.get('top1_agree') or 0)
     diff = float(check.get('max_abs_diff') or 0.0)
-    verdict = translate('export_dialog', 'the same answer') if same == n else translate('export_dialog', 'the same answer for {same}').format(same=same)
     if same == n:
         text = translate('export_dialog', '<br>Checked on {n} test photos: the same answer as petcognizer on all '
                                           '(confidences differ by at most {diff:.1g}).')

@@ -446,14 +446,6 @@ Right: the share of photos named right (accuracy). One round is one epoch: every
             <translation>Модель ещё не обучена, поэтому варианты взяты только из имён классов (из того, что о них знает предобученная сеть).</translation>
         </message>
         <message>
-            <source>it gets</source>
-            <translation>ему достаются</translation>
-        </message>
-        <message>
-            <source>they get</source>
-            <translation>им достаются</translation>
-        </message>
-        <message>
             <source> {names} has no ImageNet match, so it gets the photos that look like none of the other classes.</source>
             <translation> У {names} нет соответствия в ImageNet, поэтому ему достаются фото, не похожие ни на один другой класс.</translation>
         </message>
@@ -951,14 +943,6 @@ The photos go to the project trash; Edit ▸ Undo brings them back.</source>
     </context>
     <context>
         <name>export_dialog</name>
-        <message>
-            <source>the same answer</source>
-            <translation>тот же ответ</translation>
-        </message>
-        <message>
-            <source>the same answer for {same}</source>
-            <translation>тот же ответ для {same}</translation>
-        </message>
         <message>
             <source>&lt;br&gt;Checked on {n} test photos: the same answer as petcognizer on all (confidences differ by at most {diff:.1g}).</source>
             <translation>&lt;br&gt;Проверено на тестовых фото ({n}): тот же ответ, что и в petcognizer, на всех (уверенность отличается не более чем на {diff:.1g}).</translation>

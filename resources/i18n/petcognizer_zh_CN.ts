@@ -434,14 +434,6 @@ Right: the share of photos named right (accuracy). One round is one epoch: every
             <translation>还没有训练过模型，因此这些建议只来自类别名称（预训练网络对它们的了解）。</translation>
         </message>
         <message>
-            <source>it gets</source>
-            <translation>它会得到</translation>
-        </message>
-        <message>
-            <source>they get</source>
-            <translation>它们会得到</translation>
-        </message>
-        <message>
             <source> {names} has no ImageNet match, so it gets the photos that look like none of the other classes.</source>
             <translation>{names} 在 ImageNet 中没有对应，因此它会得到那些不像其他任何类别的照片。</translation>
         </message>
@@ -913,14 +905,6 @@ The photos go to the project trash; Edit ▸ Undo brings them back.</source>
     </context>
     <context>
         <name>export_dialog</name>
-        <message>
-            <source>the same answer</source>
-            <translation>答案相同</translation>
-        </message>
-        <message>
-            <source>the same answer for {same}</source>
-            <translation>{same} 张答案相同</translation>
-        </message>
         <message>
             <source>&lt;br&gt;Checked on {n} test photos: the same answer as petcognizer on all (confidences differ by at most {diff:.1g}).</source>
             <translation>&lt;br&gt;已在 {n} 张测试照片上检查：全部与 petcognizer 的答案相同（置信度最多相差 {diff:.1g}）。</translation>

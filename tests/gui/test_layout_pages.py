@@ -123,6 +123,8 @@ def test_predict_page_while_it_classifies(qtbot, window, trained, engine_jobs, t
     """The busy Predict page (progress, Stop) fits at both sizes too."""
     import threading
 
+    from layoutcheck import fake_predictions
+
     project, _record = trained
     go = threading.Event()
 
