@@ -97,6 +97,11 @@ class TrainConfig:
             on every photo: seconds) and averages them in, each as one more member. Its
             estimate comes from the copies' validation photos, with the frozen heads
             judged out of fold (``core.holdout``).
+        probe_init: a fine-tuning (``freeze_depth`` above 0) with a linear or
+            gap-dropout head starts the head from the logistic regression fitted
+            on the untouched backbone's pooled features, as a frozen run fits it
+            (LP-FT: Kumar et al., "Fine-Tuning can Distort Pretrained Features",
+            ICLR 2022): brain-mri's fine-tuned copies +N points (README).
     """
 
     backbone: str = DEFAULT_BACKBONE
@@ -130,6 +135,7 @@ class TrainConfig:
     members: int = 1
     val_fold: int = 0
     blend_frozen: bool = False
+    probe_init: bool = True
 
     def to_dict(self) -> dict:
         """The config as a JSON-able dict (saved in run records and model files)."""

@@ -95,7 +95,8 @@ def wilson_interval(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
     den = 1.0 + z * z / n
     centre = (p + z * z / (2 * n)) / den
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # it contains p: kept so in floating point too (6 of 6 right gave 0.9999999999999999)
+    return min(p, max(0.0, centre - half)), max(p, min(1.0, centre + half))
 
 
 def _pct(x: float) -> int:

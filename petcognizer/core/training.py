@@ -118,8 +118,7 @@ def fit(
     config.validate()
     if len(classes) < 2:
         raise ValueError('training needs at least two classes with photos')
-    counts = [labels.count(k) for k in range(len(classes))]
-    empty = [c for c, n in zip(classes, counts) if n == 0]
+    empty = [c for k, c in enumerate(classes) if labels.count(k) == 0]
     if empty:
         raise ValueError(f'class {empty[0]!r} has no photos; add photos to it or delete the class')
     spec = get_backbone(config.backbone)
@@ -185,13 +184,13 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
     timings = result.timings
 
     # ---- inputs: cached frozen-prefix outputs, or live images
+    def keys(idx):
+        return [digests[i] for i in idx] if digests else None
     train_views = 1 + config.aug_views if (aug_on and cached) else 1
     t_feat = time.perf_counter()
     if cached:
         stage_end = None if d == 0 else P
         batch = 64 if device.type != 'cpu' else 32
-        def keys(idx):
-            return [digests[i] for i in idx] if digests else None
 
         tr = extract(backbone, stage_end, [paths[i] for i in train_idx], pre,
                      views=train_views, augment=augment if aug_on else None,
@@ -271,22 +270,27 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
     if prior_weight > 0 and int(torch.bincount(y_train).max()) >= 2:
         smoothing = 0.0
 
-    # ---- a linear head on frozen features starts from the optimum of its
-    # regularised objective (full-batch Newton on the plain views, with the prior
-    # offset the weight was cross-validated for); the epochs then refine it, so
-    # few epochs never leave the head under-fitted next to a strong prior.
-    if d == 0 and config.head == 'linear':
-        f0 = torch.from_numpy(np.asarray(x_train[:, 0], dtype=np.float32))
+    # ---- a linear head starts from the optimum of its regularised objective on the frozen
+    # features (full-batch Newton on the plain views, with the prior offset the weight was
+    # cross-validated for), so few epochs never leave it under-fitted next to a strong prior;
+    # a fine-tuning too (``probe_init``: LP-FT, Kumar et al. 2022; README, "Fine-tuning recipes")
+    probe = d > 0 and config.probe_init and config.head in ('linear', 'gap-dropout')
+    if (d == 0 and config.head == 'linear') or probe:
+        pooled, y_fit = x_train, y_train
+        if probe:  # the untouched backbone's pooled features (a recommendation cached them)
+            r = extract(backbone, None, [paths[i] for i in train_idx], pre, cache_root=cache_root,
+                        device=device, callback=callback, cancel=cancel, digests=keys(train_idx))
+            pooled, y_fit = r.data, y_train[r.ok]
+        f0 = torch.from_numpy(np.asarray(pooled[:, 0], dtype=np.float32))
         off = prior_weight * prior_train[:, 0].double() if prior_train is not None else None
-        # with hundreds of photos the epochs below do the last part of the fit
-        steps = 100 if len(y_train) >= 200 else 200
+        steps = 100 if len(y_train) >= 200 else 200  # hundreds of photos: the epochs finish it
         cancel.raise_if_cancelled()
         with limit_threads(1):
-            w0, b0, _ = fit_linear_head(f0, y_train, K, offset=off, weight_decay=config.head_l2,
+            w0, b0, _ = fit_linear_head(f0, y_fit, K, offset=off, weight_decay=config.head_l2,
                                         label_smoothing=smoothing, max_iter=steps, cancel=cancel)
         with torch.no_grad():
-            head[0].weight.copy_(w0)
-            head[0].bias.copy_(b0)
+            head[-1].weight.copy_(w0)
+            head[-1].bias.copy_(b0)
 
     if prototype:
         f0 = torch.from_numpy(np.asarray(x_train[:, 0], dtype=np.float32))

@@ -40,6 +40,14 @@ def test_wilson_interval_known_values(k, n, low, high):
     assert lo == pytest.approx(low, abs=5e-4) and hi == pytest.approx(high, abs=5e-4)
 
 
+def test_wilson_interval_holds_the_observed_share_in_floating_point_too():
+    for n in range(1, 301):
+        for k in range(n + 1):
+            lo, hi = ev.wilson_interval(k, n)
+            assert 0.0 <= lo <= k / n <= hi <= 1.0, (k, n)
+    assert ev.wilson_interval(6, 6)[1] == 1.0 and ev.wilson_interval(0, 6)[0] == 0.0
+
+
 def test_wilson_interval_without_photos_is_everything():
     assert ev.wilson_interval(0, 0) == (0.0, 1.0)
 

@@ -212,11 +212,34 @@ def test_augmentation_uses_cached_views(samples, tmp_path):
 def test_full_fine_tune_with_augmentation_decodes_live(samples, tmp_path):
     paths, labels, classes = samples
     res = fit(paths, labels, classes, cfg(freeze_depth=3, augment=True, color_jitter=True,
-                                          random_erasing=True, epochs=12),
+                                          random_erasing=True, epochs=12, probe_init=False),
               cache_root=tmp_path / 'c')
     assert 'features_computed' not in res.timings  # nothing cached: images each epoch
     assert not (tmp_path / 'c').exists()
     assert accuracy(res.model, paths, labels) >= 2 / 3
+
+
+@pytest.mark.parametrize('head', ['linear', 'gap-dropout'])
+def test_a_fine_tuning_starts_from_the_frozen_heads_fit(samples, tmp_path, head):
+    """LP-FT: with ``probe_init`` the head starts as the logistic regression on the untouched
+    backbone's pooled features (the cache holds them afterwards); without it, at random."""
+    from petcognizer.core.data import Preprocess
+    from petcognizer.core.features import extract
+    from petcognizer.core.headfit import fit_linear_head
+
+    paths, labels, classes = samples
+    barely = dict(freeze_depth=3, head=head, epochs=1, lr=1e-9, label_smoothing=0.0)
+    probed = fit(paths, labels, classes, cfg(**barely), cache_root=tmp_path / 'c').model
+    assert (tmp_path / 'c').exists()
+    random_head = fit(paths, labels, classes, cfg(**barely, probe_init=False)).model
+    fresh = create_backbone('tiny_test')
+    f = extract(fresh, None, paths, Preprocess.for_backbone(get_backbone('tiny_test'))).data[:, 0]
+    w, b, _ = fit_linear_head(torch.from_numpy(f), torch.tensor(labels), len(classes),
+                              weight_decay=TrainConfig().head_l2, label_smoothing=0.0)
+    got = probed.head[-1]
+    assert torch.allclose(got.weight, w.float(), atol=1e-4) and torch.allclose(got.bias, b.float(), atol=1e-4)
+    assert not torch.allclose(random_head.head[-1].weight, w.float(), atol=1e-2)
+    assert accuracy(probed, paths, labels) == 1.0  # a frozen head's answers before any real step
 
 
 def _poisoned_validation(photo_tree):
