@@ -4,7 +4,7 @@ EfficientNet-Lite0 frozen features; for 1, 2 and 3 photos a class, 10 random dra
 the draw, test = every other photo); no class-name prior in either. Run by hand:
 .venv/bin/python bench/prototype_bench.py   (reads ../shared/datasets; prints one line per cell)
 """
-import sys, random, torch, numpy as np
+import random, torch, numpy as np
 from petcognizer.core.data import folder_samples
 from petcognizer.core.features import extract
 from petcognizer.core.backbones import create_backbone, get_backbone

@@ -590,7 +590,6 @@ def worker_forward_rate(a):
 
 def worker_cache_one(a):
     """One freeze depth / augmentation setting: cached epochs vs a full-forward epoch."""
-    import numpy as np
     import torch
     from torch import nn
 

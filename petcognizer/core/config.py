@@ -101,7 +101,8 @@ class TrainConfig:
             gap-dropout head starts the head from the logistic regression fitted
             on the untouched backbone's pooled features, as a frozen run fits it
             (LP-FT: Kumar et al., "Fine-Tuning can Distort Pretrained Features",
-            ICLR 2022): brain-mri's fine-tuned copies +N points (README).
+            ICLR 2022): brain-mri's first fine-tuned copy 85.3 -> 88.9% over 5
+            splits (README, "Fine-tuning recipes").
     """
 
     backbone: str = DEFAULT_BACKBONE
