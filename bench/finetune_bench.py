@@ -14,6 +14,8 @@ average runs afterwards). ``PETCOGNIZER_BENCH_SCALE=0.7`` sets the random crops'
 (``Augment.scale``, 0.35 by default), and ``accuracy_zoom`` also scores the trained model on the
 centre 0.875 of each test photo's input upsampled back to its size (the train-test object-size
 gap: random crops show objects larger than the whole short side does).
+``PETCOGNIZER_BENCH_INPUT_SCALE=1.3`` trains and tests at 1.3 times the backbone's input size
+(the whole short side at, say, 291 px for Lite0 instead of 224).
 """
 import json
 import os
@@ -74,9 +76,18 @@ def main(argv) -> int:
         training.Augment = functools.partial(data.Augment, scale=(lo, 1.0))
         service.Augment = functools.partial(data.Augment, scale=(lo, 1.0))
     cache = os.environ.get('PETCOGNIZER_BENCH_CACHE', '/tmp/petcognizer_ft_cache')
+    pre = None
+    if os.environ.get('PETCOGNIZER_BENCH_INPUT_SCALE'):
+        from dataclasses import replace
+
+        from petcognizer.core.backbones import get_backbone
+        from petcognizer.core.data import Preprocess
+        k = float(os.environ['PETCOGNIZER_BENCH_INPUT_SCALE'])
+        pre = Preprocess.for_backbone(get_backbone(cfg.backbone))
+        pre = replace(pre, input_size=round(pre.input_size * k), resize=round(pre.resize * k))
     t0, c0 = time.time(), time.process_time()
     res = fit([paths[i] for i in tr], [labels[i] for i in tr], classes, cfg,
-              cache_root=cache)
+              cache_root=cache, preprocess=pre)
     if service._refits(cfg, res):  # what the run service does next (``refit_all``)
         res, _ = service._refit_on_every_photo(
             res, [paths[i] for i in tr], [labels[i] for i in tr], classes, cfg, cache_root=cache,
