@@ -102,7 +102,8 @@ class TrainConfig:
             on the untouched backbone's pooled features, as a frozen run fits it
             (LP-FT: Kumar et al., "Fine-Tuning can Distort Pretrained Features",
             ICLR 2022): brain-mri's first fine-tuned copy 85.3 -> 88.9% over 5
-            splits (README, "Fine-tuning recipes").
+            splits; blended with the frozen heads, a wash (README, "The head starts
+            fitted").
     """
 
     backbone: str = DEFAULT_BACKBONE

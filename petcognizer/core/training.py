@@ -535,12 +535,10 @@ def _fit_several(paths, labels, classes, config: TrainConfig, *, cache_root, cla
     """Train several members and average their probabilities: one per bundled backbone
     (``config.ensemble``), or ``config.members`` copies, each validated on its own fold.
 
-    The first member's run reports as usual (its curves are the ones plotted); the
-    others report their feature extraction and messages (and a copy its epochs, as the
-    'evaluate' stage), so a UI sees one run. A cancelled run keeps the members that
-    finished. An ensemble's ``best_val_acc`` is left None (it needs prediction, which the
-    run service does: :func:`petcognizer.core.service.ensemble_val_accuracy`); copies
-    give the mean of their own, each measured on photos that copy did not train on.
+    The first member's run reports as usual (its curves are plotted); the others their
+    features and messages (a copy its epochs, as stage 'evaluate'): a UI sees one run. A
+    cancelled run keeps the members that finished. An ensemble's ``best_val_acc`` is None (the
+    run service measures it: ``service.ensemble_val_accuracy``); copies give their mean.
     """
     t0 = time.perf_counter()
     cancel = cancel or CancelToken()
