@@ -104,6 +104,10 @@ class TrainConfig:
             ICLR 2022): brain-mri's first fine-tuned copy 85.3 -> 88.9% over 5
             splits; blended with the frozen heads, a wash (README, "The head starts
             fitted").
+        ema_epochs: a fine-tuning keeps an exponential moving average of the
+            trained weights over about this many epochs (0 = off; timm's model
+            EMA), and validates and keeps the average instead of the last step's
+            weights: the training itself is unchanged.
     """
 
     backbone: str = DEFAULT_BACKBONE
@@ -138,6 +142,7 @@ class TrainConfig:
     val_fold: int = 0
     blend_frozen: bool = False
     probe_init: bool = True
+    ema_epochs: float = 0.0
 
     def to_dict(self) -> dict:
         """The config as a JSON-able dict (saved in run records and model files)."""
@@ -168,6 +173,8 @@ class TrainConfig:
                 f'use 0 (head only) to {spec.num_stages} (all stages)')
         if self.epochs < 1 or self.batch_size < 1 or self.lr <= 0:
             raise ValueError('epochs and batch size must be at least 1 and the learning rate positive')
+        if self.ema_epochs < 0:
+            raise ValueError('the weight average spans 0 epochs (off) or more')
         if not 0 <= self.val_fraction < 1:
             raise ValueError('the validation fraction must be between 0 and 1')
         if not 1 <= self.members <= MAX_MEMBERS or self.val_fold < 0:

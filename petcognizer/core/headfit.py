@@ -22,8 +22,8 @@ from petcognizer.core.events import CancelToken
 if TYPE_CHECKING:
     import torch
 
-__all__ = ['HeadAdamW', 'LambdaSchedule', 'fit_linear_head', 'fit_linear_heads', 'seeded',
-           'state_copy', 'warmup_cosine']
+__all__ = ['HeadAdamW', 'LambdaSchedule', 'WeightEma', 'fit_linear_head', 'fit_linear_heads', 'seeded',
+           'state_copy', 'unfrozen_stages', 'warmup_cosine']
 
 #: L2 penalty (on W only, per mean-loss unit) of the logistic-regression head.
 WEIGHT_DECAY = 1e-2
@@ -384,6 +384,41 @@ def state_copy(module) -> dict:
     return out
 
 
+class WeightEma:
+    """An exponential moving average of ``params`` (timm's ``ModelEmaV3``: its decay warms up
+    as ``(1 + t) / (10 + t)``), with ``decay = 1 - 1 / horizon_steps``; :meth:`swapped` puts
+    the average in the parameters' place for a while (to validate and keep it)."""
+
+    def __init__(self, params, horizon_steps: float):
+        self.params = [p for p in params]
+        self.shadow = [p.detach().clone() for p in self.params]
+        self.decay = 1.0 - 1.0 / max(1.0, horizon_steps)
+        self.steps = 0
+
+    def update(self) -> None:
+        import torch
+
+        self.steps += 1
+        k = min(self.decay, self.steps / (9.0 + self.steps))
+        with torch.no_grad():
+            torch._foreach_lerp_(self.shadow, [p.detach() for p in self.params], 1.0 - k)
+
+    @contextlib.contextmanager
+    def swapped(self) -> Iterator[None]:
+        import torch
+
+        with torch.no_grad():
+            live = [p.detach().clone() for p in self.params]
+            for p, e in zip(self.params, self.shadow):
+                p.copy_(e)
+        try:
+            yield
+        finally:
+            with torch.no_grad():
+                for p, v in zip(self.params, live):
+                    p.copy_(v)
+
+
 @contextlib.contextmanager
 def seeded(seed: int) -> Iterator[None]:
     """Seed Python's, NumPy's and torch's global generators for a run, then restore them
@@ -401,6 +436,18 @@ def seeded(seed: int) -> Iterator[None]:
         random.setstate(saved[0])
         np.random.set_state(saved[1])
         torch.random.set_rng_state(saved[2])
+
+
+def unfrozen_stages(epoch: int, d: int, epochs: int, schedule: str) -> int:
+    """How many of the ``d`` top stages train in ``epoch`` (all, but for the 'unfreeze' schedule:
+    the head alone for the first third, then one more stage at a time)."""
+    if schedule != 'unfreeze' or d == 0:
+        return d
+    head_epochs = max(1, epochs // 3)
+    if epoch < head_epochs:
+        return 0
+    per = max(1, (epochs - head_epochs) // d)
+    return min(d, 1 + (epoch - head_epochs) // per)
 
 
 def warmup_cosine(total_steps: int, warmup_steps: int):

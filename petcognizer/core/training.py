@@ -48,7 +48,8 @@ from petcognizer.core.events import (
     null_callback,
 )
 from petcognizer.core.features import cancel_hooks, check_readable, extract
-from petcognizer.core.headfit import HeadAdamW, LambdaSchedule, seeded, state_copy, warmup_cosine
+from petcognizer.core.headfit import (HeadAdamW, LambdaSchedule, WeightEma, seeded, state_copy,
+                                      unfrozen_stages, warmup_cosine)
 from petcognizer.core.model import PROTOTYPE_SCALE, Classifier, Ensemble, make_head
 from petcognizer.core.perf import limit_threads, tune_allocator
 from petcognizer.core.prior import ClassPrior, choose_prior_weight, fit_linear_head
@@ -324,16 +325,8 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
         if device.type in ('cpu', 'cuda'):
             top.to(memory_format=torch.channels_last)
     train_top, train_head = par.wrap(top, unused=config.schedule == 'unfreeze'), par.wrap(head)
-
-    def unfrozen_count(epoch: int) -> int:
-        """How many top stages train in this epoch (the 'unfreeze' schedule)."""
-        if config.schedule != 'unfreeze' or d == 0:
-            return d
-        head_epochs = max(1, config.epochs // 3)
-        if epoch < head_epochs:
-            return 0
-        per = max(1, (config.epochs - head_epochs) // d)
-        return min(d, 1 + (epoch - head_epochs) // per)
+    ema = WeightEma([p for m in [head] + stage_mods[P:] for p in m.parameters()], config.ema_epochs
+                    * math.ceil(par.n(len(train_idx)) / bs)) if config.ema_epochs > 0 and d else None
 
     def set_modes(n_unfrozen: int, training: bool):
         head.train(training)
@@ -427,7 +420,7 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
         if best_state is None:
             cancel.raise_if_cancelled()  # nothing to keep yet: end as cancelled
         te = time.perf_counter()
-        n_unfrozen = unfrozen_count(epoch)
+        n_unfrozen = unfrozen_stages(epoch, d, config.epochs, config.schedule)
         set_modes(n_unfrozen, True)
         callback(EpochStarted(epoch, config.epochs, opt.param_groups[0]['lr']))
         tot_loss = tot_correct = tot_n = 0.0
@@ -454,6 +447,8 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
                     loss.backward()
                     opt.step()
                 sched.step()
+                if ema is not None:
+                    ema.update()
                 nb = len(yb)
                 tot_loss += data_loss * nb
                 tot_correct += float((out.argmax(1) == yb).sum())
@@ -473,33 +468,35 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
         train_loss = tot_loss / max(tot_n, 1)
         train_acc = tot_correct / max(tot_n, 1)
         val_loss = val_acc = None
-        if val_idx:
-            set_modes(0, False)
-            vl = vc = vn = 0.0
-            try:
-                with torch.inference_mode():
-                    for xb, yb, pb in batches(epoch, False):
-                        cancel.raise_if_cancelled()
-                        yb = yb.to(device)
-                        out = (forward_cached(xb, pb) if cached else forward_live(xb)).float()
-                        vl += float(nn.functional.cross_entropy(out, yb, reduction='sum'))
-                        vc += float((out.argmax(1) == yb).sum())
-                        vn += len(yb)
-            except Cancelled:
-                cancelled = True
-            if cancelled:
-                break
-            vl, vc, vn = par.sum(vl, vc, vn)
-            val_loss, val_acc = vl / max(vn, 1), vc / max(vn, 1)
-        key = (val_acc, -val_loss) if val_acc is not None else (epoch,)
-        is_best = best_key is None or key > best_key or epoch < config.start_from_epoch  # see config
-        if is_best:
-            best_key = key
-            best_state = (state_copy(head), [state_copy(m) for m in stage_mods[P:]])
-            result.best_epoch, result.best_val_acc = epoch, val_acc
-            stale = 0
-        else:
-            stale += 1
+        # with weight averaging (ema_epochs) the average is validated and kept
+        with ema.swapped() if ema is not None else contextlib.nullcontext():
+            if val_idx:
+                set_modes(0, False)
+                vl = vc = vn = 0.0
+                try:
+                    with torch.inference_mode():
+                        for xb, yb, pb in batches(epoch, False):
+                            cancel.raise_if_cancelled()
+                            yb = yb.to(device)
+                            out = (forward_cached(xb, pb) if cached else forward_live(xb)).float()
+                            vl += float(nn.functional.cross_entropy(out, yb, reduction='sum'))
+                            vc += float((out.argmax(1) == yb).sum())
+                            vn += len(yb)
+                except Cancelled:
+                    cancelled = True
+                if cancelled:
+                    break
+                vl, vc, vn = par.sum(vl, vc, vn)
+                val_loss, val_acc = vl / max(vn, 1), vc / max(vn, 1)
+            key = (val_acc, -val_loss) if val_acc is not None else (epoch,)
+            is_best = best_key is None or key > best_key or epoch < config.start_from_epoch  # see config
+            if is_best:
+                best_key = key
+                best_state = (state_copy(head), [state_copy(m) for m in stage_mods[P:]])
+                result.best_epoch, result.best_val_acc = epoch, val_acc
+                stale = 0
+            else:
+                stale += 1
         secs = time.perf_counter() - te
         timings['epochs_s'].append(secs)
         history.append({'epoch': epoch, 'train_loss': train_loss, 'train_acc': train_acc,

@@ -242,6 +242,45 @@ def test_a_fine_tuning_starts_from_the_frozen_heads_fit(samples, tmp_path, head)
     assert accuracy(probed, paths, labels) == 1.0  # a frozen head's answers before any real step
 
 
+def test_weight_ema_follows_the_parameters_and_swaps_back():
+    """The average lags a parameter that grows by 1 a step by ``decay / (1 - decay)`` steps once
+    its warm-up is over; ``swapped`` shows the average and puts the live values back."""
+    from petcognizer.core.headfit import WeightEma
+
+    p = torch.nn.Parameter(torch.zeros(2))
+    ema = WeightEma([p], horizon_steps=5)
+    for _ in range(200):
+        with torch.no_grad():
+            p.add_(1.0)
+        ema.update()
+    assert ema.decay == pytest.approx(0.8)
+    assert torch.allclose(ema.shadow[0], torch.full((2,), 200.0 - 4.0), atol=1e-3)
+    with ema.swapped():
+        assert torch.allclose(p.detach(), ema.shadow[0])
+    assert torch.equal(p.detach(), torch.full((2,), 200.0))
+
+
+def _trained_weights(model) -> torch.Tensor:
+    return torch.cat([t.flatten() for t in model.state_dict().values() if t.is_floating_point()])
+
+
+def test_a_fine_tuning_with_weight_averaging_keeps_the_average(samples):
+    """``ema_epochs``: the same steps are taken (the curves match a run without it), and the
+    weights kept are the average's; an average over less than a step is the weights themselves."""
+    paths, labels, classes = samples
+    tuned = dict(freeze_depth=3, epochs=3, val_fraction=1 / 3)
+    plain = fit(paths, labels, classes, cfg(**tuned))
+    averaged = fit(paths, labels, classes, cfg(**tuned, ema_epochs=2))
+    instant = fit(paths, labels, classes, cfg(**tuned, ema_epochs=1e-6))
+    def losses(r):
+        return [h['train_loss'] for h in r.history]
+    assert losses(averaged) == pytest.approx(losses(plain), rel=1e-6)
+    assert not torch.allclose(_trained_weights(averaged.model), _trained_weights(plain.model), atol=1e-6)
+    assert torch.allclose(_trained_weights(instant.model), _trained_weights(plain.model), atol=1e-6)
+    with pytest.raises(ValueError, match='0 epochs'):
+        fit(paths, labels, classes, cfg(**tuned, ema_epochs=-1))
+
+
 def _poisoned_validation(photo_tree):
     """Paths whose validation photos (for seed 0, fraction 1/3) are of another colour."""
     paths, labels, classes = folder_samples(photo_tree)
