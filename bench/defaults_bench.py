@@ -2,7 +2,7 @@
 
 Run by hand (reads ../shared/datasets; never part of the test suite):
 
-    .venv/bin/python bench/defaults_bench.py DATASET [--splits 5] [--out FILE.json]
+    .venv/bin/python bench/defaults_bench.py DATASET [--splits 5] [--start 0] [--out FILE.json] [--probs DIR]
 
 For each split seed, the 80% are linked into a fresh class-folder tree and trained with the
 real command line (`python -m petcognizer train TREE --out M --json`, a fresh
@@ -79,7 +79,10 @@ def one_split(ds: str, seed: int, probs_dir: Path | None = None) -> dict:
             probs_dir.mkdir(parents=True, exist_ok=True)
             each = [Predictor(m).probabilities([paths[i] for i in te])[0].numpy()
                     for m in model.members]
+            flipped = [Predictor(m).probabilities([paths[i] for i in te], tta=True)[0].numpy()
+                       for m in model.members]  # each member with its mirror image averaged in
             np.savez(probs_dir / f'{ds}-split{seed}.npz', labels=want, members=np.stack(each),
+                     members_flip=np.stack(flipped),
                      names=np.array([m.backbone_name for m in model.members]),
                      copies=(summary.get('config') or {}).get('members', 1))
         parts = {}
@@ -108,16 +111,18 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('dataset')
     ap.add_argument('--splits', type=int, default=5)
+    ap.add_argument('--start', type=int, default=0, help='the first split seed (to resume a run)')
     ap.add_argument('--out', type=Path)
     ap.add_argument('--probs', type=Path, metavar='DIR',
                     help="keep each ensemble member's test probabilities here (one .npz a split)")
     args = ap.parse_args(argv)
     rows = []
-    for seed in range(args.splits):
+    for seed in range(args.start, args.splits):
         rows.append(one_split(args.dataset, seed, args.probs))
         print(json.dumps(rows[-1]), flush=True)
     acc = np.array([r['accuracy'] for r in rows]) * 100
-    report = {'command': f'.venv/bin/python bench/defaults_bench.py {args.dataset} --splits {args.splits}',
+    report = {'command': f'.venv/bin/python bench/defaults_bench.py {args.dataset} --splits {args.splits}'
+                         + (f' --start {args.start}' if args.start else ''),
               'dataset': args.dataset, 'splits': rows,
               'accuracy_mean': round(float(acc.mean()), 2), 'accuracy_sd': round(float(acc.std(ddof=1)), 2)
               if len(acc) > 1 else 0.0,

@@ -303,8 +303,13 @@ def out_of_fold_logits(features, imagenet_logits, labels: Sequence[int], n_class
                        weight_decay: float = 1e-2, label_smoothing: float = 0.1, seed: int = 0,
                        folds: list[np.ndarray] | None = None, inner_folds: int = INNER_FOLDS,
                        inner_max_iter: int = INNER_MAX_ITER, cancel=None,
-                       on_fold: Callable[[int, int], None] | None = None) -> np.ndarray:
+                       on_fold: Callable[[int, int], None] | None = None,
+                       mirrored=None) -> np.ndarray:
     """Each photo's logits from a head fitted without it, ``[n, K]`` (float64).
+
+    ``mirrored``: ``(features, imagenet_logits)`` of the same photos mirrored; each photo's
+    answer is then the mean of its two views' probabilities (as a ``flip_tta`` model's), as
+    log-probabilities.
 
     The head is fitted as :func:`petcognizer.core.training.fit` fits it on frozen
     features: for ``'linear'`` (and ``'gap-dropout'``, its linear core) a full-batch
@@ -334,6 +339,10 @@ def out_of_fold_logits(features, imagenet_logits, labels: Sequence[int], n_class
     if folds is None:
         folds = cv_folds(y.tolist(), seed=seed)
     log_prior = prior.log_probs(z).double() if (prior is not None and z is not None) else None
+    if mirrored is not None:
+        xm = torch.as_tensor(np.asarray(mirrored[0], dtype=np.float32))
+        log_prior_m = (prior.log_probs(torch.as_tensor(np.asarray(mirrored[1], dtype=np.float32))).double()
+                       if log_prior is not None else None)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # tiny problems: one thread is fastest (see prior.fit_linear_head)
     try:
@@ -346,15 +355,17 @@ def out_of_fold_logits(features, imagenet_logits, labels: Sequence[int], n_class
             mask[torch.as_tensor(held)] = False
             xt, yt = x[mask], y[mask]
             xh = x[torch.as_tensor(held)]
+            views = [xh] if mirrored is None else [xh, xm[torch.as_tensor(held)]]
             if head != 'prototype' and xt.shape[0] < xt.shape[1]:
-                basis = _span_basis(xt)
-                xt, xh = (xt.double() @ basis).float(), (xh.double() @ basis).float()
+                basis = _span_basis(xt)  # the head lies in the span: its logits are unchanged
+                xt = (xt.double() @ basis).float()
+                views = [(v.double() @ basis).float() for v in views]
             if head == 'prototype':
                 means = torch.stack([xt[yt == c].mean(0) if (yt == c).any()
                                      else torch.zeros(x.shape[1]) for c in range(n_classes)])
-                logits = 16.0 * (torch.nn.functional.normalize(xh, dim=1)
-                                 @ torch.nn.functional.normalize(means, dim=1).T)
-                out[held] = logits.double().numpy()
+                out[held] = _view_mean([16.0 * (torch.nn.functional.normalize(v, dim=1)
+                                               @ torch.nn.functional.normalize(means, dim=1).T).double()
+                                        for v in views])
                 continue
             alpha = 0.0
             if log_prior is not None:
@@ -369,13 +380,23 @@ def out_of_fold_logits(features, imagenet_logits, labels: Sequence[int], n_class
             w, b, _ = fit_linear_head(xt, yt, n_classes, offset=off, weight_decay=weight_decay,
                                       label_smoothing=ls, max_iter=100 if len(yt) >= 200 else 200,
                                       cancel=cancel)
-            logits = xh.double() @ w.double().T + b.double()
+            each = [v.double() @ w.double().T + b.double() for v in views]
             if alpha > 0:
-                logits = logits + alpha * log_prior[torch.as_tensor(held)]
-            out[held] = logits.numpy()
+                priors = [log_prior] if mirrored is None else [log_prior, log_prior_m]
+                each = [e + alpha * lp[torch.as_tensor(held)] for e, lp in zip(each, priors)]
+            out[held] = _view_mean(each)
     finally:
         torch.set_num_threads(threads)
     return out
+
+
+def _view_mean(logits: list) -> np.ndarray:
+    """One view's logits as they are; several views' as the log of their mean probabilities."""
+    if len(logits) == 1:
+        return logits[0].numpy()
+    import torch
+
+    return torch.stack([z.softmax(dim=1) for z in logits]).mean(0).clamp_min(1e-12).log().numpy()
 
 
 def _span_basis(x):

@@ -28,6 +28,7 @@ import warnings
 import torch
 from torch import nn
 
+from petcognizer.core.model import flip_average
 from petcognizer.core.prior import PRIOR_FLOOR
 
 __all__ = ['Prior32', 'deploy_module', 'has_unknown_output', 'quiet_deprecations']
@@ -86,6 +87,7 @@ class _Member(nn.Module):
         self.imagenet_head = clf.backbone.imagenet_head if clf.uses_prior else None
         self.prior_weight = float(clf.prior_weight)
         self.temperature = float(clf.temperature)
+        self.flip_tta = bool(getattr(clf, 'flip_tta', False))
         self.unknown = clf.unknown is not None
         if self.unknown:
             self.register_buffer('unknown_centre', clf.unknown_centre.detach().float().clone())
@@ -93,11 +95,17 @@ class _Member(nn.Module):
             self.register_buffer('unknown_means_t', means.T.contiguous())
             self.threshold = float(clf.unknown['threshold'])
 
-    def forward(self, x: torch.Tensor):
-        f = self.backbone(x)
+    def logits(self, f: torch.Tensor) -> torch.Tensor:
         out = self.head(f)
         if self.prior is not None:
             out = out + self.prior_weight * self.prior(self.imagenet_head(f))
+        return out
+
+    def forward(self, x: torch.Tensor):
+        f = self.backbone(x)
+        out = self.logits(f)
+        if self.flip_tta:  # the mirror image's answer averaged in (Classifier.flip_tta)
+            out = flip_average(out, self.logits(self.backbone(torch.flip(x, dims=[3]))))
         if self.temperature != 1.0:
             out = out / self.temperature
         ratio = None

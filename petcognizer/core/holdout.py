@@ -14,6 +14,9 @@ instead:
 - "none of these": statistics of the fine-tuned backbone's pooled features of
   the training photos (:func:`petcognizer.core.evaluation.unknown_statistics`).
 
+A model that averages each photo with its mirror image (``Classifier.flip_tta``) is
+measured that way too: its validation photos are also read mirrored.
+
 Frozen heads blended into a fine-tuning (``blend_frozen``) trained on every photo; each
 validation photo's estimate averages the copy that did not train on it with those heads'
 cross-validated (out-of-fold) probabilities, weighted as in the saved model, and the
@@ -42,8 +45,30 @@ from petcognizer.core.evaluation import (
 )
 from petcognizer.core.events import Callback, null_callback
 from petcognizer.core.features import extract
+from petcognizer.core.model import flip_average
 
 __all__ = ['evaluate_holdout']
+
+
+class _Mirrored:
+    """A model's preprocessing with the photo mirrored left to right at the end (for
+    :func:`extract`; its feature cache keys it apart from the plain one)."""
+
+    def __init__(self, pre):
+        self.pre = pre
+
+    def __getattr__(self, name):  # input_size, resize, ...: the model's own
+        if name == 'pre':
+            raise AttributeError(name)
+        return getattr(self.pre, name)
+
+    def to_dict(self) -> dict:
+        return {**self.pre.to_dict(), 'mirrored': True}
+
+    def __call__(self, img):
+        from PIL import Image
+
+        return self.pre.to_tensor(self.pre.resize_crop(img).transpose(Image.Transpose.FLIP_LEFT_RIGHT))
 
 
 def evaluate_holdout(model, paths: Sequence[Path], labels: Sequence[int], classes: Sequence[str],
@@ -94,16 +119,24 @@ def evaluate_holdout(model, paths: Sequence[Path], labels: Sequence[int], classe
         if not copies and val_ok is not None and ok_va != val_ok:
             return nothing  # a photo changed between members: nothing consistent to report
         val_ok = ok_va
-        fv = f[is_val]
+        judged = list(range(len(ok_va)))
         if copies:  # a photo two copies both validate on (a small class) is judged once
             seen = set(va)
-            fresh = [j for j, i in enumerate(ok_va) if va_idx[i] not in seen]
-            va += [va_idx[ok_va[j]] for j in fresh]
-            fv = fv[fresh]
+            judged = [j for j, i in enumerate(ok_va) if va_idx[i] not in seen]
+            va += [va_idx[ok_va[j]] for j in judged]
         elif k == 0:
             va += [va_idx[j] for j in ok_va]
         with torch.inference_mode():
-            val_logits.append(member.logits_from_features(torch.from_numpy(fv)).double().numpy())
+            z_k = member.logits_from_features(torch.from_numpy(f[is_val][judged]))
+            if getattr(member, 'flip_tta', False):  # as the saved model answers: mirrored too
+                m = extract(member.backbone, None, [paths[va_idx[ok_va[j]]] for j in judged],
+                            _Mirrored(member.preprocess), cache_root=None, callback=callback,
+                            cancel=cancel, stage_label='evaluate')
+                if len(m.ok) != len(judged):
+                    return nothing  # a photo became unreadable since: nothing consistent
+                fm = torch.from_numpy(np.asarray(m.data[:, 0], dtype=np.float32))
+                z_k = flip_average(z_k, member.logits_from_features(fm))
+            val_logits.append(z_k.double().numpy())
         y_tr = y[[idx[j] for j in ok[~is_val]]]
         unknown.append(unknown_statistics(f[~is_val], y_tr, len(classes))
                        if len(y_tr) >= 2 else None)
@@ -157,12 +190,23 @@ def _frozen_out_of_fold(members, paths: Sequence[Path], labels: Sequence[int], n
                     stage_label='evaluate')
         f = np.asarray(r.data[:, 0], dtype=np.float32)
         ok = np.asarray(r.ok, dtype=np.int64)
+        mirrored = None
+        if getattr(m, 'flip_tta', False):  # as the saved model answers: the mirror image too
+            rm = extract(m.backbone, None, [paths[i] for i in ok], _Mirrored(m.preprocess),
+                         cache_root=cache_root, callback=callback, cancel=cancel,
+                         digests=[digests[i] for i in ok] if digests else None, stage_label='evaluate')
+            if len(rm.ok) != len(ok):
+                return np.full((len(paths), n_classes), np.nan)  # unreadable since: no estimate
+            mirrored = [np.asarray(rm.data[:, 0], dtype=np.float32), None]
         z = None
         if m.uses_prior:
             with torch.inference_mode():
                 z = m.backbone.imagenet_head(torch.from_numpy(f)).float().numpy()
+                if mirrored is not None:
+                    mirrored[1] = m.backbone.imagenet_head(torch.from_numpy(mirrored[0])).float().numpy()
         logits = out_of_fold_logits(f, z, [int(labels[i]) for i in ok], n_classes,
-                                    prior=m.prior if m.uses_prior else None, seed=seed, cancel=cancel)
+                                    prior=m.prior if m.uses_prior else None, seed=seed, cancel=cancel,
+                                    mirrored=mirrored)
         probs = np.full((len(paths), n_classes), np.nan)
         probs[ok] = softmax(logits)
         out += probs

@@ -85,7 +85,9 @@ class Classifier(nn.Module):
     ``forward`` divides them by the calibration ``temperature`` (1 when not
     calibrated). With "none of these" statistics (:meth:`set_unknown`, from
     :func:`petcognizer.core.evaluation.unknown_statistics`) the buffers
-    ``unknown_centre`` and ``unknown_means`` travel in the model file.
+    ``unknown_centre`` and ``unknown_means`` travel in the model file. With
+    ``flip_tta`` (a fine-tuned copy trained on mirrored photos too) every answer is
+    the mean of the photo's and its mirror image's probabilities (:func:`flip_average`).
     """
 
     def __init__(self, backbone: nn.Module, head: nn.Module, classes: list[str],
@@ -101,6 +103,7 @@ class Classifier(nn.Module):
         self.prior_weight = float(prior_weight)
         self.temperature = 1.0
         self.unknown: dict | None = None  # kind, threshold, false_flag_rate
+        self.flip_tta = False
 
     def set_unknown(self, stats: dict | None) -> None:
         """Keep (or with None, drop) the "none of these" statistics of the training features."""
@@ -126,7 +129,10 @@ class Classifier(nn.Module):
     def forward_with_unknown(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
         """(calibrated logits, unknown ratio or None) from one backbone pass."""
         f = self.backbone(x)
-        return self.logits_from_features(f) / self.temperature, self.unknown_ratio(f)
+        out = self.logits_from_features(f)
+        if self.flip_tta:
+            out = flip_average(out, self.logits_from_features(self.backbone(torch.flip(x, dims=[3]))))
+        return out / self.temperature, self.unknown_ratio(f)
 
     @property
     def backbone_name(self) -> str:
@@ -145,7 +151,15 @@ class Classifier(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         out = self.logits_from_features(self.backbone(x))
+        if self.flip_tta:
+            out = flip_average(out, self.logits_from_features(self.backbone(torch.flip(x, dims=[3]))))
         return out / self.temperature if self.temperature != 1.0 else out
+
+
+def flip_average(logits: torch.Tensor, mirrored: torch.Tensor) -> torch.Tensor:
+    """The log of the mean of two answers' probabilities (a photo's and its mirror image's):
+    test-time augmentation by a horizontal flip, as ``predict --tta`` does for any model."""
+    return ((logits.softmax(dim=1) + mirrored.softmax(dim=1)) / 2).clamp_min(1e-12).log()
 
 
 class Ensemble(nn.Module):
@@ -203,6 +217,8 @@ def _member_meta(model: Classifier) -> dict[str, Any]:
     }
     if model.unknown is not None:
         meta['unknown'] = dict(model.unknown)
+    if model.flip_tta:
+        meta['flip_tta'] = True
     return meta
 
 
@@ -221,6 +237,7 @@ def _build_member(part: dict, classes: list[str], preprocess: Preprocess, path: 
                      dropout=hc.get('dropout', 0.3), hidden=hc.get('hidden', 512))
     prior = ClassPrior.from_dict(part['prior']) if part.get('prior') else None
     model = Classifier(backbone, head, classes, preprocess, hc, prior, part.get('prior_weight', 0.0))
+    model.flip_tta = part.get('flip_tta') is True
     if part.get('unknown'):  # the buffers' values come with the weights
         d = hc['in_features']
         model.set_unknown({**part['unknown'], 'centre': torch.zeros(d),

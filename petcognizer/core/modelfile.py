@@ -303,6 +303,8 @@ def _check_member(part: dict, n_classes: int, path: Path, where: str = '') -> No
     _check_prior(part.get('prior'), n_classes, path, where)
     if part.get('unknown') is not None:
         _check_unknown(part['unknown'], path, where)
+    if part.get('flip_tta', False) not in (True, False):
+        raise _bad(path, f'{where}flip_tta {_show(part["flip_tta"])} is neither true nor false')
 
 
 def check_metadata(meta: dict, path: os.PathLike | str) -> None:
