@@ -113,8 +113,9 @@ class TrainConfig:
             with the mean of its and its mirror image's probabilities, every copy
             and every blended frozen head (in the app, the CLI and every export;
             ``Classifier.flip_tta``); its estimate is measured the same way. Twice
-            the prediction time. Measured (README, "Mirror images"): brain-mri
-            91.1 -> 92.0%, flowers5-mini 73.75 -> 74.6% (5 and 3 splits).
+            the prediction time. Measured on the same trained models (README,
+            "Mirror images", 5 splits each): brain-mri 91.1 -> 92.0%,
+            flowers5-mini 75.0 -> 75.5%.
     """
 
     backbone: str = DEFAULT_BACKBONE
