@@ -128,7 +128,7 @@ def evaluate_holdout(model, paths: Sequence[Path], labels: Sequence[int], classe
             va += [va_idx[j] for j in ok_va]
         with torch.inference_mode():
             z_k = member.logits_from_features(torch.from_numpy(f[is_val][judged]))
-            if getattr(member, 'flip_tta', False):  # as the saved model answers: mirrored too
+            if getattr(member, 'flip_tta', False) and judged:  # as the saved model answers: mirrored too
                 m = extract(member.backbone, None, [paths[va_idx[ok_va[j]]] for j in judged],
                             _Mirrored(member.preprocess), cache_root=None, callback=callback,
                             cancel=cancel, stage_label='evaluate')

@@ -303,7 +303,7 @@ def _check_member(part: dict, n_classes: int, path: Path, where: str = '') -> No
     _check_prior(part.get('prior'), n_classes, path, where)
     if part.get('unknown') is not None:
         _check_unknown(part['unknown'], path, where)
-    if part.get('flip_tta', False) not in (True, False):
+    if 'flip_tta' in part and not isinstance(part['flip_tta'], bool):
         raise _bad(path, f'{where}flip_tta {_show(part["flip_tta"])} is neither true nor false')
 
 

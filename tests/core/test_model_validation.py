@@ -128,6 +128,7 @@ def _prior(n_outputs: int):
     (_set('head', [1, 2]), 'head [1, 2] is not a table of settings'),
     (_set('prior_weight', float('inf')), 'prior weight inf is out of range'),
     (_set('prior_weight', -1), 'prior weight -1 is out of range'),
+    (_set('flip_tta', 1), 'flip_tta 1 is neither true nor false'),
     (_prior(5000), 'a prior match has 5000 outputs (at most 1000)'),
     (_set('prior', {'version': 1, 'classes': ['a'], 'matches': [None]}),
      'prior has 1 classes and 1 matches, not one per class (3)'),
