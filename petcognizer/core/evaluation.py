@@ -392,11 +392,8 @@ def out_of_fold_logits(features, imagenet_logits, labels: Sequence[int], n_class
 
 def _view_mean(logits: list) -> np.ndarray:
     """One view's logits as they are; several views' as the log of their mean probabilities."""
-    if len(logits) == 1:
-        return logits[0].numpy()
-    import torch
-
-    return torch.stack([z.softmax(dim=1) for z in logits]).mean(0).clamp_min(1e-12).log().numpy()
+    views = [z.numpy() for z in logits]
+    return views[0] if len(views) == 1 else log_mean_probs(views)
 
 
 def _span_basis(x):

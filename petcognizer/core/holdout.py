@@ -71,6 +71,16 @@ class _Mirrored:
         return self.pre.to_tensor(self.pre.resize_crop(img).transpose(Image.Transpose.FLIP_LEFT_RIGHT))
 
 
+def _mirrored_features(member, paths: Sequence[Path], *, cache_root=None, digests=None,
+                       callback: Callback, cancel) -> np.ndarray | None:
+    """``member``'s pooled features of the mirrored ``paths``, ``[n, D]`` float32; None when
+    a photo could not be read (it could before: nothing consistent to measure)."""
+    r = extract(member.backbone, None, list(paths), _Mirrored(member.preprocess),
+                cache_root=cache_root, digests=digests, callback=callback, cancel=cancel,
+                stage_label='evaluate')
+    return np.asarray(r.data[:, 0], dtype=np.float32) if len(r.ok) == len(paths) else None
+
+
 def evaluate_holdout(model, paths: Sequence[Path], labels: Sequence[int], classes: Sequence[str],
                      *, config, callback: Callback = null_callback, cancel=None,
                      cache_root=None, digests: Sequence[str | None] | None = None) -> dict:
@@ -129,13 +139,11 @@ def evaluate_holdout(model, paths: Sequence[Path], labels: Sequence[int], classe
         with torch.inference_mode():
             z_k = member.logits_from_features(torch.from_numpy(f[is_val][judged]))
             if getattr(member, 'flip_tta', False) and judged:  # as the saved model answers: mirrored too
-                m = extract(member.backbone, None, [paths[va_idx[ok_va[j]]] for j in judged],
-                            _Mirrored(member.preprocess), cache_root=None, callback=callback,
-                            cancel=cancel, stage_label='evaluate')
-                if len(m.ok) != len(judged):
+                fm = _mirrored_features(member, [paths[va_idx[ok_va[j]]] for j in judged],
+                                        callback=callback, cancel=cancel)
+                if fm is None:
                     return nothing  # a photo became unreadable since: nothing consistent
-                fm = torch.from_numpy(np.asarray(m.data[:, 0], dtype=np.float32))
-                z_k = flip_average(z_k, member.logits_from_features(fm))
+                z_k = flip_average(z_k, member.logits_from_features(torch.from_numpy(fm)))
             val_logits.append(z_k.double().numpy())
         y_tr = y[[idx[j] for j in ok[~is_val]]]
         unknown.append(unknown_statistics(f[~is_val], y_tr, len(classes))
@@ -192,12 +200,12 @@ def _frozen_out_of_fold(members, paths: Sequence[Path], labels: Sequence[int], n
         ok = np.asarray(r.ok, dtype=np.int64)
         mirrored = None
         if getattr(m, 'flip_tta', False):  # as the saved model answers: the mirror image too
-            rm = extract(m.backbone, None, [paths[i] for i in ok], _Mirrored(m.preprocess),
-                         cache_root=cache_root, callback=callback, cancel=cancel,
-                         digests=[digests[i] for i in ok] if digests else None, stage_label='evaluate')
-            if len(rm.ok) != len(ok):
+            fm = _mirrored_features(m, [paths[i] for i in ok], cache_root=cache_root,
+                                    digests=[digests[i] for i in ok] if digests else None,
+                                    callback=callback, cancel=cancel)
+            if fm is None:
                 return np.full((len(paths), n_classes), np.nan)  # unreadable since: no estimate
-            mirrored = [np.asarray(rm.data[:, 0], dtype=np.float32), None]
+            mirrored = [fm, None]
         z = None
         if m.uses_prior:
             with torch.inference_mode():

@@ -128,10 +128,7 @@ class Classifier(nn.Module):
 
     def forward_with_unknown(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
         """(calibrated logits, unknown ratio or None) from one backbone pass."""
-        f = self.backbone(x)
-        out = self.logits_from_features(f)
-        if self.flip_tta:
-            out = flip_average(out, self.logits_from_features(self.backbone(torch.flip(x, dims=[3]))))
+        out, f = self._answer(x)
         return out / self.temperature, self.unknown_ratio(f)
 
     @property
@@ -149,10 +146,17 @@ class Classifier(nn.Module):
             out = out + self.prior_weight * self.prior.log_probs(self.backbone.imagenet_head(f))
         return out
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out = self.logits_from_features(self.backbone(x))
+    def _answer(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(uncalibrated logits, the photos' pooled features); with ``flip_tta`` the logits
+        average the mirror image's answer in."""
+        f = self.backbone(x)
+        out = self.logits_from_features(f)
         if self.flip_tta:
             out = flip_average(out, self.logits_from_features(self.backbone(torch.flip(x, dims=[3]))))
+        return out, f
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out, _ = self._answer(x)
         return out / self.temperature if self.temperature != 1.0 else out
 
 
