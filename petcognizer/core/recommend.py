@@ -37,8 +37,11 @@ FINE_TUNE_EPOCHS = 30
 #: ... of which at least this many run before the validation split may pick one or stop.
 FINE_TUNE_START_EPOCH = 8
 #: Copies of a recommended fine-tuning, each validated on a different fifth of the photos
-#: and averaged (``TrainConfig.members``; brain-mri, 5 splits: README), when time allows.
-FINE_TUNE_MEMBERS = 2
+#: and averaged (``TrainConfig.members``), when time allows. One: with the frozen heads blended
+#: in, a second copy gained nothing on brain-mri's 5 splits and a third lost a scan, while each
+#: doubles or triples the time, and whether a second fitted the time plan followed the machine's
+#: load from run to run (README, "Near ImageNet or far from it").
+FINE_TUNE_MEMBERS = 1
 #: The three bundled networks' forward pass in Lite0's (Lite1 and Lite2 cost about 1.5x and 2.3x).
 ENSEMBLE_FORWARD = 4.75
 #: A recommended fine-tuning of the whole network must be expected to end within this
@@ -115,7 +118,9 @@ def fine_tune_config(cfg: TrainConfig, depth: int = FINE_TUNE_DEPTH,
     cfg.patience = 6
     cfg.start_from_epoch = FINE_TUNE_START_EPOCH
     cfg.epochs = FINE_TUNE_EPOCHS
-    cfg.refit_all = False  # the copies (members) see every photo between them
+    # a fine-tuning keeps its split (a second one on every photo would double the time); the
+    # blended frozen heads, and several copies between them, see every photo
+    cfg.refit_all = False
     cfg.members = members
     cfg.blend_frozen = cfg.backbone in ENSEMBLE_BACKBONES
     return cfg
@@ -225,9 +230,10 @@ def recommend_for_photos(paths: Sequence[os.PathLike | str], labels: Sequence[in
         return Recommendation(cfg, assessment,
                               estimate_seconds(cfg, n, backbone=bb, pooled_cached=True))
     # the whole network when it fits the time budget (it measured best far from ImageNet
-    # (bench/README, issue 13), else the top stages only; two copies when they fit too
-    for depth, members in ((spec.num_stages, FINE_TUNE_MEMBERS), (spec.num_stages, 1),
-                           (FINE_TUNE_DEPTH, 1)):
+    # (bench/README, issue 13), else the top stages only; FINE_TUNE_MEMBERS copies when they fit
+    plans = dict.fromkeys(((spec.num_stages, FINE_TUNE_MEMBERS), (spec.num_stages, 1),
+                           (FINE_TUNE_DEPTH, 1)))
+    for depth, members in plans:
         tuned = fine_tune_config(recommend_config(n, k, cfg.backbone), depth, members)
         seconds = estimate_seconds(tuned, n, backbone=bb)
         if seconds <= TIME_BUDGET * BUDGET_SHARE:

@@ -327,12 +327,13 @@ def test_the_command_line_keeps_copies_only_where_they_apply():
     from petcognizer.core.config import recommend_config
     from petcognizer.core.recommend import FINE_TUNE_MEMBERS, fine_tune_config
 
-    def options(*extra):
+    def options(*extra, members=FINE_TUNE_MEMBERS):
         args = build_parser().parse_args(['train', 'photos', '--out', 'm.safetensors', *extra])
-        return _with_options(args, fine_tune_config(recommend_config(200, 2), 9))
+        return _with_options(args, fine_tune_config(recommend_config(200, 2), 9, members))
 
-    assert options().members == FINE_TUNE_MEMBERS == 2
-    assert options('--val-fraction', '0').members == 1  # nothing kept out: one model
+    assert options().members == FINE_TUNE_MEMBERS == 1  # a second copy measured no better
+    assert options(members=2).members == 2
+    assert options('--val-fraction', '0', members=2).members == 1  # nothing kept out: one model
     assert options('--members', '3').members == 3
 
 
