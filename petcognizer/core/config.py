@@ -8,7 +8,7 @@ backbone's stages.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 
 from petcognizer.core.backbones import DEFAULT_BACKBONE, get_backbone
 
@@ -19,6 +19,7 @@ __all__ = [
     'MAX_MEMBERS',
     'SCHEDULES',
     'TrainConfig',
+    'blended_frozen_config',
     'parse_freeze_depth',
     'recommend_config',
     'settle_members',
@@ -219,6 +220,17 @@ def settle_members(cfg: TrainConfig) -> TrainConfig:
     if cfg.ensemble or cfg.freeze_depth == 0 or cfg.backbone not in ENSEMBLE_BACKBONES:
         cfg.blend_frozen = False
     return cfg
+
+
+def blended_frozen_config(config: TrainConfig, n_images: int, n_classes: int) -> TrainConfig:
+    """The run of the frozen heads a fine-tuning blends in (``config.blend_frozen``): the
+    few-photo ensemble as :func:`recommend_config` sets it up, on every photo, with the
+    fine-tuning's seed, prior, device and class weighting. Its estimate refits these heads
+    out of fold with the same settings (``core/holdout.py``)."""
+    return replace(recommend_config(n_images, n_classes, config.backbone), ensemble=True,
+                   val_fraction=0.0, refit_all=False, seed=config.seed,
+                   use_prior=config.use_prior, device=config.device,
+                   balance_classes=config.balance_classes)
 
 
 def parse_freeze_depth(text: str | int, backbone: str) -> int:

@@ -55,6 +55,7 @@ __all__ = [
     'expected_calibration_error',
     'fit_temperature',
     'log_mean_probs',
+    'member_out_of_fold_logits',
     'out_of_fold_logits',
     'reliability_table',
     'softmax',
@@ -390,6 +391,38 @@ def out_of_fold_logits(features, imagenet_logits, labels: Sequence[int], n_class
     return out
 
 
+def member_out_of_fold_logits(member, features, labels: Sequence[int], n_classes: int, *,
+                              prior: ClassPrior | None, weight_decay: float,
+                              label_smoothing: float, head: str = 'linear', seed: int = 0,
+                              folds: list[np.ndarray] | None = None, cancel=None,
+                              on_fold: Callable[[int, int], None] | None = None,
+                              mirrored_features=None) -> np.ndarray:
+    """One frozen member's out-of-fold logits from its cached pooled ``features``.
+
+    :func:`out_of_fold_logits` with the member's own ImageNet logits of the features (and of
+    ``mirrored_features``, the same photos mirrored, for a ``flip_tta`` member) where it has a
+    class-name ``prior``. The head's ``weight_decay`` and ``label_smoothing`` are those the
+    member was trained with: the caller passes them from its run's TrainConfig.
+    """
+    import torch
+
+    imagenet = getattr(member.backbone, 'imagenet_head', None) if prior is not None else None
+
+    def imagenet_logits(f):
+        if imagenet is None or f is None:
+            return None
+        with torch.inference_mode():
+            return imagenet(torch.from_numpy(np.asarray(f, dtype=np.float32))).float().numpy()
+
+    mirrored = (None if mirrored_features is None
+                else (mirrored_features, imagenet_logits(mirrored_features)))
+    return out_of_fold_logits(features, imagenet_logits(features), labels, n_classes,
+                              prior=prior if imagenet is not None else None, head=head,
+                              weight_decay=weight_decay, label_smoothing=label_smoothing,
+                              seed=seed, folds=folds, cancel=cancel, on_fold=on_fold,
+                              mirrored=mirrored)
+
+
 def _view_mean(logits: list) -> np.ndarray:
     """One view's logits as they are; several views' as the log of their mean probabilities."""
     views = [z.numpy() for z in logits]
@@ -514,18 +547,12 @@ def evaluate_fit(model, pooled: Sequence[dict], labels: Sequence[int], paths: Se
         prior = None
         if getattr(config, 'use_prior', True) and imagenet is not None and kind != 'prototype':
             prior = ClassPrior.from_classes(classes, overrides=class_matches)
-        z_tr = None
-        if prior is not None:
-            with torch.inference_mode():
-                z_tr = imagenet(torch.from_numpy(x_tr)).float().numpy()
-
-        on_fold = _fold_progress(callback, m_no * len(folds), total)
-
-        oofs.append(out_of_fold_logits(
-            x_tr, z_tr, y_tr, k, prior=prior, head='prototype' if kind == 'prototype' else 'linear',
+        oofs.append(member_out_of_fold_logits(
+            member, x_tr, y_tr, k, prior=prior, head='prototype' if kind == 'prototype' else 'linear',
             weight_decay=getattr(config, 'head_l2', 1e-2),
             label_smoothing=getattr(config, 'label_smoothing', 0.1),
-            seed=getattr(config, 'seed', 0), folds=folds, cancel=cancel, on_fold=on_fold))
+            seed=getattr(config, 'seed', 0), folds=folds, cancel=cancel,
+            on_fold=_fold_progress(callback, m_no * len(folds), total)))
         unknown.append(unknown_statistics(x_tr, y_tr, k))
         x_va = part.get('val')
         if va_idx and x_va is not None and len(x_va):

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from petcognizer.core.config import blended_frozen_config
 from petcognizer.core.data import stratified_split
 from petcognizer.core.evaluation import (
     build_evaluation,
@@ -39,7 +40,7 @@ from petcognizer.core.evaluation import (
     expected_calibration_error,
     fit_temperature,
     log_mean_probs,
-    out_of_fold_logits,
+    member_out_of_fold_logits,
     softmax,
     unknown_statistics,
 )
@@ -156,7 +157,8 @@ def evaluate_holdout(model, paths: Sequence[Path], labels: Sequence[int], classe
         z = val_logits[0] if len(members) == 1 else log_mean_probs(val_logits)
     y_va = y[va]
     if frozen:  # the saved model's average: the copies' share is the copy that did not train
-        blend = _frozen_out_of_fold(frozen_members, paths, labels, len(classes), seed=config.seed,
+        blend = _frozen_out_of_fold(frozen_members, paths, labels, len(classes),
+                                    blended_frozen_config(config, len(paths), len(classes)),
                                     cache_root=cache_root, digests=digests, callback=callback,
                                     cancel=cancel)
         share = len(members) / (len(members) + frozen)
@@ -180,17 +182,17 @@ def evaluate_holdout(model, paths: Sequence[Path], labels: Sequence[int], classe
             'unknown': unknown + [None] * frozen}
 
 
-def _frozen_out_of_fold(members, paths: Sequence[Path], labels: Sequence[int], n_classes: int, *,
-                        seed: int, cache_root, digests, callback: Callback, cancel) -> np.ndarray:
+def _frozen_out_of_fold(members, paths: Sequence[Path], labels: Sequence[int], n_classes: int,
+                        frozen_config, *, cache_root, digests, callback: Callback,
+                        cancel) -> np.ndarray:
     """The frozen members' mean out-of-fold probabilities of every photo, ``[n, K]``.
 
     Each head is refitted without each fold of photos as the few-photo run measures
-    itself (:func:`petcognizer.core.evaluation.out_of_fold_logits`, the trainer's
-    default L2 penalty and smoothing, its class-name prior where it has one). A photo
-    a member could not read has NaN probabilities.
+    itself (:func:`petcognizer.core.evaluation.member_out_of_fold_logits`), with the L2
+    penalty and smoothing of ``frozen_config``, the run that trained them
+    (:func:`~petcognizer.core.config.blended_frozen_config`), and its class-name prior where
+    it has one. A photo a member could not read has NaN probabilities.
     """
-    import torch
-
     out = np.zeros((len(paths), n_classes), dtype=np.float64)
     for m in members:
         r = extract(m.backbone, None, list(paths), m.preprocess, cache_root=cache_root,
@@ -198,23 +200,18 @@ def _frozen_out_of_fold(members, paths: Sequence[Path], labels: Sequence[int], n
                     stage_label='evaluate')
         f = np.asarray(r.data[:, 0], dtype=np.float32)
         ok = np.asarray(r.ok, dtype=np.int64)
-        mirrored = None
+        fm = None
         if getattr(m, 'flip_tta', False):  # as the saved model answers: the mirror image too
             fm = _mirrored_features(m, [paths[i] for i in ok], cache_root=cache_root,
                                     digests=[digests[i] for i in ok] if digests else None,
                                     callback=callback, cancel=cancel)
             if fm is None:
                 return np.full((len(paths), n_classes), np.nan)  # unreadable since: no estimate
-            mirrored = [fm, None]
-        z = None
-        if m.uses_prior:
-            with torch.inference_mode():
-                z = m.backbone.imagenet_head(torch.from_numpy(f)).float().numpy()
-                if mirrored is not None:
-                    mirrored[1] = m.backbone.imagenet_head(torch.from_numpy(mirrored[0])).float().numpy()
-        logits = out_of_fold_logits(f, z, [int(labels[i]) for i in ok], n_classes,
-                                    prior=m.prior if m.uses_prior else None, seed=seed, cancel=cancel,
-                                    mirrored=mirrored)
+        logits = member_out_of_fold_logits(
+            m, f, [int(labels[i]) for i in ok], n_classes,
+            prior=m.prior if m.uses_prior else None, weight_decay=frozen_config.head_l2,
+            label_smoothing=frozen_config.label_smoothing, seed=frozen_config.seed,
+            cancel=cancel, mirrored_features=fm)
         probs = np.full((len(paths), n_classes), np.nan)
         probs[ok] = softmax(logits)
         out += probs

@@ -31,7 +31,7 @@ import numpy as np
 
 from petcognizer.core import distributed
 from petcognizer.core.backbones import create_backbone, get_backbone
-from petcognizer.core.config import ENSEMBLE_BACKBONES, TrainConfig, recommend_config
+from petcognizer.core.config import ENSEMBLE_BACKBONES, TrainConfig, blended_frozen_config
 from petcognizer.core.data import Augment, Preprocess, decode_batches, stratified_split
 from petcognizer.core.devices import device_description, resolve_device
 from petcognizer.core.events import (
@@ -552,10 +552,7 @@ def _fit_several(paths, labels, classes, config: TrainConfig, *, cache_root, cla
         said = [f'Training copy {k + 1} of {len(cfgs)}: it validates on other photos, and the '
                 'copies are averaged' for k in range(len(cfgs))]
     if config.blend_frozen:  # the few-photo ensemble's frozen heads, on every photo
-        cfgs.append(replace(recommend_config(len(paths), len(classes), config.backbone),
-                            ensemble=True, val_fraction=0.0, refit_all=False, seed=config.seed,
-                            use_prior=config.use_prior, device=config.device,
-                            balance_classes=config.balance_classes))
+        cfgs.append(blended_frozen_config(config, len(paths), len(classes)))
         said.append('Fitting frozen heads on EfficientNet-Lite0, 1 and 2 to average them in')
     results: list[FitResult] = []
     for k, member_cfg in enumerate(cfgs):

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from petcognizer.core.config import ENSEMBLE_BACKBONES, HEADS, SCHEDULES, TrainConfig
+from petcognizer.core.config import ENSEMBLE_BACKBONES, HEADS, SCHEDULES, TrainConfig, recommend_config
 from petcognizer.core.modelfile import ModelFileError, read_header, read_metadata
 
 
@@ -79,3 +79,18 @@ def test_config_constants():
     assert SCHEDULES == ('single', 'unfreeze')
     assert all(b.startswith('efficientnet_lite') for b in ENSEMBLE_BACKBONES)
     assert TrainConfig.from_dict(TrainConfig().to_dict()) == TrainConfig()
+
+
+def test_the_blended_frozen_heads_run_keeps_the_fine_tunings_seed_prior_and_weighting():
+    from petcognizer.core.config import blended_frozen_config
+    from petcognizer.core.recommend import fine_tune_config
+
+    tuned = fine_tune_config(recommend_config(200, 2), 9)
+    tuned.seed, tuned.use_prior, tuned.balance_classes, tuned.head_l2 = 7, False, True, 5.0
+    frozen = blended_frozen_config(tuned, 200, 2)
+    assert frozen.ensemble and frozen.freeze_depth == 0 and frozen.val_fraction == 0.0
+    assert not frozen.refit_all and frozen.members == 1
+    assert (frozen.seed, frozen.use_prior, frozen.balance_classes) == (7, False, True)
+    # the heads train (and are refitted out of fold) with the few-photo run's own penalty
+    assert frozen.head_l2 == recommend_config(200, 2).head_l2 != tuned.head_l2
+    frozen.validate()

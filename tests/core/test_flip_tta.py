@@ -129,6 +129,7 @@ def test_out_of_fold_answers_average_the_mirrored_view():
 def test_a_blended_fine_tuning_answers_with_the_mirror_in_every_member(tmp_path):
     """Copies and the blended frozen heads all average the mirror image in; the estimate
     judges the frozen heads out of fold on both views."""
+    from petcognizer.core.config import blended_frozen_config
     from petcognizer.core.holdout import _frozen_out_of_fold
     from petcognizer.core.runs import TrainingSnapshot
     from petcognizer.core.service import MODEL_FILE, train_snapshot
@@ -149,10 +150,10 @@ def test_a_blended_fine_tuning_answers_with_the_mirror_in_every_member(tmp_path)
     assert [m.flip_tta for m in model.members] == [True] * 5
     assert record.evaluation['n'] == 6
     frozen = list(model.members[2:])
-    kw = dict(seed=cfg.seed, cache_root=tmp_path / 'cache', digests=None, callback=lambda ev: None,
-              cancel=None)
-    both = _frozen_out_of_fold(frozen, paths, labels, 3, **kw)
+    kw = dict(cache_root=tmp_path / 'cache', digests=None, callback=lambda ev: None, cancel=None)
+    blended = blended_frozen_config(cfg, len(paths), 3)
+    both = _frozen_out_of_fold(frozen, paths, labels, 3, blended, **kw)
     for m in frozen:
         m.flip_tta = False
-    alone = _frozen_out_of_fold(frozen, paths, labels, 3, **kw)
+    alone = _frozen_out_of_fold(frozen, paths, labels, 3, blended, **kw)
     assert np.allclose(both.sum(1), 1.0) and not np.allclose(both, alone, atol=1e-6)

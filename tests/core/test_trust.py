@@ -340,6 +340,7 @@ def test_the_command_line_keeps_copies_only_where_they_apply():
 def test_a_fine_tuning_blends_in_the_frozen_heads_and_is_measured_with_them_out_of_fold(tmp_path):
     from dataclasses import replace
 
+    from petcognizer.core.config import blended_frozen_config
     from petcognizer.core.holdout import _frozen_out_of_fold, evaluate_holdout
     from petcognizer.core.model import Ensemble
 
@@ -369,8 +370,10 @@ def test_a_fine_tuning_blends_in_the_frozen_heads_and_is_measured_with_them_out_
     assert est['method'] == 'validation' and est['n'] == 6
     assert [m.unknown is not None for m in model.members] == [True, True, False, False, False]
     frozen = list(model.members[2:])
-    oof = _frozen_out_of_fold(frozen, paths, labels, len(snap.classes), seed=cfg.seed, cache_root=tmp_path / 'cache',
-                              digests=None, callback=lambda ev: None, cancel=None)
+    oof = _frozen_out_of_fold(frozen, paths, labels, len(snap.classes),
+                              blended_frozen_config(cfg, len(paths), len(snap.classes)),
+                              cache_root=tmp_path / 'cache', digests=None, callback=lambda ev: None,
+                              cancel=None)
     assert oof.shape == (len(paths), len(snap.classes)) and np.allclose(oof.sum(1), 1.0)
     from petcognizer.core.predict import Predictor
 
