@@ -169,7 +169,7 @@ def _train(sub, common) -> None:
                         'decisions follow the photos\' own class shares)')
     t.add_argument('--members', type=_positive, metavar='N',
                    help='train N copies, each validated on a different share of the photos, and '
-                        'average them (default: 2 for a recommended fine-tuning, else 1)')
+                        'average them (default: 1)')
     t.add_argument('--ensemble', action='store_true', default=None,
                    help='average heads on EfficientNet-Lite0/1/2 (default: on for few photos)')
     t.add_argument('--no-ensemble', dest='ensemble', action='store_false', help='one backbone only')

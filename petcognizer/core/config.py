@@ -90,7 +90,8 @@ class TrainConfig:
             different share of the photos (``val_fold`` 0, 1, ...) and so trained
             on the others, and average their probabilities: between them every
             photo trains, and each copy's epoch is chosen on photos it has not
-            seen. The recommended fine-tuning uses 2 (brain-mri, 5 splits: README).
+            seen. The recommended fine-tuning uses 1 (``recommend.FINE_TUNE_MEMBERS``):
+            a second copy measured no better once the frozen heads are blended in (README).
         val_fold: which share of the photos the validation split takes (the
             ``val_fold``-th ``val_fraction`` of the same shuffle); set per copy.
         blend_frozen: a fine-tuning (``freeze_depth`` above 0) of a bundled backbone

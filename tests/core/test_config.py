@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from petcognizer.core.config import ENSEMBLE_BACKBONES, HEADS, SCHEDULES, TrainConfig, recommend_config
+from petcognizer.core.config import (ENSEMBLE_BACKBONES, HEADS, SCHEDULES, TrainConfig,
+                                     recommend_config)
 from petcognizer.core.modelfile import ModelFileError, read_header, read_metadata
 
 
