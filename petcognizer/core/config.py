@@ -155,6 +155,13 @@ class TrainConfig:
     ema_epochs: float = 0.0
     flip_tta: bool = True
 
+    @property
+    def answers_mirrored(self) -> bool:
+        """Whether the trained model answers with each photo's mirror image averaged in
+        (``flip_tta``): a fine-tuning (``freeze_depth`` above 0) with augmentation, which
+        trains on mirror images, for its copies and its blended frozen heads alike."""
+        return self.flip_tta and self.augment and self.freeze_depth > 0
+
     def to_dict(self) -> dict:
         """The config as a JSON-able dict (saved in run records and model files)."""
         return asdict(self)

@@ -520,7 +520,7 @@ def _fit(paths, labels, classes, config: TrainConfig, spec, d: int, P: int, devi
                            {'kind': config.head, 'in_features': backbone.num_features,
                             'dropout': config.dropout, 'hidden': 512},
                            prior, prior_weight if prior is not None else 0.0)
-        model.flip_tta = config.flip_tta and d > 0 and augment.crop_flip  # trained on mirror images
+        model.flip_tta = config.answers_mirrored  # trained on mirror images
         result.model = model.eval()
     result.seconds = time.perf_counter() - t_start
     callback(RunEnded(result.cancelled, result.best_epoch, result.best_val_acc, result.seconds))
@@ -574,7 +574,7 @@ def _fit_several(paths, labels, classes, config: TrainConfig, *, cache_root, cla
             results.append(res)
             if config.blend_frozen and member_cfg.ensemble:  # answer as the copies do
                 for m in res.model.members:
-                    m.flip_tta = config.flip_tta and config.augment
+                    m.flip_tta = config.answers_mirrored
         if res.cancelled:
             break
     first = results[0] if results else None
