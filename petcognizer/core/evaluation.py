@@ -409,7 +409,7 @@ def member_out_of_fold_logits(member, features, labels: Sequence[int], n_classes
     imagenet = getattr(member.backbone, 'imagenet_head', None) if prior is not None else None
 
     def imagenet_logits(f):
-        if imagenet is None or f is None:
+        if imagenet is None:
             return None
         with torch.inference_mode():
             return imagenet(torch.from_numpy(np.asarray(f, dtype=np.float32))).float().numpy()
@@ -417,7 +417,7 @@ def member_out_of_fold_logits(member, features, labels: Sequence[int], n_classes
     mirrored = (None if mirrored_features is None
                 else (mirrored_features, imagenet_logits(mirrored_features)))
     return out_of_fold_logits(features, imagenet_logits(features), labels, n_classes,
-                              prior=prior if imagenet is not None else None, head=head,
+                              prior=prior, head=head,
                               weight_decay=weight_decay, label_smoothing=label_smoothing,
                               seed=seed, folds=folds, cancel=cancel, on_fold=on_fold,
                               mirrored=mirrored)
